@@ -1,0 +1,116 @@
+//! Fonts: the typefaces compiled into the binary, and subsetting.
+//!
+//! Quire needs no system fonts. The body face is Charis SIL (regular,
+//! italic, bold, bold italic; SIL Open Font License), code is set in DejaVu
+//! Sans Mono (Bitstream Vera licence); both live in `fonts/` with their
+//! licences.
+
+mod sfnt;
+
+use std::collections::BTreeSet;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BundledFont {
+    /// The CSS family name the EPUB's stylesheet uses.
+    pub family: &'static str,
+    /// File name inside the EPUB.
+    pub file_name: &'static str,
+    pub weight: u16,
+    pub italic: bool,
+    pub data: &'static [u8],
+}
+
+pub const SERIF_FAMILY: &str = "Charis SIL";
+pub const MONO_FAMILY: &str = "DejaVu Sans Mono";
+
+pub const BUNDLED: [BundledFont; 5] = [
+    BundledFont {
+        family: SERIF_FAMILY,
+        file_name: "charis-regular.ttf",
+        weight: 400,
+        italic: false,
+        data: include_bytes!("../../fonts/CharisSIL-Regular.ttf"),
+    },
+    BundledFont {
+        family: SERIF_FAMILY,
+        file_name: "charis-italic.ttf",
+        weight: 400,
+        italic: true,
+        data: include_bytes!("../../fonts/CharisSIL-Italic.ttf"),
+    },
+    BundledFont {
+        family: SERIF_FAMILY,
+        file_name: "charis-bold.ttf",
+        weight: 700,
+        italic: false,
+        data: include_bytes!("../../fonts/CharisSIL-Bold.ttf"),
+    },
+    BundledFont {
+        family: SERIF_FAMILY,
+        file_name: "charis-bold-italic.ttf",
+        weight: 700,
+        italic: true,
+        data: include_bytes!("../../fonts/CharisSIL-BoldItalic.ttf"),
+    },
+    BundledFont {
+        family: MONO_FAMILY,
+        file_name: "dejavu-sans-mono.ttf",
+        weight: 400,
+        italic: false,
+        data: include_bytes!("../../fonts/DejaVuSansMono.ttf"),
+    },
+];
+
+/// A subset of `data` holding the glyphs for `chars` (and the glyphs they
+/// are built from), with a character map, so that a reading system can
+/// still use it as an ordinary font. Characters the font lacks are skipped.
+pub fn subset_with_cmap(data: &[u8], chars: &BTreeSet<char>) -> Result<Vec<u8>, String> {
+    let face = ttf_parser::Face::parse(data, 0).map_err(|e| format!("unreadable font: {e}"))?;
+    let mut mapper = subsetter::GlyphRemapper::new();
+    let mut old_ids = Vec::new();
+    for &c in chars {
+        if let Some(gid) = face.glyph_index(c) {
+            mapper.remap(gid.0);
+            old_ids.push((c, gid.0));
+        }
+    }
+    let subset =
+        subsetter::subset(data, 0, &mapper).map_err(|e| format!("cannot subset font: {e:?}"))?;
+    let map: Vec<(char, u16)> = old_ids
+        .into_iter()
+        .filter_map(|(c, old)| mapper.get(old).map(|new| (c, new)))
+        .collect();
+    let mut tables = sfnt::read_tables(&subset)?;
+    tables.retain(|(tag, _)| tag != b"cmap" && tag != b"OS/2");
+    tables.push((*b"cmap", sfnt::build_cmap(&map)));
+    if let Some(os2) = face.raw_face().table(ttf_parser::Tag::from_bytes(b"OS/2")) {
+        tables.push((*b"OS/2", os2.to_vec()));
+    }
+    Ok(sfnt::assemble(&subset[..4], tables))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subset_keeps_a_working_cmap() {
+        let chars: BTreeSet<char> = "Quire, “typeset”.".chars().collect();
+        let sub = subset_with_cmap(BUNDLED[0].data, &chars).unwrap();
+        assert!(
+            sub.len() < BUNDLED[0].data.len() / 10,
+            "{} bytes",
+            sub.len()
+        );
+        let face = ttf_parser::Face::parse(&sub, 0).unwrap();
+        for c in chars {
+            let gid = face
+                .glyph_index(c)
+                .unwrap_or_else(|| panic!("no glyph for {c:?}"));
+            if c != ' ' {
+                assert!(face.glyph_hor_advance(gid).unwrap() > 0);
+            }
+        }
+        assert!(face.glyph_index('Z').is_none());
+    }
+}

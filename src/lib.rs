@@ -1,0 +1,15 @@
+//! Quire: manuscripts (Markdown, plain text) to EPUB 3 and PDF.
+//!
+//! `source` reads manuscripts into the `model`; `render` turns the model
+//! into output formats; `fonts`, `images` and `typography` are services the
+//! others call. `cli` is the command line over all of it.
+
+pub mod cli;
+pub mod diagnostics;
+pub mod fonts;
+pub mod images;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod source;
+pub mod typography;

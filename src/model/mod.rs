@@ -1,0 +1,270 @@
+//! The document model: the one thing every renderer sees.
+//!
+//! Plain, serialisable data. Readers (`crate::source`) produce it, `resolve`
+//! finishes it, renderers (`crate::render`) consume it and never look back at
+//! the manuscripts. By the time a renderer gets a [`Book`]:
+//! - every footnote reference carries its note's blocks and number;
+//! - every heading has an id unique in the whole book;
+//! - every link is either external (a URL) or internal (a chapter and an id
+//!   that exists); links that could not be resolved were turned into text;
+//! - every image has been found inside the project, read and identified.
+//!
+//! Blocks keep the line they start on; the file is their chapter's `source`.
+
+pub mod metadata;
+pub mod resolve;
+
+pub use metadata::{Contributor, Identifier, Metadata, Role, Series};
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Book {
+    pub meta: Metadata,
+    /// Article: one manuscript set with its title block at the head of the
+    /// text. Book: title page, contents, chapters.
+    pub layout: Layout,
+    pub chapters: Vec<Chapter>,
+    /// The cover image, a key into `images`.
+    pub cover: Option<String>,
+    /// Every image the book uses, by its project-relative path.
+    pub images: BTreeMap<String, ImageAsset>,
+    pub options: Options,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Layout {
+    Article,
+    Book,
+}
+
+/// Per-format settings from `book.toml`, with their defaults.
+#[derive(Debug, Clone, Serialize)]
+pub struct Options {
+    /// Embed the bundled typefaces (as subsets) in the EPUB.
+    pub embed_fonts: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { embed_fonts: true }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Chapter {
+    /// Stable id, used for file names and internal links (`ch01`, …).
+    pub id: String,
+    /// The manuscript this chapter came from.
+    pub source: PathBuf,
+    pub title: Vec<Inline>,
+    /// Id of the chapter's own heading, the target of links to the chapter.
+    pub title_id: String,
+    /// Byline, source and author note of an article; empty for a plain chapter.
+    pub article: Option<ArticleInfo>,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ArticleInfo {
+    pub subtitle: Option<String>,
+    pub authors: Vec<String>,
+    pub date: Option<String>,
+    /// Where the article first appeared.
+    pub source: Option<String>,
+    /// A short note about the author, set apart after the text.
+    pub author_note: Vec<Block>,
+}
+
+impl ArticleInfo {
+    pub fn is_empty(&self) -> bool {
+        self.subtitle.is_none()
+            && self.authors.is_empty()
+            && self.date.is_none()
+            && self.source.is_none()
+            && self.author_note.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Block {
+    /// 1-based line in the chapter's source file.
+    pub line: u32,
+    #[serde(flatten)]
+    pub kind: BlockKind,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum BlockKind {
+    Heading {
+        level: u8,
+        id: String,
+        classes: Vec<String>,
+        content: Vec<Inline>,
+    },
+    Paragraph {
+        content: Vec<Inline>,
+    },
+    BlockQuote {
+        blocks: Vec<Block>,
+    },
+    List {
+        /// The first number of an ordered list; `None` for a bulleted list.
+        start: Option<u64>,
+        items: Vec<ListItem>,
+    },
+    CodeBlock {
+        language: Option<String>,
+        text: String,
+    },
+    Table {
+        align: Vec<Align>,
+        head: Vec<Vec<Inline>>,
+        rows: Vec<Vec<Vec<Inline>>>,
+    },
+    /// An image standing alone in its paragraph, with an optional caption
+    /// (the image's title in Markdown).
+    Figure {
+        image: Image,
+        caption: Vec<Inline>,
+    },
+    SceneBreak,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ListItem {
+    /// `Some(done)` for a task-list item.
+    pub task: Option<bool>,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Align {
+    None,
+    Left,
+    Center,
+    Right,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum Inline {
+    Text {
+        text: String,
+    },
+    Emphasis {
+        content: Vec<Inline>,
+    },
+    Strong {
+        content: Vec<Inline>,
+    },
+    Strikethrough {
+        content: Vec<Inline>,
+    },
+    Superscript {
+        content: Vec<Inline>,
+    },
+    Subscript {
+        content: Vec<Inline>,
+    },
+    Code {
+        text: String,
+    },
+    Link {
+        target: LinkTarget,
+        title: Option<String>,
+        content: Vec<Inline>,
+    },
+    Image {
+        image: Image,
+    },
+    /// A footnote reference with its note, numbered within its chapter.
+    /// The same note referenced twice appears twice with the same number;
+    /// `first` marks the reference the note links back to.
+    FootnoteRef {
+        number: u32,
+        first: bool,
+        blocks: Vec<Block>,
+    },
+    LineBreak,
+    /// A footnote reference as written (`[^label]`), at `line`. Only readers
+    /// produce this; `resolve` replaces every one with a `FootnoteRef`.
+    NoteLabel {
+        label: String,
+        line: u32,
+    },
+}
+
+impl Inline {
+    pub fn text(s: impl Into<String>) -> Self {
+        Inline::Text { text: s.into() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum LinkTarget {
+    External {
+        url: String,
+    },
+    /// A place in the book: a chapter (by index) and optionally an id in it.
+    Internal {
+        chapter: usize,
+        id: Option<String>,
+    },
+    /// Not yet resolved: the destination as written. Only readers produce
+    /// this; `resolve` replaces every one.
+    Unresolved {
+        dest: String,
+    },
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Image {
+    /// Key into [`Book::images`]: the path relative to the project root,
+    /// with `/` separators. Empty until resolved.
+    pub path: String,
+    /// As written in the manuscript, relative to the manuscript.
+    pub dest: String,
+    pub alt: String,
+    /// The image's title as written (`![alt](src "title")`); a figure's caption.
+    pub title: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ImageAsset {
+    #[serde(skip)]
+    pub file: PathBuf,
+    pub media_type: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// The text of inlines with all markup dropped (for titles, alt text, ids).
+pub fn plain_text(inlines: &[Inline]) -> String {
+    let mut out = String::new();
+    push_plain(inlines, &mut out);
+    out
+}
+
+fn push_plain(inlines: &[Inline], out: &mut String) {
+    for inline in inlines {
+        match inline {
+            Inline::Text { text } | Inline::Code { text } => out.push_str(text),
+            Inline::Emphasis { content }
+            | Inline::Strong { content }
+            | Inline::Strikethrough { content }
+            | Inline::Superscript { content }
+            | Inline::Subscript { content }
+            | Inline::Link { content, .. } => push_plain(content, out),
+            Inline::Image { image } => out.push_str(&image.alt),
+            Inline::FootnoteRef { .. } | Inline::NoteLabel { .. } => {}
+            Inline::LineBreak => out.push(' '),
+        }
+    }
+}

@@ -1,0 +1,591 @@
+//! Resolution: turns what readers produced into a finished [`Book`].
+//!
+//! Done once, here, so that no renderer has to: heading ids made unique
+//! across the book, footnote labels replaced by numbered references that
+//! carry their notes, links resolved to chapters and ids (or turned into
+//! text with a warning), images found, confined to the project and
+//! identified.
+
+use super::{
+    ArticleInfo, Block, BlockKind, Book, Chapter, Image, ImageAsset, Inline, Layout, LinkTarget,
+    Metadata, Options,
+};
+use crate::diagnostics::{Diagnostics, Location};
+use crate::source::markdown::NoteDef;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+
+/// A chapter as read, before resolution.
+pub struct RawChapter {
+    pub source: PathBuf,
+    pub title: Vec<Inline>,
+    /// An id the author asked for (`# Title {#id}`), if any.
+    pub title_id: Option<String>,
+    pub article: Option<ArticleInfo>,
+    pub blocks: Vec<Block>,
+    pub notes: BTreeMap<String, NoteDef>,
+}
+
+pub struct RawBook {
+    /// The project directory: nothing outside it may be read.
+    pub root: PathBuf,
+    pub meta: Metadata,
+    pub layout: Layout,
+    pub options: Options,
+    pub chapters: Vec<RawChapter>,
+    /// The cover image, already found and checked: its key and asset.
+    pub cover: Option<(String, ImageAsset)>,
+}
+
+/// Ids of this shape are reserved for footnotes and their references.
+fn reserved(id: &str) -> bool {
+    ["note-", "noteref-"].iter().any(|p| {
+        id.strip_prefix(p).is_some_and(|rest| {
+            !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit() || c == '-')
+        })
+    })
+}
+
+/// A readable id from text: lower case, words joined by hyphens, a valid
+/// XML name (starts with a letter).
+pub fn slug(text: &str) -> String {
+    let mut s = String::new();
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            s.extend(c.to_lowercase());
+        } else if !s.is_empty() && !s.ends_with('-') {
+            s.push('-');
+        }
+    }
+    while s.ends_with('-') {
+        s.pop();
+    }
+    if s.is_empty() || !s.starts_with(|c: char| c.is_alphabetic()) {
+        s.insert_str(0, "s-");
+    }
+    s
+}
+
+fn valid_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+struct Ids {
+    used: HashSet<String>,
+}
+
+impl Ids {
+    fn unique(&mut self, base: &str) -> String {
+        let mut id = base.to_string();
+        let mut n = 1;
+        while self.used.contains(&id) || reserved(&id) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        self.used.insert(id.clone());
+        id
+    }
+}
+
+pub fn resolve(raw: RawBook, diags: &mut Diagnostics) -> Book {
+    let mut ids = Ids {
+        used: HashSet::new(),
+    };
+    // Pass 1: ids, and for each chapter the names a link may use for them.
+    let mut chapters: Vec<(RawChapter, String, HashMap<String, String>)> = Vec::new();
+    for ch in raw.chapters {
+        let mut names = HashMap::new();
+        let requested = ch.title_id.clone().filter(|id| {
+            let ok = valid_id(id);
+            if !ok {
+                diags.warning(
+                    Location::file(&ch.source),
+                    format!("`{id}` is not a valid id (use letters, digits, `-`, `_`); a generated one is used"),
+                );
+            }
+            ok
+        });
+        let base = requested
+            .clone()
+            .unwrap_or_else(|| slug(&super::plain_text(&ch.title)));
+        let title_id = ids.unique(&base);
+        names.insert(base, title_id.clone());
+        chapters.push((ch, title_id, names));
+    }
+    for (ch, _, names) in &mut chapters {
+        let source = ch.source.clone();
+        assign_heading_ids(&mut ch.blocks, &source, &mut ids, names, diags);
+        for note in ch.notes.values_mut() {
+            assign_heading_ids(&mut note.blocks, &source, &mut ids, names, diags);
+        }
+    }
+
+    // Pass 2: links and images, then footnotes.
+    let sources: Vec<PathBuf> = chapters
+        .iter()
+        .map(|(c, _, _)| canonical(&c.source).unwrap_or_else(|| c.source.clone()))
+        .collect();
+    let anchors: Vec<HashMap<String, String>> =
+        chapters.iter().map(|(_, _, n)| n.clone()).collect();
+    let mut resolver = Resolver {
+        root: raw.root.clone(),
+        sources,
+        anchors,
+        images: BTreeMap::new(),
+        diags,
+        chapter: 0,
+        file: PathBuf::new(),
+    };
+    let mut out = Vec::new();
+    for (index, (mut ch, title_id, _)) in chapters.into_iter().enumerate() {
+        resolver.chapter = index;
+        resolver.file = ch.source.clone();
+        resolver.inlines(&mut ch.title, 1);
+        resolver.blocks(&mut ch.blocks);
+        for note in ch.notes.values_mut() {
+            resolver.blocks(&mut note.blocks);
+        }
+        if let Some(article) = &mut ch.article {
+            resolver.blocks(&mut article.author_note);
+        }
+        for def in ch.notes.values_mut() {
+            strip_nested_notes(&mut def.blocks, &ch.source, resolver.diags);
+        }
+        let mut notes = Notes {
+            defs: &ch.notes,
+            numbers: BTreeMap::new(),
+            file: &ch.source,
+            diags: resolver.diags,
+            nested: false,
+        };
+        notes.blocks(&mut ch.blocks);
+        for (label, def) in &ch.notes {
+            if !notes.numbers.contains_key(label) {
+                notes.diags.warning(
+                    Location::at(&ch.source, def.line, 0),
+                    format!("footnote `[^{label}]` is defined but never referenced"),
+                );
+            }
+        }
+        out.push(Chapter {
+            id: format!("ch{:02}", index + 1),
+            source: ch.source,
+            title: ch.title,
+            title_id,
+            article: ch.article.filter(|a| !a.is_empty()),
+            blocks: ch.blocks,
+        });
+    }
+    let cover = raw.cover.map(|(key, asset)| {
+        resolver.images.entry(key.clone()).or_insert(asset);
+        key
+    });
+    Book {
+        meta: raw.meta,
+        cover,
+        layout: raw.layout,
+        chapters: out,
+        images: resolver.images,
+        options: raw.options,
+    }
+}
+
+fn assign_heading_ids(
+    blocks: &mut [Block],
+    source: &Path,
+    ids: &mut Ids,
+    names: &mut HashMap<String, String>,
+    diags: &mut Diagnostics,
+) {
+    for block in blocks {
+        match &mut block.kind {
+            BlockKind::Heading { id, content, .. } => {
+                let requested = !id.is_empty();
+                if requested && !valid_id(id) {
+                    diags.warning(
+                        Location::at(source, block.line, 0),
+                        format!("`{id}` is not a valid id (use letters, digits, `-`, `_`); a generated one is used"),
+                    );
+                    id.clear();
+                }
+                let base = if id.is_empty() {
+                    slug(&super::plain_text(content))
+                } else {
+                    id.clone()
+                };
+                let unique = ids.unique(&base);
+                if requested && unique != base {
+                    diags.warning(
+                        Location::at(source, block.line, 0),
+                        format!("id `{base}` is used twice; this heading gets `{unique}`"),
+                    );
+                }
+                names.entry(base).or_insert_with(|| unique.clone());
+                names.insert(unique.clone(), unique.clone());
+                *id = unique;
+            }
+            BlockKind::BlockQuote { blocks } => {
+                assign_heading_ids(blocks, source, ids, names, diags)
+            }
+            BlockKind::List { items, .. } => {
+                for item in items {
+                    assign_heading_ids(&mut item.blocks, source, ids, names, diags);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+struct Resolver<'d> {
+    root: PathBuf,
+    /// Canonical path of each chapter's manuscript.
+    sources: Vec<PathBuf>,
+    /// For each chapter, the ids a link may name, mapped to the real ids.
+    anchors: Vec<HashMap<String, String>>,
+    images: BTreeMap<String, ImageAsset>,
+    diags: &'d mut Diagnostics,
+    chapter: usize,
+    file: PathBuf,
+}
+
+impl Resolver<'_> {
+    fn at(&self, line: u32) -> Location {
+        Location::at(&self.file, line, 0)
+    }
+
+    fn blocks(&mut self, blocks: &mut [Block]) {
+        for block in blocks {
+            let line = block.line;
+            match &mut block.kind {
+                BlockKind::Heading { content, .. } | BlockKind::Paragraph { content } => {
+                    self.inlines(content, line)
+                }
+                BlockKind::BlockQuote { blocks } => self.blocks(blocks),
+                BlockKind::List { items, .. } => {
+                    for item in items {
+                        self.blocks(&mut item.blocks);
+                    }
+                }
+                BlockKind::Table { head, rows, .. } => {
+                    for cell in head.iter_mut().chain(rows.iter_mut().flatten()) {
+                        self.inlines(cell, line);
+                    }
+                }
+                BlockKind::Figure { image, caption } => {
+                    self.image(image, line);
+                    self.inlines(caption, line);
+                }
+                BlockKind::CodeBlock { .. } | BlockKind::SceneBreak => {}
+            }
+        }
+    }
+
+    fn inlines(&mut self, inlines: &mut Vec<Inline>, line: u32) {
+        for mut inline in std::mem::take(inlines) {
+            match &mut inline {
+                Inline::Link {
+                    target, content, ..
+                } => {
+                    self.inlines(content, line);
+                    if let LinkTarget::Unresolved { dest } = target {
+                        let dest = dest.clone();
+                        match self.link(&dest, line) {
+                            Some(t) => *target = t,
+                            None => {
+                                // Keep the words, drop the link.
+                                inlines.append(content);
+                                continue;
+                            }
+                        }
+                    }
+                }
+                Inline::Image { image } => self.image(image, line),
+                Inline::Emphasis { content }
+                | Inline::Strong { content }
+                | Inline::Strikethrough { content }
+                | Inline::Superscript { content }
+                | Inline::Subscript { content } => self.inlines(content, line),
+                _ => {}
+            }
+            inlines.push(inline);
+        }
+    }
+
+    fn link(&mut self, dest: &str, line: u32) -> Option<LinkTarget> {
+        if dest.trim().is_empty() {
+            self.diags
+                .warning(self.at(line), "link with no destination; kept as text");
+            return None;
+        }
+        if has_scheme(dest) {
+            return Some(LinkTarget::External {
+                url: encode_url(dest),
+            });
+        }
+        let (path, frag) = match dest.split_once('#') {
+            Some((p, f)) => (p, Some(percent_decode(f))),
+            None => (dest, None),
+        };
+        let chapter = if path.is_empty() {
+            Some(self.chapter)
+        } else {
+            let base = self.file.parent().unwrap_or(Path::new("."));
+            let target = base.join(percent_decode(path));
+            canonical(&target).and_then(|t| self.sources.iter().position(|s| *s == t))
+        };
+        let Some(chapter) = chapter else {
+            self.diags.warning(
+                self.at(line),
+                format!("link to `{dest}`, which is not part of the book; kept as text"),
+            );
+            return None;
+        };
+        let id = match frag.filter(|f| !f.is_empty()) {
+            None => None,
+            Some(f) => match self.anchors[chapter].get(&f) {
+                Some(id) => Some(id.clone()),
+                None => {
+                    self.diags.warning(
+                        self.at(line),
+                        format!(
+                            "link to `{dest}`: no heading there has the id `{f}`; kept as text"
+                        ),
+                    );
+                    return None;
+                }
+            },
+        };
+        Some(LinkTarget::Internal { chapter, id })
+    }
+
+    fn image(&mut self, image: &mut Image, line: u32) {
+        match resolve_image(&self.root, &self.file, &image.dest) {
+            Ok((key, asset)) => {
+                image.path = key.clone();
+                self.images.entry(key).or_insert(asset);
+            }
+            Err(msg) => self.diags.error(self.at(line), msg),
+        }
+    }
+}
+
+/// Finds an image named in a manuscript (relative to it), keeps it inside
+/// the project and reads its kind and size. Returns its project-relative
+/// path, the key under which the book lists it.
+pub fn resolve_image(
+    root: &Path,
+    manuscript: &Path,
+    dest: &str,
+) -> Result<(String, ImageAsset), String> {
+    if has_scheme(dest) {
+        return Err(format!(
+            "image `{dest}` is remote; download it into the project and refer to the file"
+        ));
+    }
+    let decoded = percent_decode(dest);
+    let base = manuscript.parent().unwrap_or(Path::new("."));
+    let joined = normalize(&base.join(&decoded));
+    let root_abs = normalize(root);
+    if !joined.starts_with(&root_abs) {
+        return Err(format!(
+            "image `{dest}` is outside the project directory {}; copy it into the project",
+            crate::diagnostics::display_path(root)
+        ));
+    }
+    let real = std::fs::canonicalize(&joined).map_err(|_| format!("image not found: {dest}"))?;
+    let root_real = std::fs::canonicalize(root).unwrap_or(root_abs.clone());
+    if !real.starts_with(&root_real) {
+        return Err(format!(
+            "image `{dest}` leads outside the project directory (through a link); copy it into the project"
+        ));
+    }
+    if !real.is_file() {
+        return Err(format!("image `{dest}` is not a file"));
+    }
+    let key = real
+        .strip_prefix(&root_real)
+        .unwrap_or(&real)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/");
+    let info = crate::images::probe(&real).map_err(|e| format!("image `{dest}`: {e}"))?;
+    Ok((
+        key,
+        ImageAsset {
+            file: real,
+            media_type: info.media_type.to_string(),
+            width: info.width,
+            height: info.height,
+        },
+    ))
+}
+
+/// Makes a path absolute and removes `.` and `..` without touching the disk.
+fn normalize(p: &Path) -> PathBuf {
+    let abs = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    };
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+fn canonical(p: &Path) -> Option<PathBuf> {
+    std::fs::canonicalize(p).ok()
+}
+
+fn has_scheme(dest: &str) -> bool {
+    let Some(colon) = dest.find(':') else {
+        return false;
+    };
+    let scheme = &dest[..colon];
+    scheme.len() > 1
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+/// Percent-encodes what may not stand in a URL as written (spaces, quotes,
+/// non-ASCII), so every href in the output is a valid URL.
+fn encode_url(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        if c.is_ascii_graphic()
+            && !matches!(c, '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}')
+        {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
+        {
+            out.push(h * 16 + l);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+fn hex(b: u8) -> Option<u8> {
+    (b as char).to_digit(16).map(|d| d as u8)
+}
+
+struct Notes<'a> {
+    defs: &'a BTreeMap<String, NoteDef>,
+    numbers: BTreeMap<String, u32>,
+    file: &'a Path,
+    diags: &'a mut Diagnostics,
+    /// Reading a note's own text: references here cannot become notes.
+    nested: bool,
+}
+
+impl Notes<'_> {
+    fn blocks(&mut self, blocks: &mut [Block]) {
+        for block in blocks {
+            match &mut block.kind {
+                BlockKind::Heading { content, .. } | BlockKind::Paragraph { content } => {
+                    self.inlines(content)
+                }
+                BlockKind::BlockQuote { blocks } => self.blocks(blocks),
+                BlockKind::List { items, .. } => {
+                    for item in items {
+                        self.blocks(&mut item.blocks);
+                    }
+                }
+                BlockKind::Table { head, rows, .. } => {
+                    for cell in head.iter_mut().chain(rows.iter_mut().flatten()) {
+                        self.inlines(cell);
+                    }
+                }
+                BlockKind::Figure { caption, .. } => self.inlines(caption),
+                _ => {}
+            }
+        }
+    }
+
+    fn inlines(&mut self, inlines: &mut [Inline]) {
+        for inline in inlines.iter_mut() {
+            match inline {
+                Inline::NoteLabel { label, line } => {
+                    let line = *line;
+                    let label = label.clone();
+                    *inline = match self.defs.get(&label) {
+                        Some(def) => {
+                            let next = self.numbers.len() as u32 + 1;
+                            let first = !self.numbers.contains_key(&label);
+                            let number = *self.numbers.entry(label.clone()).or_insert(next);
+                            Inline::FootnoteRef {
+                                number,
+                                first,
+                                blocks: def.blocks.clone(),
+                            }
+                        }
+                        None => {
+                            let why = if self.nested {
+                                "is inside another footnote, where notes cannot go"
+                            } else {
+                                "is not defined"
+                            };
+                            self.diags.warning(
+                                Location::at(self.file, line, 0),
+                                format!("footnote `[^{label}]` {why}; kept as text"),
+                            );
+                            Inline::text(format!("[^{label}]"))
+                        }
+                    };
+                }
+                Inline::Link { content, .. }
+                | Inline::Emphasis { content }
+                | Inline::Strong { content }
+                | Inline::Strikethrough { content }
+                | Inline::Superscript { content }
+                | Inline::Subscript { content } => self.inlines(content),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// A note inside a note has nowhere to go in print or on screen.
+fn strip_nested_notes(blocks: &mut [Block], file: &Path, diags: &mut Diagnostics) {
+    let mut n = Notes {
+        defs: &BTreeMap::new(),
+        numbers: BTreeMap::new(),
+        file,
+        diags,
+        nested: true,
+    };
+    n.blocks(blocks);
+}

@@ -1,0 +1,386 @@
+//! The EPUB 3 renderer: a [`Book`] in, the bytes of an `.epub` out.
+//!
+//! One XHTML document per chapter, plus cover, title and copyright pages;
+//! a navigation document with the chapters and their sections; the bundled
+//! typefaces embedded as subsets; EPUB Accessibility metadata. epub-builder
+//! assembles the container; `package::finish` completes what it cannot
+//! express and makes the archive reproducible.
+
+mod package;
+mod pages;
+mod xhtml;
+
+use crate::fonts;
+use crate::model::{BlockKind, Book, Identifier, Role, metadata::iso8601};
+use epub_builder::{EpubBuilder, EpubContent, EpubVersion, TocElement, ZipLibrary};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
+use xhtml::{ChapterWriter, Paths, document, escape};
+
+const STYLESHEET: &str = include_str!("stylesheet.css");
+
+pub fn render(book: &Book) -> Result<Vec<u8>, String> {
+    let e = |err: epub_builder::Error| format!("assembling EPUB: {err}");
+    let lang = book.meta.language.as_str();
+    let images = image_paths(book);
+    let paths = Paths {
+        book,
+        images: &images,
+    };
+
+    // Every XHTML document, in reading order: (file, title, body, toc entry).
+    let mut docs: Vec<(String, String, Option<TocElement>)> = Vec::new();
+    if let Some(key) = &book.cover {
+        let body = pages::cover(&images[key], &book.meta.title);
+        docs.push((
+            "cover.xhtml".into(),
+            document(lang, "Cover", Some("cover"), &body),
+            None,
+        ));
+    }
+    docs.push((
+        "title.xhtml".into(),
+        document(
+            lang,
+            &book.meta.title,
+            Some("frontmatter"),
+            &pages::title_page(book),
+        ),
+        None,
+    ));
+    docs.push((
+        "copyright.xhtml".into(),
+        document(
+            lang,
+            "Copyright",
+            Some("frontmatter"),
+            &pages::copyright_page(book),
+        ),
+        None,
+    ));
+    for (i, ch) in book.chapters.iter().enumerate() {
+        let file = paths.chapter_file(i);
+        let title = xhtml::title_text(&ch.title);
+        let body = ChapterWriter::new(&paths, i).chapter(ch);
+        let toc = toc_entry(&file, &title, &ch.blocks);
+        docs.push((
+            file,
+            document(lang, &title, Some("bodymatter"), &body),
+            Some(toc),
+        ));
+    }
+
+    let mut builder = EpubBuilder::new(ZipLibrary::new().map_err(e)?).map_err(e)?;
+    builder.epub_version(EpubVersion::V30);
+    builder.set_title(book.meta.title.clone());
+    builder.add_language(lang);
+    builder.set_toc_name("Contents");
+    builder.stylesheet(stylesheet(book).as_bytes()).map_err(e)?;
+
+    if book.options.embed_fonts {
+        let mut chars: BTreeSet<char> = (' '..='~').collect();
+        for (_, doc, _) in &docs {
+            chars.extend(doc.chars().filter(|c| !c.is_control()));
+        }
+        for font in &fonts::BUNDLED {
+            let data = fonts::subset_with_cmap(font.data, &chars)?;
+            builder
+                .add_resource(
+                    format!("fonts/{}", font.file_name),
+                    data.as_slice(),
+                    "font/ttf",
+                )
+                .map_err(e)?;
+        }
+    }
+    for (key, path) in &images {
+        let asset = &book.images[key];
+        let data =
+            std::fs::read(&asset.file).map_err(|err| format!("reading image {key}: {err}"))?;
+        if book.cover.as_deref() == Some(key.as_str()) {
+            builder
+                .add_cover_image(path, data.as_slice(), asset.media_type.as_str())
+                .map_err(e)?;
+        } else {
+            builder
+                .add_resource(path, data.as_slice(), asset.media_type.as_str())
+                .map_err(e)?;
+        }
+    }
+    for (file, doc, toc) in &docs {
+        let mut content = EpubContent::new(file.as_str(), doc.as_bytes());
+        if let Some(toc) = toc {
+            content = content.title(toc.title.clone());
+            for child in &toc.children {
+                content = content.child(child.clone());
+            }
+        }
+        builder.add_content(content).map_err(e)?;
+    }
+    let mut assembled = Vec::new();
+    builder.generate(&mut assembled).map_err(e)?;
+
+    let metadata = package_metadata(book);
+    let landmarks = landmarks(book);
+    package::finish(
+        &assembled,
+        &package::Finish {
+            metadata: &metadata,
+            landmarks: &landmarks,
+            language: lang,
+            identifier: &book.meta.identifier.urn(),
+            modified: book.meta.modified,
+        },
+    )
+}
+
+/// Where each image goes inside the EPUB: `images/<name>`, names made safe
+/// for URLs and unique.
+fn image_paths(book: &Book) -> BTreeMap<String, String> {
+    let mut used = BTreeSet::new();
+    let mut out = BTreeMap::new();
+    for key in book.images.keys() {
+        let name: String = key
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        let mut candidate = format!("images/{name}");
+        let mut n = 2;
+        while !used.insert(candidate.clone()) {
+            candidate = format!("images/{n}-{name}");
+            n += 1;
+        }
+        out.insert(key.clone(), candidate);
+    }
+    out
+}
+
+/// The chapter and its sections (level 2, with level 3 beneath them).
+fn toc_entry(file: &str, title: &str, blocks: &[crate::model::Block]) -> TocElement {
+    let mut chapter = TocElement::new(file, title);
+    let mut current: Option<TocElement> = None;
+    for b in blocks {
+        if let BlockKind::Heading {
+            level, id, content, ..
+        } = &b.kind
+        {
+            let entry = TocElement::new(format!("{file}#{id}"), crate::model::plain_text(content));
+            match level {
+                2 => {
+                    if let Some(done) = current.take() {
+                        chapter = chapter.child(done);
+                    }
+                    current = Some(entry);
+                }
+                3 => match current.take() {
+                    Some(sec) => current = Some(sec.child(entry)),
+                    None => chapter = chapter.child(entry),
+                },
+                _ => {}
+            }
+        }
+    }
+    if let Some(done) = current {
+        chapter = chapter.child(done);
+    }
+    chapter
+}
+
+fn stylesheet(book: &Book) -> String {
+    let mut css = String::new();
+    if book.options.embed_fonts {
+        for f in &fonts::BUNDLED {
+            let _ = writeln!(
+                css,
+                "@font-face {{ font-family: \"{}\"; font-weight: {}; font-style: {}; src: url(\"fonts/{}\"); }}",
+                f.family,
+                f.weight,
+                if f.italic { "italic" } else { "normal" },
+                f.file_name
+            );
+        }
+        css.push('\n');
+    }
+    css.push_str(STYLESHEET);
+    css
+}
+
+fn landmarks(book: &Book) -> String {
+    let mut s = String::from(
+        "<nav epub:type=\"landmarks\" id=\"landmarks\" hidden=\"hidden\">\n    <h2>Landmarks</h2>\n    <ol>\n",
+    );
+    if book.cover.is_some() {
+        s.push_str("      <li><a epub:type=\"cover\" href=\"cover.xhtml\">Cover</a></li>\n");
+    }
+    s.push_str("      <li><a epub:type=\"titlepage\" href=\"title.xhtml\">Title Page</a></li>\n");
+    if let Some(first) = book.chapters.first() {
+        let _ = writeln!(
+            s,
+            "      <li><a epub:type=\"bodymatter\" href=\"{}.xhtml\">{}</a></li>",
+            first.id,
+            escape(&crate::model::plain_text(&first.title))
+        );
+    }
+    s.push_str(
+        "      <li><a epub:type=\"copyright-page\" href=\"copyright.xhtml\">Copyright</a></li>\n",
+    );
+    s.push_str("    </ol>\n  </nav>");
+    s
+}
+
+/// The package document's `<metadata>`: Dublin Core, EPUB 3 refinements,
+/// and EPUB Accessibility 1.1 (schema.org) properties.
+fn package_metadata(book: &Book) -> String {
+    let m = &book.meta;
+    let mut s = String::from(
+        "<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:opf=\"http://www.idpf.org/2007/opf\">\n",
+    );
+    let mut el = |line: String| {
+        s.push_str("    ");
+        s.push_str(&line);
+        s.push('\n');
+    };
+    el(format!(
+        "<dc:identifier id=\"epub-id-1\">{}</dc:identifier>",
+        escape(&m.identifier.urn())
+    ));
+    if let Identifier::Isbn(_) = m.identifier {
+        // ONIX code list 5, value 15: ISBN-13.
+        el("<meta refines=\"#epub-id-1\" property=\"identifier-type\" scheme=\"onix:codelist5\">15</meta>".into());
+    }
+    el(format!(
+        "<dc:title id=\"title\">{}</dc:title>",
+        escape(&m.title)
+    ));
+    el("<meta refines=\"#title\" property=\"title-type\">main</meta>".into());
+    if let Some(sub) = &m.subtitle {
+        el(format!(
+            "<dc:title id=\"subtitle\">{}</dc:title>",
+            escape(sub)
+        ));
+        el("<meta refines=\"#subtitle\" property=\"title-type\">subtitle</meta>".into());
+    }
+    el(format!(
+        "<dc:language>{}</dc:language>",
+        escape(&m.language)
+    ));
+    for (i, c) in m.contributors.iter().enumerate() {
+        let tag = if c.role == Role::Author {
+            "dc:creator"
+        } else {
+            "dc:contributor"
+        };
+        let id = format!("contributor-{}", i + 1);
+        el(format!("<{tag} id=\"{id}\">{}</{tag}>", escape(&c.name)));
+        el(format!(
+            "<meta refines=\"#{id}\" property=\"role\" scheme=\"marc:relators\">{}</meta>",
+            c.role.marc()
+        ));
+    }
+    if let Some(p) = &m.publisher {
+        el(format!("<dc:publisher>{}</dc:publisher>", escape(p)));
+    }
+    if let Some(d) = &m.date {
+        el(format!("<dc:date>{}</dc:date>", escape(d)));
+    }
+    if let Some(r) = &m.rights {
+        el(format!("<dc:rights>{}</dc:rights>", escape(r)));
+    }
+    if let Some(d) = &m.description {
+        el(format!("<dc:description>{}</dc:description>", escape(d)));
+    }
+    for subject in &m.subjects {
+        el(format!("<dc:subject>{}</dc:subject>", escape(subject)));
+    }
+    if let Some(src) = &m.source {
+        el(format!("<dc:source>{}</dc:source>", escape(src)));
+    }
+    if let Some(series) = &m.series {
+        el(format!(
+            "<meta property=\"belongs-to-collection\" id=\"series\">{}</meta>",
+            escape(&series.name)
+        ));
+        el("<meta refines=\"#series\" property=\"collection-type\">series</meta>".into());
+        if let Some(pos) = &series.position {
+            el(format!(
+                "<meta refines=\"#series\" property=\"group-position\">{}</meta>",
+                escape(pos)
+            ));
+        }
+    }
+    el(format!(
+        "<meta property=\"dcterms:modified\">{}</meta>",
+        iso8601(m.modified)
+    ));
+    if book.cover.is_some() {
+        el("<meta name=\"cover\" content=\"cover-image\"/>".into());
+    }
+    // Accessibility (EPUB Accessibility 1.1): what a reader needs to know
+    // before buying. Images make the book partly visual; their alt text is
+    // what lets text alone suffice.
+    let has_images = !book.images.is_empty();
+    let all_alt = all_images_described(book);
+    el("<meta property=\"schema:accessMode\">textual</meta>".into());
+    if has_images {
+        el("<meta property=\"schema:accessMode\">visual</meta>".into());
+    }
+    if !has_images || all_alt {
+        el("<meta property=\"schema:accessModeSufficient\">textual</meta>".into());
+    }
+    if has_images {
+        el("<meta property=\"schema:accessModeSufficient\">textual,visual</meta>".into());
+    }
+    for feature in [
+        "structuralNavigation",
+        "tableOfContents",
+        "readingOrder",
+        "displayTransformability",
+    ] {
+        el(format!(
+            "<meta property=\"schema:accessibilityFeature\">{feature}</meta>"
+        ));
+    }
+    if has_images && all_alt {
+        el("<meta property=\"schema:accessibilityFeature\">alternativeText</meta>".into());
+    }
+    el("<meta property=\"schema:accessibilityHazard\">none</meta>".into());
+    let summary = if has_images && !all_alt {
+        "Structured text with a navigable table of contents, headings in reading order and linked footnotes. Some images lack a text description."
+    } else {
+        "Structured text with a navigable table of contents, headings in reading order and linked footnotes. Images, if any, have text descriptions."
+    };
+    el(format!(
+        "<meta property=\"schema:accessibilitySummary\">{summary}</meta>"
+    ));
+    s.push_str("  </metadata>");
+    s
+}
+
+fn all_images_described(book: &Book) -> bool {
+    fn blocks(bs: &[crate::model::Block]) -> bool {
+        bs.iter().all(|b| match &b.kind {
+            BlockKind::Figure { image, .. } => !image.alt.trim().is_empty(),
+            BlockKind::BlockQuote { blocks: inner } => blocks(inner),
+            BlockKind::List { items, .. } => items.iter().all(|i| blocks(&i.blocks)),
+            BlockKind::Paragraph { content } => inlines(content),
+            _ => true,
+        })
+    }
+    fn inlines(is: &[crate::model::Inline]) -> bool {
+        use crate::model::Inline;
+        is.iter().all(|i| match i {
+            Inline::Image { image } => !image.alt.trim().is_empty(),
+            Inline::Emphasis { content }
+            | Inline::Strong { content }
+            | Inline::Link { content, .. } => inlines(content),
+            _ => true,
+        })
+    }
+    book.chapters.iter().all(|c| blocks(&c.blocks))
+}

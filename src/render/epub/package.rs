@@ -1,0 +1,155 @@
+//! The finishing step: epub-builder assembles the book, this rewrites the
+//! archive into what we ship.
+//!
+//! epub-builder (0.8) cannot do several things an EPUB here must do, so
+//! they are done here, in one place:
+//! - its package metadata gives `dc:language` and `dc:creator` the same id,
+//!   knows no ISBN, roles, series, source or accessibility metadata: the
+//!   whole `<metadata>` element is replaced by ours;
+//! - its nav document has no language and its landmarks come from its own
+//!   guess: both are set;
+//! - its `toc.ncx` lacks the `dtb:uid` that must match the identifier;
+//! - its zip entries carry the current time: every entry is rewritten in
+//!   the same order with one fixed timestamp, `mimetype` first and stored,
+//!   so the same book always gives the same bytes.
+
+use std::io::{Cursor, Read, Write};
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
+
+pub struct Finish<'a> {
+    /// The complete `<metadata>…</metadata>` element.
+    pub metadata: &'a str,
+    /// The `<nav epub:type="landmarks">…</nav>` element.
+    pub landmarks: &'a str,
+    pub language: &'a str,
+    pub identifier: &'a str,
+    /// Seconds since the Unix epoch for every entry's timestamp.
+    pub modified: i64,
+}
+
+pub fn finish(raw: &[u8], f: &Finish) -> Result<Vec<u8>, String> {
+    let mut archive =
+        ZipArchive::new(Cursor::new(raw)).map_err(|e| format!("reading assembled EPUB: {e}"))?;
+    let stamp = zip_time(f.modified);
+    let mut out = ZipWriter::new(Cursor::new(Vec::new()));
+    let mut names: Vec<String> = (0..archive.len())
+        .filter_map(|i| archive.by_index(i).ok().map(|e| e.name().to_string()))
+        .collect();
+    // The OCF container wants `mimetype` first; keep everything else in
+    // the order it was added.
+    names.sort_by_key(|n| n != "mimetype");
+    for name in names {
+        let mut entry = archive
+            .by_name(&name)
+            .map_err(|e| format!("reading {name}: {e}"))?;
+        let mut data = Vec::new();
+        entry
+            .read_to_end(&mut data)
+            .map_err(|e| format!("reading {name}: {e}"))?;
+        drop(entry);
+        let data = match name.as_str() {
+            "OEBPS/content.opf" => package_document(&text(&name, data)?, f)?.into_bytes(),
+            "OEBPS/nav.xhtml" => nav_document(&text(&name, data)?, f)?.into_bytes(),
+            "OEBPS/toc.ncx" => ncx(&text(&name, data)?, f)?.into_bytes(),
+            _ => data,
+        };
+        let method = if name == "mimetype" || name.ends_with(".jpg") || name.ends_with(".png") {
+            CompressionMethod::Stored
+        } else {
+            CompressionMethod::Deflated
+        };
+        let options = SimpleFileOptions::default()
+            .compression_method(method)
+            .last_modified_time(stamp)
+            .unix_permissions(0o644);
+        out.start_file(name.as_str(), options)
+            .map_err(|e| format!("writing {name}: {e}"))?;
+        out.write_all(&data)
+            .map_err(|e| format!("writing {name}: {e}"))?;
+    }
+    let cursor = out.finish().map_err(|e| format!("writing EPUB: {e}"))?;
+    Ok(cursor.into_inner())
+}
+
+fn text(name: &str, data: Vec<u8>) -> Result<String, String> {
+    String::from_utf8(data).map_err(|_| format!("{name} is not UTF-8"))
+}
+
+/// Zip times run from 1980 to 2107; a book dated outside gets the nearest.
+fn zip_time(secs: i64) -> DateTime {
+    let (y, mo, d, h, mi, s) = crate::model::metadata::civil_from_epoch(secs);
+    let fallback = DateTime::default();
+    if y < 1980 {
+        return fallback;
+    }
+    let y = y.min(2107) as u16;
+    DateTime::from_date_and_time(y, mo as u8, d as u8, h as u8, mi as u8, s as u8)
+        .unwrap_or(fallback)
+}
+
+/// Replaces the text from `start` up to and including `end` by `with`.
+fn replace_span(
+    doc: &str,
+    start: &str,
+    end: &str,
+    with: &str,
+    what: &str,
+) -> Result<String, String> {
+    let a = doc
+        .find(start)
+        .ok_or_else(|| format!("{what}: `{start}` not found"))?;
+    let b = doc[a..]
+        .find(end)
+        .ok_or_else(|| format!("{what}: `{end}` not found"))?
+        + a
+        + end.len();
+    Ok(format!("{}{}{}", &doc[..a], with, &doc[b..]))
+}
+
+fn package_document(opf: &str, f: &Finish) -> Result<String, String> {
+    let opf = replace_span(opf, "<metadata", "</metadata>", f.metadata, "content.opf")?;
+    // The package's language is the book's language.
+    Ok(opf.replacen(
+        "<package version=\"3.0\"",
+        &format!("<package version=\"3.0\" xml:lang=\"{}\"", f.language),
+        1,
+    ))
+}
+
+fn nav_document(nav: &str, f: &Finish) -> Result<String, String> {
+    let html_open =
+        "<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\">";
+    if !nav.contains(html_open) {
+        return Err("nav.xhtml: unexpected <html> element".into());
+    }
+    let nav = nav.replacen(
+        html_open,
+        &format!(
+            "<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" xml:lang=\"{0}\" lang=\"{0}\">",
+            f.language
+        ),
+        1,
+    );
+    replace_span(
+        &nav,
+        "<nav epub:type = \"landmarks\">",
+        "</nav>",
+        f.landmarks,
+        "nav.xhtml",
+    )
+}
+
+fn ncx(doc: &str, f: &Finish) -> Result<String, String> {
+    if !doc.contains("<head>") {
+        return Err("toc.ncx: no <head>".into());
+    }
+    Ok(doc.replacen(
+        "<head>",
+        &format!(
+            "<head>\n    <meta name=\"dtb:uid\" content=\"{}\"/>",
+            super::xhtml::escape(f.identifier)
+        ),
+        1,
+    ))
+}

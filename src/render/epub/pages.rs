@@ -1,0 +1,105 @@
+//! The pages around the text: cover, title page, copyright page.
+
+use super::xhtml::{byline, escape};
+use crate::model::{Book, Role};
+use std::fmt::Write;
+
+pub fn cover(src: &str, title: &str) -> String {
+    format!(
+        "<section class=\"cover\" epub:type=\"cover\">\n<img src=\"{}\" alt=\"Cover: {}\"/>\n</section>\n",
+        escape(src),
+        escape(title)
+    )
+}
+
+pub fn title_page(book: &Book) -> String {
+    let m = &book.meta;
+    let mut s = String::from("<section class=\"titlepage\" epub:type=\"titlepage\">\n");
+    let _ = writeln!(s, "<h1 epub:type=\"fulltitle\">{}</h1>", escape(&m.title));
+    if let Some(sub) = &m.subtitle {
+        let _ = writeln!(s, "<p class=\"subtitle\">{}</p>", escape(sub));
+    }
+    let authors: Vec<String> = m.authors().map(str::to_string).collect();
+    if !authors.is_empty() {
+        let _ = writeln!(s, "<p class=\"author\">{}</p>", escape(&byline(&authors)));
+    }
+    for role in [Role::Editor, Role::Translator, Role::Illustrator] {
+        let names: Vec<String> = m
+            .contributors
+            .iter()
+            .filter(|c| c.role == role)
+            .map(|c| c.name.clone())
+            .collect();
+        if !names.is_empty() {
+            let verb = match role {
+                Role::Editor => "Edited by",
+                Role::Translator => "Translated by",
+                _ => "Illustrated by",
+            };
+            let _ = writeln!(
+                s,
+                "<p class=\"contributor\">{verb} {}</p>",
+                escape(&byline(&names))
+            );
+        }
+    }
+    if let Some(series) = &m.series {
+        let pos = series
+            .position
+            .as_ref()
+            .map(|p| format!(", book {p}"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            s,
+            "<p class=\"series\">{}{}</p>",
+            escape(&series.name),
+            escape(&pos)
+        );
+    }
+    if let Some(p) = &m.publisher {
+        let _ = writeln!(s, "<p class=\"publisher\">{}</p>", escape(p));
+    }
+    s.push_str("</section>\n");
+    s
+}
+
+pub fn copyright_page(book: &Book) -> String {
+    let m = &book.meta;
+    let mut s = String::from("<section class=\"copyright\" epub:type=\"copyright-page\">\n");
+    let mut line = |text: String| {
+        let _ = writeln!(s, "<p>{}</p>", escape(&text));
+    };
+    line(
+        m.title.clone()
+            + &m.subtitle
+                .as_ref()
+                .map(|t| format!(": {t}"))
+                .unwrap_or_default(),
+    );
+    if let Some(r) = &m.rights {
+        line(r.clone());
+    } else {
+        let authors: Vec<String> = m.authors().map(str::to_string).collect();
+        if !authors.is_empty() {
+            let year = m
+                .date
+                .as_ref()
+                .map(|d| format!(" {}", &d[..4.min(d.len())]))
+                .unwrap_or_default();
+            line(format!("Copyright ©{year} {}", byline(&authors)));
+        }
+    }
+    if let Some(src) = &m.source {
+        line(format!("First published in {src}."));
+    }
+    if let Some(p) = &m.publisher {
+        line(format!("Published by {p}."));
+    }
+    if let Some(d) = &m.date {
+        line(format!("Publication date: {d}"));
+    }
+    line(m.identifier.display());
+    line("Set in Charis SIL.".to_string());
+    s.push_str("</section>\n");
+    s
+}

@@ -1,0 +1,398 @@
+//! Model blocks and inlines to XHTML, for chapter documents.
+//!
+//! Everything written is well-formed XHTML by construction: text is
+//! escaped, attributes quoted, elements closed. Footnotes become EPUB 3
+//! pop-up notes: `<a epub:type="noteref">` in the text, `<aside
+//! epub:type="footnote">` at the end of the chapter, each linking back.
+
+use crate::model::{Align, Block, BlockKind, Book, Chapter, Inline, LinkTarget, plain_text};
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            // Characters XML 1.0 forbids (control codes) are dropped.
+            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A complete XHTML document around `body`.
+pub fn document(lang: &str, title: &str, body_type: Option<&str>, body: &str) -> String {
+    let lang = escape(lang);
+    let body_attr = body_type
+        .map(|t| format!(" epub:type=\"{t}\""))
+        .unwrap_or_default();
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n\
+<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" xml:lang=\"{lang}\" lang=\"{lang}\">\n\
+<head>\n<meta charset=\"utf-8\"/>\n<title>{}</title>\n\
+<link rel=\"stylesheet\" type=\"text/css\" href=\"stylesheet.css\"/>\n</head>\n\
+<body{body_attr}>\n{body}</body>\n</html>\n",
+        escape(title)
+    )
+}
+
+/// Where each chapter and image lives inside the EPUB.
+pub struct Paths<'a> {
+    pub book: &'a Book,
+    /// Image key → path inside OEBPS.
+    pub images: &'a BTreeMap<String, String>,
+}
+
+impl Paths<'_> {
+    pub fn chapter_file(&self, index: usize) -> String {
+        format!("{}.xhtml", self.book.chapters[index].id)
+    }
+}
+
+/// Writes one chapter's body.
+pub struct ChapterWriter<'a> {
+    paths: &'a Paths<'a>,
+    chapter: usize,
+    out: String,
+    /// Notes in order of number: (number, blocks).
+    notes: Vec<(u32, Vec<Block>)>,
+    /// How many references each note has had so far.
+    ref_counts: BTreeMap<u32, u32>,
+}
+
+impl<'a> ChapterWriter<'a> {
+    pub fn new(paths: &'a Paths<'a>, chapter: usize) -> Self {
+        ChapterWriter {
+            paths,
+            chapter,
+            out: String::new(),
+            notes: Vec::new(),
+            ref_counts: BTreeMap::new(),
+        }
+    }
+
+    pub fn chapter(mut self, ch: &Chapter) -> String {
+        let _ = writeln!(
+            self.out,
+            "<section epub:type=\"chapter\" role=\"doc-chapter\" aria-labelledby=\"{}\">",
+            escape(&ch.title_id)
+        );
+        self.out.push_str("<header>\n");
+        let _ = write!(self.out, "<h1 id=\"{}\">", escape(&ch.title_id));
+        self.inlines(&ch.title);
+        self.out.push_str("</h1>\n");
+        if let Some(a) = &ch.article {
+            if let Some(sub) = &a.subtitle {
+                let _ = writeln!(self.out, "<p class=\"subtitle\">{}</p>", escape(sub));
+            }
+            if !a.authors.is_empty() {
+                let _ = writeln!(
+                    self.out,
+                    "<p class=\"byline\">{}</p>",
+                    escape(&byline(&a.authors))
+                );
+            }
+            if let Some(line) = provenance(a.source.as_deref(), a.date.as_deref()) {
+                let _ = writeln!(self.out, "<p class=\"source\">{}</p>", escape(&line));
+            }
+        }
+        self.out.push_str("</header>\n");
+        self.blocks(&ch.blocks);
+        if let Some(a) = &ch.article
+            && !a.author_note.is_empty()
+        {
+            self.out.push_str("<footer class=\"author-note\">\n");
+            self.blocks(&a.author_note);
+            self.out.push_str("</footer>\n");
+        }
+        self.footnotes();
+        self.out.push_str("</section>\n");
+        self.out
+    }
+
+    fn footnotes(&mut self) {
+        let notes = std::mem::take(&mut self.notes);
+        for (n, blocks) in notes {
+            let _ = writeln!(
+                self.out,
+                "<aside id=\"note-{n}\" class=\"footnote\" epub:type=\"footnote\" role=\"doc-footnote\">"
+            );
+            let back = format!(
+                "<a class=\"note-number\" href=\"#noteref-{n}\" role=\"doc-backlink\">{n}.</a> "
+            );
+            match blocks.split_first() {
+                Some((
+                    Block {
+                        kind: BlockKind::Paragraph { content },
+                        ..
+                    },
+                    rest,
+                )) => {
+                    self.out.push_str("<p>");
+                    self.out.push_str(&back);
+                    self.inlines(content);
+                    self.out.push_str("</p>\n");
+                    self.blocks(rest);
+                }
+                _ => {
+                    let _ = writeln!(self.out, "<p>{back}</p>");
+                    self.blocks(&blocks);
+                }
+            }
+            self.out.push_str("</aside>\n");
+        }
+    }
+
+    pub fn blocks(&mut self, blocks: &[Block]) {
+        for b in blocks {
+            self.block(b);
+        }
+    }
+
+    fn block(&mut self, block: &Block) {
+        match &block.kind {
+            BlockKind::Heading {
+                level,
+                id,
+                classes,
+                content,
+            } => {
+                let level = (*level).clamp(2, 6);
+                let class = if classes.is_empty() {
+                    String::new()
+                } else {
+                    format!(" class=\"{}\"", escape(&classes.join(" ")))
+                };
+                let _ = write!(self.out, "<h{level} id=\"{}\"{class}>", escape(id));
+                self.inlines(content);
+                let _ = writeln!(self.out, "</h{level}>");
+            }
+            BlockKind::Paragraph { content } => {
+                self.out.push_str("<p>");
+                self.inlines(content);
+                self.out.push_str("</p>\n");
+            }
+            BlockKind::BlockQuote { blocks } => {
+                self.out.push_str("<blockquote>\n");
+                self.blocks(blocks);
+                self.out.push_str("</blockquote>\n");
+            }
+            BlockKind::List { start, items } => {
+                let tag = if start.is_some() { "ol" } else { "ul" };
+                match start {
+                    Some(s) if *s != 1 => {
+                        let _ = writeln!(self.out, "<ol start=\"{s}\">");
+                    }
+                    _ => {
+                        let _ = writeln!(self.out, "<{tag}>");
+                    }
+                }
+                for item in items {
+                    match item.task {
+                        Some(done) => {
+                            let (mark, label) = if done {
+                                ("☒", "done")
+                            } else {
+                                ("☐", "not done")
+                            };
+                            let _ = write!(
+                                self.out,
+                                "<li class=\"task\"><span class=\"task-box\" role=\"img\" aria-label=\"{label}\">{mark}</span> "
+                            );
+                        }
+                        None => self.out.push_str("<li>"),
+                    }
+                    // A one-paragraph item is written without <p>, as a
+                    // tight list looks in print.
+                    match item.blocks.as_slice() {
+                        [
+                            Block {
+                                kind: BlockKind::Paragraph { content },
+                                ..
+                            },
+                        ] => self.inlines(content),
+                        blocks => {
+                            self.out.push('\n');
+                            self.blocks(blocks);
+                        }
+                    }
+                    self.out.push_str("</li>\n");
+                }
+                let _ = writeln!(self.out, "</{tag}>");
+            }
+            BlockKind::CodeBlock { language, text } => {
+                let class = language
+                    .as_ref()
+                    .map(|l| format!(" class=\"language-{}\"", escape(l)))
+                    .unwrap_or_default();
+                let _ = writeln!(self.out, "<pre><code{class}>{}</code></pre>", escape(text));
+            }
+            BlockKind::Table { align, head, rows } => {
+                self.out.push_str("<table>\n");
+                if !head.is_empty() {
+                    self.out.push_str("<thead>\n");
+                    self.row(head, align, "th");
+                    self.out.push_str("</thead>\n");
+                }
+                self.out.push_str("<tbody>\n");
+                for row in rows {
+                    self.row(row, align, "td");
+                }
+                self.out.push_str("</tbody>\n</table>\n");
+            }
+            BlockKind::Figure { image, caption } => {
+                self.out.push_str("<figure>\n");
+                self.image(&image.path, &image.alt, None);
+                self.out.push('\n');
+                if !caption.is_empty() {
+                    self.out.push_str("<figcaption>");
+                    self.inlines(caption);
+                    self.out.push_str("</figcaption>\n");
+                }
+                self.out.push_str("</figure>\n");
+            }
+            BlockKind::SceneBreak => self.out.push_str("<hr class=\"scene-break\"/>\n"),
+        }
+    }
+
+    fn row(&mut self, cells: &[Vec<Inline>], align: &[Align], tag: &str) {
+        self.out.push_str("<tr>");
+        for (i, cell) in cells.iter().enumerate() {
+            let class = match align.get(i) {
+                Some(Align::Left) => " class=\"left\"",
+                Some(Align::Center) => " class=\"center\"",
+                Some(Align::Right) => " class=\"right\"",
+                _ => "",
+            };
+            let _ = write!(self.out, "<{tag}{class}>");
+            self.inlines(cell);
+            let _ = write!(self.out, "</{tag}>");
+        }
+        self.out.push_str("</tr>\n");
+    }
+
+    fn image(&mut self, key: &str, alt: &str, class: Option<&str>) {
+        let src = self.paths.images.get(key).cloned().unwrap_or_default();
+        let class = class.map(|c| format!(" class=\"{c}\"")).unwrap_or_default();
+        let _ = write!(
+            self.out,
+            "<img src=\"{}\" alt=\"{}\"{class}/>",
+            escape(&src),
+            escape(alt)
+        );
+    }
+
+    pub fn inlines(&mut self, inlines: &[Inline]) {
+        for inline in inlines {
+            self.inline(inline);
+        }
+    }
+
+    fn wrap(&mut self, tag: &str, content: &[Inline]) {
+        let _ = write!(self.out, "<{tag}>");
+        self.inlines(content);
+        let _ = write!(self.out, "</{tag}>");
+    }
+
+    fn inline(&mut self, inline: &Inline) {
+        match inline {
+            Inline::Text { text } => self.out.push_str(&escape(text)),
+            Inline::Emphasis { content } => self.wrap("em", content),
+            Inline::Strong { content } => self.wrap("strong", content),
+            Inline::Strikethrough { content } => self.wrap("del", content),
+            Inline::Superscript { content } => self.wrap("sup", content),
+            Inline::Subscript { content } => self.wrap("sub", content),
+            Inline::Code { text } => {
+                let _ = write!(self.out, "<code>{}</code>", escape(text));
+            }
+            Inline::Link {
+                target,
+                title,
+                content,
+            } => {
+                let href = match target {
+                    LinkTarget::External { url } => url.clone(),
+                    LinkTarget::Internal { chapter, id } => {
+                        let file = if *chapter == self.chapter {
+                            String::new()
+                        } else {
+                            self.paths.chapter_file(*chapter)
+                        };
+                        match id {
+                            Some(id) => format!("{file}#{id}"),
+                            None if file.is_empty() => {
+                                format!("#{}", self.paths.book.chapters[*chapter].title_id)
+                            }
+                            None => file,
+                        }
+                    }
+                    // Resolution replaced every unresolved link; should one
+                    // remain, its words are kept without a link.
+                    LinkTarget::Unresolved { .. } => {
+                        self.inlines(content);
+                        return;
+                    }
+                };
+                let title = title
+                    .as_ref()
+                    .map(|t| format!(" title=\"{}\"", escape(t)))
+                    .unwrap_or_default();
+                let _ = write!(self.out, "<a href=\"{}\"{title}>", escape(&href));
+                self.inlines(content);
+                self.out.push_str("</a>");
+            }
+            Inline::Image { image } => self.image(&image.path, &image.alt, Some("inline")),
+            Inline::FootnoteRef {
+                number,
+                first,
+                blocks,
+            } => {
+                let count = self.ref_counts.entry(*number).or_insert(0);
+                *count += 1;
+                let id = if *count == 1 {
+                    format!("noteref-{number}")
+                } else {
+                    format!("noteref-{number}-{count}")
+                };
+                if *first {
+                    self.notes.push((*number, blocks.clone()));
+                }
+                let _ = write!(
+                    self.out,
+                    "<a id=\"{id}\" class=\"noteref\" href=\"#note-{number}\" epub:type=\"noteref\" role=\"doc-noteref\">{number}</a>"
+                );
+            }
+            Inline::LineBreak => self.out.push_str("<br/>"),
+            Inline::NoteLabel { label, .. } => self.out.push_str(&escape(&format!("[^{label}]"))),
+        }
+    }
+}
+
+/// “Amir Basiri”, “A and B”, “A, B and C”.
+pub fn byline(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// “First published in Breitbart, 2014-09-01”.
+pub fn provenance(source: Option<&str>, date: Option<&str>) -> Option<String> {
+    match (source, date) {
+        (Some(s), Some(d)) => Some(format!("First published in {s}, {d}")),
+        (Some(s), None) => Some(format!("First published in {s}")),
+        (None, Some(d)) => Some(d.to_string()),
+        (None, None) => None,
+    }
+}
+
+/// Plain text of a title, for `<title>` and the table of contents.
+pub fn title_text(inlines: &[Inline]) -> String {
+    plain_text(inlines)
+}

@@ -1,0 +1,118 @@
+//! `book.toml`: a book's metadata, its chapters in order, and per-format
+//! options. Everything but the title has a default:
+//!
+//! ```toml
+//! chapters = ["intro.md", "part-1/one.md"]   # optional: default is every
+//!                                            # .md/.markdown/.txt beside
+//!                                            # book.toml, by name, except README
+//! [book]
+//! title = "A Book"
+//! authors = ["A. Writer"]
+//!
+//! [epub]
+//! embed-fonts = true
+//! ```
+//!
+//! Unknown keys are errors: a misspelt option silently ignored is worse.
+
+use crate::diagnostics::{Diagnostic, LineIndex, Location};
+use crate::model::metadata::MetaInput;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct BookToml {
+    pub chapters: Option<Vec<toml::Spanned<String>>>,
+    #[serde(default)]
+    pub book: MetaInput,
+    #[serde(default)]
+    pub epub: EpubToml,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct EpubToml {
+    /// Embed the bundled typefaces as subsets (default true).
+    pub embed_fonts: Option<bool>,
+}
+
+pub fn read(path: &Path) -> Result<(BookToml, String), Diagnostic> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Diagnostic::error(
+            Location::file(path),
+            format!("cannot read: {}", super::io_reason(&e)),
+        )
+    })?;
+    let cfg: BookToml = toml::from_str(&text).map_err(|e| {
+        let loc = match e.span() {
+            Some(span) => {
+                let (line, col) = LineIndex::new(&text).line_col(&text, span.start);
+                Location::at(path, line, col)
+            }
+            None => Location::file(path),
+        };
+        let mut msg = e.message().trim().to_string();
+        if msg.starts_with("unknown field") {
+            msg.push_str(" (metadata such as `title` goes under [book])");
+        }
+        Diagnostic::error(loc, format!("invalid book.toml: {msg}"))
+    })?;
+    Ok((cfg, text))
+}
+
+/// The chapter files, in order: as listed, or found beside `book.toml`.
+pub fn chapter_files(
+    dir: &Path,
+    config: &Path,
+    text: &str,
+    cfg: &BookToml,
+) -> Result<Vec<PathBuf>, Diagnostic> {
+    let index = LineIndex::new(text);
+    let Some(list) = &cfg.chapters else {
+        let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(|e| Diagnostic::error(Location::file(dir), format!("cannot list: {e}")))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.is_file()
+                    && super::kind_of(p).is_some()
+                    && !p
+                        .file_stem()
+                        .is_some_and(|s| s.to_string_lossy().eq_ignore_ascii_case("readme"))
+            })
+            .collect();
+        found.sort();
+        return Ok(found);
+    };
+    let root = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let mut files = Vec::new();
+    for entry in list {
+        let (line, col) = index.line_col(text, entry.span().start);
+        let loc = Location::at(config, line, col);
+        let rel = entry.get_ref();
+        let path = dir.join(rel);
+        if super::kind_of(&path).is_none() {
+            return Err(Diagnostic::error(
+                loc,
+                format!("chapter `{rel}` is not a manuscript (.md, .markdown or .txt)"),
+            ));
+        }
+        let real = std::fs::canonicalize(&path).map_err(|_| {
+            Diagnostic::error(loc.clone(), format!("chapter file not found: {rel}"))
+        })?;
+        if !real.starts_with(&root) {
+            return Err(Diagnostic::error(
+                loc,
+                format!("chapter `{rel}` is outside the book's directory"),
+            ));
+        }
+        if files.contains(&path) {
+            return Err(Diagnostic::error(
+                loc,
+                format!("chapter `{rel}` is listed twice"),
+            ));
+        }
+        files.push(path);
+    }
+    Ok(files)
+}

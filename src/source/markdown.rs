@@ -1,0 +1,468 @@
+//! Markdown reader: CommonMark with tables, footnotes, strikethrough, task
+//! lists, smart punctuation and heading attributes, via pulldown-cmark.
+//!
+//! Produces model blocks with their source lines; footnote references stay
+//! as labels (`Inline::NoteLabel`) and links as written, for
+//! `model::resolve` to settle. Raw HTML is mapped to the model where it has
+//! an obvious meaning (`<br>`, `<sup>`, `<sub>`, `<em>`, …) and otherwise
+//! dropped with a warning, so it can never make an output invalid.
+
+use crate::diagnostics::{Diagnostics, LineIndex, Location};
+use crate::model::{Align, Block, BlockKind, Image, Inline, LinkTarget, ListItem};
+use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
+use std::collections::BTreeMap;
+use std::iter::Peekable;
+use std::ops::Range;
+use std::path::Path;
+
+/// A footnote definition: where it is and what it says.
+#[derive(Debug, Clone)]
+pub struct NoteDef {
+    pub line: u32,
+    pub blocks: Vec<Block>,
+}
+
+pub struct MarkdownDoc {
+    pub blocks: Vec<Block>,
+    pub notes: BTreeMap<String, NoteDef>,
+}
+
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Parses `text[body_start..]`; line numbers count from the top of `text`.
+pub fn read(text: &str, body_start: usize, file: &Path, diags: &mut Diagnostics) -> MarkdownDoc {
+    let index = LineIndex::new(text);
+    let body = &text[body_start..];
+    let parser = Parser::new_ext(body, options()).into_offset_iter();
+    let mut reader = Reader {
+        events: parser.peekable(),
+        text,
+        base: body_start,
+        index: &index,
+        file,
+        diags,
+        notes: BTreeMap::new(),
+        task: None,
+    };
+    let blocks = reader.blocks();
+    MarkdownDoc {
+        blocks,
+        notes: reader.notes,
+    }
+}
+
+struct Reader<'a, 'd, I: Iterator<Item = (Event<'a>, Range<usize>)>> {
+    events: Peekable<I>,
+    text: &'a str,
+    base: usize,
+    index: &'d LineIndex,
+    file: &'d Path,
+    diags: &'d mut Diagnostics,
+    notes: BTreeMap<String, NoteDef>,
+    /// A task-list marker seen in the current list item.
+    task: Option<bool>,
+}
+
+fn is_inline(ev: &Event) -> bool {
+    match ev {
+        Event::Text(_)
+        | Event::Code(_)
+        | Event::SoftBreak
+        | Event::HardBreak
+        | Event::InlineHtml(_)
+        | Event::FootnoteReference(_)
+        | Event::TaskListMarker(_)
+        | Event::InlineMath(_)
+        | Event::DisplayMath(_) => true,
+        Event::Start(tag) => matches!(
+            tag,
+            Tag::Emphasis
+                | Tag::Strong
+                | Tag::Strikethrough
+                | Tag::Superscript
+                | Tag::Subscript
+                | Tag::Link { .. }
+                | Tag::Image { .. }
+        ),
+        _ => false,
+    }
+}
+
+impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
+    fn line(&self, offset: usize) -> u32 {
+        self.index.line(self.base + offset)
+    }
+
+    fn location(&self, offset: usize) -> Location {
+        let (line, col) = self.index.line_col(self.text, self.base + offset);
+        Location::at(self.file, line, col)
+    }
+
+    /// Blocks up to the end of the current container (or of the document).
+    fn blocks(&mut self) -> Vec<Block> {
+        let mut blocks = Vec::new();
+        while let Some((ev, range)) = self.events.peek().cloned() {
+            if is_inline(&ev) {
+                // Tight list items hold inline content with no paragraph.
+                let line = self.line(range.start);
+                let content = self.inlines();
+                if !content.is_empty() {
+                    blocks.push(paragraph(line, content));
+                }
+                continue;
+            }
+            self.events.next();
+            let line = self.line(range.start);
+            match ev {
+                Event::End(_) => return blocks,
+                Event::Rule => blocks.push(Block {
+                    line,
+                    kind: BlockKind::SceneBreak,
+                }),
+                Event::Html(html) => self.html_block(&html, range.start),
+                Event::Start(tag) => {
+                    if let Some(kind) = self.block(tag, range.start) {
+                        blocks.push(Block { line, kind });
+                    }
+                }
+                _ => {}
+            }
+        }
+        blocks
+    }
+
+    fn block(&mut self, tag: Tag<'a>, offset: usize) -> Option<BlockKind> {
+        let line = self.line(offset);
+        Some(match tag {
+            Tag::Paragraph => {
+                let content = self.inlines();
+                self.expect_end();
+                return Some(paragraph(line, content).kind);
+            }
+            Tag::Heading {
+                level, id, classes, ..
+            } => {
+                let content = self.inlines();
+                self.expect_end();
+                BlockKind::Heading {
+                    level: level as u8,
+                    id: id.map(|s| s.to_string()).unwrap_or_default(),
+                    classes: classes.iter().map(|c| c.to_string()).collect(),
+                    content,
+                }
+            }
+            Tag::BlockQuote(_) => BlockKind::BlockQuote {
+                blocks: self.blocks(),
+            },
+            Tag::CodeBlock(kind) => {
+                let mut text = String::new();
+                for (ev, _) in self.events.by_ref() {
+                    match ev {
+                        Event::Text(t) => text.push_str(&t),
+                        Event::End(_) => break,
+                        _ => {}
+                    }
+                }
+                if text.ends_with('\n') {
+                    text.pop();
+                }
+                let language = match kind {
+                    CodeBlockKind::Fenced(info) => info
+                        .split_whitespace()
+                        .next()
+                        .map(|s| s.trim_matches(|c| c == '{' || c == '}' || c == '.'))
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string),
+                    CodeBlockKind::Indented => None,
+                };
+                BlockKind::CodeBlock { language, text }
+            }
+            Tag::HtmlBlock => {
+                let mut html = String::new();
+                for (ev, _) in self.events.by_ref() {
+                    match ev {
+                        Event::Html(t) | Event::Text(t) => html.push_str(&t),
+                        Event::End(_) => break,
+                        _ => {}
+                    }
+                }
+                self.html_block(&html, offset);
+                return None;
+            }
+            Tag::List(start) => {
+                let mut items = Vec::new();
+                while let Some((ev, _)) = self.events.next() {
+                    match ev {
+                        Event::Start(Tag::Item) => {
+                            self.task = None;
+                            let blocks = self.blocks();
+                            items.push(ListItem {
+                                task: self.task.take(),
+                                blocks,
+                            });
+                        }
+                        Event::End(_) => break,
+                        _ => {}
+                    }
+                }
+                BlockKind::List { start, items }
+            }
+            Tag::FootnoteDefinition(label) => {
+                let blocks = self.blocks();
+                let label = label.to_string();
+                if self.notes.contains_key(&label) {
+                    self.diags.warning(
+                        self.location(offset),
+                        format!(
+                            "footnote `[^{label}]` is defined twice; the first definition is used"
+                        ),
+                    );
+                } else {
+                    self.notes.insert(label, NoteDef { line, blocks });
+                }
+                return None;
+            }
+            Tag::Table(aligns) => {
+                let align = aligns
+                    .iter()
+                    .map(|a| match a {
+                        pulldown_cmark::Alignment::None => Align::None,
+                        pulldown_cmark::Alignment::Left => Align::Left,
+                        pulldown_cmark::Alignment::Center => Align::Center,
+                        pulldown_cmark::Alignment::Right => Align::Right,
+                    })
+                    .collect();
+                let mut head = Vec::new();
+                let mut rows = Vec::new();
+                while let Some((ev, _)) = self.events.next() {
+                    match ev {
+                        Event::Start(Tag::TableHead) => head = self.table_cells(),
+                        Event::Start(Tag::TableRow) => rows.push(self.table_cells()),
+                        Event::End(TagEnd::Table) => break,
+                        _ => {}
+                    }
+                }
+                BlockKind::Table { align, head, rows }
+            }
+            Tag::MetadataBlock(_) | Tag::DefinitionList | Tag::Item => {
+                self.skip_container();
+                return None;
+            }
+            other => {
+                // Any other container: keep its content as blocks.
+                let _ = other;
+                let blocks = self.blocks();
+                return blocks.into_iter().next().map(|b| b.kind);
+            }
+        })
+    }
+
+    fn table_cells(&mut self) -> Vec<Vec<Inline>> {
+        let mut cells = Vec::new();
+        while let Some((ev, _)) = self.events.next() {
+            match ev {
+                Event::Start(Tag::TableCell) => {
+                    cells.push(self.inlines());
+                    self.expect_end();
+                }
+                Event::End(_) => break,
+                _ => {}
+            }
+        }
+        cells
+    }
+
+    fn skip_container(&mut self) {
+        let mut depth = 1;
+        for (ev, _) in self.events.by_ref() {
+            match ev {
+                Event::Start(_) => depth += 1,
+                Event::End(_) => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Consumes the `End` that closes the container whose content was just read.
+    fn expect_end(&mut self) {
+        if let Some((Event::End(_), _)) = self.events.peek() {
+            self.events.next();
+        }
+    }
+
+    fn html_block(&mut self, html: &str, offset: usize) {
+        let trimmed = html.trim();
+        if trimmed.is_empty() || (trimmed.starts_with("<!--") && trimmed.ends_with("-->")) {
+            return;
+        }
+        let snippet: String = trimmed.chars().take(40).collect();
+        self.diags.warning(
+            self.location(offset),
+            format!("raw HTML block dropped (`{snippet}`…); write it in Markdown instead"),
+        );
+    }
+
+    /// Inline content up to the end of the current inline container, or up
+    /// to the next block-level event.
+    fn inlines(&mut self) -> Vec<Inline> {
+        let mut out: Vec<Inline> = Vec::new();
+        // Open raw-HTML inline tags: (tag name, index in `out` where it began).
+        let mut html_open: Vec<(String, usize)> = Vec::new();
+        while let Some((ev, range)) = self.events.peek().cloned() {
+            if !is_inline(&ev) {
+                break;
+            }
+            self.events.next();
+            match ev {
+                Event::Text(t) => push_text(&mut out, &t),
+                Event::Code(t) => out.push(Inline::Code {
+                    text: t.to_string(),
+                }),
+                Event::InlineMath(t) | Event::DisplayMath(t) => out.push(Inline::Code {
+                    text: t.to_string(),
+                }),
+                Event::SoftBreak => push_text(&mut out, " "),
+                Event::HardBreak => out.push(Inline::LineBreak),
+                Event::TaskListMarker(done) => self.task = Some(done),
+                Event::FootnoteReference(label) => out.push(Inline::NoteLabel {
+                    label: label.to_string(),
+                    line: self.line(range.start),
+                }),
+                Event::InlineHtml(html) => {
+                    self.inline_html(&html, range.start, &mut out, &mut html_open)
+                }
+                Event::Start(tag) => {
+                    let inline = self.inline_container(tag);
+                    out.push(inline);
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    fn inline_container(&mut self, tag: Tag<'a>) -> Inline {
+        let content = self.inlines();
+        self.expect_end();
+        match tag {
+            Tag::Emphasis => Inline::Emphasis { content },
+            Tag::Strong => Inline::Strong { content },
+            Tag::Strikethrough => Inline::Strikethrough { content },
+            Tag::Superscript => Inline::Superscript { content },
+            Tag::Subscript => Inline::Subscript { content },
+            Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                ..
+            } => {
+                let dest = if link_type == LinkType::Email && !dest_url.starts_with("mailto:") {
+                    format!("mailto:{dest_url}")
+                } else {
+                    dest_url.to_string()
+                };
+                Inline::Link {
+                    target: LinkTarget::Unresolved { dest },
+                    title: Some(title.to_string()).filter(|t| !t.is_empty()),
+                    content,
+                }
+            }
+            Tag::Image {
+                dest_url, title, ..
+            } => Inline::Image {
+                image: Image {
+                    path: String::new(),
+                    dest: dest_url.to_string(),
+                    alt: crate::model::plain_text(&content),
+                    title: Some(title.to_string()).filter(|t| !t.trim().is_empty()),
+                },
+            },
+            _ => Inline::Emphasis { content },
+        }
+    }
+
+    fn inline_html(
+        &mut self,
+        html: &str,
+        offset: usize,
+        out: &mut Vec<Inline>,
+        open: &mut Vec<(String, usize)>,
+    ) {
+        let h = html.trim();
+        if h.starts_with("<!--") {
+            return;
+        }
+        let closing = h.starts_with("</");
+        let name: String = h
+            .trim_start_matches("</")
+            .trim_start_matches('<')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        const WRAPPERS: &[&str] = &["sup", "sub", "em", "i", "strong", "b", "s", "del", "cite"];
+        if name == "br" {
+            out.push(Inline::LineBreak);
+        } else if WRAPPERS.contains(&name.as_str()) {
+            if !closing {
+                open.push((name, out.len()));
+            } else if let Some(pos) = open.iter().rposition(|(n, _)| *n == name) {
+                let (_, start) = open.remove(pos);
+                let content: Vec<Inline> = out.drain(start.min(out.len())..).collect();
+                out.push(match name.as_str() {
+                    "sup" => Inline::Superscript { content },
+                    "sub" => Inline::Subscript { content },
+                    "strong" | "b" => Inline::Strong { content },
+                    "s" | "del" => Inline::Strikethrough { content },
+                    _ => Inline::Emphasis { content },
+                });
+            }
+        } else if !closing {
+            self.diags.warning(
+                self.location(offset),
+                format!("raw HTML tag `{h}` dropped (its text is kept)"),
+            );
+        }
+    }
+}
+
+fn push_text(out: &mut Vec<Inline>, t: &str) {
+    if let Some(Inline::Text { text }) = out.last_mut() {
+        text.push_str(t);
+    } else {
+        out.push(Inline::text(t));
+    }
+}
+
+/// A paragraph holding one image and nothing else is a figure.
+fn paragraph(line: u32, content: Vec<Inline>) -> Block {
+    let meaningful: Vec<&Inline> = content
+        .iter()
+        .filter(|i| !matches!(i, Inline::Text { text } if text.trim().is_empty()))
+        .collect();
+    if let [Inline::Image { image }] = meaningful.as_slice() {
+        return Block {
+            line,
+            kind: BlockKind::Figure {
+                caption: image.title.iter().map(Inline::text).collect(),
+                image: image.clone(),
+            },
+        };
+    }
+    Block {
+        line,
+        kind: BlockKind::Paragraph { content },
+    }
+}
