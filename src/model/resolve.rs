@@ -51,6 +51,9 @@ fn reserved(id: &str) -> bool {
 pub fn slug(text: &str) -> String {
     let mut s = String::new();
     for c in text.chars() {
+        if matches!(c, '\'' | '\u{2019}' | '\u{2018}') {
+            continue; // "Maliki’s" → "malikis", not "maliki-s"
+        }
         if c.is_alphanumeric() {
             s.extend(c.to_lowercase());
         } else if !s.is_empty() && !s.ends_with('-') {

@@ -129,19 +129,22 @@ pub fn render(book: &Book) -> Result<Vec<u8>, String> {
             landmarks: &landmarks,
             language: lang,
             identifier: &book.meta.identifier.urn(),
+            toc_depth: docs
+                .iter()
+                .filter_map(|(_, _, t)| t.as_ref())
+                .map(depth)
+                .max()
+                .unwrap_or(1),
             modified: book.meta.modified,
         },
     )
 }
 
-/// Where each image goes inside the EPUB: `images/<name>`, names made safe
-/// for URLs and unique.
+/// Where each image goes inside the EPUB: `images/<file name>`, made safe
+/// for URLs, with the project path folded in when two names clash.
 fn image_paths(book: &Book) -> BTreeMap<String, String> {
-    let mut used = BTreeSet::new();
-    let mut out = BTreeMap::new();
-    for key in book.images.keys() {
-        let name: String = key
-            .chars()
+    let safe = |s: &str| -> String {
+        s.chars()
             .map(|c| {
                 if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
                     c
@@ -149,12 +152,20 @@ fn image_paths(book: &Book) -> BTreeMap<String, String> {
                     '-'
                 }
             })
-            .collect();
-        let mut candidate = format!("images/{name}");
-        let mut n = 2;
-        while !used.insert(candidate.clone()) {
-            candidate = format!("images/{n}-{name}");
-            n += 1;
+            .collect()
+    };
+    let mut used = BTreeSet::new();
+    let mut out = BTreeMap::new();
+    for key in book.images.keys() {
+        let base = key.rsplit('/').next().unwrap_or(key);
+        let mut candidate = format!("images/{}", safe(base));
+        if !used.insert(candidate.clone()) {
+            candidate = format!("images/{}", safe(key));
+            let mut n = 2;
+            while !used.insert(candidate.clone()) {
+                candidate = format!("images/{n}-{}", safe(key));
+                n += 1;
+            }
         }
         out.insert(key.clone(), candidate);
     }
@@ -190,6 +201,10 @@ fn toc_entry(file: &str, title: &str, blocks: &[crate::model::Block]) -> TocElem
         chapter = chapter.child(done);
     }
     chapter
+}
+
+fn depth(t: &TocElement) -> usize {
+    1 + t.children.iter().map(depth).max().unwrap_or(0)
 }
 
 fn stylesheet(book: &Book) -> String {

@@ -24,6 +24,8 @@ pub struct Finish<'a> {
     pub landmarks: &'a str,
     pub language: &'a str,
     pub identifier: &'a str,
+    /// Levels in the table of contents, for the NCX's `dtb:depth`.
+    pub toc_depth: usize,
     /// Seconds since the Unix epoch for every entry's timestamp.
     pub modified: i64,
 }
@@ -144,6 +146,12 @@ fn ncx(doc: &str, f: &Finish) -> Result<String, String> {
     if !doc.contains("<head>") {
         return Err("toc.ncx: no <head>".into());
     }
+    // epub-builder always says depth 1, whatever the contents hold.
+    let doc = doc.replacen(
+        "<meta name=\"dtb:depth\" content=\"1\" />",
+        &format!("<meta name=\"dtb:depth\" content=\"{}\" />", f.toc_depth),
+        1,
+    );
     Ok(doc.replacen(
         "<head>",
         &format!(

