@@ -179,6 +179,8 @@ pub enum Inline {
         target: LinkTarget,
         title: Option<String>,
         content: Vec<Inline>,
+        /// Where the link starts in its manuscript.
+        pos: Pos,
     },
     Image {
         image: Image,
@@ -196,7 +198,7 @@ pub enum Inline {
     /// produce this; `resolve` replaces every one with a `FootnoteRef`.
     NoteLabel {
         label: String,
-        line: u32,
+        pos: Pos,
     },
 }
 
@@ -224,6 +226,13 @@ pub enum LinkTarget {
     },
 }
 
+/// A place in a manuscript: 1-based line and column (in characters).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Pos {
+    pub line: u32,
+    pub column: u32,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Image {
     /// Key into [`Book::images`]: the path relative to the project root,
@@ -234,6 +243,8 @@ pub struct Image {
     pub alt: String,
     /// The image's title as written (`![alt](src "title")`); a figure's caption.
     pub title: Option<String>,
+    /// Where the image is named in its manuscript.
+    pub pos: Pos,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -8,7 +8,7 @@
 
 use super::{
     ArticleInfo, Block, BlockKind, Book, Chapter, Image, ImageAsset, Inline, Layout, LinkTarget,
-    Metadata, Options,
+    Metadata, Options, Pos,
 };
 use crate::diagnostics::{Diagnostics, Location};
 use crate::source::markdown::NoteDef;
@@ -255,8 +255,14 @@ struct Resolver<'d> {
 }
 
 impl Resolver<'_> {
-    fn at(&self, line: u32) -> Location {
-        Location::at(&self.file, line, 0)
+    /// Where to point a message: the element's own position when known,
+    /// else the line of its block.
+    fn at(&self, pos: Pos, line: u32) -> Location {
+        if pos.line > 0 {
+            Location::at(&self.file, pos.line, pos.column)
+        } else {
+            Location::at(&self.file, line, 0)
+        }
     }
 
     fn blocks(&mut self, blocks: &mut [Block]) {
@@ -290,12 +296,16 @@ impl Resolver<'_> {
         for mut inline in std::mem::take(inlines) {
             match &mut inline {
                 Inline::Link {
-                    target, content, ..
+                    target,
+                    content,
+                    pos,
+                    ..
                 } => {
                     self.inlines(content, line);
                     if let LinkTarget::Unresolved { dest } = target {
                         let dest = dest.clone();
-                        match self.link(&dest, line) {
+                        let at = self.at(*pos, line);
+                        match self.link(&dest, at) {
                             Some(t) => *target = t,
                             None => {
                                 // Keep the words, drop the link.
@@ -317,10 +327,10 @@ impl Resolver<'_> {
         }
     }
 
-    fn link(&mut self, dest: &str, line: u32) -> Option<LinkTarget> {
+    fn link(&mut self, dest: &str, at: Location) -> Option<LinkTarget> {
         if dest.trim().is_empty() {
             self.diags
-                .warning(self.at(line), "link with no destination; kept as text");
+                .warning(at, "link with no destination; kept as text");
             return None;
         }
         if has_scheme(dest) {
@@ -341,7 +351,7 @@ impl Resolver<'_> {
         };
         let Some(chapter) = chapter else {
             self.diags.warning(
-                self.at(line),
+                at,
                 format!("link to `{dest}`, which is not part of the book; kept as text"),
             );
             return None;
@@ -352,7 +362,7 @@ impl Resolver<'_> {
                 Some(id) => Some(id.clone()),
                 None => {
                     self.diags.warning(
-                        self.at(line),
+                        at,
                         format!(
                             "link to `{dest}`: no heading there has the id `{f}`; kept as text"
                         ),
@@ -370,7 +380,7 @@ impl Resolver<'_> {
                 image.path = key.clone();
                 self.images.entry(key).or_insert(asset);
             }
-            Err(msg) => self.diags.error(self.at(line), msg),
+            Err(msg) => self.diags.error(self.at(image.pos, line), msg),
         }
     }
 }
@@ -541,8 +551,8 @@ impl Notes<'_> {
     fn inlines(&mut self, inlines: &mut [Inline]) {
         for inline in inlines.iter_mut() {
             match inline {
-                Inline::NoteLabel { label, line } => {
-                    let line = *line;
+                Inline::NoteLabel { label, pos } => {
+                    let pos = *pos;
                     let label = label.clone();
                     *inline = match self.defs.get(&label) {
                         Some(def) => {
@@ -562,7 +572,7 @@ impl Notes<'_> {
                                 "is not defined"
                             };
                             self.diags.warning(
-                                Location::at(self.file, line, 0),
+                                Location::at(self.file, pos.line, pos.column),
                                 format!("footnote `[^{label}]` {why}; kept as text"),
                             );
                             Inline::text(format!("[^{label}]"))

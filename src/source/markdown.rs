@@ -8,7 +8,7 @@
 //! dropped with a warning, so it can never make an output invalid.
 
 use crate::diagnostics::{Diagnostics, LineIndex, Location};
-use crate::model::{Align, Block, BlockKind, Image, Inline, LinkTarget, ListItem};
+use crate::model::{Align, Block, BlockKind, Image, Inline, LinkTarget, ListItem, Pos};
 use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
 use std::collections::BTreeMap;
 use std::iter::Peekable;
@@ -98,6 +98,11 @@ fn is_inline(ev: &Event) -> bool {
 impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
     fn line(&self, offset: usize) -> u32 {
         self.index.line(self.base + offset)
+    }
+
+    fn pos(&self, offset: usize) -> Pos {
+        let (line, column) = self.index.line_col(self.text, self.base + offset);
+        Pos { line, column }
     }
 
     fn location(&self, offset: usize) -> Location {
@@ -326,6 +331,16 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
             }
             self.events.next();
             match ev {
+                Event::Text(t) if &*t == "[" => match self.bracket() {
+                    Bracket::Note(label, rest) => {
+                        out.push(Inline::NoteLabel {
+                            label,
+                            pos: self.pos(range.start),
+                        });
+                        push_text(&mut out, &rest);
+                    }
+                    Bracket::Text(text) => push_text(&mut out, &text),
+                },
                 Event::Text(t) => push_text(&mut out, &t),
                 Event::Code(t) => out.push(Inline::Code {
                     text: t.to_string(),
@@ -338,22 +353,47 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
                 Event::TaskListMarker(done) => self.task = Some(done),
                 Event::FootnoteReference(label) => out.push(Inline::NoteLabel {
                     label: label.to_string(),
-                    line: self.line(range.start),
+                    pos: self.pos(range.start),
                 }),
                 Event::InlineHtml(html) => {
                     self.inline_html(&html, range.start, &mut out, &mut html_open)
                 }
                 Event::Start(tag) => {
-                    let inline = self.inline_container(tag);
+                    let pos = self.pos(range.start);
+                    let inline = self.inline_container(tag, pos);
                     out.push(inline);
                 }
                 _ => {}
             }
         }
+        out.retain(|i| !matches!(i, Inline::Text { text } if text.is_empty()));
         out
     }
 
-    fn inline_container(&mut self, tag: Tag<'a>) -> Inline {
+    /// pulldown-cmark leaves a reference to an undefined footnote as the
+    /// text `[`, `^label`, `]`. Having read the `[`, this takes the rest if
+    /// it is there, so that resolution can warn about it like any other.
+    fn bracket(&mut self) -> Bracket {
+        let label = match self.events.peek() {
+            Some((Event::Text(t), _))
+                if t.len() > 1 && t.starts_with('^') && !t.contains(char::is_whitespace) =>
+            {
+                t[1..].to_string()
+            }
+            _ => return Bracket::Text("[".into()),
+        };
+        self.events.next();
+        match self.events.peek() {
+            Some((Event::Text(t), _)) if t.starts_with(']') => {
+                let rest = t[1..].to_string();
+                self.events.next();
+                Bracket::Note(label, rest)
+            }
+            _ => Bracket::Text(format!("[^{label}")),
+        }
+    }
+
+    fn inline_container(&mut self, tag: Tag<'a>, pos: Pos) -> Inline {
         let content = self.inlines();
         self.expect_end();
         match tag {
@@ -377,6 +417,7 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
                     target: LinkTarget::Unresolved { dest },
                     title: Some(title.to_string()).filter(|t| !t.is_empty()),
                     content,
+                    pos,
                 }
             }
             Tag::Image {
@@ -387,6 +428,7 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
                     dest: dest_url.to_string(),
                     alt: crate::model::plain_text(&content),
                     title: Some(title.to_string()).filter(|t| !t.trim().is_empty()),
+                    pos,
                 },
             },
             _ => Inline::Emphasis { content },
@@ -417,10 +459,16 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
             out.push(Inline::LineBreak);
         } else if WRAPPERS.contains(&name.as_str()) {
             if !closing {
+                // An empty text node keeps what follows from merging into
+                // the text before the tag.
                 open.push((name, out.len()));
+                out.push(Inline::text(""));
             } else if let Some(pos) = open.iter().rposition(|(n, _)| *n == name) {
                 let (_, start) = open.remove(pos);
-                let content: Vec<Inline> = out.drain(start.min(out.len())..).collect();
+                let content: Vec<Inline> = out
+                    .drain(start.min(out.len())..)
+                    .filter(|i| !matches!(i, Inline::Text { text } if text.is_empty()))
+                    .collect();
                 out.push(match name.as_str() {
                     "sup" => Inline::Superscript { content },
                     "sub" => Inline::Subscript { content },
@@ -438,7 +486,18 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
     }
 }
 
+/// What an opening bracket in text turned out to be.
+enum Bracket {
+    /// `[^label]`: a reference to a footnote that is not defined, and any
+    /// text that followed the `]`.
+    Note(String, String),
+    Text(String),
+}
+
 fn push_text(out: &mut Vec<Inline>, t: &str) {
+    if t.is_empty() {
+        return;
+    }
     if let Some(Inline::Text { text }) = out.last_mut() {
         text.push_str(t);
     } else {

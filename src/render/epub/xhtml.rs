@@ -314,6 +314,7 @@ impl<'a> ChapterWriter<'a> {
                 target,
                 title,
                 content,
+                ..
             } => {
                 let href = match target {
                     LinkTarget::External { url } => url.clone(),
