@@ -222,15 +222,18 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
             Tag::FootnoteDefinition(label) => {
                 let blocks = self.blocks();
                 let label = label.to_string();
-                if self.notes.contains_key(&label) {
-                    self.diags.warning(
-                        self.location(offset),
+                let location = self.location(offset);
+                match self.notes.entry(label) {
+                    std::collections::btree_map::Entry::Occupied(e) => self.diags.warning(
+                        location,
                         format!(
-                            "footnote `[^{label}]` is defined twice; the first definition is used"
+                            "footnote `[^{}]` is defined twice; the first definition is used",
+                            e.key()
                         ),
-                    );
-                } else {
-                    self.notes.insert(label, NoteDef { line, blocks });
+                    ),
+                    std::collections::btree_map::Entry::Vacant(e) => {
+                        e.insert(NoteDef { line, blocks });
+                    }
                 }
                 return None;
             }
