@@ -91,3 +91,203 @@ mod tests {
         assert_eq!(smarten(s), s);
     }
 }
+
+/// A date as written in metadata (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`) the way
+/// a reader of `lang` expects to see it printed. Languages without month
+/// names here keep the ISO form, which every reader understands.
+pub fn human_date(iso: &str, lang: &str) -> String {
+    const EN: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    const FR: [&str; 12] = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ];
+    const DE: [&str; 12] = [
+        "Januar",
+        "Februar",
+        "März",
+        "April",
+        "Mai",
+        "Juni",
+        "Juli",
+        "August",
+        "September",
+        "Oktober",
+        "November",
+        "Dezember",
+    ];
+    const ES: [&str; 12] = [
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ];
+    let primary = lang.split('-').next().unwrap_or("").to_ascii_lowercase();
+    let months = match primary.as_str() {
+        "en" => &EN,
+        "fr" => &FR,
+        "de" => &DE,
+        "es" => &ES,
+        _ => return iso.to_string(),
+    };
+    let parts: Vec<&str> = iso.split('-').collect();
+    let month = parts
+        .get(1)
+        .and_then(|m| m.parse::<usize>().ok())
+        .filter(|m| (1..=12).contains(m));
+    let day = parts.get(2).and_then(|d| d.parse::<u32>().ok());
+    match (month, day) {
+        (Some(m), Some(d)) => match primary.as_str() {
+            "en" if lang.eq_ignore_ascii_case("en-US") => {
+                format!("{} {d}, {}", months[m - 1], parts[0])
+            }
+            "de" => format!("{d}. {} {}", months[m - 1], parts[0]),
+            "es" => format!("{d} de {} de {}", months[m - 1], parts[0]),
+            _ => format!("{d} {} {}", months[m - 1], parts[0]),
+        },
+        (Some(m), None) => format!("{} {}", months[m - 1], parts[0]),
+        _ => iso.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::human_date;
+
+    #[test]
+    fn dates_for_readers() {
+        assert_eq!(human_date("2025-03-14", "en"), "14 March 2025");
+        assert_eq!(human_date("2025-03-14", "en-US"), "March 14, 2025");
+        assert_eq!(human_date("2025-03", "fr"), "mars 2025");
+        assert_eq!(human_date("2025-03-01", "de"), "1. März 2025");
+        assert_eq!(human_date("2025", "en"), "2025");
+        assert_eq!(human_date("2025-03-14", "fa"), "2025-03-14");
+    }
+}
+
+/// The few words Quire itself prints in a book (on the title and
+/// copyright pages, in bylines), in the book's language.
+pub struct Labels {
+    pub first_published_in: &'static str,
+    pub published: &'static str,
+    pub published_by: &'static str,
+    pub copyright: &'static str,
+    pub edited_by: &'static str,
+    pub translated_by: &'static str,
+    pub illustrated_by: &'static str,
+    pub and: &'static str,
+    pub book: &'static str,
+    pub contents: &'static str,
+    pub set_in: &'static str,
+}
+
+pub fn labels(lang: &str) -> &'static Labels {
+    const EN: Labels = Labels {
+        first_published_in: "First published in",
+        published: "Published",
+        published_by: "Published by",
+        copyright: "Copyright",
+        edited_by: "Edited by",
+        translated_by: "Translated by",
+        illustrated_by: "Illustrated by",
+        and: "and",
+        book: "book",
+        contents: "Contents",
+        set_in: "Set in",
+    };
+    const FR: Labels = Labels {
+        first_published_in: "Première publication dans",
+        published: "Publié le",
+        published_by: "Publié par",
+        copyright: "Copyright",
+        edited_by: "Sous la direction de",
+        translated_by: "Traduit par",
+        illustrated_by: "Illustré par",
+        and: "et",
+        book: "tome",
+        contents: "Table des matières",
+        set_in: "Composé en",
+    };
+    const DE: Labels = Labels {
+        first_published_in: "Erstveröffentlichung in",
+        published: "Veröffentlicht am",
+        published_by: "Verlegt von",
+        copyright: "Copyright",
+        edited_by: "Herausgegeben von",
+        translated_by: "Übersetzt von",
+        illustrated_by: "Illustriert von",
+        and: "und",
+        book: "Band",
+        contents: "Inhalt",
+        set_in: "Gesetzt in",
+    };
+    const ES: Labels = Labels {
+        first_published_in: "Publicado originalmente en",
+        published: "Publicado el",
+        published_by: "Publicado por",
+        copyright: "Copyright",
+        edited_by: "Edición de",
+        translated_by: "Traducción de",
+        illustrated_by: "Ilustraciones de",
+        and: "y",
+        book: "libro",
+        contents: "Índice",
+        set_in: "Compuesto en",
+    };
+    const IT: Labels = Labels {
+        first_published_in: "Pubblicato per la prima volta in",
+        published: "Pubblicato il",
+        published_by: "Pubblicato da",
+        copyright: "Copyright",
+        edited_by: "A cura di",
+        translated_by: "Traduzione di",
+        illustrated_by: "Illustrazioni di",
+        and: "e",
+        book: "libro",
+        contents: "Indice",
+        set_in: "Composto in",
+    };
+    match lang
+        .split('-')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase()
+        .as_str()
+    {
+        "fr" => &FR,
+        "de" => &DE,
+        "es" => &ES,
+        "it" => &IT,
+        _ => &EN,
+    }
+}

@@ -74,7 +74,7 @@ pub fn render(book: &Book) -> Result<Vec<u8>, String> {
     builder.epub_version(EpubVersion::V30);
     builder.set_title(book.meta.title.clone());
     builder.add_language(lang);
-    builder.set_toc_name("Contents");
+    builder.set_toc_name(crate::typography::labels(lang).contents);
     builder.stylesheet(stylesheet(book).as_bytes()).map_err(e)?;
 
     if book.options.embed_fonts {

@@ -2,6 +2,7 @@
 
 use super::xhtml::{byline, escape};
 use crate::model::{Book, Role};
+use crate::typography::{human_date, labels};
 use std::fmt::Write;
 
 pub fn cover(src: &str, title: &str) -> String {
@@ -19,9 +20,14 @@ pub fn title_page(book: &Book) -> String {
     if let Some(sub) = &m.subtitle {
         let _ = writeln!(s, "<p class=\"subtitle\">{}</p>", escape(sub));
     }
+    let l = labels(&m.language);
     let authors: Vec<String> = m.authors().map(str::to_string).collect();
     if !authors.is_empty() {
-        let _ = writeln!(s, "<p class=\"author\">{}</p>", escape(&byline(&authors)));
+        let _ = writeln!(
+            s,
+            "<p class=\"author\">{}</p>",
+            escape(&byline(&authors, &m.language))
+        );
     }
     for role in [Role::Editor, Role::Translator, Role::Illustrator] {
         let names: Vec<String> = m
@@ -32,14 +38,14 @@ pub fn title_page(book: &Book) -> String {
             .collect();
         if !names.is_empty() {
             let verb = match role {
-                Role::Editor => "Edited by",
-                Role::Translator => "Translated by",
-                _ => "Illustrated by",
+                Role::Editor => l.edited_by,
+                Role::Translator => l.translated_by,
+                _ => l.illustrated_by,
             };
             let _ = writeln!(
                 s,
                 "<p class=\"contributor\">{verb} {}</p>",
-                escape(&byline(&names))
+                escape(&byline(&names, &m.language))
             );
         }
     }
@@ -47,7 +53,7 @@ pub fn title_page(book: &Book) -> String {
         let pos = series
             .position
             .as_ref()
-            .map(|p| format!(", book {p}"))
+            .map(|p| format!(", {} {p}", l.book))
             .unwrap_or_default();
         let _ = writeln!(
             s,
@@ -65,6 +71,7 @@ pub fn title_page(book: &Book) -> String {
 
 pub fn copyright_page(book: &Book) -> String {
     let m = &book.meta;
+    let l = labels(&m.language);
     let mut s = String::from("<section class=\"copyright\" epub:type=\"copyright-page\">\n");
     let mut line = |text: String| {
         let _ = writeln!(s, "<p>{}</p>", escape(&text));
@@ -86,20 +93,24 @@ pub fn copyright_page(book: &Book) -> String {
                 .as_ref()
                 .map(|d| format!(" {}", &d[..4.min(d.len())]))
                 .unwrap_or_default();
-            line(format!("Copyright ©{year} {}", byline(&authors)));
+            line(format!(
+                "{} ©{year} {}",
+                l.copyright,
+                byline(&authors, &m.language)
+            ));
         }
     }
     if let Some(src) = &m.source {
-        line(format!("First published in {src}."));
+        line(format!("{} {src}.", l.first_published_in));
     }
     if let Some(p) = &m.publisher {
-        line(format!("Published by {p}."));
+        line(format!("{} {p}.", l.published_by));
     }
     if let Some(d) = &m.date {
-        line(format!("Publication date: {d}"));
+        line(format!("{} {}.", l.published, human_date(d, &m.language)));
     }
     line(m.identifier.display());
-    line("Set in Charis SIL.".to_string());
+    line(format!("{} Charis SIL.", l.set_in));
     s.push_str("</section>\n");
     s
 }

@@ -6,6 +6,7 @@
 //! epub:type="footnote">` at the end of the chapter, each linking back.
 
 use crate::model::{Align, Block, BlockKind, Book, Chapter, Inline, LinkTarget, plain_text};
+use crate::typography::labels;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -90,14 +91,19 @@ impl<'a> ChapterWriter<'a> {
             if let Some(sub) = &a.subtitle {
                 let _ = writeln!(self.out, "<p class=\"subtitle\">{}</p>", escape(sub));
             }
+            let lang = self.lang().to_string();
             if !a.authors.is_empty() {
                 let _ = writeln!(
                     self.out,
                     "<p class=\"byline\">{}</p>",
-                    escape(&byline(&a.authors))
+                    escape(&byline(&a.authors, &lang))
                 );
             }
-            if let Some(line) = provenance(a.source.as_deref(), a.date.as_deref()) {
+            let date = a
+                .date
+                .as_deref()
+                .map(|d| crate::typography::human_date(d, &lang));
+            if let Some(line) = provenance(a.source.as_deref(), date.as_deref(), &lang) {
                 let _ = writeln!(self.out, "<p class=\"source\">{}</p>", escape(&line));
             }
         }
@@ -146,6 +152,10 @@ impl<'a> ChapterWriter<'a> {
             }
             self.out.push_str("</aside>\n");
         }
+    }
+
+    fn lang(&self) -> &str {
+        &self.paths.book.meta.language
     }
 
     pub fn blocks(&mut self, blocks: &[Block]) {
@@ -375,19 +385,20 @@ impl<'a> ChapterWriter<'a> {
 }
 
 /// “Amir Basiri”, “A and B”, “A, B and C”.
-pub fn byline(names: &[String]) -> String {
+pub fn byline(names: &[String], lang: &str) -> String {
     match names {
         [] => String::new(),
         [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+        [init @ .., last] => format!("{} {} {last}", init.join(", "), labels(lang).and),
     }
 }
 
-/// “First published in Breitbart, 2014-09-01”.
-pub fn provenance(source: Option<&str>, date: Option<&str>) -> Option<String> {
+/// “First published in Breitbart, 1 September 2014”.
+pub fn provenance(source: Option<&str>, date: Option<&str>, lang: &str) -> Option<String> {
+    let first = labels(lang).first_published_in;
     match (source, date) {
-        (Some(s), Some(d)) => Some(format!("First published in {s}, {d}")),
-        (Some(s), None) => Some(format!("First published in {s}")),
+        (Some(s), Some(d)) => Some(format!("{first} {s}, {d}")),
+        (Some(s), None) => Some(format!("{first} {s}")),
         (None, Some(d)) => Some(d.to_string()),
         (None, None) => None,
     }
