@@ -259,3 +259,52 @@ fn binary_garbage_is_an_error_not_a_panic() {
         "a.md:1: error: the file is not UTF-8 text",
     );
 }
+
+#[test]
+fn chapter_outside_the_book() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("x.md"), "# X\n").unwrap();
+    let toml = format!(
+        "chapters = [\"{}\"]\n[book]\ntitle = \"B\"\n",
+        outside.path().join("x.md").display()
+    );
+    fails(
+        &[("book.toml", toml.as_bytes())],
+        ".",
+        "book.toml:1:13: error: chapter `",
+    );
+    fails(
+        &[("book.toml", toml.as_bytes())],
+        ".",
+        "is outside the book's directory",
+    );
+}
+
+#[test]
+fn missing_cover_names_the_key() {
+    fails(
+        &[
+            (
+                "book.toml",
+                b"[book]\ntitle = \"B\"\n\ncover = \"art/cover.jpg\"\n",
+            ),
+            ("one.md", b"# One\n"),
+        ],
+        ".",
+        "book.toml:4:1: error: cover: image not found: art/cover.jpg",
+    );
+}
+
+#[test]
+fn invalid_book_toml_syntax() {
+    fails(
+        &[("book.toml", b"[book]\ntitle = \"unclosed\n")],
+        ".",
+        "book.toml:2:",
+    );
+    fails(
+        &[("book.toml", b"[book]\ntitle = \"unclosed\n")],
+        ".",
+        "error: invalid book.toml",
+    );
+}
