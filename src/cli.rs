@@ -173,6 +173,9 @@ fn build(args: BuildArgs) -> i32 {
     if args.emit.is_some() && args.inputs.len() > 1 {
         return usage_error("--emit writes one model: give one INPUT with it");
     }
+    if let Some(msg) = clashing_outputs(&args.inputs) {
+        return usage_error(&msg);
+    }
     let overrides = args.meta.overrides();
     let mut status = 0;
     for path in &args.inputs {
@@ -238,6 +241,26 @@ fn build(args: BuildArgs) -> i32 {
         }
     }
     status
+}
+
+/// Two inputs whose outputs would have the same name would overwrite each
+/// other; say so before building anything.
+fn clashing_outputs(inputs: &[PathBuf]) -> Option<String> {
+    let mut seen: std::collections::BTreeMap<String, &PathBuf> = Default::default();
+    for path in inputs {
+        let Ok(input) = Input::classify(path) else {
+            continue; // reported when it is built
+        };
+        if let Some(first) = seen.insert(input.output_stem(), path) {
+            return Some(format!(
+                "{} and {} would both be written as `{}`: build them into different --out-dir",
+                display_path(first),
+                display_path(path),
+                input.output_stem()
+            ));
+        }
+    }
+    None
 }
 
 fn check(args: CheckArgs) -> i32 {

@@ -118,3 +118,18 @@ fn pdf_not_yet_is_a_usage_error() {
     assert_eq!(r.status, 2);
     assert!(r.stderr.contains("PDF"), "{}", r.stderr);
 }
+
+#[test]
+fn outputs_that_would_clash_are_refused() {
+    let dir = project(&[("a/notes.md", b"# A\n"), ("b/notes.txt", b"B\n")]);
+    let r = run(quire()
+        .current_dir(dir.path())
+        .args(["build", "a/notes.md", "b/notes.txt"]));
+    assert_eq!(r.status, 2);
+    assert!(
+        r.stderr.contains("would both be written as `notes`"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(listing(&dir.path().join("dist")), Vec::<String>::new());
+}

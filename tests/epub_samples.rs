@@ -51,14 +51,17 @@ fn two_builds_are_byte_identical() {
 #[test]
 fn source_date_epoch_sets_the_modified_date() {
     let out = tempfile::tempdir().unwrap();
-    let input = manuscripts().join("seed-article.md");
+    let input = manuscripts().join("maliki-withdrawal.md");
     let r = run(quire()
         .env("SOURCE_DATE_EPOCH", "1409529600")
         .args(["build", "--to", "epub", "-o"])
         .arg(out.path())
         .arg(&input));
     assert_eq!(r.status, 0, "{}", r.stderr);
-    let opf = epub_file(&out.path().join("seed-article.epub"), "OEBPS/content.opf");
+    let opf = epub_file(
+        &out.path().join("maliki-withdrawal.epub"),
+        "OEBPS/content.opf",
+    );
     assert!(
         opf.contains("<meta property=\"dcterms:modified\">2014-09-01T00:00:00Z</meta>"),
         "{opf}"
@@ -68,7 +71,7 @@ fn source_date_epoch_sets_the_modified_date() {
 #[test]
 fn seed_article_reads_as_an_article() {
     let out = tempfile::tempdir().unwrap();
-    let (r, epub) = build_epub(&manuscripts().join("seed-article.md"), out.path(), &[]);
+    let (r, epub) = build_epub(&manuscripts().join("maliki-withdrawal.md"), out.path(), &[]);
     assert_eq!(r.status, 0, "{}", r.stderr);
     let ch = epub_file(&epub, "OEBPS/ch01.xhtml");
     assert!(ch.contains("<p class=\"byline\">Amir Basiri</p>"), "{ch}");

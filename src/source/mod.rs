@@ -116,6 +116,24 @@ struct Manuscript {
     notes: std::collections::BTreeMap<String, markdown::NoteDef>,
 }
 
+impl Manuscript {
+    fn into_chapter(
+        self,
+        title: Vec<Inline>,
+        title_id: Option<String>,
+        article: Option<ArticleInfo>,
+    ) -> RawChapter {
+        RawChapter {
+            source: self.path,
+            title,
+            title_id,
+            article,
+            blocks: self.blocks,
+            notes: self.notes,
+        }
+    }
+}
+
 fn read_manuscript(path: &Path, diags: &mut Diagnostics) -> Result<Manuscript, Diagnostic> {
     let kind = kind_of(path).ok_or_else(|| {
         Diagnostic::error(
@@ -304,14 +322,7 @@ fn load_manuscript(
         meta,
         layout,
         options: Options::default(),
-        chapters: vec![RawChapter {
-            source: ms.path,
-            title,
-            title_id,
-            article,
-            blocks: ms.blocks,
-            notes: ms.notes,
-        }],
+        chapters: vec![ms.into_chapter(title, title_id, article)],
         cover,
     })
 }
@@ -346,14 +357,7 @@ fn load_book(
                     (vec![Inline::text(t)], None)
                 });
                 let article = article_info(&ms, diags)?;
-                chapters.push(RawChapter {
-                    source: ms.path,
-                    title,
-                    title_id,
-                    article,
-                    blocks: ms.blocks,
-                    notes: ms.notes,
-                });
+                chapters.push(ms.into_chapter(title, title_id, article));
             }
             Err(d) => {
                 // Read every chapter so all their errors are reported at once.
