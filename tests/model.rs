@@ -243,3 +243,28 @@ fn command_line_overrides_the_files() {
     assert!(opf.contains("<dc:language>en-GB</dc:language>"));
     assert!(epub_file(&epub, "OEBPS/ch01.xhtml").contains("xml:lang=\"en-GB\""));
 }
+
+#[test]
+fn a_chapter_keeps_its_own_language_and_heading_line() {
+    let (m, _) = model_of(
+        &[
+            (
+                "book.toml",
+                b"chapters = [\"en.md\", \"fr.md\"]\n[book]\ntitle = \"B\"\n",
+            ),
+            (
+                "en.md",
+                b"---\ntitle: Other Title\n---\n# A Heading\n\nText.\n",
+            ),
+            ("fr.md", b"---\ntitle: Essai\nlang: fr\n---\nTexte.\n"),
+        ],
+        ".",
+        &[],
+    );
+    // The heading differs from the title, so it stays, with its own line.
+    assert_eq!(m["chapters"][0]["title"][0]["text"], "Other Title");
+    assert_eq!(blocks(&m, 0)[0]["type"], "heading");
+    assert_eq!(blocks(&m, 0)[0]["line"], 4);
+    assert_eq!(m["chapters"][0]["lang"], Value::Null);
+    assert_eq!(m["chapters"][1]["lang"], "fr");
+}

@@ -63,6 +63,9 @@ pub struct Chapter {
     pub title: Vec<Inline>,
     /// Id of the chapter's own heading, the target of links to the chapter.
     pub title_id: String,
+    /// The chapter's language when it differs from the book's (an article
+    /// in another language in a collection).
+    pub lang: Option<String>,
     /// Byline, source and author note of an article; empty for a plain chapter.
     pub article: Option<ArticleInfo>,
     pub blocks: Vec<Block>,

@@ -21,6 +21,7 @@ pub struct RawChapter {
     pub title: Vec<Inline>,
     /// An id the author asked for (`# Title {#id}`), if any.
     pub title_id: Option<String>,
+    pub lang: Option<String>,
     pub article: Option<ArticleInfo>,
     pub blocks: Vec<Block>,
     pub notes: BTreeMap<String, NoteDef>,
@@ -177,6 +178,7 @@ pub fn resolve(raw: RawBook, diags: &mut Diagnostics) -> Book {
             source: ch.source,
             title: ch.title,
             title_id,
+            lang: ch.lang,
             article: ch.article.filter(|a| !a.is_empty()),
             blocks: ch.blocks,
         });

@@ -122,11 +122,13 @@ impl Manuscript {
         title: Vec<Inline>,
         title_id: Option<String>,
         article: Option<ArticleInfo>,
+        lang: Option<String>,
     ) -> RawChapter {
         RawChapter {
             source: self.path,
             title,
             title_id,
+            lang,
             article,
             blocks: self.blocks,
             notes: self.notes,
@@ -195,47 +197,36 @@ pub fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
-/// If the manuscript opens with a level-1 heading, takes it as the title.
-fn take_leading_title(blocks: &mut Vec<Block>) -> Option<(Vec<Inline>, Option<String>)> {
-    if let Some(Block {
-        kind: BlockKind::Heading { level: 1, .. },
-        ..
-    }) = blocks.first()
-    {
-        let block = blocks.remove(0);
-        if let BlockKind::Heading { content, id, .. } = block.kind {
-            return Some((content, Some(id).filter(|i| !i.is_empty())));
-        }
-    }
-    None
-}
-
 /// The chapter's title: the front matter's `title`, or a leading `# Heading`
 /// (kept as inlines, so emphasis in it survives), with the id asked for.
+/// A leading heading that differs from the front matter's title stays in
+/// the text.
 fn settle_title(ms: &mut Manuscript) -> Option<(Vec<Inline>, Option<String>)> {
-    let leading = take_leading_title(&mut ms.blocks);
-    match (&ms.meta.title, leading) {
-        (Some(t), Some((h1, id))) if crate::model::plain_text(&h1).trim() == t.trim() => {
-            Some((h1, id))
+    let leading = matches!(
+        ms.blocks.first(),
+        Some(Block {
+            kind: BlockKind::Heading { level: 1, .. },
+            ..
+        })
+    );
+    let heading = if leading {
+        match &ms.blocks[0].kind {
+            BlockKind::Heading { content, id, .. } => Some((content.clone(), id.clone())),
+            _ => None,
         }
-        (Some(t), Some((h1, id))) => {
-            // The heading is not the title: it stays in the text.
-            ms.blocks.insert(
-                0,
-                Block {
-                    line: 0,
-                    kind: BlockKind::Heading {
-                        level: 1,
-                        id: id.unwrap_or_default(),
-                        classes: vec![],
-                        content: h1,
-                    },
-                },
-            );
+    } else {
+        None
+    };
+    match (&ms.meta.title, heading) {
+        (Some(t), Some((h1, _))) if crate::model::plain_text(&h1).trim() != t.trim() => {
             Some((vec![Inline::text(t.clone())], None))
         }
         (Some(t), None) => Some((vec![Inline::text(t.clone())], None)),
-        (None, leading) => leading,
+        (_, Some((h1, id))) => {
+            ms.blocks.remove(0);
+            Some((h1, Some(id).filter(|i| !i.is_empty())))
+        }
+        (None, None) => None,
     }
 }
 
@@ -322,7 +313,7 @@ fn load_manuscript(
         meta,
         layout,
         options: Options::default(),
-        chapters: vec![ms.into_chapter(title, title_id, article)],
+        chapters: vec![ms.into_chapter(title, title_id, article, None)],
         cover,
     })
 }
@@ -357,7 +348,18 @@ fn load_book(
                     (vec![Inline::text(t)], None)
                 });
                 let article = article_info(&ms, diags)?;
-                chapters.push(ms.into_chapter(title, title_id, article));
+                let lang = ms.meta.lang.clone();
+                if let Some(l) = &lang
+                    && !metadata::valid_language_tag(l)
+                {
+                    return Err(Diagnostic::error(
+                        MetaFile::new(&ms.path, &ms.text).key(&["lang", "language"]),
+                        format!(
+                            "`{l}` is not a BCP 47 language tag (such as en, en-GB, fr, pt-BR)"
+                        ),
+                    ));
+                }
+                chapters.push(ms.into_chapter(title, title_id, article, lang));
             }
             Err(d) => {
                 // Read every chapter so all their errors are reported at once.

@@ -63,9 +63,10 @@ pub fn render(book: &Book) -> Result<Vec<u8>, String> {
         let title = xhtml::title_text(&ch.title);
         let body = ChapterWriter::new(&paths, i).chapter(ch);
         let toc = toc_entry(&file, &title, &ch.blocks);
+        let doc_lang = ch.lang.as_deref().unwrap_or(lang);
         docs.push((
             file,
-            document(lang, &title, Some("bodymatter"), &body),
+            document(doc_lang, &title, Some("bodymatter"), &body),
             Some(toc),
         ));
     }
