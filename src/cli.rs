@@ -167,9 +167,6 @@ fn print_human(diags: &Diagnostics) {
 }
 
 fn build(args: BuildArgs) -> i32 {
-    if args.to.contains(&Format::Pdf) {
-        return usage_error("the PDF renderer is not available yet; use --to epub");
-    }
     if args.emit.is_some() && args.inputs.len() > 1 {
         return usage_error("--emit writes one model: give one INPUT with it");
     }
@@ -218,7 +215,15 @@ fn build(args: BuildArgs) -> i32 {
         for format in &args.to {
             let (ext, result) = match format {
                 Format::Epub => ("epub", crate::render::epub::render(&book)),
-                Format::Pdf => continue,
+                Format::Pdf => (
+                    "pdf",
+                    crate::render::pdf::render(&book).map(|(bytes, report)| {
+                        for w in &report.warnings {
+                            eprintln!("{w}");
+                        }
+                        bytes
+                    }),
+                ),
             };
             let target = args.out_dir.join(format!("{stem}.{ext}"));
             match result {

@@ -291,3 +291,23 @@ pub fn labels(lang: &str) -> &'static Labels {
         _ => &EN,
     }
 }
+
+/// “Amir Basiri”, “A and B”, “A, B and C”.
+pub fn byline(names: &[String], lang: &str) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} {} {last}", init.join(", "), labels(lang).and),
+    }
+}
+
+/// “First published in Breitbart, 1 September 2014”.
+pub fn provenance(source: Option<&str>, date: Option<&str>, lang: &str) -> Option<String> {
+    let first = labels(lang).first_published_in;
+    match (source, date) {
+        (Some(s), Some(d)) => Some(format!("{first} {s}, {d}")),
+        (Some(s), None) => Some(format!("{first} {s}")),
+        (None, Some(d)) => Some(d.to_string()),
+        (None, None) => None,
+    }
+}

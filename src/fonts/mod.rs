@@ -89,6 +89,52 @@ pub fn subset_with_cmap(data: &[u8], chars: &BTreeSet<char>) -> Result<Vec<u8>, 
     Ok(sfnt::assemble(&subset[..4], tables))
 }
 
+/// A subset of `data` holding the glyphs `gids` (and the glyphs they are
+/// built from), for embedding in a PDF, where text refers to glyphs by id.
+/// Returns the font and, for each glyph asked for, its id in the subset.
+/// A character map is kept for the characters whose glyphs are included,
+/// so tools that read the font by itself still find its letters.
+pub fn subset_glyphs(
+    data: &[u8],
+    gids: &BTreeSet<u16>,
+) -> Result<(Vec<u8>, std::collections::BTreeMap<u16, u16>), String> {
+    let face = ttf_parser::Face::parse(data, 0).map_err(|e| format!("unreadable font: {e}"))?;
+    let mut mapper = subsetter::GlyphRemapper::new();
+    for &g in gids {
+        mapper.remap(g);
+    }
+    let subset =
+        subsetter::subset(data, 0, &mapper).map_err(|e| format!("cannot subset font: {e:?}"))?;
+    let remap: std::collections::BTreeMap<u16, u16> = gids
+        .iter()
+        .filter_map(|&g| mapper.get(g).map(|n| (g, n)))
+        .collect();
+    let mut cmap = Vec::new();
+    if let Some(table) = face.tables().cmap {
+        for sub in table.subtables {
+            if !sub.is_unicode() {
+                continue;
+            }
+            sub.codepoints(|cp| {
+                if let (Some(c), Some(g)) = (char::from_u32(cp), sub.glyph_index(cp))
+                    && let Some(&n) = remap.get(&g.0)
+                {
+                    cmap.push((c, n));
+                }
+            });
+        }
+    }
+    cmap.sort();
+    cmap.dedup_by_key(|p| p.0);
+    let mut tables = sfnt::read_tables(&subset)?;
+    tables.retain(|(tag, _)| tag != b"cmap" && tag != b"OS/2");
+    tables.push((*b"cmap", sfnt::build_cmap(&cmap)));
+    if let Some(os2) = face.raw_face().table(ttf_parser::Tag::from_bytes(b"OS/2")) {
+        tables.push((*b"OS/2", os2.to_vec()));
+    }
+    Ok((sfnt::assemble(&subset[..4], tables), remap))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -46,11 +46,19 @@ pub enum Layout {
 pub struct Options {
     /// Embed the bundled typefaces (as subsets) in the EPUB.
     pub embed_fonts: bool,
+    /// PDF page size as written (`A5`, `6x9in`); `None` for the layout's default.
+    pub page_size: Option<String>,
+    /// PDF chapters open on a right-hand page (a blank page before if needed).
+    pub chapters_on_recto: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { embed_fonts: true }
+        Options {
+            embed_fonts: true,
+            page_size: None,
+            chapters_on_recto: false,
+        }
     }
 }
 

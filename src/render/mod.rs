@@ -2,3 +2,4 @@
 //! A renderer never sees a manuscript and never calls another renderer.
 
 pub mod epub;
+pub mod pdf;

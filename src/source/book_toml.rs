@@ -11,6 +11,10 @@
 //!
 //! [epub]
 //! embed-fonts = true
+//!
+//! [pdf]
+//! page-size = "6x9in"
+//! chapters-on-recto = true
 //! ```
 //!
 //! Unknown keys are errors: a misspelt option silently ignored is worse.
@@ -28,6 +32,17 @@ pub struct BookToml {
     pub book: MetaInput,
     #[serde(default)]
     pub epub: EpubToml,
+    #[serde(default)]
+    pub pdf: PdfToml,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PdfToml {
+    /// `A4`, `A5`, `B5`, `letter`, or `WxH` with a unit (`6x9in`, `148x210mm`).
+    pub page_size: Option<toml::Spanned<String>>,
+    /// Open every chapter on a right-hand page (default false).
+    pub chapters_on_recto: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -390,6 +390,15 @@ fn load_book(
     if let Some(embed) = cfg.epub.embed_fonts {
         options.embed_fonts = embed;
     }
+    if let Some(size) = &cfg.pdf.page_size {
+        crate::render::pdf::style::parse_page_size(size.get_ref()).map_err(|e| {
+            let (line, col) = crate::diagnostics::LineIndex::new(&cfg_text)
+                .line_col(&cfg_text, size.span().start);
+            Diagnostic::error(Location::at(config, line, col), e)
+        })?;
+        options.page_size = Some(size.get_ref().clone());
+    }
+    options.chapters_on_recto = cfg.pdf.chapters_on_recto.unwrap_or(false);
     let cover = cover(dir, config, &meta_in, &mf)?;
     Ok(RawBook {
         root: dir.to_path_buf(),

@@ -6,7 +6,7 @@
 //! epub:type="footnote">` at the end of the chapter, each linking back.
 
 use crate::model::{Align, Block, BlockKind, Book, Chapter, Inline, LinkTarget, plain_text};
-use crate::typography::labels;
+pub use crate::typography::{byline, provenance};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -381,26 +381,6 @@ impl<'a> ChapterWriter<'a> {
             Inline::LineBreak => self.out.push_str("<br/>"),
             Inline::NoteLabel { label, .. } => self.out.push_str(&escape(&format!("[^{label}]"))),
         }
-    }
-}
-
-/// “Amir Basiri”, “A and B”, “A, B and C”.
-pub fn byline(names: &[String], lang: &str) -> String {
-    match names {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} {} {last}", init.join(", "), labels(lang).and),
-    }
-}
-
-/// “First published in Breitbart, 1 September 2014”.
-pub fn provenance(source: Option<&str>, date: Option<&str>, lang: &str) -> Option<String> {
-    let first = labels(lang).first_published_in;
-    match (source, date) {
-        (Some(s), Some(d)) => Some(format!("{first} {s}, {d}")),
-        (Some(s), None) => Some(format!("{first} {s}")),
-        (None, Some(d)) => Some(d.to_string()),
-        (None, None) => None,
     }
 }
 

@@ -1,0 +1,357 @@
+//! The furniture of a book: front matter (cover, title page, copyright
+//! page, contents), running heads and folios.
+
+use super::page::{Anchor, Item, Page, PlacedImage};
+use super::paginate::PageBody;
+use super::paragraph::{Align, Setter, TextStyle};
+use super::shape::FontId;
+use super::style::Geometry;
+use super::toc::{self, Entry, piece};
+use crate::model::{Book, Role};
+use crate::typography::byline;
+use crate::typography::{human_date, labels};
+
+/// The pages before the text, in order.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Front {
+    Cover,
+    Blank,
+    Title,
+    Copyright,
+    /// Contents page: which slice of the entries it shows.
+    Contents {
+        first: usize,
+        count: usize,
+    },
+}
+
+/// Plans the front matter so that the text starts on a right-hand page.
+pub fn front_matter(book: &Book, g: &Geometry, _setter: &mut Setter, toc_len: usize) -> Vec<Front> {
+    let mut plan = Vec::new();
+    if book.cover.is_some() {
+        plan.push(Front::Cover);
+        plan.push(Front::Blank);
+    }
+    plan.push(Front::Title);
+    plan.push(Front::Copyright);
+    let per = toc::lines_per_page(g);
+    let mut first = 0;
+    while first < toc_len {
+        let count = per.min(toc_len - first);
+        plan.push(Front::Contents { first, count });
+        first += count;
+    }
+    if plan.len() % 2 == 1 {
+        plan.push(Front::Blank);
+    }
+    plan
+}
+
+fn blank(g: &Geometry) -> Page {
+    Page {
+        width: g.page.width,
+        height: g.page.height,
+        items: Vec::new(),
+        links: Vec::new(),
+        label: None,
+    }
+}
+
+fn roman(mut n: usize) -> String {
+    let table = [(10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")];
+    let mut s = String::new();
+    for (v, r) in table {
+        while n >= v {
+            s.push_str(r);
+            n -= v;
+        }
+    }
+    s
+}
+
+/// Centres a line of text at height `y`.
+fn centred(
+    page: &mut Page,
+    setter: &mut Setter,
+    g: &Geometry,
+    left: f32,
+    y: f32,
+    text: &str,
+    style: TextStyle,
+) -> f32 {
+    let mut y = y;
+    for line in setter.set(&[piece(text, style)], g.measure(), 0.0, Align::Center) {
+        super::place_line(page, &line, left, y);
+        y -= style.size * 1.3;
+    }
+    y
+}
+
+pub fn build_front(
+    book: &Book,
+    g: &Geometry,
+    setter: &mut Setter,
+    plan: Vec<Front>,
+    entries: &[Entry],
+    page_of: &dyn Fn(&str) -> Option<String>,
+    anchors: &mut Vec<Anchor>,
+) -> Vec<Page> {
+    let m = &book.meta;
+    let l = labels(&m.language);
+    let mut pages = Vec::new();
+    for (index, f) in plan.iter().enumerate() {
+        let mut page = blank(g);
+        page.label = Some(roman(index + 1));
+        let left = g.left(index);
+        match *f {
+            Front::Blank => {}
+            Front::Cover => {
+                if let (Some(key), Some(asset)) = (
+                    &book.cover,
+                    book.cover.as_ref().and_then(|k| book.images.get(k)),
+                ) {
+                    // Full bleed, cropped to the page's proportions.
+                    let (w, h) = (asset.width.max(1) as f32, asset.height.max(1) as f32);
+                    let scale = (g.page.width / w).max(g.page.height / h);
+                    let (iw, ih) = (w * scale, h * scale);
+                    page.items.push(Item::Image(PlacedImage {
+                        key: key.clone(),
+                        x: (g.page.width - iw) / 2.0,
+                        y: (g.page.height - ih) / 2.0,
+                        width: iw,
+                        height: ih,
+                        alt: format!("Cover: {}", m.title),
+                    }));
+                }
+            }
+            Front::Title => {
+                let mut y = g.top_y() - g.text_height() * 0.22;
+                y = centred(
+                    &mut page,
+                    setter,
+                    g,
+                    left,
+                    y,
+                    &m.title,
+                    TextStyle::new(FontId::Regular, g.size * 2.4),
+                );
+                if let Some(sub) = &m.subtitle {
+                    y -= g.size * 0.6;
+                    y = centred(
+                        &mut page,
+                        setter,
+                        g,
+                        left,
+                        y,
+                        sub,
+                        TextStyle::new(FontId::Italic, g.size * 1.3),
+                    );
+                }
+                let authors: Vec<String> = m.authors().map(str::to_string).collect();
+                if !authors.is_empty() {
+                    y -= g.leading * 2.5;
+                    y = centred(
+                        &mut page,
+                        setter,
+                        g,
+                        left,
+                        y,
+                        &byline(&authors, &m.language).to_uppercase(),
+                        TextStyle::new(FontId::Regular, g.size * 1.1),
+                    );
+                }
+                for role in [Role::Editor, Role::Translator, Role::Illustrator] {
+                    let names: Vec<String> = m
+                        .contributors
+                        .iter()
+                        .filter(|c| c.role == role)
+                        .map(|c| c.name.clone())
+                        .collect();
+                    if !names.is_empty() {
+                        let verb = match role {
+                            Role::Editor => l.edited_by,
+                            Role::Translator => l.translated_by,
+                            _ => l.illustrated_by,
+                        };
+                        y -= g.size * 0.5;
+                        y = centred(
+                            &mut page,
+                            setter,
+                            g,
+                            left,
+                            y,
+                            &format!("{verb} {}", byline(&names, &m.language)),
+                            TextStyle::new(FontId::Italic, g.size),
+                        );
+                    }
+                }
+                if let Some(p) = &m.publisher {
+                    let foot = g.top_y() - g.text_height() + g.leading;
+                    centred(
+                        &mut page,
+                        setter,
+                        g,
+                        left,
+                        foot,
+                        p,
+                        TextStyle::new(FontId::Regular, g.size),
+                    );
+                }
+                anchors.push(Anchor {
+                    name: "title-page".into(),
+                    page: index,
+                    y: g.top_y(),
+                });
+            }
+            Front::Copyright => {
+                let style = TextStyle::new(FontId::Regular, g.size * 0.85);
+                let mut lines: Vec<String> = Vec::new();
+                lines.push(match &m.subtitle {
+                    Some(s) => format!("{}: {s}", m.title),
+                    None => m.title.clone(),
+                });
+                if let Some(r) = &m.rights {
+                    lines.push(r.clone());
+                } else {
+                    let authors: Vec<String> = m.authors().map(str::to_string).collect();
+                    if !authors.is_empty() {
+                        let year = m
+                            .date
+                            .as_ref()
+                            .map(|d| format!(" {}", &d[..4.min(d.len())]))
+                            .unwrap_or_default();
+                        lines.push(format!(
+                            "{} ©{year} {}",
+                            l.copyright,
+                            byline(&authors, &m.language)
+                        ));
+                    }
+                }
+                if let Some(src) = &m.source {
+                    lines.push(format!("{} {src}.", l.first_published_in));
+                }
+                if let Some(p) = &m.publisher {
+                    lines.push(format!("{} {p}.", l.published_by));
+                }
+                if let Some(d) = &m.date {
+                    lines.push(format!("{} {}.", l.published, human_date(d, &m.language)));
+                }
+                lines.push(m.identifier.display());
+                lines.push(format!("{} Charis SIL.", l.set_in));
+                // Set from the foot of the page up.
+                let mut set = Vec::new();
+                for text in &lines {
+                    set.extend(setter.set(&[piece(text, style)], g.measure(), 0.0, Align::Left));
+                    set.push(Default::default());
+                }
+                set.pop();
+                let mut y = g.top_y() - g.text_height() + set.len() as f32 * style.size * 1.35;
+                for line in set {
+                    super::place_line(&mut page, &line, left, y);
+                    y -= style.size * 1.35;
+                }
+            }
+            Front::Contents { first, count } => {
+                let heading = (first == 0).then_some(l.contents);
+                if first == 0 {
+                    anchors.push(Anchor {
+                        name: "contents".into(),
+                        page: index,
+                        y: g.top_y(),
+                    });
+                }
+                toc::set_page(
+                    &mut page,
+                    g,
+                    left,
+                    setter,
+                    &entries[first..first + count],
+                    heading,
+                    page_of,
+                );
+            }
+        }
+        pages.push(page);
+    }
+    pages
+}
+
+/// Running heads and folios on the text pages: the book's title on left
+/// pages, the chapter's on right pages, none on chapter openings and blank
+/// pages, where the folio moves to the foot. An article has its title as
+/// the head and the folio at the foot of every page.
+pub fn running_heads(
+    book: &Book,
+    g: &Geometry,
+    setter: &mut Setter,
+    pages: &mut [Page],
+    bodies: &[PageBody],
+    front: usize,
+) {
+    let head_style = TextStyle::new(FontId::Italic, g.size * 0.85);
+    let folio_style = TextStyle::new(FontId::Regular, g.size * 0.85);
+    let head_y = g.top_y() + g.leading * 1.5;
+    let foot_y = g.top_y() - g.text_height() - g.leading * 2.0;
+    let article = !g.mirrored;
+    for (n, (page, body)) in pages.iter_mut().zip(bodies).enumerate() {
+        if body.blank {
+            page.label = Some((n + 1).to_string());
+            continue;
+        }
+        let index = front + n;
+        let left = g.left(index);
+        let folio = (n + 1).to_string();
+        let recto = index % 2 == 0;
+        if body.opens_chapter.is_some() || article {
+            for line in setter.set(
+                &[piece(&folio, folio_style)],
+                g.measure(),
+                0.0,
+                Align::Center,
+            ) {
+                super::place_line(page, &line, left, foot_y);
+            }
+            if article && body.opens_chapter.is_none() && n > 0 {
+                let title = &book.meta.title;
+                for line in setter
+                    .set(&[piece(title, head_style)], g.measure(), 0.0, Align::Center)
+                    .into_iter()
+                    .take(1)
+                {
+                    super::place_line(page, &line, left, head_y);
+                }
+            }
+            continue;
+        }
+        let text = if recto {
+            crate::model::plain_text(&book.chapters[body.chapter].title)
+        } else {
+            book.meta.title.clone()
+        };
+        if let Some(line) = setter
+            .set(
+                &[piece(&text, head_style)],
+                g.measure() * 0.8,
+                0.0,
+                Align::Left,
+            )
+            .into_iter()
+            .next()
+        {
+            let x = left + (g.measure() - line.width) / 2.0;
+            super::place_line(page, &line, x, head_y);
+        }
+        if let Some(line) = setter
+            .set(&[piece(&folio, folio_style)], g.measure(), 0.0, Align::Left)
+            .into_iter()
+            .next()
+        {
+            let x = if recto {
+                left + g.measure() - line.width
+            } else {
+                left
+            };
+            super::place_line(page, &line, x, head_y);
+        }
+    }
+}

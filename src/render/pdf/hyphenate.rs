@@ -1,0 +1,139 @@
+//! Hyphenation: where a word may be broken, by Liang's patterns for the
+//! book's language (the `hyphenation` crate, patterns embedded).
+//!
+//! Rules on top of the patterns, as a careful compositor keeps them: no
+//! break in a word of fewer than five letters; at least two letters before
+//! a break and three after; no break in words with digits or capitals only
+//! (acronyms, codes), nor in anything that looks like a URL.
+
+use hyphenation::{Hyphenator as _, Language, Load, Standard};
+
+pub struct Hyphenator {
+    dict: Option<Standard>,
+}
+
+pub const MIN_WORD: usize = 5;
+pub const MIN_LEFT: usize = 2;
+pub const MIN_RIGHT: usize = 3;
+
+fn language(tag: &str) -> Option<Language> {
+    let lower = tag.to_ascii_lowercase();
+    let primary = lower.split('-').next().unwrap_or("");
+    Some(match (primary, lower.as_str()) {
+        ("en", "en-gb" | "en-au" | "en-nz" | "en-ie" | "en-za" | "en-in") => Language::EnglishGB,
+        ("en", _) => Language::EnglishUS,
+        ("fr", _) => Language::French,
+        ("de", "de-ch") => Language::GermanSwiss,
+        ("de", _) => Language::German1996,
+        ("es", _) => Language::Spanish,
+        ("it", _) => Language::Italian,
+        ("pt", _) => Language::Portuguese,
+        ("nl", _) => Language::Dutch,
+        ("sv", _) => Language::Swedish,
+        ("da", _) => Language::Danish,
+        ("nb" | "no", _) => Language::NorwegianBokmal,
+        ("nn", _) => Language::NorwegianNynorsk,
+        ("fi", _) => Language::Finnish,
+        ("pl", _) => Language::Polish,
+        ("cs", _) => Language::Czech,
+        ("ru", _) => Language::Russian,
+        ("ca", _) => Language::Catalan,
+        _ => return None,
+    })
+}
+
+impl Hyphenator {
+    /// A hyphenator for a BCP 47 tag; one for a language without patterns
+    /// never breaks words.
+    pub fn new(lang: &str) -> Hyphenator {
+        let dict = language(lang).and_then(|l| Standard::from_embedded(l).ok());
+        Hyphenator { dict }
+    }
+
+    pub fn supports_language(&self) -> bool {
+        self.dict.is_some()
+    }
+
+    /// Byte offsets in `word` after which a hyphen may be inserted.
+    pub fn points(&self, word: &str) -> Vec<usize> {
+        let Some(dict) = &self.dict else {
+            return Vec::new();
+        };
+        let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+        if letters < MIN_WORD
+            || word.chars().any(|c| c.is_ascii_digit())
+            || word
+                .chars()
+                .filter(|c| c.is_alphabetic())
+                .all(char::is_uppercase)
+            || word.contains("://")
+            || word.contains('@')
+        {
+            return Vec::new();
+        }
+        // Patterns know letters only: hyphenate the alphabetic core and
+        // map the points back.
+        let start = word.find(char::is_alphabetic).unwrap_or(0);
+        let end = word
+            .char_indices()
+            .rev()
+            .find(|(_, c)| c.is_alphabetic())
+            .map_or(word.len(), |(i, c)| i + c.len_utf8());
+        let core = &word[start..end];
+        if core
+            .chars()
+            .any(|c| !c.is_alphabetic() && c != '\'' && c != '\u{2019}')
+        {
+            return Vec::new(); // compounds with hyphens break at their hyphens
+        }
+        let h = dict.hyphenate(core);
+        h.breaks
+            .iter()
+            .filter(|&&b| {
+                let left = core[..b].chars().count();
+                let right = core[b..].chars().count();
+                left >= MIN_LEFT && right >= MIN_RIGHT
+            })
+            .map(|&b| start + b)
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_points() {
+        let h = Hyphenator::new("en");
+        let word = "hyphenation";
+        let parts: Vec<&str> = {
+            let mut v = Vec::new();
+            let mut last = 0;
+            for p in h.points(word) {
+                v.push(&word[last..p]);
+                last = p;
+            }
+            v.push(&word[last..]);
+            v
+        };
+        assert_eq!(parts.join("-"), "hy-phen-ation");
+        assert!(h.points("PMOI").is_empty());
+        assert!(h.points("cats").is_empty());
+        // Punctuation stays out of the way.
+        assert_eq!(h.points("“hyphenation,”"), vec![5, 9]);
+    }
+
+    #[test]
+    fn other_languages() {
+        assert!(
+            !Hyphenator::new("fr")
+                .points("constitutionnellement")
+                .is_empty()
+        );
+        assert!(!Hyphenator::new("de").points("Silbentrennung").is_empty());
+        assert!(!Hyphenator::new("es").points("silabización").is_empty());
+        assert!(!Hyphenator::new("it").points("sillabazione").is_empty());
+        assert!(!Hyphenator::new("xx").supports_language());
+    }
+}

@@ -1,0 +1,422 @@
+//! Line breaking: Knuth and Plass's total-fit algorithm.
+//!
+//! A paragraph is a list of boxes (unbreakable material), glue (space that
+//! can stretch and shrink) and penalties (possible breaks, with a cost).
+//! Rather than filling each line as full as it goes, as a word processor
+//! does, total fit considers every feasible set of breaks and picks the one
+//! with the least total *demerits*, a cost that grows with the cube of how
+//! far each line's spaces are stretched or shrunk, plus penalties for
+//! hyphens, for two hyphenated lines in a row, and for a very tight line
+//! next to a very loose one. The search keeps, for each break still
+//! reachable, the best way to get there ("active nodes"), so it runs in
+//! time linear in the paragraph for all practical purposes.
+//!
+//! Beyond the paper: a hard limit on consecutive hyphenated lines, and no
+//! hyphen at the end of a paragraph's second-to-last line (so the last line
+//! never starts with a word's tail).
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Item {
+    Box {
+        width: f32,
+    },
+    Glue {
+        width: f32,
+        stretch: f32,
+        shrink: f32,
+    },
+    Penalty {
+        width: f32,
+        cost: f32,
+        flagged: bool,
+    },
+}
+
+/// A cost that forbids a break, or (negated) forces one.
+pub const INFINITY: f32 = 10_000.0;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Params {
+    /// The largest adjustment ratio accepted: 1.0 lets spaces stretch by
+    /// their full stretchability, no more.
+    pub tolerance: f32,
+    /// Added to every line's badness, so that fewer lines are preferred.
+    pub line_penalty: f32,
+    /// Demerits for two consecutive lines ending in hyphens. TeX's default
+    /// is 10,000; runs of hyphens are the most visible flaw on a page.
+    pub double_hyphen_demerits: f32,
+    /// Demerits when a line's tightness differs by more than one class
+    /// from the line before (a tight line under a loose one).
+    pub fitness_demerits: f32,
+    /// At most this many hyphenated lines in a row.
+    pub max_hyphen_run: u8,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            tolerance: 1.0,
+            line_penalty: 10.0,
+            double_hyphen_demerits: 10_000.0,
+            fitness_demerits: 3_000.0,
+            max_hyphen_run: 2,
+        }
+    }
+}
+
+/// A chosen break: the index of the item broken at, and the adjustment
+/// ratio of the line that ends there.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Break {
+    pub index: usize,
+    pub ratio: f32,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Node {
+    index: usize,
+    line: usize,
+    fitness: u8,
+    hyphen_run: u8,
+    flagged: bool,
+    width: f32,
+    stretch: f32,
+    shrink: f32,
+    demerits: f32,
+    prev: Option<usize>,
+}
+
+/// Fitness class of a line from its ratio: 0 tight, 1 decent, 2 loose,
+/// 3 very loose (the paper's classes).
+fn fitness(ratio: f32) -> u8 {
+    if ratio < -0.5 {
+        0
+    } else if ratio <= 0.5 {
+        1
+    } else if ratio <= 1.0 {
+        2
+    } else {
+        3
+    }
+}
+
+/// Breaks `items` into lines of `width(line_number)` points. The items must
+/// end with a forced break (a penalty of `-INFINITY`). Returns `None` when
+/// no set of breaks keeps every line within tolerance.
+pub fn total_fit(
+    items: &[Item],
+    width: &dyn Fn(usize) -> f32,
+    params: &Params,
+) -> Option<Vec<Break>> {
+    let mut nodes: Vec<Node> = vec![Node {
+        index: 0,
+        line: 0,
+        fitness: 1,
+        hyphen_run: 0,
+        flagged: false,
+        width: 0.0,
+        stretch: 0.0,
+        shrink: 0.0,
+        demerits: 0.0,
+        prev: None,
+    }];
+    let mut active: Vec<usize> = vec![0];
+    let (mut sum_w, mut sum_y, mut sum_z) = (0.0f32, 0.0f32, 0.0f32);
+
+    for (i, item) in items.iter().enumerate() {
+        let (is_break, pen_width, cost, flagged) = match *item {
+            Item::Box { .. } => (false, 0.0, 0.0, false),
+            Item::Glue { .. } => (
+                i > 0 && matches!(items[i - 1], Item::Box { .. }),
+                0.0,
+                0.0,
+                false,
+            ),
+            Item::Penalty {
+                width,
+                cost,
+                flagged,
+            } => (cost < INFINITY, width, cost, flagged),
+        };
+        if is_break {
+            // Best new node per fitness class.
+            let mut best: [Option<(f32, usize, f32)>; 4] = [None; 4];
+            let mut keep = Vec::with_capacity(active.len());
+            for &a in &active {
+                let node = nodes[a];
+                let line_w = width(node.line);
+                let natural = sum_w - node.width + pen_width;
+                let ratio = if natural < line_w {
+                    let y = sum_y - node.stretch;
+                    if y > 0.0 {
+                        (line_w - natural) / y
+                    } else {
+                        INFINITY
+                    }
+                } else if natural > line_w {
+                    let z = sum_z - node.shrink;
+                    if z > 0.0 {
+                        (line_w - natural) / z
+                    } else {
+                        -INFINITY
+                    }
+                } else {
+                    0.0
+                };
+                let forced = cost <= -INFINITY;
+                if ratio < -1.0 || forced {
+                    // Too tight from here on, or a forced break ends it.
+                } else {
+                    keep.push(a);
+                }
+                if ratio >= -1.0 && ratio <= params.tolerance {
+                    if flagged && node.flagged && node.hyphen_run >= params.max_hyphen_run {
+                        continue;
+                    }
+                    if forced && node.flagged && node.index > 0 {
+                        continue; // no hyphen at the end of the next-to-last line
+                    }
+                    let badness = 100.0 * ratio.abs().powi(3);
+                    let base = params.line_penalty + badness;
+                    let mut d = if cost >= 0.0 {
+                        base * base + cost * cost
+                    } else if cost > -INFINITY {
+                        base * base - cost * cost
+                    } else {
+                        base * base
+                    };
+                    if flagged && node.flagged {
+                        d += params.double_hyphen_demerits;
+                    }
+                    let f = fitness(ratio);
+                    if (f as i32 - node.fitness as i32).abs() > 1 {
+                        d += params.fitness_demerits;
+                    }
+                    let total = node.demerits + d;
+                    let slot = &mut best[f as usize];
+                    if slot.is_none_or(|(t, _, _)| total < t) {
+                        *slot = Some((total, a, ratio));
+                    }
+                }
+            }
+            active = keep;
+            // Totals after the break: skip the glue and penalties a line
+            // drops at its start.
+            let (mut w, mut y, mut z) = (sum_w, sum_y, sum_z);
+            for next in &items[i..] {
+                match *next {
+                    Item::Box { .. } => break,
+                    Item::Glue {
+                        width,
+                        stretch,
+                        shrink,
+                    } => {
+                        w += width;
+                        y += stretch;
+                        z += shrink;
+                    }
+                    Item::Penalty { cost, .. }
+                        if cost <= -INFINITY && !std::ptr::eq(next, item) =>
+                    {
+                        break;
+                    }
+                    Item::Penalty { .. } => {}
+                }
+            }
+            for (f, slot) in best.iter().enumerate() {
+                if let Some((total, from, _)) = *slot {
+                    let prev = nodes[from];
+                    nodes.push(Node {
+                        index: i,
+                        line: prev.line + 1,
+                        fitness: f as u8,
+                        hyphen_run: if flagged { prev.hyphen_run + 1 } else { 0 },
+                        flagged,
+                        width: w,
+                        stretch: y,
+                        shrink: z,
+                        demerits: total,
+                        prev: Some(from),
+                    });
+                    active.push(nodes.len() - 1);
+                }
+            }
+            if active.is_empty() {
+                return None;
+            }
+        }
+        match *item {
+            Item::Glue {
+                width,
+                stretch,
+                shrink,
+            } => {
+                sum_w += width;
+                sum_y += stretch;
+                sum_z += shrink;
+            }
+            Item::Box { width } => sum_w += width,
+            Item::Penalty { .. } => {}
+        }
+    }
+    // The best node at the final forced break.
+    let last = items.len().checked_sub(1)?;
+    let end = active
+        .iter()
+        .copied()
+        .filter(|&a| nodes[a].index == last)
+        .min_by(|&a, &b| nodes[a].demerits.total_cmp(&nodes[b].demerits))?;
+    let mut breaks = Vec::new();
+    let mut cur = Some(end);
+    while let Some(n) = cur {
+        let node = nodes[n];
+        if node.prev.is_none() {
+            break;
+        }
+        breaks.push(node.index);
+        cur = node.prev;
+    }
+    breaks.reverse();
+    // Recompute each line's ratio for setting it.
+    let mut out = Vec::with_capacity(breaks.len());
+    let mut start = 0usize;
+    for (line, &b) in breaks.iter().enumerate() {
+        let ratio = line_ratio(items, start, b, width(line));
+        out.push(Break { index: b, ratio });
+        start = b + 1;
+    }
+    Some(out)
+}
+
+/// The items that a line from `start` to the break at `end` shows: leading
+/// glue and penalties are dropped, and the break item itself shows only if
+/// it is a penalty (a hyphen).
+pub fn line_items(items: &[Item], start: usize, end: usize) -> std::ops::Range<usize> {
+    let mut s = start;
+    while s < end && !matches!(items[s], Item::Box { .. }) {
+        s += 1;
+    }
+    s..end
+}
+
+/// The adjustment ratio of the line from `start` to the break at `end`.
+pub fn line_ratio(items: &[Item], start: usize, end: usize, line_width: f32) -> f32 {
+    let range = line_items(items, start, end);
+    let (mut w, mut y, mut z) = (0.0f32, 0.0f32, 0.0f32);
+    for item in &items[range] {
+        match *item {
+            Item::Box { width } => w += width,
+            Item::Glue {
+                width,
+                stretch,
+                shrink,
+            } => {
+                w += width;
+                y += stretch;
+                z += shrink;
+            }
+            Item::Penalty { .. } => {}
+        }
+    }
+    if let Some(Item::Penalty { width, .. }) = items.get(end) {
+        w += width;
+    }
+    if w < line_width {
+        if y > 0.0 { (line_width - w) / y } else { 0.0 }
+    } else if w > line_width && z > 0.0 {
+        ((line_width - w) / z).max(-1.0)
+    } else {
+        0.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(ws: &[f32]) -> Vec<Item> {
+        let mut v = Vec::new();
+        for (i, w) in ws.iter().enumerate() {
+            if i > 0 {
+                v.push(Item::Glue {
+                    width: 3.0,
+                    stretch: 1.5,
+                    shrink: 1.0,
+                });
+            }
+            v.push(Item::Box { width: *w });
+        }
+        v.push(Item::Glue {
+            width: 0.0,
+            stretch: INFINITY,
+            shrink: 0.0,
+        });
+        v.push(Item::Penalty {
+            width: 0.0,
+            cost: -INFINITY,
+            flagged: false,
+        });
+        v
+    }
+
+    #[test]
+    fn breaks_evenly() {
+        // Ten words of 20pt; lines of 68pt hold three words and two spaces
+        // at the natural width (66pt) with a little stretch.
+        let items = words(&[20.0; 10]);
+        let breaks = total_fit(&items, &|_| 68.0, &Params::default()).unwrap();
+        assert_eq!(breaks.len(), 4);
+        for b in &breaks[..3] {
+            assert!(b.ratio >= 0.0 && b.ratio <= 1.0, "{b:?}");
+        }
+    }
+
+    #[test]
+    fn impossible_within_tolerance() {
+        let items = words(&[20.0, 100.0, 20.0]);
+        assert!(total_fit(&items, &|_| 50.0, &Params::default()).is_none());
+    }
+
+    #[test]
+    fn never_more_hyphens_in_a_row_than_allowed() {
+        // Words each with a hyphenation point in the middle.
+        let mut items = Vec::new();
+        for i in 0..40 {
+            if i > 0 {
+                items.push(Item::Glue {
+                    width: 3.0,
+                    stretch: 1.5,
+                    shrink: 1.0,
+                });
+            }
+            items.push(Item::Box { width: 9.0 });
+            items.push(Item::Penalty {
+                width: 2.0,
+                cost: 50.0,
+                flagged: true,
+            });
+            items.push(Item::Box { width: 9.0 });
+        }
+        items.push(Item::Glue {
+            width: 0.0,
+            stretch: INFINITY,
+            shrink: 0.0,
+        });
+        items.push(Item::Penalty {
+            width: 0.0,
+            cost: -INFINITY,
+            flagged: false,
+        });
+        let params = Params {
+            tolerance: 3.0,
+            ..Params::default()
+        };
+        let breaks = total_fit(&items, &|_| 55.0, &params).unwrap();
+        let mut run = 0;
+        for b in &breaks {
+            let flagged = matches!(items[b.index], Item::Penalty { flagged: true, .. });
+            run = if flagged { run + 1 } else { 0 };
+            assert!(run <= 2);
+        }
+    }
+}

@@ -1,0 +1,325 @@
+//! The PDF renderer: a [`Book`] in, the bytes of a paginated PDF out.
+//!
+//! Two layers, kept apart. The typesetter (`shape`, `hyphenate`,
+//! `linebreak`, `paragraph`, `flow`, `paginate`, `furniture`, `toc`) turns
+//! the model into pages of positioned glyphs, rules, images and link areas,
+//! and knows nothing of PDF. The writer (`writer/`) turns those pages into
+//! PDF bytes and is the only code that touches printpdf.
+
+mod flow;
+mod furniture;
+mod hyphenate;
+mod linebreak;
+mod page;
+mod paginate;
+mod paragraph;
+mod shape;
+pub mod style;
+mod toc;
+mod writer;
+
+use crate::model::{Book, Layout};
+use flow::{Draw, Flow, VItem};
+use page::{Anchor, Document, GlyphRun, Item, LinkArea, OutlineEntry, Page, PlacedImage};
+use paginate::{PageBody, Paginator};
+use paragraph::{SetLine, Setter};
+use shape::Shaper;
+use style::Geometry;
+
+/// What the PDF renderer reports besides the bytes.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Warnings for the user: lines that could not be set well, and where.
+    pub warnings: Vec<String>,
+    pub pages: usize,
+}
+
+pub fn render(book: &Book) -> Result<(Vec<u8>, Report), String> {
+    let (doc, report) = typeset(book)?;
+    let bytes = writer::write(book, &doc)?;
+    Ok((bytes, report))
+}
+
+pub fn geometry_for(book: &Book) -> Result<Geometry, String> {
+    let size = match &book.options.page_size {
+        Some(s) => style::parse_page_size(s)?,
+        None => match book.layout {
+            Layout::Book => style::parse_page_size("6x9in")?,
+            Layout::Article if book.meta.language.eq_ignore_ascii_case("en-US") => {
+                style::parse_page_size("letter")?
+            }
+            Layout::Article => style::parse_page_size("A4")?,
+        },
+    };
+    Ok(Geometry::for_page(size, book.layout == Layout::Book))
+}
+
+/// Sets the whole book into pages.
+pub fn typeset(book: &Book) -> Result<(Document, Report), String> {
+    let g = geometry_for(book)?;
+    let mut shaper = Shaper::new()?;
+    let hyphenator = hyphenate::Hyphenator::new(&book.meta.language);
+    let mut report = Report::default();
+    let mut pages: Vec<Page> = Vec::new();
+    let mut anchors: Vec<Anchor> = Vec::new();
+    let mut outline: Vec<OutlineEntry> = Vec::new();
+
+    // Front matter of a book: cover, title page, copyright, contents.
+    let toc_entries = toc::entries(book);
+    let front = if book.layout == Layout::Book {
+        let mut setter = Setter {
+            shaper: &mut shaper,
+            hyphenator: &hyphenator,
+        };
+        furniture::front_matter(book, &g, &mut setter, toc_entries.len())
+    } else {
+        Vec::new()
+    };
+    let front_count = front.len();
+
+    let mut setter = Setter {
+        shaper: &mut shaper,
+        hyphenator: &hyphenator,
+    };
+    let mut fl = Flow::new(book, &g, setter_reborrow(&mut setter));
+    for i in 0..book.chapters.len() {
+        let new_page = match book.layout {
+            Layout::Book => Some(book.options.chapters_on_recto),
+            Layout::Article if i > 0 => Some(false),
+            Layout::Article => None,
+        };
+        fl.chapter(i, new_page);
+    }
+    let items = std::mem::take(&mut fl.items);
+    let notes = std::mem::take(&mut fl.notes);
+    for (ch, line) in std::mem::take(&mut fl.overfull) {
+        report.warnings.push(format!(
+            "{}:{}: a line could not be set within the measure without breaking a word or spacing it loosely",
+            crate::diagnostics::display_path(&book.chapters[ch].source),
+            line
+        ));
+    }
+    drop(fl);
+    let note_leading = (g.size * 0.82 * 1.25 * 2.0).round() / 2.0;
+    let bodies = Paginator {
+        geometry: &g,
+        items: &items,
+        notes: &notes,
+        note_leading,
+        first_page_index: front_count,
+    }
+    .run();
+
+    // Compose the body pages.
+    let mut chapter_pages: Vec<Option<usize>> = vec![None; book.chapters.len()];
+    for (n, body) in bodies.iter().enumerate() {
+        let index = front_count + n;
+        let mut page = compose(
+            &g,
+            index,
+            body,
+            &items,
+            &notes,
+            note_leading,
+            &mut anchors,
+            &mut outline,
+        );
+        page.label = Some((n + 1).to_string());
+        if let Some(c) = body.opens_chapter {
+            chapter_pages[c] = Some(n + 1);
+        }
+        pages.push(page);
+    }
+    {
+        let mut setter = Setter {
+            shaper: &mut shaper,
+            hyphenator: &hyphenator,
+        };
+        furniture::running_heads(book, &g, &mut setter, &mut pages[..], &bodies, front_count);
+    }
+    // Front matter pages, now that the contents can be numbered.
+    let mut all = Vec::with_capacity(front_count + pages.len());
+    {
+        let mut setter = Setter {
+            shaper: &mut shaper,
+            hyphenator: &hyphenator,
+        };
+        let known = anchors.clone();
+        let page_of = |anchor: &str| -> Option<String> {
+            known
+                .iter()
+                .find(|a| a.name == anchor)
+                .and_then(|a| pages[a.page - front_count].label.clone())
+        };
+        let built = furniture::build_front(
+            book,
+            &g,
+            &mut setter,
+            front,
+            &toc_entries,
+            &page_of,
+            &mut anchors,
+        );
+        all.extend(built);
+    }
+    all.extend(pages);
+    report.pages = all.len();
+    Ok((
+        Document {
+            pages: all,
+            anchors,
+            outline,
+        },
+        report,
+    ))
+}
+
+fn setter_reborrow<'a>(s: &'a mut Setter<'_>) -> Setter<'a> {
+    Setter {
+        shaper: s.shaper,
+        hyphenator: s.hyphenator,
+    }
+}
+
+/// Places one page's items and notes on the page.
+#[allow(clippy::too_many_arguments)]
+fn compose(
+    g: &Geometry,
+    index: usize,
+    body: &PageBody,
+    items: &[VItem],
+    notes: &[flow::Note],
+    note_leading: f32,
+    anchors: &mut Vec<Anchor>,
+    outline: &mut Vec<OutlineEntry>,
+) -> Page {
+    let mut page = Page {
+        width: g.page.width,
+        height: g.page.height,
+        items: Vec::new(),
+        links: Vec::new(),
+        label: None,
+    };
+    let left = g.left(index);
+    let top = g.top_y();
+    for &(idx, offset) in &body.placed {
+        let item = &items[idx];
+        let y_top = top - offset;
+        for name in &item.anchors {
+            if !anchors.iter().any(|a| &a.name == name) {
+                anchors.push(Anchor {
+                    name: name.clone(),
+                    page: index,
+                    y: y_top + g.leading * 0.2,
+                });
+            }
+        }
+        if let Some((title, level)) = &item.outline
+            && let Some(name) = item.anchors.first()
+            && !outline.iter().any(|o| &o.anchor == name)
+        {
+            outline.push(OutlineEntry {
+                title: title.clone(),
+                level: *level,
+                anchor: name.clone(),
+            });
+        }
+        for d in &item.draws {
+            draw(&mut page, d, left, y_top);
+        }
+    }
+    // Footnotes, from the foot of the text block up.
+    if !body.notes.is_empty() {
+        let bottom = top - g.text_height();
+        let block = body.notes.len() as f32 * note_leading;
+        let rule_y = bottom + block + paginate::note_gap(g) * 0.45;
+        page.items.push(Item::Rule {
+            x: left,
+            y: rule_y,
+            width: g.measure() * 0.25,
+            thickness: 0.4,
+        });
+        let mut y = bottom + block;
+        let mut last_note = None;
+        for &(n, l) in &body.notes {
+            let note = &notes[n];
+            let (dx, line) = &note.lines[l];
+            let y_top = y;
+            if l == 0 && last_note != Some(n) {
+                anchors.push(Anchor {
+                    name: note.key.clone(),
+                    page: index,
+                    y: y_top,
+                });
+            }
+            last_note = Some(n);
+            place_line(&mut page, line, left + dx, y_top - note_leading * 0.78);
+            y -= note_leading;
+        }
+    }
+    page
+}
+
+fn draw(page: &mut Page, d: &Draw, left: f32, y_top: f32) {
+    match d {
+        Draw::Text { dx, baseline, line } => place_line(page, line, left + dx, y_top - baseline),
+        Draw::Rule {
+            dx,
+            dy,
+            width,
+            thickness,
+        } => page.items.push(Item::Rule {
+            x: left + dx,
+            y: y_top - dy,
+            width: *width,
+            thickness: *thickness,
+        }),
+        Draw::Image {
+            dx,
+            dy,
+            width,
+            height,
+            key,
+            alt,
+        } => page.items.push(Item::Image(PlacedImage {
+            key: key.clone(),
+            x: left + dx,
+            y: y_top - dy - height,
+            width: *width,
+            height: *height,
+            alt: alt.clone(),
+        })),
+    }
+}
+
+/// Puts a set line on the page with its baseline at `y`.
+pub(crate) fn place_line(page: &mut Page, line: &SetLine, x: f32, y: f32) {
+    for run in &line.runs {
+        page.items.push(Item::Text(GlyphRun {
+            font: run.style.font,
+            size: run.style.size,
+            x: x + run.x,
+            y: y + run.style.rise,
+            glyphs: run.glyphs.clone(),
+            grey: run.style.grey,
+        }));
+    }
+    for (x0, x1, style) in &line.strikes {
+        page.items.push(Item::Rule {
+            x: x + x0,
+            y: y + style.size * 0.28,
+            width: x1 - x0,
+            thickness: style.size * 0.05,
+        });
+    }
+    for (x0, x1, dest) in &line.links {
+        let size = line.runs.first().map_or(10.0, |r| r.style.size);
+        page.links.push(LinkArea {
+            x: x + x0,
+            y: y - size * 0.25,
+            width: x1 - x0,
+            height: size * 1.1,
+            target: dest.clone(),
+        });
+    }
+}

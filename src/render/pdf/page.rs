@@ -1,0 +1,112 @@
+//! What the typesetter hands the writer: pages of positioned glyph runs,
+//! rules, images and link areas, in points, origin at the page's bottom
+//! left (PDF's own convention, so the writer converts nothing). Nothing
+//! here knows PDF syntax.
+
+use super::shape::FontId;
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub width: f32,
+    pub height: f32,
+    pub items: Vec<Item>,
+    pub links: Vec<LinkArea>,
+    /// The label a reader sees for this page (`iii`, `12`), if numbered.
+    pub label: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Item {
+    Text(GlyphRun),
+    /// A horizontal rule from (x, y) of the given width and thickness.
+    Rule {
+        x: f32,
+        y: f32,
+        width: f32,
+        thickness: f32,
+    },
+    Image(PlacedImage),
+}
+
+/// Glyphs of one face and size on one baseline, left to right.
+#[derive(Debug, Clone)]
+pub struct GlyphRun {
+    pub font: FontId,
+    pub size: f32,
+    /// Start of the baseline.
+    pub x: f32,
+    pub y: f32,
+    pub glyphs: Vec<PlacedGlyph>,
+    /// Grey level of the text, 0 black .. 1 white.
+    pub grey: f32,
+}
+
+#[derive(Debug, Clone)]
+pub struct PlacedGlyph {
+    /// Glyph id in the bundled (not yet subset) font.
+    pub gid: u16,
+    /// Advance in points, including any justification added to it.
+    pub advance: f32,
+    /// The natural advance in points, as the font gives it.
+    pub natural: f32,
+    /// The text this glyph stands for, for copying and searching.
+    pub text: String,
+}
+
+impl GlyphRun {
+    pub fn width(&self) -> f32 {
+        self.glyphs.iter().map(|g| g.advance).sum()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct PlacedImage {
+    /// Key into `Book::images`.
+    pub key: String,
+    pub x: f32,
+    pub y: f32,
+    pub width: f32,
+    pub height: f32,
+    pub alt: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct LinkArea {
+    pub x: f32,
+    pub y: f32,
+    pub width: f32,
+    pub height: f32,
+    pub target: LinkDest,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum LinkDest {
+    Url(String),
+    /// A named place (a heading id or a note), resolved by the writer to a
+    /// page and a height.
+    Anchor(String),
+}
+
+/// A named place on a page: where links and the outline point.
+#[derive(Debug, Clone)]
+pub struct Anchor {
+    pub name: String,
+    pub page: usize,
+    pub y: f32,
+}
+
+/// An entry of the PDF outline (bookmarks).
+#[derive(Debug, Clone)]
+pub struct OutlineEntry {
+    pub title: String,
+    pub level: u8,
+    pub anchor: String,
+}
+
+/// A typeset document, ready for a writer.
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    pub pages: Vec<Page>,
+    pub anchors: Vec<Anchor>,
+    pub outline: Vec<OutlineEntry>,
+}

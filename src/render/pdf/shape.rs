@@ -1,0 +1,169 @@
+//! Shaping: text in one face to positioned glyphs, with OpenType kerning
+//! and standard ligatures (rustybuzz, a port of HarfBuzz).
+//!
+//! Words repeat: a book of 200,000 words has perhaps 15,000 distinct ones.
+//! Each distinct (face, text) is shaped once and kept; everything else asks
+//! the cache. Results are in font units so one shaping serves every size.
+
+use crate::fonts::BUNDLED;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// The faces the typesetter uses, in the order of `fonts::BUNDLED`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FontId {
+    Regular = 0,
+    Italic = 1,
+    Bold = 2,
+    BoldItalic = 3,
+    Mono = 4,
+}
+
+impl FontId {
+    pub const ALL: [FontId; 5] = [
+        FontId::Regular,
+        FontId::Italic,
+        FontId::Bold,
+        FontId::BoldItalic,
+        FontId::Mono,
+    ];
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The face with emphasis toggled or strong added, as nested markup asks.
+    pub fn styled(self, italic: bool, bold: bool) -> FontId {
+        match (self, italic, bold) {
+            (FontId::Mono, _, _) => FontId::Mono,
+            (_, false, false) => FontId::Regular,
+            (_, true, false) => FontId::Italic,
+            (_, false, true) => FontId::Bold,
+            (_, true, true) => FontId::BoldItalic,
+        }
+    }
+}
+
+/// One glyph of a shaped run, in font units.
+#[derive(Debug, Clone)]
+pub struct Glyph {
+    pub gid: u16,
+    pub advance: i32,
+    /// Byte offset in the shaped text of the first character this glyph
+    /// stands for.
+    pub cluster: u32,
+}
+
+#[derive(Debug)]
+pub struct Shaped {
+    pub glyphs: Vec<Glyph>,
+    /// Sum of advances, in font units.
+    pub width: i32,
+}
+
+pub struct Face {
+    pub face: rustybuzz::Face<'static>,
+    pub units_per_em: f32,
+    pub ascender: f32,
+    pub descender: f32,
+}
+
+pub struct Shaper {
+    faces: Vec<Face>,
+    /// One cache per face, keyed by the text, so a lookup needs no allocation.
+    cache: Vec<HashMap<String, Rc<Shaped>>>,
+}
+
+impl Shaper {
+    pub fn new() -> Result<Shaper, String> {
+        let mut faces = Vec::new();
+        for f in &BUNDLED {
+            let face = rustybuzz::Face::from_slice(f.data, 0)
+                .ok_or_else(|| format!("bundled font {} is unreadable", f.file_name))?;
+            let upem = face.units_per_em() as f32;
+            faces.push(Face {
+                ascender: face.ascender() as f32 / upem,
+                descender: face.descender() as f32 / upem,
+                units_per_em: upem,
+                face,
+            });
+        }
+        Ok(Shaper {
+            cache: faces.iter().map(|_| HashMap::new()).collect(),
+            faces,
+        })
+    }
+
+    pub fn face(&self, font: FontId) -> &Face {
+        &self.faces[font.index()]
+    }
+
+    /// Points per font unit at `size`.
+    pub fn scale(&self, font: FontId, size: f32) -> f32 {
+        size / self.faces[font.index()].units_per_em
+    }
+
+    pub fn shape(&mut self, font: FontId, text: &str) -> Rc<Shaped> {
+        if let Some(s) = self.cache[font.index()].get(text) {
+            return s.clone();
+        }
+        let face = &self.faces[font.index()].face;
+        let mut buffer = rustybuzz::UnicodeBuffer::new();
+        buffer.push_str(text);
+        buffer.set_direction(rustybuzz::Direction::LeftToRight);
+        let out = rustybuzz::shape(face, &[], buffer);
+        let glyphs: Vec<Glyph> = out
+            .glyph_infos()
+            .iter()
+            .zip(out.glyph_positions())
+            .map(|(info, pos)| Glyph {
+                gid: info.glyph_id as u16,
+                advance: pos.x_advance,
+                cluster: info.cluster,
+            })
+            .collect();
+        let width = glyphs.iter().map(|g| g.advance).sum();
+        let shaped = Rc::new(Shaped { glyphs, width });
+        self.cache[font.index()].insert(text.to_string(), shaped.clone());
+        shaped
+    }
+
+    /// Width of `text` in points.
+    pub fn width(&mut self, font: FontId, size: f32, text: &str) -> f32 {
+        let w = self.shape(font, text).width as f32;
+        w * self.scale(font, size)
+    }
+
+    /// Whether the face has a glyph for `c`.
+    pub fn covers(&self, font: FontId, c: char) -> bool {
+        self.faces[font.index()].face.glyph_index(c).is_some()
+    }
+}
+
+/// The text each glyph stands for: from its cluster to the next cluster
+/// (a ligature "fi" stands for two letters; its text copies as "fi").
+pub fn glyph_texts<'a>(text: &'a str, glyphs: &[Glyph]) -> Vec<&'a str> {
+    let mut out = Vec::with_capacity(glyphs.len());
+    for (i, g) in glyphs.iter().enumerate() {
+        let start = g.cluster as usize;
+        // The next glyph that starts a different cluster ends this one.
+        let end = glyphs[i + 1..]
+            .iter()
+            .map(|n| n.cluster as usize)
+            .find(|&c| c != start)
+            .unwrap_or(text.len());
+        let (a, b) = if end >= start {
+            (start, end)
+        } else {
+            (start, text.len())
+        };
+        // A glyph that shares its cluster with the previous one (a mark
+        // or a decomposition) contributes no text of its own.
+        if i > 0 && glyphs[i - 1].cluster == g.cluster {
+            out.push("");
+        } else {
+            out.push(text.get(a..b).unwrap_or(""));
+        }
+    }
+    out
+}

@@ -1,0 +1,126 @@
+//! The printed table of contents: chapters and their sections, with dot
+//! leaders and the page each starts on.
+
+use super::page::{LinkArea, LinkDest, Page};
+use super::paragraph::{Align, Piece, Setter, TextStyle};
+use super::shape::FontId;
+use super::style::Geometry;
+use crate::model::{BlockKind, Book, plain_text};
+
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub title: String,
+    /// 0 for a chapter, 1 for a section.
+    pub level: u8,
+    pub anchor: String,
+}
+
+pub fn entries(book: &Book) -> Vec<Entry> {
+    let mut out = Vec::new();
+    for ch in &book.chapters {
+        out.push(Entry {
+            title: plain_text(&ch.title),
+            level: 0,
+            anchor: ch.title_id.clone(),
+        });
+        for b in &ch.blocks {
+            if let BlockKind::Heading {
+                level: 2,
+                id,
+                content,
+                ..
+            } = &b.kind
+            {
+                out.push(Entry {
+                    title: plain_text(content),
+                    level: 1,
+                    anchor: id.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Lines the contents may use on one page, after its heading.
+pub fn lines_per_page(g: &Geometry) -> usize {
+    g.lines.saturating_sub(6).max(4)
+}
+
+/// Sets entries `range` of the contents on `page`, the first TOC page
+/// carrying the heading.
+pub fn set_page(
+    page: &mut Page,
+    g: &Geometry,
+    left: f32,
+    setter: &mut Setter,
+    entries: &[Entry],
+    heading: Option<&str>,
+    page_of: &dyn Fn(&str) -> Option<String>,
+) {
+    let mut y = g.top_y() - g.leading * 4.0;
+    if let Some(h) = heading {
+        let style = TextStyle::new(FontId::Regular, g.size * 1.9);
+        for line in setter.set(&[piece(h, style)], g.measure(), 0.0, Align::Left) {
+            super::place_line(page, &line, left, y);
+        }
+        y -= g.leading * 3.0;
+    }
+    let dot_style = TextStyle::new(FontId::Regular, g.size);
+    let dot_w = setter.shaper.width(FontId::Regular, g.size, ". ");
+    for e in entries {
+        let indent = if e.level == 0 { 0.0 } else { g.size * 1.5 };
+        let style = TextStyle::new(
+            FontId::Regular,
+            if e.level == 0 { g.size } else { g.size * 0.92 },
+        );
+        let number = page_of(&e.anchor).unwrap_or_default();
+        let num_w = setter.shaper.width(FontId::Regular, style.size, &number);
+        let room = g.measure() - indent - num_w - g.size * 2.5;
+        let lines = setter.set(&[piece(&e.title, style)], room, 0.0, Align::Left);
+        let n = lines.len();
+        for (i, line) in lines.into_iter().enumerate() {
+            let x = left + indent;
+            super::place_line(page, &line, x, y);
+            if i + 1 == n {
+                // Leaders: dots on a fixed pitch, so rows of them align.
+                let start = x + line.width + g.size * 0.5;
+                let end = left + g.measure() - num_w - g.size * 0.5;
+                let first_dot = ((start - left) / dot_w).ceil() * dot_w + left;
+                let count = ((end - first_dot) / dot_w).floor().max(0.0) as usize;
+                if count > 0 {
+                    let dots = ". ".repeat(count);
+                    for l in setter.set(
+                        &[piece(dots.trim_end(), dot_style)],
+                        1.0e6,
+                        0.0,
+                        Align::Left,
+                    ) {
+                        super::place_line(page, &l, first_dot, y);
+                    }
+                }
+                for l in setter.set(&[piece(&number, style)], 1.0e6, 0.0, Align::Left) {
+                    super::place_line(page, &l, left + g.measure() - num_w, y);
+                }
+                page.links.push(LinkArea {
+                    x,
+                    y: y - style.size * 0.3,
+                    width: g.measure() - indent,
+                    height: style.size * 1.2,
+                    target: LinkDest::Anchor(e.anchor.clone()),
+                });
+            }
+            y -= g.leading;
+        }
+    }
+}
+
+pub fn piece(text: &str, style: TextStyle) -> Piece {
+    Piece {
+        text: text.to_string(),
+        style,
+        link: None,
+        note: None,
+        line_break: false,
+    }
+}

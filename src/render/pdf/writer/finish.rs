@@ -1,0 +1,255 @@
+//! What printpdf cannot say, said on its lopdf document:
+//! - the fonts are subsets (Quire subset them), so their names carry the
+//!   six-letter subset tag the PDF specification asks for;
+//! - a nested outline (printpdf's bookmarks are flat and re-sorted);
+//! - `/Lang`, page labels (roman front matter, arabic text), and document
+//!   metadata without printpdf's claim to be PDF/X;
+//! - a file identifier derived from the book, not random, so the same book
+//!   gives the same bytes.
+
+use crate::model::Book;
+use crate::model::metadata::civil_from_epoch;
+use crate::render::pdf::page::Document;
+use lopdf::{Dictionary, Object, ObjectId, StringFormat};
+
+fn text(s: &str) -> Object {
+    // PDF text strings: plain when ASCII, else UTF-16BE with a BOM.
+    if s.is_ascii() {
+        Object::String(s.as_bytes().to_vec(), StringFormat::Literal)
+    } else {
+        let mut bytes = vec![0xFE, 0xFF];
+        for u in s.encode_utf16() {
+            bytes.extend_from_slice(&u.to_be_bytes());
+        }
+        Object::String(bytes, StringFormat::Hexadecimal)
+    }
+}
+
+fn pdf_date(secs: i64) -> Object {
+    let (y, mo, d, h, mi, s) = civil_from_epoch(secs);
+    Object::String(
+        format!("D:{y:04}{mo:02}{d:02}{h:02}{mi:02}{s:02}Z").into_bytes(),
+        StringFormat::Literal,
+    )
+}
+
+/// 64-bit FNV-1a: a stable fingerprint (not a security measure).
+fn fnv(data: &[u8], seed: u64) -> u64 {
+    let mut h = 0xcbf2_9ce4_8422_2325u64 ^ seed;
+    for b in data {
+        h ^= *b as u64;
+        h = h.wrapping_mul(0x100_0000_01b3);
+    }
+    h
+}
+
+pub fn finish(mut lo: lopdf::Document, book: &Book, doc: &Document) -> Result<Vec<u8>, String> {
+    lo.version = "1.7".to_string();
+    let pages: Vec<ObjectId> = lo.get_pages().values().copied().collect();
+    let m = &book.meta;
+
+    // Subset tags on font names: six capitals derived from the name and
+    // the glyphs used, as a subset's identity.
+    let ids: Vec<ObjectId> = lo.objects.keys().copied().collect();
+    let mut renames: Vec<(ObjectId, String)> = Vec::new();
+    for id in &ids {
+        if let Ok(Object::Dictionary(d)) = lo.get_object(*id) {
+            let is_font = d
+                .get(b"Type")
+                .and_then(|t| t.as_name())
+                .is_ok_and(|n| n == b"Font" || n == b"FontDescriptor");
+            let key: &[u8] = if d.get(b"FontName").is_ok() {
+                b"FontName"
+            } else {
+                b"BaseFont"
+            };
+            if is_font && let Ok(name) = d.get(key).and_then(|n| n.as_name()) {
+                let name = String::from_utf8_lossy(name).into_owned();
+                let base = name
+                    .split_once('+')
+                    .map_or(name.as_str(), |(_, b)| b)
+                    .to_string();
+                let h = fnv(base.as_bytes(), 7);
+                let tag: String = (0..6)
+                    .map(|i| (b'A' + ((h >> (i * 5)) % 26) as u8) as char)
+                    .collect();
+                renames.push((*id, format!("{tag}+{base}")));
+            }
+        }
+    }
+    for (id, name) in renames {
+        if let Ok(Object::Dictionary(d)) = lo.get_object_mut(id) {
+            let key: &[u8] = if d.get(b"FontName").is_ok() {
+                b"FontName"
+            } else {
+                b"BaseFont"
+            };
+            d.set(key, Object::Name(name.into_bytes()));
+        }
+    }
+
+    // Document information, our own.
+    let authors: Vec<&str> = m.authors().collect();
+    let mut info = Dictionary::new();
+    info.set("Title", text(&m.title));
+    if !authors.is_empty() {
+        info.set("Author", text(&authors.join(", ")));
+    }
+    if let Some(d) = &m.description {
+        info.set("Subject", text(d));
+    }
+    if !m.subjects.is_empty() {
+        info.set("Keywords", text(&m.subjects.join(", ")));
+    }
+    info.set("Creator", text("Quire"));
+    info.set(
+        "Producer",
+        text(&format!("Quire {}", env!("CARGO_PKG_VERSION"))),
+    );
+    info.set("CreationDate", pdf_date(m.modified));
+    info.set("ModDate", pdf_date(m.modified));
+    let info_id = lo.add_object(info);
+    lo.trailer.set("Info", Object::Reference(info_id));
+    let fingerprint = {
+        let key = format!(
+            "{}\u{1f}{}\u{1f}{}",
+            m.identifier.urn(),
+            m.title,
+            doc.pages.len()
+        );
+        let (a, b) = (fnv(key.as_bytes(), 1), fnv(key.as_bytes(), 2));
+        let mut v = a.to_be_bytes().to_vec();
+        v.extend_from_slice(&b.to_be_bytes());
+        v
+    };
+    lo.trailer.set(
+        "ID",
+        Object::Array(vec![
+            Object::String(fingerprint.clone(), StringFormat::Hexadecimal),
+            Object::String(fingerprint, StringFormat::Hexadecimal),
+        ]),
+    );
+
+    // The outline, nested by level.
+    let outline_id = build_outline(&mut lo, doc, &pages);
+
+    // Page labels: front matter in roman numerals, the text from 1.
+    let first_text = doc
+        .pages
+        .iter()
+        .position(|p| p.label.as_deref() == Some("1"));
+    let mut nums = Vec::new();
+    if first_text != Some(0) {
+        nums.push(Object::Integer(0));
+        let mut d = Dictionary::new();
+        d.set("S", Object::Name(b"r".to_vec()));
+        nums.push(Object::Dictionary(d));
+    }
+    if let Some(start) = first_text {
+        nums.push(Object::Integer(start as i64));
+        let mut d = Dictionary::new();
+        d.set("S", Object::Name(b"D".to_vec()));
+        nums.push(Object::Dictionary(d));
+    }
+
+    let catalog = lo.catalog_mut().map_err(|e| format!("PDF catalog: {e}"))?;
+    catalog.set("Lang", text(&m.language));
+    catalog.remove(b"OutputIntents");
+    catalog.remove(b"Metadata");
+    if let Some(id) = outline_id {
+        catalog.set("Outlines", Object::Reference(id));
+        catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
+    } else {
+        catalog.remove(b"Outlines");
+        catalog.remove(b"PageMode");
+    }
+    let mut labels = Dictionary::new();
+    labels.set("Nums", Object::Array(nums));
+    catalog.set("PageLabels", Object::Dictionary(labels));
+    let mut prefs = Dictionary::new();
+    prefs.set("DisplayDocTitle", Object::Boolean(true));
+    catalog.set("ViewerPreferences", Object::Dictionary(prefs));
+
+    lo.prune_objects();
+    lo.renumber_objects();
+    let mut out = Vec::new();
+    lo.save_to(&mut out)
+        .map_err(|e| format!("writing PDF: {e}"))?;
+    Ok(out)
+}
+
+fn build_outline(lo: &mut lopdf::Document, doc: &Document, pages: &[ObjectId]) -> Option<ObjectId> {
+    if doc.outline.is_empty() {
+        return None;
+    }
+    let root = lo.new_object_id();
+    // Parent of each entry: the nearest earlier entry of a lower level.
+    let n = doc.outline.len();
+    let ids: Vec<ObjectId> = (0..n).map(|_| lo.new_object_id()).collect();
+    let mut parent: Vec<Option<usize>> = vec![None; n];
+    let mut stack: Vec<usize> = Vec::new();
+    for (i, e) in doc.outline.iter().enumerate() {
+        while stack
+            .last()
+            .is_some_and(|&p| doc.outline[p].level >= e.level)
+        {
+            stack.pop();
+        }
+        parent[i] = stack.last().copied();
+        stack.push(i);
+    }
+    let children =
+        |p: Option<usize>| -> Vec<usize> { (0..n).filter(|&i| parent[i] == p).collect() };
+    let mut dicts: Vec<Dictionary> = Vec::with_capacity(n);
+    for (i, e) in doc.outline.iter().enumerate() {
+        let mut d = Dictionary::new();
+        d.set("Title", text(&e.title));
+        d.set(
+            "Parent",
+            Object::Reference(parent[i].map_or(root, |p| ids[p])),
+        );
+        if let Some(a) = doc.anchors.iter().find(|a| a.name == e.anchor)
+            && let Some(&page) = pages.get(a.page)
+        {
+            d.set(
+                "Dest",
+                Object::Array(vec![
+                    Object::Reference(page),
+                    Object::Name(b"XYZ".to_vec()),
+                    Object::Null,
+                    Object::Real(a.y),
+                    Object::Null,
+                ]),
+            );
+        }
+        let siblings = children(parent[i]);
+        let pos = siblings.iter().position(|&s| s == i).unwrap_or(0);
+        if pos > 0 {
+            d.set("Prev", Object::Reference(ids[siblings[pos - 1]]));
+        }
+        if let Some(&next) = siblings.get(pos + 1) {
+            d.set("Next", Object::Reference(ids[next]));
+        }
+        let kids = children(Some(i));
+        if let (Some(&first), Some(&last)) = (kids.first(), kids.last()) {
+            d.set("First", Object::Reference(ids[first]));
+            d.set("Last", Object::Reference(ids[last]));
+            // Negative: closed, showing chapters with their sections folded.
+            d.set("Count", Object::Integer(-(kids.len() as i64)));
+        }
+        dicts.push(d);
+    }
+    for (i, d) in dicts.into_iter().enumerate() {
+        lo.objects.insert(ids[i], Object::Dictionary(d));
+    }
+    let top = children(None);
+    let mut r = Dictionary::new();
+    r.set("Type", Object::Name(b"Outlines".to_vec()));
+    if let (Some(&first), Some(&last)) = (top.first(), top.last()) {
+        r.set("First", Object::Reference(ids[first]));
+        r.set("Last", Object::Reference(ids[last]));
+    }
+    r.set("Count", Object::Integer(top.len() as i64));
+    lo.objects.insert(root, Object::Dictionary(r));
+    Some(root)
+}

@@ -1,0 +1,265 @@
+//! The PDF writer: typeset pages in, PDF bytes out. The only code that
+//! knows printpdf (and, for what printpdf cannot say, lopdf).
+//!
+//! printpdf (0.12, without its layout engine) draws the pages. What it
+//! cannot do is finished in `finish.rs` on the lopdf document it hands
+//! over: fonts are subset here beforehand (printpdf would embed them
+//! whole), and afterwards the outline is nested, the document gets its
+//! language, clean metadata, page labels and a deterministic identifier.
+
+mod finish;
+
+use super::page::{Document, Item, LinkDest, Page};
+use super::shape::FontId;
+use crate::fonts::{self, BUNDLED};
+use crate::model::Book;
+use printpdf::{
+    Actions, BorderArray, Color, Destination, LinkAnnotation, Op, PaintMode, ParsedFont,
+    PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Pt, RawImage, Rect, TextItem, TextMatrix,
+    XObjectId, XObjectTransform,
+};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A bundled face, subset to what the document uses.
+struct EmbeddedFont {
+    id: printpdf::FontId,
+    remap: BTreeMap<u16, u16>,
+    /// Advance widths (in font units) of the original glyphs, as the PDF's
+    /// width array will give them.
+    widths: BTreeMap<u16, u16>,
+    units_per_em: f32,
+}
+
+pub fn write(book: &Book, doc: &Document) -> Result<Vec<u8>, String> {
+    let mut pdf = PdfDocument::new(&book.meta.title);
+
+    // Fonts: collect the glyphs each face shows, subset, embed.
+    let mut used: BTreeMap<FontId, BTreeSet<u16>> = BTreeMap::new();
+    for page in &doc.pages {
+        for item in &page.items {
+            if let Item::Text(run) = item {
+                used.entry(run.font)
+                    .or_default()
+                    .extend(run.glyphs.iter().map(|g| g.gid));
+            }
+        }
+    }
+    let mut embedded: BTreeMap<FontId, EmbeddedFont> = BTreeMap::new();
+    for (font, gids) in &used {
+        let data = BUNDLED[font.index()].data;
+        let (subset, remap) = fonts::subset_glyphs(data, gids)?;
+        let mut warnings = Vec::new();
+        let parsed = ParsedFont::from_bytes(&subset, 0, &mut warnings).ok_or_else(|| {
+            format!(
+                "the subset of {} could not be read back",
+                BUNDLED[font.index()].file_name
+            )
+        })?;
+        let id = printpdf::FontId(format!("F{}", font.index()));
+        pdf.resources
+            .fonts
+            .map
+            .insert(id.clone(), printpdf::PdfFont::new(parsed));
+        let face = ttf_parser::Face::parse(data, 0).map_err(|e| e.to_string())?;
+        let widths = gids
+            .iter()
+            .map(|&g| {
+                (
+                    g,
+                    face.glyph_hor_advance(ttf_parser::GlyphId(g)).unwrap_or(0),
+                )
+            })
+            .collect();
+        embedded.insert(
+            *font,
+            EmbeddedFont {
+                id,
+                remap,
+                widths,
+                units_per_em: face.units_per_em() as f32,
+            },
+        );
+    }
+
+    // Images: each distinct one embedded once.
+    let mut images: BTreeMap<String, (XObjectId, u32, u32)> = BTreeMap::new();
+    for page in &doc.pages {
+        for item in &page.items {
+            if let Item::Image(img) = item
+                && !images.contains_key(&img.key)
+            {
+                let asset = book
+                    .images
+                    .get(&img.key)
+                    .ok_or_else(|| format!("image {} is not in the book", img.key))?;
+                let bytes =
+                    std::fs::read(&asset.file).map_err(|e| format!("reading {}: {e}", img.key))?;
+                let mut warnings = Vec::new();
+                let raw = RawImage::decode_from_bytes(&bytes, &mut warnings)
+                    .map_err(|e| format!("image {}: {e}", img.key))?;
+                let id = XObjectId(format!("Im{}", images.len()));
+                pdf.resources
+                    .xobjects
+                    .map
+                    .insert(id.clone(), printpdf::XObject::Image(raw.clone()));
+                images.insert(img.key.clone(), (id, raw.width as u32, raw.height as u32));
+            }
+        }
+    }
+
+    let anchors: BTreeMap<&str, (usize, f32)> = doc
+        .anchors
+        .iter()
+        .map(|a| (a.name.as_str(), (a.page, a.y)))
+        .collect();
+    let pages: Vec<PdfPage> = doc
+        .pages
+        .iter()
+        .map(|p| page_ops(p, &embedded, &images, &anchors))
+        .collect();
+    pdf.with_pages(pages);
+
+    // printpdf's own image recompression and font handling are off: the
+    // fonts are subset already and images go in as they are.
+    let opts = PdfSaveOptions {
+        optimize: true,
+        subset_fonts: false,
+        secure: true,
+        image_optimization: None,
+    };
+    let mut warnings = Vec::new();
+    let lo = pdf.to_lopdf_document(&opts, &mut warnings);
+    finish::finish(lo, book, doc)
+}
+
+fn page_ops(
+    page: &Page,
+    fonts: &BTreeMap<FontId, EmbeddedFont>,
+    images: &BTreeMap<String, (XObjectId, u32, u32)>,
+    anchors: &BTreeMap<&str, (usize, f32)>,
+) -> PdfPage {
+    let mut ops = Vec::new();
+    // Rules and images first, text over them.
+    for item in &page.items {
+        match item {
+            Item::Rule {
+                x,
+                y,
+                width,
+                thickness,
+            } => {
+                ops.push(Op::SetFillColor {
+                    col: Color::Greyscale(printpdf::Greyscale::new(0.0, None)),
+                });
+                ops.push(Op::DrawRectangle {
+                    rectangle: Rect {
+                        x: Pt(*x),
+                        y: Pt(y - thickness / 2.0),
+                        width: Pt(*width),
+                        height: Pt(*thickness),
+                        mode: Some(PaintMode::Fill),
+                        winding_order: None,
+                    },
+                });
+            }
+            Item::Image(img) => {
+                if let Some((id, w, _h)) = images.get(&img.key) {
+                    // The image's natural size at `dpi` is its placed width.
+                    let dpi = *w as f32 * 72.0 / img.width.max(0.01);
+                    ops.push(Op::UseXobject {
+                        id: id.clone(),
+                        transform: XObjectTransform {
+                            translate_x: Some(Pt(img.x)),
+                            translate_y: Some(Pt(img.y)),
+                            dpi: Some(dpi),
+                            ..Default::default()
+                        },
+                    });
+                }
+            }
+            Item::Text(_) => {}
+        }
+    }
+    ops.push(Op::StartTextSection);
+    let mut current: Option<(FontId, f32)> = None;
+    let mut grey = 0.0f32;
+    ops.push(Op::SetFillColor {
+        col: Color::Greyscale(printpdf::Greyscale::new(0.0, None)),
+    });
+    for item in &page.items {
+        let Item::Text(run) = item else { continue };
+        let Some(font) = fonts.get(&run.font) else {
+            continue;
+        };
+        if current != Some((run.font, run.size)) {
+            ops.push(Op::SetFont {
+                font: PdfFontHandle::External(font.id.clone()),
+                size: Pt(run.size),
+            });
+            current = Some((run.font, run.size));
+        }
+        if run.grey != grey {
+            ops.push(Op::SetFillColor {
+                col: Color::Greyscale(printpdf::Greyscale::new(run.grey, None)),
+            });
+            grey = run.grey;
+        }
+        ops.push(Op::SetTextMatrix {
+            matrix: TextMatrix::Translate(Pt(run.x), Pt(run.y)),
+        });
+        let scale = run.size / font.units_per_em;
+        let glyphs = run
+            .glyphs
+            .iter()
+            .map(|g| {
+                let pdf_width = font.widths.get(&g.gid).copied().unwrap_or(0) as f32 * scale;
+                // TJ moves the next glyph left by offset/1000 em: the
+                // difference between where the glyph should end (its
+                // shaped, justified advance) and where the PDF's width
+                // array puts it.
+                let offset = -(g.advance - pdf_width) * 1000.0 / run.size;
+                let offset = (offset * 100.0).round() / 100.0;
+                printpdf::Codepoint {
+                    gid: font.remap.get(&g.gid).copied().unwrap_or(0),
+                    offset: if offset.abs() < 0.01 { 0.0 } else { offset },
+                    cid: (!g.text.is_empty()).then(|| g.text.clone()),
+                }
+            })
+            .collect();
+        ops.push(Op::ShowText {
+            items: vec![TextItem::GlyphIds(glyphs)],
+        });
+    }
+    ops.push(Op::EndTextSection);
+    for link in &page.links {
+        let actions = match &link.target {
+            LinkDest::Url(url) => Actions::Uri(url.clone()),
+            LinkDest::Anchor(name) => match anchors.get(name.as_str()) {
+                Some(&(p, y)) => Actions::Goto(Destination::Xyz {
+                    page: p + 1,
+                    left: None,
+                    top: Some(y),
+                    zoom: None,
+                }),
+                None => continue,
+            },
+        };
+        ops.push(Op::LinkAnnotation {
+            link: LinkAnnotation::new(
+                Rect {
+                    x: Pt(link.x),
+                    y: Pt(link.y),
+                    width: Pt(link.width),
+                    height: Pt(link.height),
+                    mode: None,
+                    winding_order: None,
+                },
+                actions,
+                Some(BorderArray::Solid([0.0, 0.0, 0.0])),
+                None,
+                None,
+            ),
+        });
+    }
+    PdfPage::new(Pt(page.width).into(), Pt(page.height).into(), ops)
+}
