@@ -15,6 +15,8 @@ pub struct BundledFont {
     pub family: &'static str,
     /// File name inside the EPUB.
     pub file_name: &'static str,
+    /// The face's PostScript name, for PDF font dictionaries.
+    pub postscript_name: &'static str,
     pub weight: u16,
     pub italic: bool,
     pub data: &'static [u8],
@@ -27,6 +29,7 @@ pub const BUNDLED: [BundledFont; 5] = [
     BundledFont {
         family: SERIF_FAMILY,
         file_name: "charis-regular.ttf",
+        postscript_name: "CharisSIL",
         weight: 400,
         italic: false,
         data: include_bytes!("../../fonts/CharisSIL-Regular.ttf"),
@@ -34,6 +37,7 @@ pub const BUNDLED: [BundledFont; 5] = [
     BundledFont {
         family: SERIF_FAMILY,
         file_name: "charis-italic.ttf",
+        postscript_name: "CharisSIL-Italic",
         weight: 400,
         italic: true,
         data: include_bytes!("../../fonts/CharisSIL-Italic.ttf"),
@@ -41,6 +45,7 @@ pub const BUNDLED: [BundledFont; 5] = [
     BundledFont {
         family: SERIF_FAMILY,
         file_name: "charis-bold.ttf",
+        postscript_name: "CharisSIL-Bold",
         weight: 700,
         italic: false,
         data: include_bytes!("../../fonts/CharisSIL-Bold.ttf"),
@@ -48,6 +53,7 @@ pub const BUNDLED: [BundledFont; 5] = [
     BundledFont {
         family: SERIF_FAMILY,
         file_name: "charis-bold-italic.ttf",
+        postscript_name: "CharisSIL-BoldItalic",
         weight: 700,
         italic: true,
         data: include_bytes!("../../fonts/CharisSIL-BoldItalic.ttf"),
@@ -55,6 +61,7 @@ pub const BUNDLED: [BundledFont; 5] = [
     BundledFont {
         family: MONO_FAMILY,
         file_name: "dejavu-sans-mono.ttf",
+        postscript_name: "DejaVuSansMono",
         weight: 400,
         italic: false,
         data: include_bytes!("../../fonts/DejaVuSansMono.ttf"),

@@ -10,7 +10,60 @@
 use crate::model::Book;
 use crate::model::metadata::civil_from_epoch;
 use crate::render::pdf::page::Document;
-use lopdf::{Dictionary, Object, ObjectId, StringFormat};
+use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
+use std::collections::BTreeMap;
+
+/// Transparency: each image with an alpha channel gets a soft mask (an
+/// indirect stream, which printpdf's external objects cannot refer to).
+fn attach_soft_masks(
+    lo: &mut lopdf::Document,
+    pages: &[ObjectId],
+    masks: &BTreeMap<String, (u32, u32, Vec<u8>)>,
+) {
+    if masks.is_empty() {
+        return;
+    }
+    let mut targets: BTreeMap<ObjectId, &String> = BTreeMap::new();
+    for page in pages {
+        let Ok(dict) = lo.get_dictionary(*page) else {
+            continue;
+        };
+        let resources = match dict.get(b"Resources") {
+            Ok(Object::Reference(r)) => lo.get_dictionary(*r).ok(),
+            Ok(Object::Dictionary(d)) => Some(d),
+            _ => None,
+        };
+        let Some(xobjects) = resources.and_then(|r| r.get(b"XObject").ok()) else {
+            continue;
+        };
+        let xobjects = match xobjects {
+            Object::Reference(r) => lo.get_dictionary(*r).ok(),
+            Object::Dictionary(d) => Some(d),
+            _ => None,
+        };
+        for (name, (_, _, _)) in masks {
+            if let Some(Ok(Object::Reference(id))) = xobjects.map(|x| x.get(name.as_bytes())) {
+                targets.insert(*id, name);
+            }
+        }
+    }
+    for (id, name) in targets {
+        let (w, h, alpha) = &masks[name];
+        let mut d = Dictionary::new();
+        d.set("Type", Object::Name(b"XObject".to_vec()));
+        d.set("Subtype", Object::Name(b"Image".to_vec()));
+        d.set("Width", Object::Integer(*w as i64));
+        d.set("Height", Object::Integer(*h as i64));
+        d.set("ColorSpace", Object::Name(b"DeviceGray".to_vec()));
+        d.set("BitsPerComponent", Object::Integer(8));
+        let mut stream = Stream::new(d, alpha.clone());
+        let _ = stream.compress();
+        let mask_id = lo.add_object(stream);
+        if let Ok(Object::Stream(s)) = lo.get_object_mut(id) {
+            s.dict.set("SMask", Object::Reference(mask_id));
+        }
+    }
+}
 
 fn text(s: &str) -> Object {
     // PDF text strings: plain when ASCII, else UTF-16BE with a BOM.
@@ -43,9 +96,15 @@ fn fnv(data: &[u8], seed: u64) -> u64 {
     h
 }
 
-pub fn finish(mut lo: lopdf::Document, book: &Book, doc: &Document) -> Result<Vec<u8>, String> {
+pub fn finish(
+    mut lo: lopdf::Document,
+    book: &Book,
+    doc: &Document,
+    masks: &BTreeMap<String, (u32, u32, Vec<u8>)>,
+) -> Result<Vec<u8>, String> {
     lo.version = "1.7".to_string();
     let pages: Vec<ObjectId> = lo.get_pages().values().copied().collect();
+    attach_soft_masks(&mut lo, &pages, masks);
     let m = &book.meta;
 
     // Subset tags on font names: six capitals derived from the name and
@@ -69,6 +128,13 @@ pub fn finish(mut lo: lopdf::Document, book: &Book, doc: &Document) -> Result<Ve
                     .split_once('+')
                     .map_or(name.as_str(), |(_, b)| b)
                     .to_string();
+                // The writer names its fonts F0..F4 after their index in
+                // the bundle; give them their PostScript names.
+                let base = base
+                    .strip_prefix('F')
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .and_then(|i| crate::fonts::BUNDLED.get(i))
+                    .map_or(base.clone(), |f| f.postscript_name.to_string());
                 let h = fnv(base.as_bytes(), 7);
                 let tag: String = (0..6)
                     .map(|i| (b'A' + ((h >> (i * 5)) % 26) as u8) as char)
@@ -170,6 +236,15 @@ pub fn finish(mut lo: lopdf::Document, book: &Book, doc: &Document) -> Result<Ve
     prefs.set("DisplayDocTitle", Object::Boolean(true));
     catalog.set("ViewerPreferences", Object::Dictionary(prefs));
 
+    // Compress what is not compressed yet (image samples, which printpdf
+    // leaves raw); streams with a filter (JPEG, fonts) stay as they are.
+    for obj in lo.objects.values_mut() {
+        if let Object::Stream(s) = obj
+            && s.dict.get(b"Filter").is_err()
+        {
+            let _ = s.compress();
+        }
+    }
     lo.prune_objects();
     lo.renumber_objects();
     let mut out = Vec::new();

@@ -8,6 +8,7 @@
 //! language, clean metadata, page labels and a deterministic identifier.
 
 mod finish;
+mod image;
 
 use super::page::{Document, Item, LinkDest, Page};
 use super::shape::FontId;
@@ -15,8 +16,8 @@ use crate::fonts::{self, BUNDLED};
 use crate::model::Book;
 use printpdf::{
     Actions, BorderArray, Color, Destination, LinkAnnotation, Op, PaintMode, ParsedFont,
-    PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Pt, RawImage, Rect, TextItem, TextMatrix,
-    XObjectId, XObjectTransform,
+    PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Pt, Rect, TextItem, TextMatrix, XObjectId,
+    XObjectTransform,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -81,8 +82,9 @@ pub fn write(book: &Book, doc: &Document) -> Result<Vec<u8>, String> {
         );
     }
 
-    // Images: each distinct one embedded once.
+    // Images: each distinct one embedded once, at full resolution.
     let mut images: BTreeMap<String, (XObjectId, u32, u32)> = BTreeMap::new();
+    let mut masks: BTreeMap<String, (u32, u32, Vec<u8>)> = BTreeMap::new();
     for page in &doc.pages {
         for item in &page.items {
             if let Item::Image(img) = item
@@ -94,15 +96,17 @@ pub fn write(book: &Book, doc: &Document) -> Result<Vec<u8>, String> {
                     .ok_or_else(|| format!("image {} is not in the book", img.key))?;
                 let bytes =
                     std::fs::read(&asset.file).map_err(|e| format!("reading {}: {e}", img.key))?;
-                let mut warnings = Vec::new();
-                let raw = RawImage::decode_from_bytes(&bytes, &mut warnings)
+                let prepared = image::prepare(&bytes, &asset.media_type)
                     .map_err(|e| format!("image {}: {e}", img.key))?;
                 let id = XObjectId(format!("Im{}", images.len()));
+                if let Some(alpha) = prepared.alpha {
+                    masks.insert(id.0.clone(), (prepared.width, prepared.height, alpha));
+                }
                 pdf.resources
                     .xobjects
                     .map
-                    .insert(id.clone(), printpdf::XObject::Image(raw.clone()));
-                images.insert(img.key.clone(), (id, raw.width as u32, raw.height as u32));
+                    .insert(id.clone(), printpdf::XObject::External(prepared.xobject));
+                images.insert(img.key.clone(), (id, prepared.width, prepared.height));
             }
         }
     }
@@ -129,7 +133,7 @@ pub fn write(book: &Book, doc: &Document) -> Result<Vec<u8>, String> {
     };
     let mut warnings = Vec::new();
     let lo = pdf.to_lopdf_document(&opts, &mut warnings);
-    finish::finish(lo, book, doc)
+    finish::finish(lo, book, doc, &masks)
 }
 
 fn page_ops(
