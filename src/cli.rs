@@ -77,7 +77,7 @@ struct BuildArgs {
         long,
         value_enum,
         value_delimiter = ',',
-        default_value = "epub",
+        default_values = ["epub", "pdf"],
         value_name = "FORMATS"
     )]
     to: Vec<Format>,

@@ -148,20 +148,16 @@ fn failed_build_keeps_the_previous_output() {
         .current_dir(dir.path())
         .args(["build", "a.md", "-o", "dist"]));
     assert_eq!(r.status, 0, "{}", r.stderr);
-    let before = std::fs::read(dir.path().join("dist/a.epub")).unwrap();
+    let epub = std::fs::read(dir.path().join("dist/a.epub")).unwrap();
+    let pdf = std::fs::read(dir.path().join("dist/a.pdf")).unwrap();
     std::fs::write(dir.path().join("a.md"), "# A\n\n![gone](gone.png)\n").unwrap();
     let r = run(quire()
         .current_dir(dir.path())
         .args(["build", "a.md", "-o", "dist"]));
     assert_eq!(r.status, 1);
-    assert_eq!(
-        std::fs::read(dir.path().join("dist/a.epub")).unwrap(),
-        before
-    );
-    assert_eq!(
-        listing(&dir.path().join("dist")),
-        vec!["a.epub".to_string()]
-    );
+    assert_eq!(std::fs::read(dir.path().join("dist/a.epub")).unwrap(), epub);
+    assert_eq!(std::fs::read(dir.path().join("dist/a.pdf")).unwrap(), pdf);
+    assert_eq!(listing(&dir.path().join("dist")), vec!["a.epub", "a.pdf"]);
 }
 
 #[test]

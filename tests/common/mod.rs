@@ -164,3 +164,63 @@ pub fn listing(dir: &Path) -> Vec<String> {
         Err(_) => vec![],
     }
 }
+
+/// Runs an external tool the tests judge with; its absence fails the test.
+pub fn tool(name: &str, args: &[&std::ffi::OsStr]) -> Output {
+    Command::new(name).args(args).output().unwrap_or_else(|e| {
+        panic!("`{name}` is required for this test ({e}): apt-get install qpdf poppler-utils")
+    })
+}
+
+pub fn tool_text(name: &str, args: &[&std::ffi::OsStr]) -> String {
+    let out = tool(name, args);
+    assert!(
+        out.status.success(),
+        "{name} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Text of a PDF (or of one page of it) as poppler extracts it.
+pub fn pdftotext(pdf: &Path, page: Option<usize>) -> String {
+    let mut args: Vec<std::ffi::OsString> = Vec::new();
+    if let Some(p) = page {
+        args.extend([
+            "-f".into(),
+            p.to_string().into(),
+            "-l".into(),
+            p.to_string().into(),
+        ]);
+    }
+    args.push(pdf.as_os_str().to_owned());
+    args.push("-".into());
+    let refs: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
+    tool_text("pdftotext", &refs)
+}
+
+pub fn pdf_pages(pdf: &Path) -> usize {
+    let info = tool_text("pdfinfo", &[pdf.as_os_str()]);
+    info.lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("pdfinfo gives the page count")
+}
+
+/// Builds `input` into `out` as PDF and returns the PDF's path.
+pub fn build_pdf(input: &Path, out: &Path, extra: &[&str]) -> (Run, PathBuf) {
+    let r = run(quire()
+        .arg("build")
+        .arg(input)
+        .arg("--to")
+        .arg("pdf")
+        .arg("-o")
+        .arg(out)
+        .args(extra));
+    let stem = if input.is_dir() {
+        input.file_name().unwrap().to_string_lossy().into_owned()
+    } else {
+        input.file_stem().unwrap().to_string_lossy().into_owned()
+    };
+    (r, out.join(format!("{stem}.pdf")))
+}

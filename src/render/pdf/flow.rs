@@ -7,7 +7,6 @@
 //! of body lines, so facing pages line up and text returns to the grid
 //! after a heading, a figure or a table.
 
-use super::page::LinkDest;
 use super::paragraph::{Align, Flattener, Piece, SetLine, Setter, TextStyle};
 use super::shape::FontId;
 use super::style::Geometry;
@@ -57,8 +56,6 @@ pub struct VItem {
     pub opens_chapter: Option<usize>,
     /// Part of a table: (table number, this is its header row).
     pub table_row: Option<(usize, bool)>,
-    /// A line was set in an emergency (overfull or broken inside a word).
-    pub emergency: bool,
 }
 
 /// A footnote, set: its lines at footnote size.
@@ -195,16 +192,16 @@ impl<'a, 's> Flow<'a, 's> {
         // Merge the number into the first line's slot.
         let mut merged: Vec<(f32, SetLine)> = Vec::new();
         for (i, (dx, line)) in lines.into_iter().enumerate() {
-            if i == 1 {
-                if let Some((_, num)) = merged.pop() {
-                    let mut l = line;
-                    for mut r in num.runs {
-                        r.x -= dx;
-                        l.runs.insert(0, r);
-                    }
-                    merged.push((dx, l));
-                    continue;
+            if i == 1
+                && let Some((_, num)) = merged.pop()
+            {
+                let mut l = line;
+                for mut r in num.runs {
+                    r.x -= dx;
+                    l.runs.insert(0, r);
                 }
+                merged.push((dx, l));
+                continue;
             }
             merged.push((dx, line));
         }
@@ -233,7 +230,6 @@ impl<'a, 's> Flow<'a, 's> {
             self.items.push(VItem {
                 height: self.geometry.leading,
                 notes: line.notes.clone(),
-                emergency: line.emergency,
                 draws: vec![Draw::Text {
                     dx,
                     baseline: base,
@@ -672,17 +668,17 @@ impl<'a, 's> Flow<'a, 's> {
         self.space(0.5);
         let emit_row = |flow: &mut Self, cells: &[Vec<Inline>], style: TextStyle, header: bool| {
             let mut cell_lines: Vec<Vec<SetLine>> = Vec::new();
-            for c in 0..cols {
+            for (c, &width) in widths.iter().enumerate() {
                 let cell = cells.get(c).cloned().unwrap_or_default();
                 let pieces = flow.pieces(&cell, style);
                 let a = match align.get(c) {
                     Some(crate::model::Align::Center) => Align::Center,
                     _ => Align::Left,
                 };
-                let mut lines = flow.setter.set(&pieces, widths[c], 0.0, a);
+                let mut lines = flow.setter.set(&pieces, width, 0.0, a);
                 if let Some(crate::model::Align::Right) = align.get(c) {
                     for l in &mut lines {
-                        let shift = widths[c] - l.width;
+                        let shift = width - l.width;
                         for r in &mut l.runs {
                             r.x += shift;
                         }
@@ -742,9 +738,4 @@ impl<'a, 's> Flow<'a, 's> {
         }
         self.space(0.5);
     }
-}
-
-/// Points at which link areas of a line start and end, made absolute.
-pub fn link_areas(line: &SetLine) -> impl Iterator<Item = &(f32, f32, LinkDest)> {
-    line.links.iter()
 }

@@ -301,7 +301,7 @@ pub fn running_heads(
         let index = front + n;
         let left = g.left(index);
         let folio = (n + 1).to_string();
-        let recto = index % 2 == 0;
+        let recto = index.is_multiple_of(2);
         if body.opens_chapter.is_some() || article {
             for line in setter.set(
                 &[piece(&folio, folio_style)],

@@ -60,6 +60,12 @@ pub fn typeset(book: &Book) -> Result<(Document, Report), String> {
     let mut shaper = Shaper::new()?;
     let hyphenator = hyphenate::Hyphenator::new(&book.meta.language);
     let mut report = Report::default();
+    if !hyphenator.supports_language() {
+        report.warnings.push(format!(
+            "warning: no hyphenation patterns for `{}`; the PDF is set without hyphenation",
+            book.meta.language
+        ));
+    }
     let mut pages: Vec<Page> = Vec::new();
     let mut anchors: Vec<Anchor> = Vec::new();
     let mut outline: Vec<OutlineEntry> = Vec::new();

@@ -614,12 +614,11 @@ impl Setter<'_> {
     ) -> Vec<SetLine> {
         let mut lines = Vec::with_capacity(breaks.len());
         let mut start = 0;
-        for (n, b) in breaks.iter().enumerate() {
-            let last = n + 1 == breaks.len();
-            // The last line, and lines ended by a forced break, keep their
-            // natural spacing.
+        for b in breaks {
+            // The last line, and lines ended by a forced break, are not
+            // stretched; they may still need to shrink to fit.
             let forced = matches!(items[b.index], Item::Penalty { cost, .. } if cost <= -INFINITY);
-            let ratio = if forced && (last || b.ratio > 0.0) {
+            let ratio = if forced && b.ratio > 0.0 {
                 0.0
             } else {
                 b.ratio
@@ -798,11 +797,7 @@ impl Setter<'_> {
             }
             match items[i] {
                 Item::Box { width: w } => width += w,
-                Item::Glue { width: w, .. } if w < INFINITY => {
-                    if start != i {
-                        width += w
-                    }
-                }
+                Item::Glue { width: w, .. } if w < INFINITY && start != i => width += w,
                 _ => {}
             }
             i += 1;

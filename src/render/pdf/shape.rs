@@ -64,8 +64,6 @@ pub struct Shaped {
 pub struct Face {
     pub face: rustybuzz::Face<'static>,
     pub units_per_em: f32,
-    pub ascender: f32,
-    pub descender: f32,
 }
 
 pub struct Shaper {
@@ -82,8 +80,6 @@ impl Shaper {
                 .ok_or_else(|| format!("bundled font {} is unreadable", f.file_name))?;
             let upem = face.units_per_em() as f32;
             faces.push(Face {
-                ascender: face.ascender() as f32 / upem,
-                descender: face.descender() as f32 / upem,
                 units_per_em: upem,
                 face,
             });
@@ -92,10 +88,6 @@ impl Shaper {
             cache: faces.iter().map(|_| HashMap::new()).collect(),
             faces,
         })
-    }
-
-    pub fn face(&self, font: FontId) -> &Face {
-        &self.faces[font.index()]
     }
 
     /// Points per font unit at `size`.

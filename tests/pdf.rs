@@ -1,0 +1,392 @@
+//! The PDF, judged by qpdf and poppler: valid structure, fonts embedded as
+//! subsets, the manuscript's words given back, nothing past the text
+//! block, a table of contents whose numbers are the real pages, an outline.
+
+mod common;
+use common::*;
+use std::collections::HashMap;
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+
+fn samples() -> Vec<PathBuf> {
+    vec![
+        manuscripts().join("seed-article.txt"),
+        manuscripts().join("maliki-withdrawal.md"),
+        manuscripts().join("quire-manual"),
+    ]
+}
+
+fn built(sample: &Path, out: &Path) -> PathBuf {
+    let (r, pdf) = build_pdf(sample, out, &[]);
+    assert_eq!(r.status, 0, "{}: {}", sample.display(), r.stderr);
+    pdf
+}
+
+#[test]
+fn qpdf_finds_no_errors_and_every_font_is_an_embedded_subset() {
+    let out = tempfile::tempdir().unwrap();
+    for sample in samples() {
+        let pdf = built(&sample, out.path());
+        let check = tool("qpdf", &[OsStr::new("--check"), pdf.as_os_str()]);
+        let report = String::from_utf8_lossy(&check.stdout);
+        assert!(
+            check.status.success(),
+            "qpdf --check {}:\n{report}",
+            pdf.display()
+        );
+        assert!(
+            report.contains("No syntax or stream encoding errors"),
+            "{report}"
+        );
+        let fonts = tool_text("pdffonts", &[pdf.as_os_str()]);
+        let rows: Vec<&str> = fonts.lines().skip(2).collect();
+        assert!(rows.len() >= 2, "{fonts}");
+        for row in rows {
+            let cols: Vec<&str> = row.split_whitespace().collect();
+            let n = cols.len();
+            // name type... encoding emb sub uni object ID
+            assert_eq!(
+                &cols[n - 5..n - 2],
+                ["yes", "yes", "yes"],
+                "not embedded, subset, with ToUnicode: {row}"
+            );
+            assert!(cols[0].contains('+'), "subset tag missing: {row}");
+        }
+    }
+}
+
+#[test]
+fn metadata_and_page_size() {
+    let out = tempfile::tempdir().unwrap();
+    let pdf = built(&manuscripts().join("quire-manual"), out.path());
+    let info = tool_text("pdfinfo", &[pdf.as_os_str()]);
+    assert!(info.contains("Title:           The Quire Manual"), "{info}");
+    assert!(
+        info.contains("Author:          The Quire Authors"),
+        "{info}"
+    );
+    assert!(info.contains("Page size:       432 x 648 pts"), "{info}");
+    assert!(
+        info.contains("Keywords:        Publishing, Typesetting, Command-line tools"),
+        "{info}"
+    );
+    assert!(
+        info.contains("CreationDate:    Sun Nov  1 00:00:00 2026 UTC"),
+        "{info}"
+    );
+    let pdf = built(&manuscripts().join("maliki-withdrawal.md"), out.path());
+    let info = tool_text("pdfinfo", &[pdf.as_os_str()]);
+    assert!(
+        info.contains("(A4)"),
+        "an article is set on A4 by default: {info}"
+    );
+    assert!(info.contains("Author:          Amir Basiri"));
+}
+
+fn normalise(word: &str) -> String {
+    word.trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase()
+}
+
+/// Words of PDF text, with words hyphenated at line ends joined again.
+fn pdf_words(text: &str) -> HashMap<String, usize> {
+    let mut words: HashMap<String, usize> = HashMap::new();
+    let mut carry = String::new();
+    for line in text.lines() {
+        let mut ws: Vec<&str> = line.split_whitespace().collect();
+        let last = ws.pop();
+        for w in ws {
+            let w = format!("{carry}{w}");
+            carry.clear();
+            *words.entry(normalise(&w)).or_default() += 1;
+        }
+        if let Some(l) = last {
+            let l = format!("{carry}{l}");
+            carry.clear();
+            if l.ends_with('-')
+                && l.len() > 2
+                && l.chars().rev().nth(1).is_some_and(char::is_alphabetic)
+            {
+                carry = l.trim_end_matches('-').to_string();
+            } else {
+                *words.entry(normalise(&l)).or_default() += 1;
+            }
+        }
+    }
+    words
+}
+
+fn share_found(reference: &[String], pdf: &HashMap<String, usize>) -> f64 {
+    let mut available = pdf.clone();
+    let mut found = 0;
+    let mut missing = Vec::new();
+    for w in reference {
+        match available.get_mut(w) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                found += 1;
+            }
+            _ => missing.push(w.clone()),
+        }
+    }
+    if !missing.is_empty() {
+        eprintln!(
+            "missing from the PDF: {:?}",
+            &missing[..missing.len().min(40)]
+        );
+    }
+    found as f64 / reference.len() as f64
+}
+
+#[test]
+fn pdftotext_gives_back_the_seed_article() {
+    let out = tempfile::tempdir().unwrap();
+    let source = std::fs::read_to_string(manuscripts().join("seed-article.txt")).unwrap();
+    let reference: Vec<String> = source
+        .split_whitespace()
+        .map(normalise)
+        .filter(|w| !w.is_empty())
+        .collect();
+    for sample in ["seed-article.txt", "maliki-withdrawal.md"] {
+        let pdf = built(&manuscripts().join(sample), out.path());
+        let words = pdf_words(&pdftotext(&pdf, None));
+        let share = share_found(&reference, &words);
+        // The Markdown version leaves out the "Published on Breitbart"
+        // line (it is metadata there): three words of 977.
+        assert!(
+            share >= 0.99,
+            "{sample}: {:.2}% of the words",
+            share * 100.0
+        );
+    }
+}
+
+#[test]
+fn pdftotext_gives_back_the_manual() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = manuscripts().join("quire-manual");
+    // The words of the resolved model (what the EPUB shows too).
+    let r = run(quire()
+        .args(["build", "--to", "epub", "-o"])
+        .arg(out.path())
+        .arg("--emit")
+        .arg(out.path().join("m.json"))
+        .arg(&dir));
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let model: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("m.json")).unwrap()).unwrap();
+    let mut reference = Vec::new();
+    collect_text(&model["chapters"], &mut reference);
+    let reference: Vec<String> = reference
+        .join(" ")
+        .split_whitespace()
+        .map(normalise)
+        .filter(|w| !w.is_empty())
+        .collect();
+    assert!(reference.len() > 1500, "{}", reference.len());
+    let pdf = built(&dir, out.path());
+    let share = share_found(&reference, &pdf_words(&pdftotext(&pdf, None)));
+    assert!(share >= 0.99, "{:.2}% of the words", share * 100.0);
+}
+
+fn collect_text(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            if let Some(serde_json::Value::String(t)) = m.get("text") {
+                out.push(t.clone());
+            }
+            for (k, v) in m {
+                if k != "text"
+                    && k != "source"
+                    && k != "id"
+                    && k != "title_id"
+                    && k != "path"
+                    && k != "dest"
+                {
+                    collect_text(v, out);
+                }
+            }
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| collect_text(x, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn no_line_runs_past_the_text_block() {
+    let out = tempfile::tempdir().unwrap();
+    for sample in samples() {
+        let pdf = built(&sample, out.path());
+        let html = tool_text(
+            "pdftotext",
+            &[OsStr::new("-bbox"), pdf.as_os_str(), OsStr::new("-")],
+        );
+        // Right ends of words, per page parity (recto and verso have their
+        // own text block).
+        let mut pages: Vec<Vec<(f64, f64)>> = Vec::new(); // (xMax, yMin) per word
+        for line in html.lines() {
+            if line.contains("<page") {
+                pages.push(Vec::new());
+            } else if line.contains("<word")
+                && let Some(p) = pages.last_mut()
+            {
+                let attr = |name: &str| -> f64 {
+                    let i = line.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+                    line[i..].split('"').next().unwrap().parse().unwrap()
+                };
+                p.push((attr("xMax"), attr("yMin")));
+            }
+        }
+        for parity in 0..2 {
+            // The right edge of the text block: where most lines end.
+            let mut ends: Vec<f64> = Vec::new();
+            for (i, p) in pages.iter().enumerate().filter(|(i, _)| i % 2 == parity) {
+                let _ = i;
+                let mut by_line: HashMap<i64, f64> = HashMap::new();
+                for &(x, y) in p {
+                    let e = by_line.entry((y * 2.0).round() as i64).or_insert(0.0);
+                    *e = e.max(x);
+                }
+                ends.extend(by_line.values());
+            }
+            if ends.len() < 10 {
+                continue;
+            }
+            ends.sort_by(|a, b| a.total_cmp(b));
+            let mut counts: HashMap<i64, usize> = HashMap::new();
+            for e in &ends {
+                *counts.entry((e * 2.0).round() as i64).or_default() += 1;
+            }
+            let edge = *counts.iter().max_by_key(|(_, c)| **c).unwrap().0 as f64 / 2.0;
+            let worst = ends.last().copied().unwrap();
+            assert!(
+                worst <= edge + 1.0,
+                "{}: a line ends at {worst:.1}pt, past the text block's edge at {edge:.1}pt",
+                sample.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn contents_numbers_are_the_pages_chapters_start_on() {
+    let out = tempfile::tempdir().unwrap();
+    let pdf = built(&manuscripts().join("quire-manual"), out.path());
+    let pages = pdf_pages(&pdf);
+    let texts: Vec<String> = (1..=pages).map(|p| pdftotext(&pdf, Some(p))).collect();
+    let toc_page = texts
+        .iter()
+        .position(|t| t.starts_with("Contents"))
+        .expect("a contents page");
+    let chapters = [
+        "Introduction",
+        "Writing a Manuscript",
+        "Books and Collections",
+        "The Command Line",
+        "On Even Spacing",
+    ];
+    for chapter in chapters {
+        let line = texts[toc_page]
+            .lines()
+            .find(|l| l.starts_with(chapter) && l.contains(". ."))
+            .unwrap_or_else(|| panic!("{chapter} not in the contents"));
+        let number: usize = line.rsplit(' ').next().unwrap().trim().parse().unwrap();
+        // The page where the chapter's title opens a page, and its folio.
+        let page = texts
+            .iter()
+            .enumerate()
+            .skip(toc_page + 1)
+            .find(|(_, t)| t.lines().next().map(str::trim) == Some(chapter))
+            .map(|(i, _)| i)
+            .unwrap_or_else(|| panic!("{chapter} opens no page"));
+        let folio: usize = texts[page]
+            .lines()
+            .rfind(|l| !l.trim().is_empty())
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        assert_eq!(
+            folio, number,
+            "{chapter}: contents say {number}, the page says {folio}"
+        );
+    }
+}
+
+#[test]
+fn outline_has_every_chapter_and_section() {
+    let out = tempfile::tempdir().unwrap();
+    let pdf = built(&manuscripts().join("quire-manual"), out.path());
+    let json = tool_text(
+        "qpdf",
+        &[
+            OsStr::new("--json"),
+            OsStr::new("--json-key=outlines"),
+            pdf.as_os_str(),
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let outlines = v["outlines"].as_array().unwrap();
+    let titles: Vec<&str> = outlines
+        .iter()
+        .map(|o| o["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "Introduction",
+            "Writing a Manuscript",
+            "Books and Collections",
+            "The Command Line",
+            "On Even Spacing"
+        ]
+    );
+    let kids: Vec<&str> = outlines[2]["kids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kids,
+        [
+            "The book.toml file",
+            "Metadata",
+            "Collections of articles",
+            "Images"
+        ]
+    );
+    // Each points at the page where its chapter begins.
+    assert!(
+        outlines
+            .iter()
+            .all(|o| o["destpageposfrom1"].as_u64().is_some())
+    );
+}
+
+#[test]
+fn two_pdf_builds_are_byte_identical() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    for sample in samples() {
+        let x = std::fs::read(built(&sample, a.path())).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        let y = std::fs::read(built(&sample, b.path())).unwrap();
+        assert!(x == y, "{} differs between builds", sample.display());
+    }
+}
+
+#[test]
+fn images_keep_their_resolution() {
+    let out = tempfile::tempdir().unwrap();
+    let pdf = built(&manuscripts().join("quire-manual"), out.path());
+    let list = tool_text("pdfimages", &[OsStr::new("-list"), pdf.as_os_str()]);
+    assert!(
+        list.lines().any(|l| l.contains(" 1600  2560 ")),
+        "cover at full size:\n{list}"
+    );
+    assert!(
+        list.lines().any(|l| l.contains(" 1200   420 ")),
+        "figure at full size:\n{list}"
+    );
+}
