@@ -405,7 +405,7 @@ impl<'a, 's> Flow<'a, 's> {
                 }
                 BlockKind::BlockQuote { blocks } => {
                     self.space(0.5);
-                    self.blocks(blocks, dx + g.size * 1.5, true);
+                    self.blocks(blocks, dx + g.size * 2.0, true);
                     self.space(0.5);
                     flush = true;
                 }

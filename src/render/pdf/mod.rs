@@ -35,8 +35,16 @@ pub struct Report {
 }
 
 pub fn render(book: &Book) -> Result<(Vec<u8>, Report), String> {
+    let t = std::time::Instant::now();
     let (doc, report) = typeset(book)?;
+    if std::env::var_os("QUIRE_TIMINGS").is_some() {
+        eprintln!("typeset: {:?}", t.elapsed());
+    }
+    let t = std::time::Instant::now();
     let bytes = writer::write(book, &doc)?;
+    if std::env::var_os("QUIRE_TIMINGS").is_some() {
+        eprintln!("write: {:?}", t.elapsed());
+    }
     Ok((bytes, report))
 }
 
