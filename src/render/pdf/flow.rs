@@ -663,7 +663,7 @@ impl<'a, 's> Flow<'a, 's> {
         };
         let table_w: f32 = widths.iter().sum::<f32>() + gaps;
         let left = dx + ((measure - table_w) / 2.0).max(0.0);
-        let table_id = self.tables;
+        let table_id = self.chapter * 100_000 + self.tables;
         self.tables += 1;
         self.space(0.5);
         let emit_row = |flow: &mut Self, cells: &[Vec<Inline>], style: TextStyle, header: bool| {

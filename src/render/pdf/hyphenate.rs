@@ -10,6 +10,9 @@ use hyphenation::{Hyphenator as _, Language, Load, Standard};
 
 pub struct Hyphenator {
     dict: Option<Standard>,
+    /// Points found so far, by word: a book repeats its words, and the
+    /// patterns are the costliest part of setting a paragraph.
+    cache: std::cell::RefCell<std::collections::HashMap<String, Vec<usize>>>,
 }
 
 pub const MIN_WORD: usize = 5;
@@ -47,7 +50,10 @@ impl Hyphenator {
     /// never breaks words.
     pub fn new(lang: &str) -> Hyphenator {
         let dict = language(lang).and_then(|l| Standard::from_embedded(l).ok());
-        Hyphenator { dict }
+        Hyphenator {
+            dict,
+            cache: Default::default(),
+        }
     }
 
     pub fn supports_language(&self) -> bool {
@@ -56,6 +62,18 @@ impl Hyphenator {
 
     /// Byte offsets in `word` after which a hyphen may be inserted.
     pub fn points(&self, word: &str) -> Vec<usize> {
+        if self.dict.is_none() {
+            return Vec::new();
+        }
+        if let Some(p) = self.cache.borrow().get(word) {
+            return p.clone();
+        }
+        let p = self.find_points(word);
+        self.cache.borrow_mut().insert(word.to_string(), p.clone());
+        p
+    }
+
+    fn find_points(&self, word: &str) -> Vec<usize> {
         let Some(dict) = &self.dict else {
             return Vec::new();
         };

@@ -91,29 +91,61 @@ pub fn typeset(book: &Book) -> Result<(Document, Report), String> {
     };
     let front_count = front.len();
 
-    let mut setter = Setter {
-        shaper: &mut shaper,
-        hyphenator: &hyphenator,
+    // Chapters are independent until pagination: set them on every core.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(book.chapters.len())
+        .max(1);
+    let new_page = |i: usize| match book.layout {
+        Layout::Book => Some(book.options.chapters_on_recto),
+        Layout::Article if i > 0 => Some(false),
+        Layout::Article => None,
     };
-    let mut fl = Flow::new(book, &g, setter_reborrow(&mut setter));
-    for i in 0..book.chapters.len() {
-        let new_page = match book.layout {
-            Layout::Book => Some(book.options.chapters_on_recto),
-            Layout::Article if i > 0 => Some(false),
-            Layout::Article => None,
-        };
-        fl.chapter(i, new_page);
+    type Set = (usize, Vec<VItem>, Vec<flow::Note>, Vec<(usize, u32)>);
+    let mut set: Vec<Set> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let g = &g;
+                scope.spawn(move || -> Result<Vec<Set>, String> {
+                    let mut shaper = Shaper::new()?;
+                    let hyphenator = hyphenate::Hyphenator::new(&book.meta.language);
+                    let mut out = Vec::new();
+                    for i in (t..book.chapters.len()).step_by(threads) {
+                        let setter = Setter {
+                            shaper: &mut shaper,
+                            hyphenator: &hyphenator,
+                        };
+                        let mut fl = Flow::new(book, g, setter);
+                        fl.chapter(i, new_page(i));
+                        out.push((i, fl.items, fl.notes, fl.overfull));
+                    }
+                    Ok(out)
+                })
+            })
+            .collect();
+        let mut all = Vec::new();
+        for h in handles {
+            all.extend(
+                h.join()
+                    .map_err(|_| "a typesetting thread failed".to_string())??,
+            );
+        }
+        Ok::<_, String>(all)
+    })?;
+    set.sort_by_key(|s| s.0);
+    let mut items = Vec::new();
+    let mut notes = Vec::new();
+    for (_, chapter_items, chapter_notes, overfull) in set {
+        items.extend(chapter_items);
+        notes.extend(chapter_notes);
+        for (ch, line) in overfull {
+            report.warnings.push(format!(
+                "{}:{}: warning: a line could not be set within the measure without breaking a word or spacing it loosely",
+                crate::diagnostics::display_path(&book.chapters[ch].source),
+                line
+            ));
+        }
     }
-    let items = std::mem::take(&mut fl.items);
-    let notes = std::mem::take(&mut fl.notes);
-    for (ch, line) in std::mem::take(&mut fl.overfull) {
-        report.warnings.push(format!(
-            "{}:{}: a line could not be set within the measure without breaking a word or spacing it loosely",
-            crate::diagnostics::display_path(&book.chapters[ch].source),
-            line
-        ));
-    }
-    drop(fl);
     let note_leading = (g.size * 0.82 * 1.25 * 2.0).round() / 2.0;
     let bodies = Paginator {
         geometry: &g,
@@ -125,7 +157,6 @@ pub fn typeset(book: &Book) -> Result<(Document, Report), String> {
     .run();
 
     // Compose the body pages.
-    let mut chapter_pages: Vec<Option<usize>> = vec![None; book.chapters.len()];
     for (n, body) in bodies.iter().enumerate() {
         let index = front_count + n;
         let mut page = compose(
@@ -139,9 +170,6 @@ pub fn typeset(book: &Book) -> Result<(Document, Report), String> {
             &mut outline,
         );
         page.label = Some((n + 1).to_string());
-        if let Some(c) = body.opens_chapter {
-            chapter_pages[c] = Some(n + 1);
-        }
         pages.push(page);
     }
     {
@@ -186,13 +214,6 @@ pub fn typeset(book: &Book) -> Result<(Document, Report), String> {
         },
         report,
     ))
-}
-
-fn setter_reborrow<'a>(s: &'a mut Setter<'_>) -> Setter<'a> {
-    Setter {
-        shaper: s.shaper,
-        hyphenator: s.hyphenator,
-    }
 }
 
 /// Places one page's items and notes on the page.

@@ -50,7 +50,57 @@ pub struct PlacedGlyph {
     /// The natural advance in points, as the font gives it.
     pub natural: f32,
     /// The text this glyph stands for, for copying and searching.
-    pub text: String,
+    pub text: GlyphText,
+}
+
+/// The text a glyph stands for: usually one character, kept inline (a
+/// book has millions of glyphs); several for a ligature; none for a mark
+/// that belongs to the glyph before it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GlyphText {
+    None,
+    One(char),
+    Many(Box<str>),
+}
+
+impl GlyphText {
+    pub fn new(s: &str) -> GlyphText {
+        let mut chars = s.chars();
+        match (chars.next(), chars.next()) {
+            (None, _) => GlyphText::None,
+            (Some(c), None) => GlyphText::One(c),
+            _ => GlyphText::Many(s.into()),
+        }
+    }
+
+    /// Length in UTF-8 bytes.
+    pub fn len(&self) -> usize {
+        match self {
+            GlyphText::None => 0,
+            GlyphText::One(c) => c.len_utf8(),
+            GlyphText::Many(s) => s.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        matches!(self, GlyphText::None)
+    }
+
+    pub fn last_char(&self) -> Option<char> {
+        match self {
+            GlyphText::None => None,
+            GlyphText::One(c) => Some(*c),
+            GlyphText::Many(s) => s.chars().last(),
+        }
+    }
+
+    pub fn to_text(&self) -> String {
+        match self {
+            GlyphText::None => String::new(),
+            GlyphText::One(c) => c.to_string(),
+            GlyphText::Many(s) => s.to_string(),
+        }
+    }
 }
 
 impl GlyphRun {

@@ -10,7 +10,7 @@
 
 use super::hyphenate::Hyphenator;
 use super::linebreak::{self, INFINITY, Item, Params};
-use super::page::{LinkDest, PlacedGlyph};
+use super::page::{GlyphText, LinkDest, PlacedGlyph};
 use super::shape::{FontId, Shaper, glyph_texts};
 use crate::model::{Book, Inline, LinkTarget};
 
@@ -348,7 +348,7 @@ impl Setter<'_> {
                     gid: g.gid,
                     advance: w,
                     natural: w,
-                    text: t.to_string(),
+                    text: GlyphText::new(t),
                 }
             })
             .collect()
@@ -544,7 +544,8 @@ impl Setter<'_> {
             }
             for (gi, flagged, cost) in boundaries {
                 self.push_box(items, content, piece, glyphs[start_glyph..gi].to_vec());
-                let ends_in_hyphen = glyphs[gi - 1].text.ends_with(['-', '\u{2010}']);
+                let ends_in_hyphen =
+                    matches!(glyphs[gi - 1].text.last_char(), Some('-' | '\u{2010}'));
                 if flagged && !ends_in_hyphen {
                     let hyphen = self.glyphs(piece.style, "-").into_iter().next();
                     let width = hyphen.as_ref().map_or(0.0, |h| h.advance);
@@ -728,7 +729,11 @@ impl Setter<'_> {
         }
         // Drop trailing spaces (a line ending at a forced break).
         while let Some(run) = line.runs.last_mut() {
-            if run.glyphs.last().is_some_and(|g| g.text == " ") {
+            if run
+                .glyphs
+                .last()
+                .is_some_and(|g| g.text == GlyphText::One(' '))
+            {
                 let g = run.glyphs.pop().map_or(0.0, |g| g.advance);
                 x -= g;
                 if run.glyphs.is_empty() {

@@ -24,6 +24,9 @@ use std::collections::{BTreeMap, BTreeSet};
 /// A bundled face, subset to what the document uses.
 struct EmbeddedFont {
     id: printpdf::FontId,
+    /// The text each glyph copies as; printpdf builds the ToUnicode map
+    /// from these, one per glyph id.
+    cids: BTreeMap<u16, Option<String>>,
     remap: BTreeMap<u16, u16>,
     /// Advance widths (in font units) of the original glyphs, as the PDF's
     /// width array will give them.
@@ -45,6 +48,16 @@ pub fn write(book: &Book, doc: &Document) -> Result<Vec<u8>, String> {
             }
         }
     }
+    let mut first_text: BTreeMap<(FontId, u16), &super::page::GlyphText> = BTreeMap::new();
+    for page in &doc.pages {
+        for item in &page.items {
+            if let Item::Text(run) = item {
+                for g in &run.glyphs {
+                    first_text.entry((run.font, g.gid)).or_insert(&g.text);
+                }
+            }
+        }
+    }
     let mut embedded: BTreeMap<FontId, EmbeddedFont> = BTreeMap::new();
     for (font, gids) in &used {
         let data = BUNDLED[font.index()].data;
@@ -62,6 +75,17 @@ pub fn write(book: &Book, doc: &Document) -> Result<Vec<u8>, String> {
             .map
             .insert(id.clone(), printpdf::PdfFont::new(parsed));
         let face = ttf_parser::Face::parse(data, 0).map_err(|e| e.to_string())?;
+        let cids = gids
+            .iter()
+            .map(|&g| {
+                let text = first_text.get(&(*font, g));
+                // printpdf needs the text of every occurrence (its
+                // fallback from the font's own map does not survive the
+                // subsetting), so each glyph gets the text it first stood for.
+                let cid = text.filter(|t| !t.is_empty()).map(|t| t.to_text());
+                (g, cid)
+            })
+            .collect();
         let widths = gids
             .iter()
             .map(|&g| {
@@ -75,6 +99,7 @@ pub fn write(book: &Book, doc: &Document) -> Result<Vec<u8>, String> {
             *font,
             EmbeddedFont {
                 id,
+                cids,
                 remap,
                 widths,
                 units_per_em: face.units_per_em() as f32,
@@ -126,7 +151,8 @@ pub fn write(book: &Book, doc: &Document) -> Result<Vec<u8>, String> {
     // printpdf's own image recompression and font handling are off: the
     // fonts are subset already and images go in as they are.
     let opts = PdfSaveOptions {
-        optimize: true,
+        // Compression is done in `finish`, at a faster setting.
+        optimize: false,
         subset_fonts: false,
         secure: true,
         image_optimization: None,
@@ -226,7 +252,7 @@ fn page_ops(
                 printpdf::Codepoint {
                     gid: font.remap.get(&g.gid).copied().unwrap_or(0),
                     offset: if offset.abs() < 0.01 { 0.0 } else { offset },
-                    cid: (!g.text.is_empty()).then(|| g.text.clone()),
+                    cid: font.cids.get(&g.gid).cloned().flatten(),
                 }
             })
             .collect();
