@@ -212,32 +212,59 @@ fn build(args: BuildArgs) -> i32 {
                 }
             }
         }
-        for format in &args.to {
-            let (ext, result) = match format {
-                Format::Epub => ("epub", crate::render::epub::render(&book)),
-                Format::Pdf => (
-                    "pdf",
-                    crate::render::pdf::render(&book).map(|(bytes, report)| {
-                        for w in &report.warnings {
-                            eprintln!("{w}");
-                        }
-                        bytes
-                    }),
-                ),
+        // The formats are rendered side by side; each renderer reads the
+        // same finished model.
+        let mut formats: Vec<Format> = args.to.clone();
+        formats.dedup();
+        let results: Vec<(Format, Result<(Vec<u8>, Vec<String>), String>)> =
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = formats
+                    .iter()
+                    .map(|&format| {
+                        let book = &book;
+                        scope.spawn(move || {
+                            let r = match format {
+                                Format::Epub => {
+                                    crate::render::epub::render(book).map(|b| (b, Vec::new()))
+                                }
+                                Format::Pdf => crate::render::pdf::render(book)
+                                    .map(|(b, report)| (b, report.warnings)),
+                            };
+                            (format, r)
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| {
+                        h.join()
+                            .unwrap_or((Format::Epub, Err("a renderer failed".into())))
+                    })
+                    .collect()
+            });
+        for (format, result) in results {
+            let ext = match format {
+                Format::Epub => "epub",
+                Format::Pdf => "pdf",
             };
             let target = args.out_dir.join(format!("{stem}.{ext}"));
             match result {
-                Ok(bytes) => match crate::output::write_atomic(&target, &bytes) {
-                    Ok(()) => eprintln!(
-                        "built {} ({} KB)",
-                        display_path(&target),
-                        bytes.len().div_ceil(1024)
-                    ),
-                    Err(e) => {
-                        eprintln!("{}: error: cannot write: {e}", display_path(&target));
-                        status = 1;
+                Ok((bytes, warnings)) => {
+                    for w in &warnings {
+                        eprintln!("{w}");
                     }
-                },
+                    match crate::output::write_atomic(&target, &bytes) {
+                        Ok(()) => eprintln!(
+                            "built {} ({} KB)",
+                            display_path(&target),
+                            bytes.len().div_ceil(1024)
+                        ),
+                        Err(e) => {
+                            eprintln!("{}: error: cannot write: {e}", display_path(&target));
+                            status = 1;
+                        }
+                    }
+                }
                 Err(e) => {
                     eprintln!("{}: error: {ext} not built: {e}", source::describe(&input));
                     status = 1;

@@ -239,20 +239,34 @@ pub fn finish(
     // Compress every stream that has no filter yet (page contents, fonts,
     // image samples); JPEGs keep theirs. A fast setting: it is most of the
     // writer's time at the best one, for a few per cent of size.
-    for obj in lo.objects.values_mut() {
-        if let Object::Stream(s) = obj
-            && s.dict.get(b"Filter").is_err()
-            && s.content.len() > 64
-        {
-            let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(3));
-            if std::io::Write::write_all(&mut z, &s.content).is_ok()
-                && let Ok(packed) = z.finish()
-            {
-                s.dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
-                s.set_content(packed);
-            }
+    let mut streams: Vec<&mut Stream> = lo
+        .objects
+        .values_mut()
+        .filter_map(|o| match o {
+            Object::Stream(s) if s.dict.get(b"Filter").is_err() && s.content.len() > 64 => Some(s),
+            _ => None,
+        })
+        .collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .max(1);
+    let chunk = streams.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        for part in streams.chunks_mut(chunk) {
+            scope.spawn(move || {
+                for s in part {
+                    let mut z =
+                        flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(3));
+                    if std::io::Write::write_all(&mut z, &s.content).is_ok()
+                        && let Ok(packed) = z.finish()
+                    {
+                        s.dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
+                        s.set_content(packed);
+                    }
+                }
+            });
         }
-    }
+    });
     lo.prune_objects();
     lo.renumber_objects();
     let mut out = Vec::new();

@@ -136,16 +136,36 @@ pub fn write(book: &Book, doc: &Document) -> Result<Vec<u8>, String> {
         }
     }
 
+    let timing = std::env::var_os("QUIRE_TIMINGS").is_some();
+    let t = std::time::Instant::now();
     let anchors: BTreeMap<&str, (usize, f32)> = doc
         .anchors
         .iter()
         .map(|a| (a.name.as_str(), (a.page, a.y)))
         .collect();
-    let pages: Vec<PdfPage> = doc
-        .pages
-        .iter()
-        .map(|p| page_ops(p, &embedded, &images, &anchors))
-        .collect();
+    // Page contents are independent: build them on every core.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .max(1);
+    let chunk = doc.pages.len().div_ceil(threads).max(1);
+    let pages: Vec<PdfPage> = std::thread::scope(|scope| {
+        let handles: Vec<_> = doc
+            .pages
+            .chunks(chunk)
+            .map(|part| {
+                let (embedded, images, anchors) = (&embedded, &images, &anchors);
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|p| page_ops(p, embedded, images, anchors))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
     pdf.with_pages(pages);
 
     // printpdf's own image recompression and font handling are off: the
@@ -157,9 +177,21 @@ pub fn write(book: &Book, doc: &Document) -> Result<Vec<u8>, String> {
         secure: true,
         image_optimization: None,
     };
+    if timing {
+        eprintln!("  page ops: {:?}", t.elapsed());
+    }
+    let t = std::time::Instant::now();
     let mut warnings = Vec::new();
     let lo = pdf.to_lopdf_document(&opts, &mut warnings);
-    finish::finish(lo, book, doc, &masks)
+    if timing {
+        eprintln!("  printpdf to lopdf: {:?}", t.elapsed());
+    }
+    let t = std::time::Instant::now();
+    let out = finish::finish(lo, book, doc, &masks);
+    if timing {
+        eprintln!("  finish: {:?}", t.elapsed());
+    }
+    out
 }
 
 fn page_ops(
