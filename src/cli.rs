@@ -166,6 +166,9 @@ fn print_human(diags: &Diagnostics) {
     }
 }
 
+/// A renderer's output: the file's bytes and the warnings it had, or why it failed.
+type Rendered = Result<(Vec<u8>, Vec<String>), String>;
+
 fn build(args: BuildArgs) -> i32 {
     if args.emit.is_some() && args.inputs.len() > 1 {
         return usage_error("--emit writes one model: give one INPUT with it");
@@ -216,32 +219,31 @@ fn build(args: BuildArgs) -> i32 {
         // same finished model.
         let mut formats: Vec<Format> = args.to.clone();
         formats.dedup();
-        let results: Vec<(Format, Result<(Vec<u8>, Vec<String>), String>)> =
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = formats
-                    .iter()
-                    .map(|&format| {
-                        let book = &book;
-                        scope.spawn(move || {
-                            let r = match format {
-                                Format::Epub => {
-                                    crate::render::epub::render(book).map(|b| (b, Vec::new()))
-                                }
-                                Format::Pdf => crate::render::pdf::render(book)
-                                    .map(|(b, report)| (b, report.warnings)),
-                            };
-                            (format, r)
-                        })
+        let results: Vec<(Format, Rendered)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = formats
+                .iter()
+                .map(|&format| {
+                    let book = &book;
+                    scope.spawn(move || {
+                        let r = match format {
+                            Format::Epub => {
+                                crate::render::epub::render(book).map(|b| (b, Vec::new()))
+                            }
+                            Format::Pdf => crate::render::pdf::render(book)
+                                .map(|(b, report)| (b, report.warnings)),
+                        };
+                        (format, r)
                     })
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| {
-                        h.join()
-                            .unwrap_or((Format::Epub, Err("a renderer failed".into())))
-                    })
-                    .collect()
-            });
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or((Format::Epub, Err("a renderer failed".into())))
+                })
+                .collect()
+        });
         for (format, result) in results {
             let ext = match format {
                 Format::Epub => "epub",
