@@ -390,3 +390,172 @@ fn images_keep_their_resolution() {
         "figure at full size:\n{list}"
     );
 }
+
+/// A line of text on a page, from poppler's word boxes.
+#[derive(Debug, Clone, Copy)]
+struct Line {
+    x0: f64,
+    x1: f64,
+    y: f64,
+    h: f64,
+}
+
+fn page_lines(pdf: &Path) -> Vec<Vec<Line>> {
+    let html = tool_text(
+        "pdftotext",
+        &[OsStr::new("-bbox"), pdf.as_os_str(), OsStr::new("-")],
+    );
+    let mut pages: Vec<Vec<Line>> = Vec::new();
+    for l in html.lines() {
+        if l.contains("<page") {
+            pages.push(Vec::new());
+        } else if l.contains("<word")
+            && let Some(p) = pages.last_mut()
+        {
+            let attr = |name: &str| -> f64 {
+                let i = l.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+                l[i..].split('"').next().unwrap().parse().unwrap()
+            };
+            let (x0, x1, y0, y1) = (attr("xMin"), attr("xMax"), attr("yMin"), attr("yMax"));
+            match p
+                .iter_mut()
+                .find(|ln| (ln.y - y0).abs() < 1.5 && (ln.h - (y1 - y0)).abs() < 0.5)
+            {
+                Some(ln) => {
+                    ln.x0 = ln.x0.min(x0);
+                    ln.x1 = ln.x1.max(x1);
+                }
+                None => p.push(Line {
+                    x0,
+                    x1,
+                    y: y0,
+                    h: y1 - y0,
+                }),
+            }
+        }
+    }
+    for p in &mut pages {
+        p.sort_by(|a, b| a.y.total_cmp(&b.y));
+    }
+    pages
+}
+
+fn mode(values: impl Iterator<Item = f64>) -> f64 {
+    let mut counts: HashMap<i64, usize> = HashMap::new();
+    for v in values {
+        *counts.entry((v * 2.0).round() as i64).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .max_by_key(|(_, c)| *c)
+        .map_or(0.0, |(v, _)| v as f64 / 2.0)
+}
+
+/// Pages where a paragraph's first line is left alone at the foot
+/// (orphan), or its last line alone at the head (widow).
+fn widows_and_orphans(pdf: &Path, body_size: f64) -> Vec<String> {
+    let pages = page_lines(pdf);
+    // Body lines: the most common line height (running heads, folios,
+    // notes and headings are other sizes).
+    let h = mode(pages.iter().flatten().map(|l| l.h));
+    let body: Vec<Vec<Line>> = pages
+        .iter()
+        .map(|p| {
+            p.iter()
+                .copied()
+                .filter(|l| (l.h - h).abs() < 0.3)
+                .collect()
+        })
+        .collect();
+    let indent = body_size * 1.5;
+    let mut problems = Vec::new();
+    for parity in 0..2 {
+        let lines = || {
+            body.iter()
+                .enumerate()
+                .filter(move |(i, _)| i % 2 == parity)
+                .flat_map(|(_, p)| p.iter())
+        };
+        let left = mode(lines().map(|l| l.x0));
+        let right = mode(lines().map(|l| l.x1));
+        for (i, page) in body.iter().enumerate().filter(|(i, _)| i % 2 == parity) {
+            let indented = |l: &Line| (l.x0 - left - indent).abs() < 1.5;
+            let full = |l: &Line| l.x1 >= right - 1.0;
+            if let Some(last) = page.last()
+                && indented(last)
+                && full(last)
+            {
+                problems.push(format!(
+                    "page {}: orphan (a paragraph's first line alone at the foot)",
+                    i + 1
+                ));
+            }
+            if let (Some(first), Some(prev_last)) =
+                (page.first(), i.checked_sub(1).and_then(|p| body[p].last()))
+                && (first.x0 - left).abs() < 1.0
+                && first.x1 < right - 5.0
+                && prev_last.x1 >= pages_right(&body, i - 1, right) - 1.0
+                && page
+                    .get(1)
+                    .is_none_or(|second| indented(second) || second.y - first.y > h * 2.5)
+            {
+                problems.push(format!(
+                    "page {}: widow (a paragraph's last line alone at the head)",
+                    i + 1
+                ));
+            }
+        }
+    }
+    problems
+}
+
+/// The right edge of the text block on page `i` (its parity's), from its lines.
+fn pages_right(body: &[Vec<Line>], i: usize, fallback: f64) -> f64 {
+    let xs: Vec<f64> = body
+        .iter()
+        .enumerate()
+        .filter(|(j, _)| j % 2 == i % 2)
+        .flat_map(|(_, p)| p.iter().map(|l| l.x1))
+        .collect();
+    if xs.is_empty() {
+        fallback
+    } else {
+        mode(xs.into_iter())
+    }
+}
+
+#[test]
+fn no_widows_or_orphans() {
+    let out = tempfile::tempdir().unwrap();
+    let pdf = built(&manuscripts().join("quire-manual"), out.path());
+    assert_eq!(widows_and_orphans(&pdf, 10.0), Vec::<String>::new());
+    // A longer book, where page breaks fall in every kind of place.
+    let seed = std::fs::read_to_string(manuscripts().join("seed-article.txt")).unwrap();
+    let paras: Vec<&str> = seed
+        .split("\n\n")
+        .filter(|p| p.split_whitespace().count() > 20)
+        .collect();
+    let mut files: Vec<(String, Vec<u8>)> =
+        vec![("book.toml".into(), b"[book]\ntitle = \"Long\"\n".to_vec())];
+    for c in 0..4 {
+        let mut text = format!("# Chapter {c}\n\n");
+        for i in 0..18 {
+            // Vary paragraph lengths so breaks fall differently.
+            let p = paras[(i * 7 + c * 3) % paras.len()];
+            let words: Vec<&str> = p.split_whitespace().collect();
+            let cut = (words.len() * (40 + (i * 13 + c * 29) % 60) / 100).max(8);
+            text.push_str(&words[..cut.min(words.len())].join(" "));
+            text.push_str("\n\n");
+        }
+        files.push((format!("c{c}.md"), text.into_bytes()));
+    }
+    let refs: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(n, d)| (n.as_str(), d.as_slice()))
+        .collect();
+    let dir = project(&refs);
+    let (r, pdf) = build_pdf(dir.path(), out.path(), &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(pdf_pages(&pdf) > 12);
+    assert_eq!(widows_and_orphans(&pdf, 10.0), Vec::<String>::new());
+}
