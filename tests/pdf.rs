@@ -559,3 +559,15 @@ fn no_widows_or_orphans() {
     assert!(pdf_pages(&pdf) > 12);
     assert_eq!(widows_and_orphans(&pdf, 10.0), Vec::<String>::new());
 }
+
+#[test]
+fn no_line_starts_with_a_spaced_dash() {
+    let out = tempfile::tempdir().unwrap();
+    let pdf = built(&manuscripts().join("seed-article.txt"), out.path());
+    let text = pdftotext(&pdf, None);
+    let bad: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with(['\u{2013}', '\u{2014}']))
+        .collect();
+    assert!(bad.is_empty(), "lines starting with a dash: {bad:?}");
+}

@@ -496,6 +496,23 @@ impl Setter<'_> {
         }
         let segments = std::mem::take(word);
         let letters: usize = segments.iter().map(|(_, t)| t.chars().count()).sum();
+        // A spaced dash stays with the word before it: a line never starts
+        // with one.
+        if segments.len() == 1
+            && matches!(segments[0].1.as_str(), "\u{2013}" | "\u{2014}" | "-")
+            && matches!(items.last(), Some(Item::Glue { .. }))
+        {
+            let at = items.len() - 1;
+            items.insert(
+                at,
+                Item::Penalty {
+                    width: 0.0,
+                    cost: INFINITY,
+                    flagged: false,
+                },
+            );
+            content.insert(at, Content::Nothing);
+        }
         for (si, (pi, text)) in segments.iter().enumerate() {
             let piece = &pieces[*pi];
             let glyphs = self.glyphs(piece.style, text);
