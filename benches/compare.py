@@ -15,7 +15,6 @@ import argparse
 import json
 import os
 import re
-import resource
 import statistics
 import subprocess
 import sys
@@ -52,9 +51,12 @@ out = os.path.join(work, "out")
 q_both, _ = timed([quire, "build", book, "-o", out], args.runs)
 q_pdf, _ = timed([quire, "build", book, "--to", "pdf", "-o", out], args.runs)
 q_epub, _ = timed([quire, "build", book, "--to", "epub", "-o", out], args.runs)
-# Peak memory of one full build (children's maximum resident set).
-subprocess.run([quire, "build", book, "-o", out], check=True, stderr=subprocess.DEVNULL)
-peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+# Peak memory of one full build, measured in a fresh process so that no
+# earlier child (cargo, say) counts.
+probe = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, stderr=subprocess.DEVNULL);"
+         " print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+peak_mb = int(subprocess.run([sys.executable, "-c", probe, quire, "build", book, "-o", out],
+                             check=True, capture_output=True, text=True).stdout) / 1024
 
 
 def typst_escape(s):
