@@ -571,3 +571,156 @@ fn no_line_starts_with_a_spaced_dash() {
         .collect();
     assert!(bad.is_empty(), "lines starting with a dash: {bad:?}");
 }
+
+/// The PDF uncompressed, as qpdf's QDF form, to read its objects as text.
+fn qdf(pdf: &Path) -> String {
+    let out = pdf.with_extension("qdf.pdf");
+    let r = tool(
+        "qpdf",
+        &[
+            OsStr::new("--qdf"),
+            OsStr::new("--object-streams=disable"),
+            pdf.as_os_str(),
+            out.as_os_str(),
+        ],
+    );
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    String::from_utf8_lossy(&std::fs::read(out).unwrap()).into_owned()
+}
+
+#[test]
+fn alt_text_links_language_and_labels() {
+    let out = tempfile::tempdir().unwrap();
+    let pdf = built(&manuscripts().join("quire-manual"), out.path());
+    let q = qdf(&pdf);
+    assert!(
+        q.contains("/Figure <</Alt(The flow from manuscripts to formats)>> BDC"),
+        "alt text of the figure"
+    );
+    assert!(
+        q.contains("/URI (https://reproducible-builds.org/)"),
+        "external link"
+    );
+    assert!(
+        q.matches("/S /GoTo").count() >= 20,
+        "contents entries, cross-references and notes link inside the book"
+    );
+    assert!(q.contains("/Lang (en)"));
+    assert!(q.contains("/PageLabels"));
+    assert!(!q.contains("GTS_PDFX"), "no claim to PDF/X");
+}
+
+#[test]
+fn page_size_and_chapters_on_recto_from_book_toml() {
+    let dir = project(&[
+        ("book.toml", b"chapters = [\"a.md\", \"b.md\"]\n[book]\ntitle = \"Sized\"\n[pdf]\npage-size = \"A5\"\nchapters-on-recto = true\n"),
+        ("a.md", b"# One\n\nShort.\n"),
+        ("b.md", b"# Two\n\nShort too.\n"),
+    ]);
+    let out = tempfile::tempdir().unwrap();
+    let (r, pdf) = build_pdf(dir.path(), out.path(), &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let info = tool_text("pdfinfo", &[pdf.as_os_str()]);
+    assert!(
+        info.contains("Page size:       419.528 x 595.276 pts"),
+        "A5: {info}"
+    );
+    // Every chapter opens on a right-hand page: an odd physical page.
+    let pages = pdf_pages(&pdf);
+    let openings: Vec<usize> = (1..=pages)
+        .filter(|&p| {
+            let t = pdftotext(&pdf, Some(p));
+            t.trim_start().starts_with("One") || t.trim_start().starts_with("Two")
+        })
+        .collect();
+    assert_eq!(openings.len(), 2, "{openings:?}");
+    assert!(
+        openings.iter().all(|p| p % 2 == 1),
+        "chapters open on {openings:?}"
+    );
+    let bad = project(&[
+        (
+            "book.toml",
+            b"[book]\ntitle = \"T\"\n[pdf]\npage-size = \"huge\"\n",
+        ),
+        ("a.md", b"# A\n"),
+    ]);
+    let r = run(quire()
+        .current_dir(bad.path())
+        .args(["build", ".", "--to", "pdf"]));
+    assert_eq!(r.status, 1);
+    assert!(
+        r.stderr.contains("book.toml:4:13: error: page size `huge`"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn an_unbreakable_url_is_broken_safely_with_a_warning() {
+    let url = "https://example.com/a/very/long/path/that/keeps/going/and/going/without/any/space/at/all/until/it/is/wider/than/the/page/index.html";
+    let text = format!("# Links\n\nSee {url} for details, and then read on.\n");
+    let dir = project(&[("a.md", text.as_bytes())]);
+    let out = tempfile::tempdir().unwrap();
+    let (r, pdf) = build_pdf(&dir.path().join("a.md"), out.path(), &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stderr
+            .matches("a.md:3: warning: a line of this paragraph could not be justified")
+            .count(),
+        1,
+        "{}",
+        r.stderr
+    );
+    // Ordinary words are not broken; the URL breaks after its slashes.
+    let words = pdf_words(&pdftotext(&pdf, None));
+    assert!(words.contains_key("details"), "{words:?}");
+    // No glyph past the right edge of the text block (A4, symmetric margins).
+    let lines = page_lines(&pdf);
+    let right = lines[0].iter().map(|l| l.x1).fold(0.0, f64::max);
+    assert!(right < 595.0 - 90.0, "text reaches {right}pt");
+    let joined: String = pdftotext(&pdf, None).split_whitespace().collect();
+    assert!(
+        joined.contains(&url.replace(' ', "")),
+        "the URL comes back whole"
+    );
+}
+
+#[test]
+fn a_long_footnote_continues_on_the_next_page() {
+    // A note of some 150 lines: more than a page can hold.
+    let long_note: String = (0..240)
+        .map(|i| format!("Note sentence number {i} goes on for a while. "))
+        .collect();
+    let body: String = (0..30).map(|i| format!("Paragraph {i} of the text runs long enough to fill part of a page with words that wrap.\n\n")).collect();
+    let text = format!("# Notes\n\nA claim that needs support.[^n]\n\n{body}\n[^n]: {long_note}\n");
+    let dir = project(&[("a.md", text.as_bytes())]);
+    let out = tempfile::tempdir().unwrap();
+    let (r, pdf) = build_pdf(&dir.path().join("a.md"), out.path(), &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let first = pdftotext(&pdf, Some(1));
+    let second = pdftotext(&pdf, Some(2));
+    assert!(first.contains("A claim that needs support"));
+    assert!(
+        first.contains("Note sentence number 0 "),
+        "the note starts on the page of its reference"
+    );
+    assert!(
+        !first.contains("Note sentence number 239"),
+        "a page cannot hold it all"
+    );
+    assert!(
+        second.contains("Note sentence number"),
+        "it continues on the next page"
+    );
+    let all = pdftotext(&pdf, None)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for i in 0..240 {
+        assert!(
+            all.contains(&format!("number {i} goes")),
+            "note sentence {i} lost"
+        );
+    }
+}

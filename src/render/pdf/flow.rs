@@ -222,7 +222,7 @@ impl<'a, 's> Flow<'a, 's> {
         let n = lines.len();
         let base = baseline_offset(self.geometry);
         for (i, line) in lines.into_iter().enumerate() {
-            if line.emergency {
+            if line.emergency && self.overfull.last() != Some(&(self.chapter, block_line)) {
                 self.overfull.push((self.chapter, block_line));
             }
             let orphan = i == 0 && n > 1;

@@ -140,7 +140,7 @@ pub fn typeset(book: &Book) -> Result<(Document, Report), String> {
         notes.extend(chapter_notes);
         for (ch, line) in overfull {
             report.warnings.push(format!(
-                "{}:{}: warning: a line could not be set within the measure without breaking a word or spacing it loosely",
+                "{}:{}: warning: a line of this paragraph could not be justified (a long URL or word): it is set ragged or broken at a safe character",
                 crate::diagnostics::display_path(&book.chapters[ch].source),
                 line
             ));

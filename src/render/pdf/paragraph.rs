@@ -280,7 +280,7 @@ impl Setter<'_> {
         align: Align,
     ) -> Vec<SetLine> {
         if align != Align::Justify {
-            let (items, content) = self.items(pieces, indent, false, false, align);
+            let (items, content) = self.items(pieces, indent, false, None, align);
             return self.ragged(&items, &content, measure, align);
         }
         let passes = [
@@ -317,21 +317,21 @@ impl Setter<'_> {
                 },
             ),
         ];
-        for (pass, (hyphenate, emergency, params)) in passes.iter().enumerate() {
-            let (items, content) = self.items(pieces, indent, *hyphenate, *emergency, align);
+        for (hyphenate, emergency, params) in &passes {
+            let (items, content) = self.items(
+                pieces,
+                indent,
+                *hyphenate,
+                emergency.then_some(measure),
+                align,
+            );
             if let Some(breaks) = linebreak::total_fit(&items, &|_| measure, params) {
-                let mut lines = self.assemble(&items, &content, &breaks, measure, align);
-                if pass == passes.len() - 1 {
-                    for l in &mut lines {
-                        l.emergency |= l.ratio > 3.0;
-                    }
-                }
-                return lines;
+                return self.assemble(&items, &content, &breaks, measure, align);
             }
         }
         // Nothing fits even with breaks inside words (a single glyph wider
         // than the measure): set it ragged.
-        let (items, content) = self.items(pieces, indent, true, true, Align::Left);
+        let (items, content) = self.items(pieces, indent, true, Some(0.0), Align::Left);
         let mut lines = self.ragged(&items, &content, measure, Align::Left);
         for l in &mut lines {
             l.emergency = true;
@@ -359,12 +359,14 @@ impl Setter<'_> {
             .collect()
     }
 
+    /// `long_word`: in an emergency, words wider than this may break
+    /// between any two letters.
     fn items(
         &mut self,
         pieces: &[Piece],
         indent: f32,
         hyphenate: bool,
-        emergency: bool,
+        long_word: Option<f32>,
         align: Align,
     ) -> (Vec<Item>, Vec<Content>) {
         let mut items = Vec::new();
@@ -384,7 +386,7 @@ impl Setter<'_> {
                     pieces,
                     &mut word,
                     hyphenate,
-                    emergency,
+                    long_word,
                 );
                 items.push(Item::Glue {
                     width: 0.0,
@@ -409,7 +411,7 @@ impl Setter<'_> {
                         pieces,
                         &mut word,
                         hyphenate,
-                        emergency,
+                        long_word,
                     );
                     self.space(&mut items, &mut content, piece.style, align);
                 }
@@ -424,7 +426,7 @@ impl Setter<'_> {
             pieces,
             &mut word,
             hyphenate,
-            emergency,
+            long_word,
         );
         // Drop a trailing space, then end the paragraph.
         while matches!(items.last(), Some(Item::Glue { .. })) {
@@ -489,7 +491,7 @@ impl Setter<'_> {
         pieces: &[Piece],
         word: &mut Vec<(usize, String)>,
         hyphenate: bool,
-        emergency: bool,
+        long_word: Option<f32>,
     ) {
         if word.is_empty() {
             return;
@@ -520,11 +522,16 @@ impl Setter<'_> {
             // dashes or slashes (no hyphen added), at hyphenation points
             // (a hyphen added), or anywhere in an emergency.
             let mut points: Vec<(usize, bool, f32)> = Vec::new(); // (byte, flagged, cost)
+            let url_like =
+                text.contains("://") || text.starts_with("www.") || text.matches('/').count() >= 2;
             for (i, c) in text.char_indices() {
                 let after = i + c.len_utf8();
                 if after < text.len() && i > 0 {
                     match c {
                         '-' | '\u{2010}' => points.push((after, true, HYPHEN_PENALTY)),
+                        '.' | ':' | '#' if url_like => {
+                            points.push((after, false, SOFT_BREAK_PENALTY))
+                        }
                         '/' | '\u{2013}' | '\u{2014}' | '_' | '?' | '&' | '=' => {
                             points.push((after, false, SOFT_BREAK_PENALTY))
                         }
@@ -539,7 +546,8 @@ impl Setter<'_> {
                     points.push((p, true, HYPHEN_PENALTY));
                 }
             }
-            if emergency {
+            let wide = glyphs.iter().map(|g| g.advance).sum::<f32>();
+            if long_word.is_some_and(|w| wide > w) {
                 for (i, _) in text.char_indices().skip(1) {
                     if !points.iter().any(|(p, _, _)| *p == i) {
                         points.push((i, false, EMERGENCY_PENALTY));
@@ -642,14 +650,21 @@ impl Setter<'_> {
             // The last line, and lines ended by a forced break, are not
             // stretched; they may still need to shrink to fit.
             let forced = matches!(items[b.index], Item::Penalty { cost, .. } if cost <= -INFINITY);
-            let ratio = if forced && b.ratio > 0.0 {
+            let mut ratio = if forced && b.ratio > 0.0 {
                 0.0
             } else {
                 b.ratio
             };
+            // A line that could only be justified with gaping spaces (a
+            // long URL and a word or two) is set ragged instead.
+            let ragged = ratio > 3.0;
+            if ragged {
+                ratio = 0.0;
+            }
             let range = linebreak::line_items(items, start, b.index);
             let mut line = self.build_line(items, content, range, Some(b.index), ratio);
             line.ratio = ratio;
+            line.emergency = ragged;
             if align == Align::Center {
                 let dx = (measure - line.width) / 2.0;
                 offset(&mut line, dx);

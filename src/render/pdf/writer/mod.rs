@@ -226,6 +226,14 @@ fn page_ops(
             }
             Item::Image(img) => {
                 if let Some((id, w, _h)) = images.get(&img.key) {
+                    // The alt text travels with the image as the marked
+                    // content's alternate description (ISO 32000, 14.9.3).
+                    let mut props = BTreeMap::new();
+                    props.insert("Alt".to_string(), pdf_text(&img.alt));
+                    ops.push(Op::BeginMarkedContentWithProperties {
+                        tag: "Figure".into(),
+                        properties: printpdf::DictItem::Dict { map: props },
+                    });
                     // The image's natural size at `dpi` is its placed width.
                     let dpi = *w as f32 * 72.0 / img.width.max(0.01);
                     ops.push(Op::UseXobject {
@@ -237,6 +245,7 @@ fn page_ops(
                             ..Default::default()
                         },
                     });
+                    ops.push(Op::EndMarkedContent);
                 }
             }
             Item::Text(_) => {}
@@ -324,4 +333,23 @@ fn page_ops(
         });
     }
     PdfPage::new(Pt(page.width).into(), Pt(page.height).into(), ops)
+}
+
+/// A PDF text string: literal when ASCII, else UTF-16BE with a byte order mark.
+fn pdf_text(s: &str) -> printpdf::DictItem {
+    if s.is_ascii() {
+        printpdf::DictItem::String {
+            data: s.as_bytes().to_vec(),
+            literal: true,
+        }
+    } else {
+        let mut data = vec![0xFE, 0xFF];
+        for u in s.encode_utf16() {
+            data.extend_from_slice(&u.to_be_bytes());
+        }
+        printpdf::DictItem::String {
+            data,
+            literal: false,
+        }
+    }
 }
