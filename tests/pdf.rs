@@ -724,3 +724,64 @@ fn a_long_footnote_continues_on_the_next_page() {
         );
     }
 }
+
+#[test]
+fn a_book_brings_its_own_font() {
+    let face: &[u8] = include_bytes!("../fonts/DejaVuSansMono.ttf");
+    let dir = project(&[
+        (
+            "book.toml",
+            b"[book]\ntitle = \"Own Type\"\n[fonts]\nregular = \"type/Own.ttf\"\n",
+        ),
+        (
+            "a.md",
+            b"# One\n\nSet in the book's own face, with *emphasis*.\n",
+        ),
+        ("type/Own.ttf", face),
+    ]);
+    let out = tempfile::tempdir().unwrap();
+    let (r, pdf) = build_pdf(dir.path(), out.path(), &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let fonts = tool_text("pdffonts", &[pdf.as_os_str()]);
+    assert!(
+        fonts
+            .lines()
+            .any(|l| l.contains("+DejaVuSansMono") && l.contains("yes yes yes")),
+        "{fonts}"
+    );
+    assert!(
+        !fonts.contains("CharisSIL "),
+        "the text is not in Charis:\n{fonts}"
+    );
+    assert!(
+        pdftotext(&pdf, None).contains("Set in DejaVu Sans Mono."),
+        "the colophon names the face"
+    );
+    let (r, epub) = build_epub(dir.path(), out.path(), &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let css = epub_file(&epub, "OEBPS/stylesheet.css");
+    assert!(
+        css.contains("font-family: \"DejaVu Sans Mono\", Georgia, serif;"),
+        "{css}"
+    );
+    assert!(epub_names(&epub).contains(&"OEBPS/fonts/regular.ttf".to_string()));
+    assert_valid(&epub);
+
+    // A file that is not a font is an error at its line.
+    let bad = project(&[
+        (
+            "book.toml",
+            b"[book]\ntitle = \"T\"\n[fonts]\nbold = \"notes.txt\"\n",
+        ),
+        ("a.md", b"# A\n"),
+        ("notes.txt", b"not a font"),
+    ]);
+    let r = run(quire().current_dir(bad.path()).args(["build", "."]));
+    assert_eq!(r.status, 1);
+    assert!(
+        r.stderr
+            .contains("book.toml:4:8: error: font `notes.txt`: not a TrueType or OpenType font"),
+        "{}",
+        r.stderr
+    );
+}

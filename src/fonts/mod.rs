@@ -1,9 +1,12 @@
-//! Fonts: the typefaces compiled into the binary, and subsetting.
+//! Fonts: the typefaces compiled into the binary, the ones a book brings,
+//! and subsetting.
 //!
 //! Quire needs no system fonts. The body face is Charis SIL (regular,
 //! italic, bold, bold italic; SIL Open Font License), code is set in DejaVu
 //! Sans Mono (Bitstream Vera licence); both live in `fonts/` with their
-//! licences.
+//! licences. A book may name its own TrueType or OpenType files for any of
+//! the five roles (`[fonts]` in `book.toml`); [`FontSet`] is what the
+//! renderers use either way.
 
 mod sfnt;
 
@@ -67,6 +70,138 @@ pub const BUNDLED: [BundledFont; 5] = [
         data: include_bytes!("../../fonts/DejaVuSansMono.ttf"),
     },
 ];
+
+/// The five roles a book's type plays, in the order of [`FontSet::faces`].
+pub const ROLES: [&str; 5] = ["regular", "italic", "bold", "bold-italic", "mono"];
+
+/// One face as the renderers use it.
+#[derive(Debug, Clone)]
+pub struct Face {
+    pub data: std::borrow::Cow<'static, [u8]>,
+    /// Family name (for CSS and the colophon).
+    pub family: String,
+    /// PostScript name (for PDF font dictionaries).
+    pub postscript_name: String,
+    /// File name inside the EPUB.
+    pub file_name: String,
+    pub weight: u16,
+    pub italic: bool,
+}
+
+/// The faces a book is set in: regular, italic, bold, bold italic, mono.
+#[derive(Debug, Clone)]
+pub struct FontSet {
+    pub faces: Vec<Face>,
+}
+
+impl FontSet {
+    pub fn bundled() -> FontSet {
+        FontSet {
+            faces: BUNDLED
+                .iter()
+                .map(|b| Face {
+                    data: std::borrow::Cow::Borrowed(b.data),
+                    family: b.family.to_string(),
+                    postscript_name: b.postscript_name.to_string(),
+                    file_name: b.file_name.to_string(),
+                    weight: b.weight,
+                    italic: b.italic,
+                })
+                .collect(),
+        }
+    }
+
+    /// The bundled faces with the book's own in the roles it names
+    /// (role → file, already checked by [`check_font_file`]).
+    pub fn with(overrides: &[(String, std::path::PathBuf)]) -> Result<FontSet, String> {
+        let mut set = FontSet::bundled();
+        let mut given = [false; 5];
+        for (role, path) in overrides {
+            let Some(i) = ROLES.iter().position(|r| r == role) else {
+                continue;
+            };
+            let data = std::fs::read(path).map_err(|e| format!("font {}: {e}", path.display()))?;
+            let info = check_font_file(&data)?;
+            let ext = if data.starts_with(b"OTTO") {
+                "otf"
+            } else {
+                "ttf"
+            };
+            set.faces[i] = Face {
+                data: std::borrow::Cow::Owned(data),
+                family: info.family,
+                postscript_name: info.postscript_name,
+                file_name: format!("{}.{ext}", ROLES[i]),
+                weight: BUNDLED[i].weight,
+                italic: BUNDLED[i].italic,
+            };
+            given[i] = true;
+        }
+        // A family given only in part: the missing text faces take the
+        // regular one, so the page stays in one family.
+        if given[0] {
+            for i in 1..4 {
+                if !given[i] {
+                    let mut f = set.faces[0].clone();
+                    f.file_name = format!(
+                        "{}.{}",
+                        ROLES[i],
+                        f.file_name.rsplit('.').next().unwrap_or("ttf")
+                    );
+                    f.weight = BUNDLED[i].weight;
+                    f.italic = BUNDLED[i].italic;
+                    set.faces[i] = f;
+                }
+            }
+        }
+        Ok(set)
+    }
+
+    pub fn text_family(&self) -> &str {
+        &self.faces[0].family
+    }
+
+    pub fn mono_family(&self) -> &str {
+        &self.faces[4].family
+    }
+}
+
+/// What a font file says about itself.
+pub struct FontInfo {
+    pub family: String,
+    pub postscript_name: String,
+}
+
+/// Checks that `data` is a usable TrueType or OpenType font (not a
+/// collection, with outlines and a Unicode character map) and reads its names.
+pub fn check_font_file(data: &[u8]) -> Result<FontInfo, String> {
+    if data.starts_with(b"ttcf") {
+        return Err("font collections (.ttc) are not supported; give a single .ttf or .otf".into());
+    }
+    let face = ttf_parser::Face::parse(data, 0)
+        .map_err(|e| format!("not a TrueType or OpenType font ({e})"))?;
+    if face.glyph_index('a').is_none() && face.glyph_index('A').is_none() {
+        return Err("the font has no Latin letters (no Unicode character map?)".into());
+    }
+    let name = |id: u16| {
+        face.names()
+            .into_iter()
+            .filter(|n| n.name_id == id && n.is_unicode())
+            .find_map(|n| n.to_string())
+    };
+    let family = name(ttf_parser::name_id::TYPOGRAPHIC_FAMILY)
+        .or_else(|| name(ttf_parser::name_id::FAMILY))
+        .unwrap_or_else(|| "Custom".into());
+    let postscript_name = name(ttf_parser::name_id::POST_SCRIPT_NAME)
+        .unwrap_or_else(|| family.replace(' ', ""))
+        .chars()
+        .filter(|c| c.is_ascii_graphic() && !"[](){}<>/%#".contains(*c))
+        .collect();
+    Ok(FontInfo {
+        family,
+        postscript_name,
+    })
+}
 
 /// A subset of `data` holding the glyphs for `chars` (and the glyphs they
 /// are built from), with a character map, so that a reading system can

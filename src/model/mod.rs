@@ -50,6 +50,9 @@ pub struct Options {
     pub page_size: Option<String>,
     /// PDF chapters open on a right-hand page (a blank page before if needed).
     pub chapters_on_recto: bool,
+    /// The book's own font files, by role (`regular`, `italic`, `bold`,
+    /// `bold-italic`, `mono`), found and checked; the rest are bundled.
+    pub fonts: Vec<(String, PathBuf)>,
 }
 
 impl Default for Options {
@@ -58,6 +61,7 @@ impl Default for Options {
             embed_fonts: true,
             page_size: None,
             chapters_on_recto: false,
+            fonts: Vec::new(),
         }
     }
 }

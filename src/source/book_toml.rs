@@ -15,6 +15,10 @@
 //! [pdf]
 //! page-size = "6x9in"
 //! chapters-on-recto = true
+//!
+//! [fonts]                 # optional: the book's own TTF/OTF files
+//! regular = "fonts/Book-Regular.otf"
+//! italic = "fonts/Book-Italic.otf"
 //! ```
 //!
 //! Unknown keys are errors: a misspelt option silently ignored is worse.
@@ -34,6 +38,34 @@ pub struct BookToml {
     pub epub: EpubToml,
     #[serde(default)]
     pub pdf: PdfToml,
+    #[serde(default)]
+    pub fonts: FontsToml,
+}
+
+/// The book's own typefaces; any role left out keeps the bundled face.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FontsToml {
+    pub regular: Option<toml::Spanned<String>>,
+    pub italic: Option<toml::Spanned<String>>,
+    pub bold: Option<toml::Spanned<String>>,
+    pub bold_italic: Option<toml::Spanned<String>>,
+    pub mono: Option<toml::Spanned<String>>,
+}
+
+impl FontsToml {
+    pub fn roles(&self) -> Vec<(&'static str, &toml::Spanned<String>)> {
+        [
+            ("regular", &self.regular),
+            ("italic", &self.italic),
+            ("bold", &self.bold),
+            ("bold-italic", &self.bold_italic),
+            ("mono", &self.mono),
+        ]
+        .into_iter()
+        .filter_map(|(r, v)| v.as_ref().map(|v| (r, v)))
+        .collect()
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -130,4 +162,36 @@ pub fn chapter_files(
         files.push(path);
     }
     Ok(files)
+}
+
+/// Finds and checks the book's own font files: inside the book's
+/// directory, readable, and real TrueType or OpenType fonts.
+pub fn font_files(
+    dir: &Path,
+    config: &Path,
+    text: &str,
+    cfg: &BookToml,
+) -> Result<Vec<(String, PathBuf)>, Diagnostic> {
+    let index = LineIndex::new(text);
+    let root = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let mut out = Vec::new();
+    for (role, entry) in cfg.fonts.roles() {
+        let (line, col) = index.line_col(text, entry.span().start);
+        let loc = Location::at(config, line, col);
+        let rel = entry.get_ref();
+        let real = std::fs::canonicalize(dir.join(rel))
+            .map_err(|_| Diagnostic::error(loc.clone(), format!("font file not found: {rel}")))?;
+        if !real.starts_with(&root) {
+            return Err(Diagnostic::error(
+                loc,
+                format!("font `{rel}` is outside the book's directory; copy it into the book"),
+            ));
+        }
+        let data = std::fs::read(&real)
+            .map_err(|e| Diagnostic::error(loc.clone(), format!("font `{rel}`: {e}")))?;
+        crate::fonts::check_font_file(&data)
+            .map_err(|e| Diagnostic::error(loc, format!("font `{rel}`: {e}")))?;
+        out.push((role.to_string(), real));
+    }
+    Ok(out)
 }

@@ -399,6 +399,7 @@ fn load_book(
         options.page_size = Some(size.get_ref().clone());
     }
     options.chapters_on_recto = cfg.pdf.chapters_on_recto.unwrap_or(false);
+    options.fonts = book_toml::font_files(dir, config, &cfg_text, &cfg)?;
     let cover = cover(dir, config, &meta_in, &mf)?;
     Ok(RawBook {
         root: dir.to_path_buf(),

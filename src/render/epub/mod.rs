@@ -21,6 +21,7 @@ const STYLESHEET: &str = include_str!("stylesheet.css");
 
 pub fn render(book: &Book) -> Result<Vec<u8>, String> {
     let e = |err: epub_builder::Error| format!("assembling EPUB: {err}");
+    let fonts = fonts::FontSet::with(&book.options.fonts)?;
     let lang = book.meta.language.as_str();
     let images = image_paths(book);
     let paths = Paths {
@@ -54,7 +55,7 @@ pub fn render(book: &Book) -> Result<Vec<u8>, String> {
             lang,
             "Copyright",
             Some("frontmatter"),
-            &pages::copyright_page(book),
+            &pages::copyright_page(book, fonts.text_family()),
         ),
         None,
     ));
@@ -76,21 +77,24 @@ pub fn render(book: &Book) -> Result<Vec<u8>, String> {
     builder.set_title(book.meta.title.clone());
     builder.add_language(lang);
     builder.set_toc_name(crate::typography::labels(lang).contents);
-    builder.stylesheet(stylesheet(book).as_bytes()).map_err(e)?;
+    builder
+        .stylesheet(stylesheet(book, &fonts).as_bytes())
+        .map_err(e)?;
 
     if book.options.embed_fonts {
         let mut chars: BTreeSet<char> = (' '..='~').collect();
         for (_, doc, _) in &docs {
             chars.extend(doc.chars().filter(|c| !c.is_control()));
         }
-        for font in &fonts::BUNDLED {
-            let data = fonts::subset_with_cmap(font.data, &chars)?;
+        for font in embedded_faces(&fonts) {
+            let data = fonts::subset_with_cmap(&font.data, &chars)?;
+            let mime = if font.data.starts_with(b"OTTO") {
+                "font/otf"
+            } else {
+                "font/ttf"
+            };
             builder
-                .add_resource(
-                    format!("fonts/{}", font.file_name),
-                    data.as_slice(),
-                    "font/ttf",
-                )
+                .add_resource(format!("fonts/{}", font.file_name), data.as_slice(), mime)
                 .map_err(e)?;
         }
     }
@@ -208,10 +212,22 @@ fn depth(t: &TocElement) -> usize {
     1 + t.children.iter().map(depth).max().unwrap_or(0)
 }
 
-fn stylesheet(book: &Book) -> String {
+/// The faces to embed: a face that merely repeats the regular one (a book
+/// that gave only a regular face) is left to the reading system to slant
+/// or embolden.
+fn embedded_faces(fonts: &fonts::FontSet) -> impl Iterator<Item = &fonts::Face> {
+    fonts
+        .faces
+        .iter()
+        .enumerate()
+        .filter(move |(i, f)| *i == 0 || *i == 4 || f.data != fonts.faces[0].data)
+        .map(|(_, f)| f)
+}
+
+fn stylesheet(book: &Book, fonts: &fonts::FontSet) -> String {
     let mut css = String::new();
     if book.options.embed_fonts {
-        for f in &fonts::BUNDLED {
+        for f in embedded_faces(fonts) {
             let _ = writeln!(
                 css,
                 "@font-face {{ font-family: \"{}\"; font-weight: {}; font-style: {}; src: url(\"fonts/{}\"); }}",
@@ -223,7 +239,12 @@ fn stylesheet(book: &Book) -> String {
         }
         css.push('\n');
     }
-    css.push_str(STYLESHEET);
+    let quote = |f: &str| format!("\"{}\"", f.replace(['"', '\\'], ""));
+    css.push_str(
+        &STYLESHEET
+            .replace("{{TEXT_FAMILY}}", &quote(fonts.text_family()))
+            .replace("{{MONO_FAMILY}}", &quote(fonts.mono_family())),
+    );
     css
 }
 

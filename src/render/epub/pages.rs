@@ -69,7 +69,7 @@ pub fn title_page(book: &Book) -> String {
     s
 }
 
-pub fn copyright_page(book: &Book) -> String {
+pub fn copyright_page(book: &Book, family: &str) -> String {
     let m = &book.meta;
     let l = labels(&m.language);
     let mut s = String::from("<section class=\"copyright\" epub:type=\"copyright-page\">\n");
@@ -110,7 +110,7 @@ pub fn copyright_page(book: &Book) -> String {
         line(format!("{} {}.", l.published, human_date(d, &m.language)));
     }
     line(m.identifier.display());
-    line(format!("{} Charis SIL.", l.set_in));
+    line(format!("{} {family}.", l.set_in));
     s.push_str("</section>\n");
     s
 }

@@ -65,10 +65,10 @@ pub struct Note {
     pub lines: Vec<(f32, SetLine)>, // (dx, line)
 }
 
-pub struct Flow<'a, 's> {
+pub struct Flow<'a, 's, 'f> {
     pub book: &'a Book,
     pub geometry: &'a Geometry,
-    pub setter: Setter<'s>,
+    pub setter: Setter<'s, 'f>,
     pub items: Vec<VItem>,
     pub notes: Vec<Note>,
     pub tables: usize,
@@ -84,8 +84,8 @@ pub fn baseline_offset(g: &Geometry) -> f32 {
     g.leading * 0.72
 }
 
-impl<'a, 's> Flow<'a, 's> {
-    pub fn new(book: &'a Book, geometry: &'a Geometry, setter: Setter<'s>) -> Self {
+impl<'a, 's, 'f> Flow<'a, 's, 'f> {
+    pub fn new(book: &'a Book, geometry: &'a Geometry, setter: Setter<'s, 'f>) -> Self {
         Flow {
             book,
             geometry,

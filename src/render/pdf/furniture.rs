@@ -237,7 +237,7 @@ pub fn build_front(
                     lines.push(format!("{} {}.", l.published, human_date(d, &m.language)));
                 }
                 lines.push(m.identifier.display());
-                lines.push(format!("{} Charis SIL.", l.set_in));
+                lines.push(format!("{} {}.", l.set_in, setter.shaper.family()));
                 // Set from the foot of the page up.
                 let mut set = Vec::new();
                 for text in &lines {

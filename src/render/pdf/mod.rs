@@ -35,13 +35,14 @@ pub struct Report {
 }
 
 pub fn render(book: &Book) -> Result<(Vec<u8>, Report), String> {
+    let fonts = crate::fonts::FontSet::with(&book.options.fonts)?;
     let t = std::time::Instant::now();
-    let (doc, report) = typeset(book)?;
+    let (doc, report) = typeset(book, &fonts)?;
     if std::env::var_os("QUIRE_TIMINGS").is_some() {
         eprintln!("typeset: {:?}", t.elapsed());
     }
     let t = std::time::Instant::now();
-    let bytes = writer::write(book, &doc)?;
+    let bytes = writer::write(book, &doc, &fonts)?;
     if std::env::var_os("QUIRE_TIMINGS").is_some() {
         eprintln!("write: {:?}", t.elapsed());
     }
@@ -63,9 +64,9 @@ pub fn geometry_for(book: &Book) -> Result<Geometry, String> {
 }
 
 /// Sets the whole book into pages.
-pub fn typeset(book: &Book) -> Result<(Document, Report), String> {
+pub fn typeset(book: &Book, fonts: &crate::fonts::FontSet) -> Result<(Document, Report), String> {
     let g = geometry_for(book)?;
-    let mut shaper = Shaper::new()?;
+    let mut shaper = Shaper::new(fonts)?;
     let hyphenator = hyphenate::Hyphenator::new(&book.meta.language);
     let mut report = Report::default();
     if !hyphenator.supports_language() {
@@ -107,7 +108,7 @@ pub fn typeset(book: &Book) -> Result<(Document, Report), String> {
             .map(|t| {
                 let g = &g;
                 scope.spawn(move || -> Result<Vec<Set>, String> {
-                    let mut shaper = Shaper::new()?;
+                    let mut shaper = Shaper::new(fonts)?;
                     let hyphenator = hyphenate::Hyphenator::new(&book.meta.language);
                     let mut out = Vec::new();
                     for i in (t..book.chapters.len()).step_by(threads) {

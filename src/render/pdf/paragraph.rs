@@ -249,8 +249,8 @@ enum Content {
     Nothing,
 }
 
-pub struct Setter<'a> {
-    pub shaper: &'a mut Shaper,
+pub struct Setter<'a, 'f> {
+    pub shaper: &'a mut Shaper<'f>,
     pub hyphenator: &'a Hyphenator,
 }
 
@@ -269,7 +269,7 @@ const SOFT_BREAK_PENALTY: f32 = 150.0;
 /// Cost of an emergency break between any two letters.
 const EMERGENCY_PENALTY: f32 = 900.0;
 
-impl Setter<'_> {
+impl Setter<'_, '_> {
     /// Sets `pieces` into lines of `measure` points; the first line starts
     /// `indent` points in.
     pub fn set(

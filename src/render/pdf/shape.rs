@@ -5,11 +5,11 @@
 //! Each distinct (face, text) is shaped once and kept; everything else asks
 //! the cache. Results are in font units so one shaping serves every size.
 
-use crate::fonts::BUNDLED;
+use crate::fonts::FontSet;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-/// The faces the typesetter uses, in the order of `fonts::BUNDLED`.
+/// The faces the typesetter uses, in the order of `FontSet::faces`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FontId {
     Regular = 0,
@@ -61,23 +61,25 @@ pub struct Shaped {
     pub width: i32,
 }
 
-pub struct Face {
-    pub face: rustybuzz::Face<'static>,
+pub struct Face<'f> {
+    pub face: rustybuzz::Face<'f>,
     pub units_per_em: f32,
 }
 
-pub struct Shaper {
-    faces: Vec<Face>,
+pub struct Shaper<'f> {
+    faces: Vec<Face<'f>>,
+    /// The text face's family name, for the colophon.
+    family: String,
     /// One cache per face, keyed by the text, so a lookup needs no allocation.
     cache: Vec<HashMap<String, Rc<Shaped>>>,
 }
 
-impl Shaper {
-    pub fn new() -> Result<Shaper, String> {
+impl<'f> Shaper<'f> {
+    pub fn new(fonts: &'f FontSet) -> Result<Shaper<'f>, String> {
         let mut faces = Vec::new();
-        for f in &BUNDLED {
-            let face = rustybuzz::Face::from_slice(f.data, 0)
-                .ok_or_else(|| format!("bundled font {} is unreadable", f.file_name))?;
+        for f in &fonts.faces {
+            let face = rustybuzz::Face::from_slice(&f.data, 0)
+                .ok_or_else(|| format!("font {} is unreadable", f.file_name))?;
             let upem = face.units_per_em() as f32;
             faces.push(Face {
                 units_per_em: upem,
@@ -87,7 +89,12 @@ impl Shaper {
         Ok(Shaper {
             cache: faces.iter().map(|_| HashMap::new()).collect(),
             faces,
+            family: fonts.text_family().to_string(),
         })
+    }
+
+    pub fn family(&self) -> &str {
+        &self.family
     }
 
     /// Points per font unit at `size`.

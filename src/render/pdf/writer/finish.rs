@@ -101,6 +101,7 @@ pub fn finish(
     book: &Book,
     doc: &Document,
     masks: &BTreeMap<String, (u32, u32, Vec<u8>)>,
+    fonts: &crate::fonts::FontSet,
 ) -> Result<Vec<u8>, String> {
     lo.version = "1.7".to_string();
     let pages: Vec<ObjectId> = lo.get_pages().values().copied().collect();
@@ -133,8 +134,8 @@ pub fn finish(
                 let base = base
                     .strip_prefix('F')
                     .and_then(|n| n.parse::<usize>().ok())
-                    .and_then(|i| crate::fonts::BUNDLED.get(i))
-                    .map_or(base.clone(), |f| f.postscript_name.to_string());
+                    .and_then(|i| fonts.faces.get(i))
+                    .map_or(base.clone(), |f| f.postscript_name.clone());
                 let h = fnv(base.as_bytes(), 7);
                 let tag: String = (0..6)
                     .map(|i| (b'A' + ((h >> (i * 5)) % 26) as u8) as char)

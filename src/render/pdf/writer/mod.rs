@@ -12,7 +12,7 @@ mod image;
 
 use super::page::{Document, Item, LinkDest, Page};
 use super::shape::FontId;
-use crate::fonts::{self, BUNDLED};
+use crate::fonts::{self, FontSet};
 use crate::model::Book;
 use printpdf::{
     Actions, BorderArray, Color, Destination, LinkAnnotation, Op, PaintMode, ParsedFont,
@@ -34,7 +34,7 @@ struct EmbeddedFont {
     units_per_em: f32,
 }
 
-pub fn write(book: &Book, doc: &Document) -> Result<Vec<u8>, String> {
+pub fn write(book: &Book, doc: &Document, fonts: &FontSet) -> Result<Vec<u8>, String> {
     let mut pdf = PdfDocument::new(&book.meta.title);
 
     // Fonts: collect the glyphs each face shows, subset, embed.
@@ -60,15 +60,13 @@ pub fn write(book: &Book, doc: &Document) -> Result<Vec<u8>, String> {
     }
     let mut embedded: BTreeMap<FontId, EmbeddedFont> = BTreeMap::new();
     for (font, gids) in &used {
-        let data = BUNDLED[font.index()].data;
+        let face = &fonts.faces[font.index()];
+        let data: &[u8] = &face.data;
         let (subset, remap) = fonts::subset_glyphs(data, gids)?;
         let mut warnings = Vec::new();
-        let parsed = ParsedFont::from_bytes(&subset, 0, &mut warnings).ok_or_else(|| {
-            format!(
-                "the subset of {} could not be read back",
-                BUNDLED[font.index()].file_name
-            )
-        })?;
+        let parsed = ParsedFont::from_bytes(&subset, 0, &mut warnings)
+            .ok_or_else(|| format!("the subset of {} could not be read back", face.file_name))?;
+        // Named after the face's role; `finish` gives the PostScript name.
         let id = printpdf::FontId(format!("F{}", font.index()));
         pdf.resources
             .fonts
@@ -187,7 +185,7 @@ pub fn write(book: &Book, doc: &Document) -> Result<Vec<u8>, String> {
         eprintln!("  printpdf to lopdf: {:?}", t.elapsed());
     }
     let t = std::time::Instant::now();
-    let out = finish::finish(lo, book, doc, &masks);
+    let out = finish::finish(lo, book, doc, &masks, fonts);
     if timing {
         eprintln!("  finish: {:?}", t.elapsed());
     }
