@@ -185,6 +185,23 @@ pub fn build_front(
                         );
                     }
                 }
+                if let Some(series) = &m.series {
+                    let pos = series
+                        .position
+                        .as_ref()
+                        .map(|p| format!(", {} {p}", l.book))
+                        .unwrap_or_default();
+                    y -= g.leading;
+                    centred(
+                        &mut page,
+                        setter,
+                        g,
+                        left,
+                        y,
+                        &format!("{}{pos}", series.name),
+                        TextStyle::new(FontId::Italic, g.size * 0.9),
+                    );
+                }
                 if let Some(p) = &m.publisher {
                     let foot = g.top_y() - g.text_height() + g.leading;
                     centred(
