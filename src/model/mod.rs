@@ -266,9 +266,9 @@ pub struct Image {
 pub struct ImageAsset {
     #[serde(skip)]
     pub file: PathBuf,
-    pub media_type: String,
-    pub width: u32,
-    pub height: u32,
+    /// What the file is, read from its content.
+    #[serde(flatten)]
+    pub info: crate::images::ImageInfo,
 }
 
 /// The text of inlines with all markup dropped (for titles, alt text, ids).

@@ -379,6 +379,15 @@ impl Resolver<'_> {
     fn image(&mut self, image: &mut Image, line: u32) {
         match resolve_image(&self.root, &self.file, &image.dest) {
             Ok((key, asset)) => {
+                if image.alt.trim().is_empty() {
+                    self.diags.warning(
+                        self.at(image.pos, line),
+                        format!(
+                            "image `{}` has no alt text; describe it for readers who cannot see it: ![what it shows]({})",
+                            image.dest, image.dest
+                        ),
+                    );
+                }
                 image.path = key.clone();
                 self.images.entry(key).or_insert(asset);
             }
@@ -428,15 +437,7 @@ pub fn resolve_image(
         .collect::<Vec<_>>()
         .join("/");
     let info = crate::images::probe(&real).map_err(|e| format!("image `{dest}`: {e}"))?;
-    Ok((
-        key,
-        ImageAsset {
-            file: real,
-            media_type: info.media_type.to_string(),
-            width: info.width,
-            height: info.height,
-        },
-    ))
+    Ok((key, ImageAsset { file: real, info }))
 }
 
 /// Makes a path absolute and removes `.` and `..` without touching the disk.

@@ -303,7 +303,7 @@ fn load_manuscript(
     let file = MetaFile::new(path, &ms.text);
     let meta = settle_metadata(&meta_in, overrides, &file, diags)?;
     let article = article_info(&ms, diags)?;
-    let cover = cover(&root, path, &meta_in, &file)?;
+    let cover = cover(&root, path, &meta_in, &file, diags)?;
     let layout = overrides
         .layout
         .or(meta_in.layout)
@@ -400,7 +400,7 @@ fn load_book(
     }
     options.chapters_on_recto = cfg.pdf.chapters_on_recto.unwrap_or(false);
     options.fonts = book_toml::font_files(dir, config, &cfg_text, &cfg)?;
-    let cover = cover(dir, config, &meta_in, &mf)?;
+    let cover = cover(dir, config, &meta_in, &mf, diags)?;
     Ok(RawBook {
         root: dir.to_path_buf(),
         meta,
@@ -589,18 +589,25 @@ fn article_info(
 }
 
 /// The cover image named in the metadata, found and checked like any image.
+/// The cover image named in the metadata, found and checked like any
+/// image, and against what stores accept (warnings that say what to do).
 fn cover(
     root: &Path,
     relative_to: &Path,
     m: &MetaInput,
     file: &MetaFile,
+    diags: &mut Diagnostics,
 ) -> Result<Option<(String, crate::model::ImageAsset)>, Diagnostic> {
     let Some(dest) = &m.cover else {
         return Ok(None);
     };
-    resolve::resolve_image(root, relative_to, dest)
-        .map(Some)
-        .map_err(|e| Diagnostic::error(file.key(&["cover"]), format!("cover: {e}")))
+    let at = file.key(&["cover"]);
+    let found = resolve::resolve_image(root, relative_to, dest)
+        .map_err(|e| Diagnostic::error(at.clone(), format!("cover: {e}")))?;
+    for advice in crate::images::cover::check(&found.1.info) {
+        diags.warning(at.clone(), format!("cover `{dest}`: {advice}"));
+    }
+    Ok(Some(found))
 }
 
 pub fn describe(input: &Input) -> String {

@@ -11,6 +11,7 @@ mod pages;
 mod xhtml;
 
 use crate::fonts;
+use crate::images;
 use crate::model::{BlockKind, Book, Identifier, Role, metadata::iso8601};
 use epub_builder::{EpubBuilder, EpubContent, EpubVersion, TocElement, ZipLibrary};
 use std::collections::{BTreeMap, BTreeSet};
@@ -23,7 +24,24 @@ pub fn render(book: &Book) -> Result<Vec<u8>, String> {
     let e = |err: epub_builder::Error| format!("assembling EPUB: {err}");
     let fonts = fonts::FontSet::with(&book.options.fonts)?;
     let lang = book.meta.language.as_str();
-    let images = image_paths(book);
+    // Every image in a form reading systems show, converted once.
+    let mut converted: BTreeMap<String, images::EpubImage> = BTreeMap::new();
+    for (key, asset) in &book.images {
+        let data = images::read(&asset.file)?;
+        let img = images::for_epub(&data, &asset.info, images::EPUB_MAX_PIXELS)
+            .map_err(|err| format!("image {key}: {err}"))?;
+        converted.insert(key.clone(), img);
+    }
+    // The cover: the book's own, or one drawn for it.
+    let generated_cover = match &book.cover {
+        Some(_) => None,
+        None => Some(images::cover::generate(&book.meta, &fonts)?),
+    };
+    let images = image_paths(&converted);
+    let cover_path = match &book.cover {
+        Some(key) => images[key].clone(),
+        None => "images/cover.png".to_string(),
+    };
     let paths = Paths {
         book,
         images: &images,
@@ -31,14 +49,16 @@ pub fn render(book: &Book) -> Result<Vec<u8>, String> {
 
     // Every XHTML document, in reading order: (file, title, body, toc entry).
     let mut docs: Vec<(String, String, Option<TocElement>)> = Vec::new();
-    if let Some(key) = &book.cover {
-        let body = pages::cover(&images[key], &book.meta.title);
-        docs.push((
-            "cover.xhtml".into(),
-            document(lang, "Cover", Some("cover"), &body),
-            None,
-        ));
-    }
+    docs.push((
+        "cover.xhtml".into(),
+        document(
+            lang,
+            "Cover",
+            Some("cover"),
+            &pages::cover(&cover_path, &book.meta.title),
+        ),
+        None,
+    ));
     docs.push((
         "title.xhtml".into(),
         document(
@@ -98,17 +118,20 @@ pub fn render(book: &Book) -> Result<Vec<u8>, String> {
                 .map_err(e)?;
         }
     }
+    if let Some(png) = &generated_cover {
+        builder
+            .add_cover_image(&cover_path, png.as_slice(), "image/png")
+            .map_err(e)?;
+    }
     for (key, path) in &images {
-        let asset = &book.images[key];
-        let data =
-            std::fs::read(&asset.file).map_err(|err| format!("reading image {key}: {err}"))?;
+        let img = &converted[key];
         if book.cover.as_deref() == Some(key.as_str()) {
             builder
-                .add_cover_image(path, data.as_slice(), asset.media_type.as_str())
+                .add_cover_image(path, img.data.as_slice(), img.media_type)
                 .map_err(e)?;
         } else {
             builder
-                .add_resource(path, data.as_slice(), asset.media_type.as_str())
+                .add_resource(path, img.data.as_slice(), img.media_type)
                 .map_err(e)?;
         }
     }
@@ -147,11 +170,11 @@ pub fn render(book: &Book) -> Result<Vec<u8>, String> {
 
 /// Where each image goes inside the EPUB: `images/<file name>`, made safe
 /// for URLs, with the project path folded in when two names clash.
-fn image_paths(book: &Book) -> BTreeMap<String, String> {
+fn image_paths(converted: &BTreeMap<String, images::EpubImage>) -> BTreeMap<String, String> {
     let safe = |s: &str| -> String {
         s.chars()
             .map(|c| {
-                if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                if c.is_ascii_alphanumeric() || matches!(c, '_' | '-') {
                     c
                 } else {
                     '-'
@@ -159,16 +182,19 @@ fn image_paths(book: &Book) -> BTreeMap<String, String> {
             })
             .collect()
     };
-    let mut used = BTreeSet::new();
+    // The generated cover's name is taken.
+    let mut used: BTreeSet<String> = ["images/cover.png".to_string()].into();
     let mut out = BTreeMap::new();
-    for key in book.images.keys() {
-        let base = key.rsplit('/').next().unwrap_or(key);
-        let mut candidate = format!("images/{}", safe(base));
+    for (key, img) in converted {
+        let file = key.rsplit('/').next().unwrap_or(key);
+        let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
+        let mut candidate = format!("images/{}.{}", safe(stem), img.ext);
         if !used.insert(candidate.clone()) {
-            candidate = format!("images/{}", safe(key));
+            let whole = key.rsplit_once('.').map_or(key.as_str(), |(s, _)| s);
+            candidate = format!("images/{}.{}", safe(whole), img.ext);
             let mut n = 2;
             while !used.insert(candidate.clone()) {
-                candidate = format!("images/{n}-{}", safe(key));
+                candidate = format!("images/{n}-{}.{}", safe(whole), img.ext);
                 n += 1;
             }
         }
@@ -252,9 +278,8 @@ fn landmarks(book: &Book) -> String {
     let mut s = String::from(
         "<nav epub:type=\"landmarks\" id=\"landmarks\" hidden=\"hidden\">\n    <h2>Landmarks</h2>\n    <ol>\n",
     );
-    if book.cover.is_some() {
-        s.push_str("      <li><a epub:type=\"cover\" href=\"cover.xhtml\">Cover</a></li>\n");
-    }
+    // Every book has a cover: its own, or a generated one.
+    s.push_str("      <li><a epub:type=\"cover\" href=\"cover.xhtml\">Cover</a></li>\n");
     s.push_str("      <li><a epub:type=\"titlepage\" href=\"title.xhtml\">Title Page</a></li>\n");
     if let Some(first) = book.chapters.first() {
         let _ = writeln!(
@@ -355,9 +380,7 @@ fn package_metadata(book: &Book) -> String {
         "<meta property=\"dcterms:modified\">{}</meta>",
         iso8601(m.modified)
     ));
-    if book.cover.is_some() {
-        el("<meta name=\"cover\" content=\"cover-image\"/>".into());
-    }
+    el("<meta name=\"cover\" content=\"cover-image\"/>".into());
     // Accessibility (EPUB Accessibility 1.1): what a reader needs to know
     // before buying. Images make the book partly visual; their alt text is
     // what lets text alone suffice.

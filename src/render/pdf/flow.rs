@@ -540,7 +540,10 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         let Some(asset) = self.book.images.get(&image.path) else {
             return;
         };
-        let (w, h) = (asset.width.max(1) as f32, asset.height.max(1) as f32);
+        let (w, h) = (
+            asset.info.width.max(1) as f32,
+            asset.info.height.max(1) as f32,
+        );
         // Scale to the measure, never above the image's size at 150 dpi
         // nor taller than two thirds of the text block.
         let natural = w * 72.0 / 150.0;

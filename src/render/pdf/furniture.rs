@@ -25,10 +25,13 @@ pub enum Front {
     },
 }
 
+/// The key under which a cover drawn by Quire is known to the writer.
+pub const GENERATED_COVER: &str = "quire:generated-cover";
+
 /// Plans the front matter so that the text starts on a right-hand page.
-pub fn front_matter(book: &Book, g: &Geometry, _setter: &mut Setter, toc_len: usize) -> Vec<Front> {
+pub fn front_matter(cover: bool, g: &Geometry, _setter: &mut Setter, toc_len: usize) -> Vec<Front> {
     let mut plan = Vec::new();
-    if book.cover.is_some() {
+    if cover {
         plan.push(Front::Cover);
         plan.push(Front::Blank);
     }
@@ -92,6 +95,7 @@ pub fn build_front(
     g: &Geometry,
     setter: &mut Setter,
     plan: Vec<Front>,
+    cover: Option<(String, (u32, u32))>,
     entries: &[Entry],
     page_of: &dyn Fn(&str) -> Option<String>,
     anchors: &mut Vec<Anchor>,
@@ -106,12 +110,9 @@ pub fn build_front(
         match *f {
             Front::Blank => {}
             Front::Cover => {
-                if let (Some(key), Some(asset)) = (
-                    &book.cover,
-                    book.cover.as_ref().and_then(|k| book.images.get(k)),
-                ) {
+                if let Some((key, (w, h))) = &cover {
                     // Full bleed, cropped to the page's proportions.
-                    let (w, h) = (asset.width.max(1) as f32, asset.height.max(1) as f32);
+                    let (w, h) = (*w.max(&1) as f32, *h.max(&1) as f32);
                     let scale = (g.page.width / w).max(g.page.height / h);
                     let (iw, ih) = (w * scale, h * scale);
                     page.items.push(Item::Image(PlacedImage {

@@ -79,14 +79,26 @@ pub fn typeset(book: &Book, fonts: &crate::fonts::FontSet) -> Result<(Document, 
     let mut anchors: Vec<Anchor> = Vec::new();
     let mut outline: Vec<OutlineEntry> = Vec::new();
 
-    // Front matter of a book: cover, title page, copyright, contents.
+    // Front matter of a book: cover, title page, copyright, contents. A
+    // book without a cover gets one drawn for it.
+    let mut extra_images = std::collections::BTreeMap::new();
+    let cover_key = match (&book.cover, book.layout) {
+        (Some(key), _) => Some(key.clone()),
+        (None, Layout::Book) => {
+            let png = crate::images::cover::generate(&book.meta, fonts)?;
+            let info = crate::images::probe_bytes(&png, "png")?;
+            extra_images.insert(furniture::GENERATED_COVER.to_string(), (png, info));
+            Some(furniture::GENERATED_COVER.to_string())
+        }
+        (None, Layout::Article) => None,
+    };
     let toc_entries = toc::entries(book);
     let front = if book.layout == Layout::Book {
         let mut setter = Setter {
             shaper: &mut shaper,
             hyphenator: &hyphenator,
         };
-        furniture::front_matter(book, &g, &mut setter, toc_entries.len())
+        furniture::front_matter(cover_key.is_some(), &g, &mut setter, toc_entries.len())
     } else {
         Vec::new()
     };
@@ -194,11 +206,20 @@ pub fn typeset(book: &Book, fonts: &crate::fonts::FontSet) -> Result<(Document, 
                 .find(|a| a.name == anchor)
                 .and_then(|a| pages[a.page - front_count].label.clone())
         };
+        let cover = cover_key.as_ref().map(|k| {
+            let info = book
+                .images
+                .get(k)
+                .map(|a| &a.info)
+                .or_else(|| extra_images.get(k).map(|e| &e.1));
+            (k.clone(), info.map_or((1, 1), |i| (i.width, i.height)))
+        });
         let built = furniture::build_front(
             book,
             &g,
             &mut setter,
             front,
+            cover,
             &toc_entries,
             &page_of,
             &mut anchors,
@@ -212,6 +233,7 @@ pub fn typeset(book: &Book, fonts: &crate::fonts::FontSet) -> Result<(Document, 
             pages: all,
             anchors,
             outline,
+            extra_images,
         },
         report,
     ))

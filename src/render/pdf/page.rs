@@ -159,4 +159,6 @@ pub struct Document {
     pub pages: Vec<Page>,
     pub anchors: Vec<Anchor>,
     pub outline: Vec<OutlineEntry>,
+    /// Images made while typesetting (a generated cover), by key.
+    pub extra_images: std::collections::BTreeMap<String, (Vec<u8>, crate::images::ImageInfo)>,
 }

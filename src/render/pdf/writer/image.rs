@@ -1,63 +1,75 @@
-//! Images for the PDF: JPEGs go in untouched (DCTDecode), at their full
-//! resolution; other formats are decoded to 8-bit samples, compressed,
+//! Images for the PDF, at their full resolution: JPEGs go in untouched
+//! (DCTDecode), turned by the placement matrix when their EXIF says so;
+//! other formats are decoded to 8-bit samples (compressed by the writer),
 //! with transparency kept as a soft mask rather than flattened.
 
+use crate::images::{self, ImageInfo};
 use printpdf::{DictItem, ExternalStream, ExternalXObject, Px};
 use std::collections::BTreeMap;
 
-/// An image ready to embed, and its soft mask if it has transparency.
+/// An image ready to embed.
 pub struct PdfImage {
     pub xobject: ExternalXObject,
-    pub width: u32,
-    pub height: u32,
     /// 8-bit alpha samples, one per pixel, when the image is not opaque.
     pub alpha: Option<Vec<u8>>,
+    /// Size of the stored samples.
+    pub width: u32,
+    pub height: u32,
+    /// Quarter turns clockwise that show it upright (EXIF 6: 1, 3: 2, 8: 3).
+    pub quarter_turns: u8,
 }
 
 fn name(s: &str) -> DictItem {
     DictItem::Name(s.as_bytes().to_vec())
 }
 
-/// Width, height and component count from a JPEG's start-of-frame marker.
-fn jpeg_frame(data: &[u8]) -> Option<(u32, u32, u8)> {
-    let mut i = 2;
-    while i + 9 < data.len() {
-        if data[i] != 0xFF {
-            i += 1;
-            continue;
-        }
-        let marker = data[i + 1];
-        if marker == 0xFF {
-            i += 1;
-            continue;
-        }
-        let len = u16::from_be_bytes([data[i + 2], data[i + 3]]) as usize;
-        // SOF0..SOF15, except DHT (C4), JPG (C8) and DAC (CC).
-        if (0xC0..=0xCF).contains(&marker) && !matches!(marker, 0xC4 | 0xC8 | 0xCC) {
-            let h = u16::from_be_bytes([data[i + 5], data[i + 6]]) as u32;
-            let w = u16::from_be_bytes([data[i + 7], data[i + 8]]) as u32;
-            return Some((w, h, data[i + 9]));
-        }
-        i += 2 + len;
-    }
-    None
-}
-
 /// Whether a 4-component JPEG was written by Adobe software, which stores
 /// CMYK inverted (an APP14 "Adobe" marker).
 fn adobe_marker(data: &[u8]) -> bool {
     data.windows(7)
-        .take(4096)
+        .take(65_536)
         .any(|w| w[0] == 0xFF && w[1] == 0xEE && &w[4..7] == b"Ado")
 }
 
-pub fn prepare(data: &[u8], media_type: &str) -> Result<PdfImage, String> {
+fn xobject(
+    dict: BTreeMap<String, DictItem>,
+    content: Vec<u8>,
+    w: u32,
+    h: u32,
+    compress: bool,
+) -> ExternalXObject {
+    ExternalXObject {
+        stream: ExternalStream {
+            dict,
+            content,
+            compress,
+        },
+        width: Some(Px(w as usize)),
+        height: Some(Px(h as usize)),
+        dpi: None,
+    }
+}
+
+pub fn prepare(data: &[u8], info: &ImageInfo) -> Result<PdfImage, String> {
     let mut dict: BTreeMap<String, DictItem> = BTreeMap::new();
     dict.insert("Type".into(), name("XObject"));
     dict.insert("Subtype".into(), name("Image"));
     dict.insert("BitsPerComponent".into(), DictItem::Int(8));
-    if media_type == "image/jpeg"
-        && let Some((w, h, comps)) = jpeg_frame(data)
+    let turns = match info.orientation {
+        1 => Some(0),
+        6 => Some(1),
+        3 => Some(2),
+        8 => Some(3),
+        _ => None, // mirrored: decoded and turned below
+    };
+    if info.media_type == "image/svg+xml" {
+        return Err(
+            "SVG images cannot be placed in the PDF yet; convert it to PNG (or build --to epub)"
+                .into(),
+        );
+    }
+    if info.media_type == "image/jpeg"
+        && let (Some((w, h, comps)), Some(quarter_turns)) = (images::jpeg_frame(data), turns)
     {
         let space = match comps {
             1 => "DeviceGray",
@@ -76,33 +88,23 @@ pub fn prepare(data: &[u8], media_type: &str) -> Result<PdfImage, String> {
             dict.insert("Decode".into(), DictItem::Array(decode));
         }
         return Ok(PdfImage {
-            xobject: ExternalXObject {
-                stream: ExternalStream {
-                    dict,
-                    content: data.to_vec(),
-                    compress: false,
-                },
-                width: Some(Px(w as usize)),
-                height: Some(Px(h as usize)),
-                dpi: None,
-            },
+            xobject: xobject(dict, data.to_vec(), w, h, false),
+            alpha: None,
             width: w,
             height: h,
-            alpha: None,
+            quarter_turns,
         });
     }
-    let img = image::load_from_memory(data).map_err(|e| format!("cannot decode: {e}"))?;
+    let img = images::decode(data)?;
     let (w, h) = (img.width(), img.height());
-    let has_alpha = img.color().has_alpha();
     let grey = !img.color().has_color();
     let (samples, space) = if grey {
         (img.to_luma8().into_raw(), "DeviceGray")
     } else {
         (img.to_rgb8().into_raw(), "DeviceRGB")
     };
-    let alpha = if has_alpha {
-        let a: Vec<u8> = img.to_rgba8().pixels().map(|p| p.0[3]).collect();
-        a.iter().any(|&v| v != 255).then_some(a)
+    let alpha = if info.alpha {
+        Some(img.to_rgba8().pixels().map(|p| p.0[3]).collect())
     } else {
         None
     };
@@ -110,18 +112,21 @@ pub fn prepare(data: &[u8], media_type: &str) -> Result<PdfImage, String> {
     dict.insert("Height".into(), DictItem::Int(h as i64));
     dict.insert("ColorSpace".into(), name(space));
     Ok(PdfImage {
-        xobject: ExternalXObject {
-            stream: ExternalStream {
-                dict,
-                content: samples,
-                compress: true,
-            },
-            width: Some(Px(w as usize)),
-            height: Some(Px(h as usize)),
-            dpi: None,
-        },
+        xobject: xobject(dict, samples, w, h, true),
+        alpha,
         width: w,
         height: h,
-        alpha,
+        quarter_turns: 0,
     })
+}
+
+/// The matrix that maps the image's unit square onto the box at (x, y) of
+/// `w` × `h` points, turned clockwise by `turns` quarter turns.
+pub fn placement(x: f32, y: f32, w: f32, h: f32, turns: u8) -> [f32; 6] {
+    match turns % 4 {
+        1 => [0.0, -h, w, 0.0, x, y + h],
+        2 => [-w, 0.0, 0.0, -h, x + w, y + h],
+        3 => [0.0, h, -w, 0.0, x + w, y],
+        _ => [w, 0.0, 0.0, h, x, y],
+    }
 }

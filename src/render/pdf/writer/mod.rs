@@ -106,21 +106,23 @@ pub fn write(book: &Book, doc: &Document, fonts: &FontSet) -> Result<Vec<u8>, St
     }
 
     // Images: each distinct one embedded once, at full resolution.
-    let mut images: BTreeMap<String, (XObjectId, u32, u32)> = BTreeMap::new();
+    let mut images: BTreeMap<String, (XObjectId, u8)> = BTreeMap::new();
     let mut masks: BTreeMap<String, (u32, u32, Vec<u8>)> = BTreeMap::new();
     for page in &doc.pages {
         for item in &page.items {
             if let Item::Image(img) = item
                 && !images.contains_key(&img.key)
             {
-                let asset = book
-                    .images
-                    .get(&img.key)
-                    .ok_or_else(|| format!("image {} is not in the book", img.key))?;
-                let bytes =
-                    std::fs::read(&asset.file).map_err(|e| format!("reading {}: {e}", img.key))?;
-                let prepared = image::prepare(&bytes, &asset.media_type)
-                    .map_err(|e| format!("image {}: {e}", img.key))?;
+                let (bytes, info) =
+                    match (book.images.get(&img.key), doc.extra_images.get(&img.key)) {
+                        (Some(asset), _) => (crate::images::read(&asset.file)?, asset.info.clone()),
+                        (None, Some((bytes, info))) => (bytes.clone(), info.clone()),
+                        (None, None) => {
+                            return Err(format!("image {} is not in the book", img.key));
+                        }
+                    };
+                let prepared =
+                    image::prepare(&bytes, &info).map_err(|e| format!("image {}: {e}", img.key))?;
                 let id = XObjectId(format!("Im{}", images.len()));
                 if let Some(alpha) = prepared.alpha {
                     masks.insert(id.0.clone(), (prepared.width, prepared.height, alpha));
@@ -129,7 +131,7 @@ pub fn write(book: &Book, doc: &Document, fonts: &FontSet) -> Result<Vec<u8>, St
                     .xobjects
                     .map
                     .insert(id.clone(), printpdf::XObject::External(prepared.xobject));
-                images.insert(img.key.clone(), (id, prepared.width, prepared.height));
+                images.insert(img.key.clone(), (id, prepared.quarter_turns));
             }
         }
     }
@@ -195,7 +197,7 @@ pub fn write(book: &Book, doc: &Document, fonts: &FontSet) -> Result<Vec<u8>, St
 fn page_ops(
     page: &Page,
     fonts: &BTreeMap<FontId, EmbeddedFont>,
-    images: &BTreeMap<String, (XObjectId, u32, u32)>,
+    images: &BTreeMap<String, (XObjectId, u8)>,
     anchors: &BTreeMap<&str, (usize, f32)>,
 ) -> PdfPage {
     let mut ops = Vec::new();
@@ -223,7 +225,7 @@ fn page_ops(
                 });
             }
             Item::Image(img) => {
-                if let Some((id, w, _h)) = images.get(&img.key) {
+                if let Some((id, turns)) = images.get(&img.key) {
                     // The alt text travels with the image as the marked
                     // content's alternate description (ISO 32000, 14.9.3).
                     let mut props = BTreeMap::new();
@@ -232,17 +234,20 @@ fn page_ops(
                         tag: "Figure".into(),
                         properties: printpdf::DictItem::Dict { map: props },
                     });
-                    // The image's natural size at `dpi` is its placed width.
-                    let dpi = *w as f32 * 72.0 / img.width.max(0.01);
+                    ops.push(Op::SaveGraphicsState);
+                    ops.push(Op::SetTransformationMatrix {
+                        matrix: printpdf::CurTransMat::Raw(image::placement(
+                            img.x, img.y, img.width, img.height, *turns,
+                        )),
+                    });
                     ops.push(Op::UseXobject {
                         id: id.clone(),
                         transform: XObjectTransform {
-                            translate_x: Some(Pt(img.x)),
-                            translate_y: Some(Pt(img.y)),
-                            dpi: Some(dpi),
+                            no_auto_scale: true,
                             ..Default::default()
                         },
                     });
+                    ops.push(Op::RestoreGraphicsState);
                     ops.push(Op::EndMarkedContent);
                 }
             }
