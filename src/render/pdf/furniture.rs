@@ -28,10 +28,27 @@ pub enum Front {
 /// The key under which a cover drawn by Quire is known to the writer.
 pub const GENERATED_COVER: &str = "quire:generated-cover";
 
+/// The front matter, planned: its pages, and the cover image (key and
+/// pixel size) if there is one.
+pub struct FrontPlan {
+    pub pages: Vec<Front>,
+    pub cover: Option<(String, (u32, u32))>,
+}
+
+impl FrontPlan {
+    pub fn len(&self) -> usize {
+        self.pages.len()
+    }
+}
+
 /// Plans the front matter so that the text starts on a right-hand page.
-pub fn front_matter(cover: bool, g: &Geometry, _setter: &mut Setter, toc_len: usize) -> Vec<Front> {
+pub fn front_matter(
+    cover: Option<(String, (u32, u32))>,
+    g: &Geometry,
+    toc_len: usize,
+) -> FrontPlan {
     let mut plan = Vec::new();
-    if cover {
+    if cover.is_some() {
         plan.push(Front::Cover);
         plan.push(Front::Blank);
     }
@@ -47,7 +64,7 @@ pub fn front_matter(cover: bool, g: &Geometry, _setter: &mut Setter, toc_len: us
     if plan.len() % 2 == 1 {
         plan.push(Front::Blank);
     }
-    plan
+    FrontPlan { pages: plan, cover }
 }
 
 fn blank(g: &Geometry) -> Page {
@@ -94,8 +111,7 @@ pub fn build_front(
     book: &Book,
     g: &Geometry,
     setter: &mut Setter,
-    plan: Vec<Front>,
-    cover: Option<(String, (u32, u32))>,
+    plan: FrontPlan,
     entries: &[Entry],
     page_of: &dyn Fn(&str) -> Option<String>,
     anchors: &mut Vec<Anchor>,
@@ -103,7 +119,8 @@ pub fn build_front(
     let m = &book.meta;
     let l = labels(&m.language);
     let mut pages = Vec::new();
-    for (index, f) in plan.iter().enumerate() {
+    let cover = plan.cover;
+    for (index, f) in plan.pages.iter().enumerate() {
         let mut page = blank(g);
         page.label = Some(roman(index + 1));
         let left = g.left(index);

@@ -94,13 +94,20 @@ pub fn typeset(book: &Book, fonts: &crate::fonts::FontSet) -> Result<(Document, 
     };
     let toc_entries = toc::entries(book);
     let front = if book.layout == Layout::Book {
-        let mut setter = Setter {
-            shaper: &mut shaper,
-            hyphenator: &hyphenator,
-        };
-        furniture::front_matter(cover_key.is_some(), &g, &mut setter, toc_entries.len())
+        let cover = cover_key.as_ref().map(|k| {
+            let info = book
+                .images
+                .get(k)
+                .map(|a| &a.info)
+                .or_else(|| extra_images.get(k).map(|e| &e.1));
+            (k.clone(), info.map_or((1, 1), |i| (i.width, i.height)))
+        });
+        furniture::front_matter(cover, &g, toc_entries.len())
     } else {
-        Vec::new()
+        furniture::FrontPlan {
+            pages: Vec::new(),
+            cover: None,
+        }
     };
     let front_count = front.len();
 
@@ -206,20 +213,11 @@ pub fn typeset(book: &Book, fonts: &crate::fonts::FontSet) -> Result<(Document, 
                 .find(|a| a.name == anchor)
                 .and_then(|a| pages[a.page - front_count].label.clone())
         };
-        let cover = cover_key.as_ref().map(|k| {
-            let info = book
-                .images
-                .get(k)
-                .map(|a| &a.info)
-                .or_else(|| extra_images.get(k).map(|e| &e.1));
-            (k.clone(), info.map_or((1, 1), |i| (i.width, i.height)))
-        });
         let built = furniture::build_front(
             book,
             &g,
             &mut setter,
             front,
-            cover,
             &toc_entries,
             &page_of,
             &mut anchors,
