@@ -136,8 +136,8 @@ fn figure_with_caption_and_image_asset() {
     assert_eq!(fig["caption"][0]["text"], "The flow");
     let asset = &m["images"]["pics/flow.png"];
     assert_eq!(asset["media_type"], "image/png");
-    assert_eq!(asset["width"], 1200);
-    assert_eq!(asset["height"], 420);
+    assert_eq!(asset["width"], 1500);
+    assert_eq!(asset["height"], 525);
 }
 
 #[test]

@@ -386,7 +386,7 @@ fn images_keep_their_resolution() {
         "cover at full size:\n{list}"
     );
     assert!(
-        list.lines().any(|l| l.contains(" 1200   420 ")),
+        list.lines().any(|l| l.contains(" 1500   525 ")),
         "figure at full size:\n{list}"
     );
 }

@@ -74,6 +74,10 @@ pub struct Flow<'a, 's, 'f> {
     pub tables: usize,
     /// Lines that needed an emergency break: (chapter index, block line).
     pub overfull: Vec<(usize, u32)>,
+    /// Other warnings, ready to print (`file:line: warning: …`).
+    pub warnings: Vec<String>,
+    /// Problems that stop the PDF (`file:line: error: …`).
+    pub errors: Vec<String>,
     chapter: usize,
     body_font: FontId,
 }
@@ -94,6 +98,8 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
             notes: Vec::new(),
             tables: 0,
             overfull: Vec::new(),
+            warnings: Vec::new(),
+            errors: Vec::new(),
             chapter: 0,
             body_font: FontId::Regular,
         }
@@ -540,6 +546,18 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         let Some(asset) = self.book.images.get(&image.path) else {
             return;
         };
+        let at = format!(
+            "{}:{}",
+            crate::diagnostics::display_path(&self.book.chapters[self.chapter].source),
+            image.pos.line
+        );
+        if asset.info.media_type == "image/svg+xml" {
+            self.errors.push(format!(
+                "{at}: error: image `{}` is SVG, which cannot be placed in the PDF yet; convert it to PNG (the EPUB keeps the SVG)",
+                image.dest
+            ));
+            return;
+        }
         let (w, h) = (
             asset.info.width.max(1) as f32,
             asset.info.height.max(1) as f32,
@@ -553,6 +571,19 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         if height > max_h {
             height = max_h;
             width = height * w / h;
+        }
+        // Printers want 300 pixels to the inch at the printed size.
+        let dpi = w / (width / 72.0);
+        if dpi < 299.5 {
+            self.warnings.push(format!(
+                "{at}: warning: image `{}` prints at {dpi:.0} dpi ({:.0} × {:.0} pixels over {:.1} × {:.1} cm); printers want 300: give it at least {:.0} pixels across",
+                image.dest,
+                w,
+                h,
+                width / 72.0 * 2.54,
+                height / 72.0 * 2.54,
+                (width / 72.0 * 300.0).ceil()
+            ));
         }
         let slot = (height / g.leading).ceil() * g.leading;
         self.space(1.0);

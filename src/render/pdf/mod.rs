@@ -121,7 +121,14 @@ pub fn typeset(book: &Book, fonts: &crate::fonts::FontSet) -> Result<(Document, 
         Layout::Article if i > 0 => Some(false),
         Layout::Article => None,
     };
-    type Set = (usize, Vec<VItem>, Vec<flow::Note>, Vec<(usize, u32)>);
+    type Set = (
+        usize,
+        Vec<VItem>,
+        Vec<flow::Note>,
+        Vec<(usize, u32)>,
+        Vec<String>,
+        Vec<String>,
+    );
     let mut set: Vec<Set> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
@@ -137,7 +144,7 @@ pub fn typeset(book: &Book, fonts: &crate::fonts::FontSet) -> Result<(Document, 
                         };
                         let mut fl = Flow::new(book, g, setter);
                         fl.chapter(i, new_page(i));
-                        out.push((i, fl.items, fl.notes, fl.overfull));
+                        out.push((i, fl.items, fl.notes, fl.overfull, fl.warnings, fl.errors));
                     }
                     Ok(out)
                 })
@@ -155,7 +162,10 @@ pub fn typeset(book: &Book, fonts: &crate::fonts::FontSet) -> Result<(Document, 
     set.sort_by_key(|s| s.0);
     let mut items = Vec::new();
     let mut notes = Vec::new();
-    for (_, chapter_items, chapter_notes, overfull) in set {
+    let mut errors = Vec::new();
+    for (_, chapter_items, chapter_notes, overfull, warnings, chapter_errors) in set {
+        report.warnings.extend(warnings);
+        errors.extend(chapter_errors);
         items.extend(chapter_items);
         notes.extend(chapter_notes);
         for (ch, line) in overfull {
@@ -165,6 +175,9 @@ pub fn typeset(book: &Book, fonts: &crate::fonts::FontSet) -> Result<(Document, 
                 line
             ));
         }
+    }
+    if !errors.is_empty() {
+        return Err(errors.join("\n"));
     }
     let note_leading = (g.size * 0.82 * 1.25 * 2.0).round() / 2.0;
     let bodies = Paginator {
