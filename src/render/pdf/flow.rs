@@ -562,10 +562,11 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
             asset.info.width.max(1) as f32,
             asset.info.height.max(1) as f32,
         );
-        // Scale to the measure, never above the image's size at 150 dpi
-        // nor taller than two thirds of the text block.
+        // Scale to the measure, but never past 150 dpi (a small picture
+        // stays small rather than turning to mush), nor taller than two
+        // thirds of the text block.
         let natural = w * 72.0 / 150.0;
-        let mut width = measure.min(natural.max(measure * 0.5));
+        let mut width = measure.min(natural);
         let mut height = width * h / w;
         let max_h = g.text_height() * 0.66;
         if height > max_h {
