@@ -371,3 +371,33 @@ fn a_cmyk_jpeg_prints_in_its_own_colours() {
         "cyan {cyan}, red {red}: the CMYK image was inverted"
     );
 }
+
+#[test]
+fn svg_goes_into_the_epub_and_is_a_clear_error_in_the_pdf() {
+    let svg = br#"<svg xmlns="http://www.w3.org/2000/svg" width="100" height="50" viewBox="0 0 100 50"><rect width="100" height="50" fill="#263447"/></svg>"#;
+    let dir = project(&[("a.md", b"# S\n\n![A dark band](band.svg)\n"), ("band.svg", svg)]);
+    let out = tempfile::tempdir().unwrap();
+    let (r, epub) = build_epub(&dir.path().join("a.md"), out.path(), &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(epub_bytes(&epub, "OEBPS/images/band.svg"), svg.to_vec());
+    assert!(epub_file(&epub, "OEBPS/content.opf").contains("media-type=\"image/svg+xml\""));
+    assert_valid(&epub);
+    let (r, pdf) = build_pdf(&dir.path().join("a.md"), out.path(), &[]);
+    assert_eq!(r.status, 1);
+    assert!(r.stderr.contains("a.md:3: error: image `band.svg` is SVG, which cannot be placed in the PDF yet"), "{}", r.stderr);
+    assert!(!pdf.exists());
+}
+
+#[test]
+fn the_epub_image_limit_is_configurable() {
+    let dir = project(&[
+        ("book.toml", b"[book]\ntitle = \"T\"\n[epub]\nmax-image-pixels = 600000\n"),
+        ("a.md", b"# A\n\n![A large frame](huge.png)\n"),
+        ("huge.png", &fixture("huge.png")),
+    ]);
+    let out = tempfile::tempdir().unwrap();
+    let (r, epub) = build_epub(dir.path(), out.path(), &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let img = image::load_from_memory(&epub_bytes(&epub, "OEBPS/images/huge.png")).unwrap();
+    assert!(img.width() as u64 * img.height() as u64 <= 600_000, "{}x{}", img.width(), img.height());
+}

@@ -46,6 +46,8 @@ pub enum Layout {
 pub struct Options {
     /// Embed the bundled typefaces (as subsets) in the EPUB.
     pub embed_fonts: bool,
+    /// EPUB images above this many pixels are scaled down.
+    pub epub_max_pixels: u64,
     /// PDF page size as written (`A5`, `6x9in`); `None` for the layout's default.
     pub page_size: Option<String>,
     /// PDF chapters open on a right-hand page (a blank page before if needed).
@@ -59,6 +61,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             embed_fonts: true,
+            epub_max_pixels: crate::images::EPUB_MAX_PIXELS,
             page_size: None,
             chapters_on_recto: false,
             fonts: Vec::new(),

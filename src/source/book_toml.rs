@@ -82,6 +82,8 @@ pub struct PdfToml {
 pub struct EpubToml {
     /// Embed the bundled typefaces as subsets (default true).
     pub embed_fonts: Option<bool>,
+    /// Larger images are scaled down to this many pixels (default 4,194,304).
+    pub max_image_pixels: Option<u64>,
 }
 
 pub fn read(path: &Path) -> Result<(BookToml, String), Diagnostic> {

@@ -390,6 +390,9 @@ fn load_book(
     if let Some(embed) = cfg.epub.embed_fonts {
         options.embed_fonts = embed;
     }
+    if let Some(max) = cfg.epub.max_image_pixels {
+        options.epub_max_pixels = max.max(10_000);
+    }
     if let Some(size) = &cfg.pdf.page_size {
         crate::render::pdf::style::parse_page_size(size.get_ref()).map_err(|e| {
             let (line, col) = crate::diagnostics::LineIndex::new(&cfg_text)

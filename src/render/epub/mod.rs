@@ -28,7 +28,7 @@ pub fn render(book: &Book) -> Result<Vec<u8>, String> {
     let mut converted: BTreeMap<String, images::EpubImage> = BTreeMap::new();
     for (key, asset) in &book.images {
         let data = images::read(&asset.file)?;
-        let img = images::for_epub(&data, &asset.info, images::EPUB_MAX_PIXELS)
+        let img = images::for_epub(&data, &asset.info, book.options.epub_max_pixels)
             .map_err(|err| format!("image {key}: {err}"))?;
         converted.insert(key.clone(), img);
     }
