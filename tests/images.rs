@@ -374,8 +374,11 @@ fn a_cmyk_jpeg_prints_in_its_own_colours() {
 
 #[test]
 fn svg_goes_into_the_epub_and_is_a_clear_error_in_the_pdf() {
-    let svg = br#"<svg xmlns="http://www.w3.org/2000/svg" width="100" height="50" viewBox="0 0 100 50"><rect width="100" height="50" fill="#263447"/></svg>"#;
-    let dir = project(&[("a.md", b"# S\n\n![A dark band](band.svg)\n"), ("band.svg", svg)]);
+    let svg = br##"<svg xmlns="http://www.w3.org/2000/svg" width="100" height="50" viewBox="0 0 100 50"><rect width="100" height="50" fill="#263447"/></svg>"##;
+    let dir = project(&[
+        ("a.md", b"# S\n\n![A dark band](band.svg)\n"),
+        ("band.svg", svg),
+    ]);
     let out = tempfile::tempdir().unwrap();
     let (r, epub) = build_epub(&dir.path().join("a.md"), out.path(), &[]);
     assert_eq!(r.status, 0, "{}", r.stderr);
@@ -384,14 +387,23 @@ fn svg_goes_into_the_epub_and_is_a_clear_error_in_the_pdf() {
     assert_valid(&epub);
     let (r, pdf) = build_pdf(&dir.path().join("a.md"), out.path(), &[]);
     assert_eq!(r.status, 1);
-    assert!(r.stderr.contains("a.md:3: error: image `band.svg` is SVG, which cannot be placed in the PDF yet"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "a.md:3: error: image `band.svg` is SVG, which cannot be placed in the PDF yet"
+        ),
+        "{}",
+        r.stderr
+    );
     assert!(!pdf.exists());
 }
 
 #[test]
 fn the_epub_image_limit_is_configurable() {
     let dir = project(&[
-        ("book.toml", b"[book]\ntitle = \"T\"\n[epub]\nmax-image-pixels = 600000\n"),
+        (
+            "book.toml",
+            b"[book]\ntitle = \"T\"\n[epub]\nmax-image-pixels = 600000\n",
+        ),
         ("a.md", b"# A\n\n![A large frame](huge.png)\n"),
         ("huge.png", &fixture("huge.png")),
     ]);
@@ -399,5 +411,10 @@ fn the_epub_image_limit_is_configurable() {
     let (r, epub) = build_epub(dir.path(), out.path(), &[]);
     assert_eq!(r.status, 0, "{}", r.stderr);
     let img = image::load_from_memory(&epub_bytes(&epub, "OEBPS/images/huge.png")).unwrap();
-    assert!(img.width() as u64 * img.height() as u64 <= 600_000, "{}x{}", img.width(), img.height());
+    assert!(
+        img.width() as u64 * img.height() as u64 <= 600_000,
+        "{}x{}",
+        img.width(),
+        img.height()
+    );
 }
