@@ -311,3 +311,27 @@ pub fn provenance(source: Option<&str>, date: Option<&str>, lang: &str) -> Optio
         (None, None) => None,
     }
 }
+
+/// Credit lines for the title page: "Edited by …", "Translated by …",
+/// "Illustrated by …", in the book's language.
+pub fn credits(meta: &crate::model::Metadata) -> Vec<String> {
+    use crate::model::Role;
+    let l = labels(&meta.language);
+    let mut out = Vec::new();
+    for (role, verb) in [
+        (Role::Editor, l.edited_by),
+        (Role::Translator, l.translated_by),
+        (Role::Illustrator, l.illustrated_by),
+    ] {
+        let names: Vec<String> = meta
+            .contributors
+            .iter()
+            .filter(|c| c.role == role)
+            .map(|c| c.name.clone())
+            .collect();
+        if !names.is_empty() {
+            out.push(format!("{verb} {}", byline(&names, &meta.language)));
+        }
+    }
+    out
+}

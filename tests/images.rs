@@ -52,6 +52,24 @@ fn gallery(cover: Option<&str>) -> tempfile::TempDir {
     project(&refs)
 }
 
+/// The PDF's first page as poppler draws it, at 72 dpi.
+fn first_page_pixels(pdf: &Path, dir: &Path) -> image::RgbImage {
+    let png = dir.join("page");
+    let r = tool(
+        "pdftoppm",
+        &[
+            OsStr::new("-png"),
+            OsStr::new("-r"),
+            OsStr::new("72"),
+            OsStr::new("-singlefile"),
+            pdf.as_os_str(),
+            png.as_os_str(),
+        ],
+    );
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    image::open(dir.join("page.png")).unwrap().to_rgb8()
+}
+
 fn epub_bytes(epub: &Path, name: &str) -> Vec<u8> {
     use std::io::Read;
     let mut zip = zip::ZipArchive::new(std::fs::File::open(epub).unwrap()).unwrap();
@@ -210,20 +228,7 @@ fn a_sideways_jpeg_prints_upright() {
     let out = tempfile::tempdir().unwrap();
     let (r, pdf) = build_pdf(&dir.path().join("a.md"), out.path(), &[]);
     assert_eq!(r.status, 0, "{}", r.stderr);
-    let png = out.path().join("page");
-    let r = tool(
-        "pdftoppm",
-        &[
-            OsStr::new("-png"),
-            OsStr::new("-r"),
-            OsStr::new("72"),
-            OsStr::new("-singlefile"),
-            pdf.as_os_str(),
-            png.as_os_str(),
-        ],
-    );
-    assert!(r.status.success());
-    let page = image::open(out.path().join("page.png")).unwrap().to_rgb8();
+    let page = first_page_pixels(&pdf, out.path());
     let (mut red, mut blue) = ((0u64, 0u64, 0u64), (0u64, 0u64, 0u64));
     for (x, y, p) in page.enumerate_pixels() {
         let [r, g, b] = p.0;
@@ -344,20 +349,7 @@ fn a_cmyk_jpeg_prints_in_its_own_colours() {
     let out = tempfile::tempdir().unwrap();
     let (r, pdf) = build_pdf(&dir.path().join("a.md"), out.path(), &[]);
     assert_eq!(r.status, 0, "{}", r.stderr);
-    let png = out.path().join("page");
-    let r = tool(
-        "pdftoppm",
-        &[
-            OsStr::new("-png"),
-            OsStr::new("-r"),
-            OsStr::new("72"),
-            OsStr::new("-singlefile"),
-            pdf.as_os_str(),
-            png.as_os_str(),
-        ],
-    );
-    assert!(r.status.success());
-    let page = image::open(out.path().join("page.png")).unwrap().to_rgb8();
+    let page = first_page_pixels(&pdf, out.path());
     let cyan = page
         .pixels()
         .filter(|p| p.0[0] < 60 && p.0[1] > 120 && p.0[2] > 180)

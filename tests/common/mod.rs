@@ -40,22 +40,36 @@ pub fn manuscripts() -> PathBuf {
     repo().join("manuscripts")
 }
 
-/// Builds `input` into `out` as EPUB and returns the EPUB's path.
-pub fn build_epub(input: &Path, out: &Path, extra: &[&str]) -> (Run, PathBuf) {
+/// Builds `input` into `out` as `format` (`epub` or `pdf`) and returns
+/// the output's path.
+pub fn build_as(format: &str, input: &Path, out: &Path, extra: &[&str]) -> (Run, PathBuf) {
     let r = run(quire()
         .arg("build")
         .arg(input)
         .arg("--to")
-        .arg("epub")
+        .arg(format)
         .arg("-o")
         .arg(out)
         .args(extra));
     let stem = if input.is_dir() {
-        input.file_name().unwrap().to_string_lossy().into_owned()
+        std::fs::canonicalize(input)
+            .unwrap()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned()
     } else {
         input.file_stem().unwrap().to_string_lossy().into_owned()
     };
-    (r, out.join(format!("{stem}.epub")))
+    (r, out.join(format!("{stem}.{format}")))
+}
+
+pub fn build_epub(input: &Path, out: &Path, extra: &[&str]) -> (Run, PathBuf) {
+    build_as("epub", input, out, extra)
+}
+
+pub fn build_pdf(input: &Path, out: &Path, extra: &[&str]) -> (Run, PathBuf) {
+    build_as("pdf", input, out, extra)
 }
 
 /// A temporary project directory with the given files.
@@ -205,22 +219,4 @@ pub fn pdf_pages(pdf: &Path) -> usize {
         .find_map(|l| l.strip_prefix("Pages:"))
         .and_then(|n| n.trim().parse().ok())
         .expect("pdfinfo gives the page count")
-}
-
-/// Builds `input` into `out` as PDF and returns the PDF's path.
-pub fn build_pdf(input: &Path, out: &Path, extra: &[&str]) -> (Run, PathBuf) {
-    let r = run(quire()
-        .arg("build")
-        .arg(input)
-        .arg("--to")
-        .arg("pdf")
-        .arg("-o")
-        .arg(out)
-        .args(extra));
-    let stem = if input.is_dir() {
-        input.file_name().unwrap().to_string_lossy().into_owned()
-    } else {
-        input.file_stem().unwrap().to_string_lossy().into_owned()
-    };
-    (r, out.join(format!("{stem}.pdf")))
 }

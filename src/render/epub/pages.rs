@@ -1,7 +1,7 @@
 //! The pages around the text: cover, title page, copyright page.
 
 use super::xhtml::{byline, escape};
-use crate::model::{Book, Role};
+use crate::model::Book;
 use crate::typography::{human_date, labels};
 use std::fmt::Write;
 
@@ -29,25 +29,8 @@ pub fn title_page(book: &Book) -> String {
             escape(&byline(&authors, &m.language))
         );
     }
-    for role in [Role::Editor, Role::Translator, Role::Illustrator] {
-        let names: Vec<String> = m
-            .contributors
-            .iter()
-            .filter(|c| c.role == role)
-            .map(|c| c.name.clone())
-            .collect();
-        if !names.is_empty() {
-            let verb = match role {
-                Role::Editor => l.edited_by,
-                Role::Translator => l.translated_by,
-                _ => l.illustrated_by,
-            };
-            let _ = writeln!(
-                s,
-                "<p class=\"contributor\">{verb} {}</p>",
-                escape(&byline(&names, &m.language))
-            );
-        }
+    for credit in crate::typography::credits(m) {
+        let _ = writeln!(s, "<p class=\"contributor\">{}</p>", escape(&credit));
     }
     if let Some(series) = &m.series {
         let pos = series

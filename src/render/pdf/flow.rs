@@ -10,6 +10,7 @@
 use super::paragraph::{Align, Flattener, Piece, SetLine, Setter, TextStyle};
 use super::shape::FontId;
 use super::style::Geometry;
+use super::toc::piece as plain;
 use crate::model::{Block, BlockKind, Book, Inline};
 
 /// Something to draw, relative to its item's top left corner (y grows down).
@@ -176,13 +177,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                 if first && i == 0 {
                     // The note's number hangs in the indent, linking back.
                     let mut num = self.setter.set(
-                        &[Piece {
-                            text: format!("{number}."),
-                            style,
-                            link: None,
-                            note: None,
-                            line_break: false,
-                        }],
+                        &[plain(&format!("{number}."), style)],
                         indent,
                         0.0,
                         Align::Left,
@@ -332,13 +327,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
 
     fn plain_line(&mut self, text: &str, style: TextStyle, keep: bool) {
         let g = self.geometry;
-        let pieces = vec![Piece {
-            text: text.to_string(),
-            style,
-            link: None,
-            note: None,
-            line_break: false,
-        }];
+        let pieces = vec![plain(text, style)];
         for line in self.setter.set(&pieces, g.measure(), 0.0, Align::Left) {
             self.items.push(VItem {
                 height: g.leading,
@@ -438,18 +427,9 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                             FontId::Mono
                         };
                         let mstyle = TextStyle::new(font, g.size);
-                        let mut set = self.setter.set(
-                            &[Piece {
-                                text: marker,
-                                style: mstyle,
-                                link: None,
-                                note: None,
-                                line_break: false,
-                            }],
-                            indent,
-                            0.0,
-                            Align::Left,
-                        );
+                        let mut set =
+                            self.setter
+                                .set(&[plain(&marker, mstyle)], indent, 0.0, Align::Left);
                         if let (Some(m), Some(first)) = (
                             set.pop(),
                             self.items[before..]
@@ -479,13 +459,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                         let lead = l.len() - l.trim_start_matches(' ').len();
                         let indent =
                             self.setter.shaper.width(FontId::Mono, style.size, " ") * lead as f32;
-                        let pieces = vec![Piece {
-                            text: l.trim_start_matches(' ').to_string(),
-                            style,
-                            link: None,
-                            note: None,
-                            line_break: false,
-                        }];
+                        let pieces = vec![plain(l.trim_start_matches(' '), style)];
                         let mut set = if l.trim().is_empty() {
                             vec![SetLine::default()]
                         } else {
@@ -505,13 +479,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                 }
                 BlockKind::SceneBreak => {
                     let style = TextStyle::new(FontId::Regular, g.size);
-                    let pieces = vec![Piece {
-                        text: "*\u{2003}*\u{2003}*".into(),
-                        style,
-                        link: None,
-                        note: None,
-                        line_break: false,
-                    }];
+                    let pieces = vec![plain("*\u{2003}*\u{2003}*", style)];
                     let lines = self.setter.set(&pieces, measure, 0.0, Align::Center);
                     self.space(1.0);
                     for line in lines {

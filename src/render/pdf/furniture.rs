@@ -7,7 +7,7 @@ use super::paragraph::{Align, Setter, TextStyle};
 use super::shape::FontId;
 use super::style::Geometry;
 use super::toc::{self, Entry, piece};
-use crate::model::{Book, Role};
+use crate::model::Book;
 use crate::typography::byline;
 use crate::typography::{human_date, labels};
 
@@ -178,30 +178,17 @@ pub fn build_front(
                         TextStyle::new(FontId::Regular, g.size * 1.1),
                     );
                 }
-                for role in [Role::Editor, Role::Translator, Role::Illustrator] {
-                    let names: Vec<String> = m
-                        .contributors
-                        .iter()
-                        .filter(|c| c.role == role)
-                        .map(|c| c.name.clone())
-                        .collect();
-                    if !names.is_empty() {
-                        let verb = match role {
-                            Role::Editor => l.edited_by,
-                            Role::Translator => l.translated_by,
-                            _ => l.illustrated_by,
-                        };
-                        y -= g.size * 0.5;
-                        y = centred(
-                            &mut page,
-                            setter,
-                            g,
-                            left,
-                            y,
-                            &format!("{verb} {}", byline(&names, &m.language)),
-                            TextStyle::new(FontId::Italic, g.size),
-                        );
-                    }
+                for credit in crate::typography::credits(m) {
+                    y -= g.size * 0.5;
+                    y = centred(
+                        &mut page,
+                        setter,
+                        g,
+                        left,
+                        y,
+                        &credit,
+                        TextStyle::new(FontId::Italic, g.size),
+                    );
                 }
                 if let Some(series) = &m.series {
                     let pos = series

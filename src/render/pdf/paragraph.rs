@@ -377,7 +377,6 @@ impl Setter<'_, '_> {
         }
         // Split pieces into words: (piece index, text) segments between spaces.
         let mut word: Vec<(usize, String)> = Vec::new();
-        let mut last_style = pieces.first().map(|p| p.style);
         for (pi, piece) in pieces.iter().enumerate() {
             if piece.line_break {
                 self.word(
@@ -388,21 +387,9 @@ impl Setter<'_, '_> {
                     hyphenate,
                     long_word,
                 );
-                items.push(Item::Glue {
-                    width: 0.0,
-                    stretch: INFINITY,
-                    shrink: 0.0,
-                });
-                content.push(Content::Nothing);
-                items.push(Item::Penalty {
-                    width: 0.0,
-                    cost: -INFINITY,
-                    flagged: false,
-                });
-                content.push(Content::Nothing);
+                forced_break(&mut items, &mut content);
                 continue;
             }
-            last_style = Some(piece.style);
             for (i, part) in piece.text.split(' ').enumerate() {
                 if i > 0 {
                     self.word(
@@ -433,19 +420,7 @@ impl Setter<'_, '_> {
             items.pop();
             content.pop();
         }
-        let _ = last_style;
-        items.push(Item::Glue {
-            width: 0.0,
-            stretch: INFINITY,
-            shrink: 0.0,
-        });
-        content.push(Content::Nothing);
-        items.push(Item::Penalty {
-            width: 0.0,
-            cost: -INFINITY,
-            flagged: false,
-        });
-        content.push(Content::Nothing);
+        forced_break(&mut items, &mut content);
         (items, content)
     }
 
@@ -859,6 +834,23 @@ impl Setter<'_, '_> {
             })
             .collect()
     }
+}
+
+/// Ends a line here whatever it costs: fill glue, then a forced break (the
+/// end of a paragraph, or a hard line break).
+fn forced_break(items: &mut Vec<Item>, content: &mut Vec<Content>) {
+    items.push(Item::Glue {
+        width: 0.0,
+        stretch: INFINITY,
+        shrink: 0.0,
+    });
+    content.push(Content::Nothing);
+    items.push(Item::Penalty {
+        width: 0.0,
+        cost: -INFINITY,
+        flagged: false,
+    });
+    content.push(Content::Nothing);
 }
 
 fn offset(line: &mut SetLine, dx: f32) {
