@@ -335,3 +335,46 @@ pub fn credits(meta: &crate::model::Metadata) -> Vec<String> {
     }
     out
 }
+
+/// The lines of a copyright page (the colophon), in the book's language:
+/// title, rights, first appearance, publisher, date, identifier, typeface.
+pub fn colophon(meta: &crate::model::Metadata, typeface: &str) -> Vec<String> {
+    let l = labels(&meta.language);
+    let mut lines = vec![match &meta.subtitle {
+        Some(s) => format!("{}: {s}", meta.title),
+        None => meta.title.clone(),
+    }];
+    if let Some(r) = &meta.rights {
+        lines.push(r.clone());
+    } else {
+        let authors: Vec<String> = meta.authors().map(str::to_string).collect();
+        if !authors.is_empty() {
+            let year = meta
+                .date
+                .as_ref()
+                .map(|d| format!(" {}", &d[..4.min(d.len())]))
+                .unwrap_or_default();
+            lines.push(format!(
+                "{} ©{year} {}",
+                l.copyright,
+                byline(&authors, &meta.language)
+            ));
+        }
+    }
+    if let Some(src) = &meta.source {
+        lines.push(format!("{} {src}.", l.first_published_in));
+    }
+    if let Some(p) = &meta.publisher {
+        lines.push(format!("{} {p}.", l.published_by));
+    }
+    if let Some(d) = &meta.date {
+        lines.push(format!(
+            "{} {}.",
+            l.published,
+            human_date(d, &meta.language)
+        ));
+    }
+    lines.push(meta.identifier.display());
+    lines.push(format!("{} {typeface}.", l.set_in));
+    lines
+}

@@ -2,7 +2,7 @@
 
 use super::xhtml::{byline, escape};
 use crate::model::Book;
-use crate::typography::{human_date, labels};
+use crate::typography::labels;
 use std::fmt::Write;
 
 pub fn cover(src: &str, title: &str) -> String {
@@ -53,47 +53,10 @@ pub fn title_page(book: &Book) -> String {
 }
 
 pub fn copyright_page(book: &Book, family: &str) -> String {
-    let m = &book.meta;
-    let l = labels(&m.language);
     let mut s = String::from("<section class=\"copyright\" epub:type=\"copyright-page\">\n");
-    let mut line = |text: String| {
-        let _ = writeln!(s, "<p>{}</p>", escape(&text));
-    };
-    line(
-        m.title.clone()
-            + &m.subtitle
-                .as_ref()
-                .map(|t| format!(": {t}"))
-                .unwrap_or_default(),
-    );
-    if let Some(r) = &m.rights {
-        line(r.clone());
-    } else {
-        let authors: Vec<String> = m.authors().map(str::to_string).collect();
-        if !authors.is_empty() {
-            let year = m
-                .date
-                .as_ref()
-                .map(|d| format!(" {}", &d[..4.min(d.len())]))
-                .unwrap_or_default();
-            line(format!(
-                "{} ©{year} {}",
-                l.copyright,
-                byline(&authors, &m.language)
-            ));
-        }
+    for line in crate::typography::colophon(&book.meta, family) {
+        let _ = writeln!(s, "<p>{}</p>", escape(&line));
     }
-    if let Some(src) = &m.source {
-        line(format!("{} {src}.", l.first_published_in));
-    }
-    if let Some(p) = &m.publisher {
-        line(format!("{} {p}.", l.published_by));
-    }
-    if let Some(d) = &m.date {
-        line(format!("{} {}.", l.published, human_date(d, &m.language)));
-    }
-    line(m.identifier.display());
-    line(format!("{} {family}.", l.set_in));
     s.push_str("</section>\n");
     s
 }

@@ -59,6 +59,9 @@ pub struct VItem {
     pub table_row: Option<(usize, bool)>,
 }
 
+/// A footnote met while flattening: its key, number and blocks.
+type FoundNote = (String, u32, Vec<Block>);
+
 /// A footnote, set: its lines at footnote size.
 #[derive(Debug, Clone)]
 pub struct Note {
@@ -110,7 +113,8 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         TextStyle::new(self.body_font, self.geometry.size)
     }
 
-    fn pieces(&mut self, inlines: &[Inline], style: TextStyle) -> Vec<Piece> {
+    /// Flattens inline markup; footnotes met are named after this chapter.
+    fn flatten(&self, inlines: &[Inline], style: TextStyle) -> (Vec<Piece>, Vec<FoundNote>) {
         let chapter_id = self.book.chapters[self.chapter].id.clone();
         let key = move |n: u32| format!("{chapter_id}-note-{n}");
         let mut f = Flattener {
@@ -120,7 +124,11 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         };
         let mut out = Vec::new();
         f.flatten(inlines, style, None, &mut out);
-        let notes = f.notes;
+        (out, f.notes)
+    }
+
+    fn pieces(&mut self, inlines: &[Inline], style: TextStyle) -> Vec<Piece> {
+        let (out, notes) = self.flatten(inlines, style);
         for (key, number, blocks) in notes {
             self.set_note(key, number, &blocks);
         }
@@ -163,15 +171,9 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                     .collect(),
                 _ => continue,
             };
-            let mut pieces = Vec::new();
-            let chapter_id = self.book.chapters[self.chapter].id.clone();
-            let keyf = move |n: u32| format!("{chapter_id}-note-{n}");
-            let mut f = Flattener {
-                book: self.book,
-                note_key: &keyf,
-                notes: Vec::new(),
-            };
-            f.flatten(&inlines, style, None, &mut pieces);
+            // Notes inside notes were turned to text when the model was
+            // resolved; nothing is collected here.
+            let (pieces, _) = self.flatten(&inlines, style);
             let set = self.setter.set(&pieces, measure, 0.0, Align::Justify);
             for (i, line) in set.into_iter().enumerate() {
                 if first && i == 0 {

@@ -9,7 +9,7 @@ use super::style::Geometry;
 use super::toc::{self, Entry, piece};
 use crate::model::Book;
 use crate::typography::byline;
-use crate::typography::{human_date, labels};
+use crate::typography::labels;
 
 /// The pages before the text, in order.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -227,39 +227,8 @@ pub fn build_front(
             }
             Front::Copyright => {
                 let style = TextStyle::new(FontId::Regular, g.size * 0.85);
-                let mut lines: Vec<String> = Vec::new();
-                lines.push(match &m.subtitle {
-                    Some(s) => format!("{}: {s}", m.title),
-                    None => m.title.clone(),
-                });
-                if let Some(r) = &m.rights {
-                    lines.push(r.clone());
-                } else {
-                    let authors: Vec<String> = m.authors().map(str::to_string).collect();
-                    if !authors.is_empty() {
-                        let year = m
-                            .date
-                            .as_ref()
-                            .map(|d| format!(" {}", &d[..4.min(d.len())]))
-                            .unwrap_or_default();
-                        lines.push(format!(
-                            "{} ©{year} {}",
-                            l.copyright,
-                            byline(&authors, &m.language)
-                        ));
-                    }
-                }
-                if let Some(src) = &m.source {
-                    lines.push(format!("{} {src}.", l.first_published_in));
-                }
-                if let Some(p) = &m.publisher {
-                    lines.push(format!("{} {p}.", l.published_by));
-                }
-                if let Some(d) = &m.date {
-                    lines.push(format!("{} {}.", l.published, human_date(d, &m.language)));
-                }
-                lines.push(m.identifier.display());
-                lines.push(format!("{} {}.", l.set_in, setter.shaper.family()));
+                let family = setter.shaper.family().to_string();
+                let lines = crate::typography::colophon(m, &family);
                 // Set from the foot of the page up.
                 let mut set = Vec::new();
                 for text in &lines {
