@@ -410,3 +410,30 @@ fn the_epub_image_limit_is_configurable() {
         img.height()
     );
 }
+
+#[test]
+fn an_article_with_a_cover_opens_with_it() {
+    let dir = project(&[
+        (
+            "a.md",
+            b"---\ntitle: With a Cover\ncover: cover.jpg\n---\n\nSome text.\n",
+        ),
+        ("cover.jpg", &fixture("cover.jpg")),
+    ]);
+    let out = tempfile::tempdir().unwrap();
+    let (r, pdf) = build_pdf(&dir.path().join("a.md"), out.path(), &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let list = tool_text(
+        "pdfimages",
+        &[
+            OsStr::new("-f"),
+            OsStr::new("1"),
+            OsStr::new("-l"),
+            OsStr::new("1"),
+            OsStr::new("-list"),
+            pdf.as_os_str(),
+        ],
+    );
+    assert!(list.contains(" 1600  2560 "), "{list}");
+    assert!(pdftotext(&pdf, Some(2)).starts_with("With a Cover"));
+}

@@ -93,21 +93,26 @@ pub fn typeset(book: &Book, fonts: &crate::fonts::FontSet) -> Result<(Document, 
         (None, Layout::Article) => None,
     };
     let toc_entries = toc::entries(book);
-    let front = if book.layout == Layout::Book {
-        let cover = cover_key.as_ref().map(|k| {
-            let info = book
-                .images
-                .get(k)
-                .map(|a| &a.info)
-                .or_else(|| extra_images.get(k).map(|e| &e.1));
-            (k.clone(), info.map_or((1, 1), |i| (i.width, i.height)))
-        });
-        furniture::front_matter(cover, &g, toc_entries.len())
-    } else {
-        furniture::FrontPlan {
-            pages: Vec::new(),
-            cover: None,
-        }
+    let cover = cover_key.as_ref().map(|k| {
+        let info = book
+            .images
+            .get(k)
+            .map(|a| &a.info)
+            .or_else(|| extra_images.get(k).map(|e| &e.1));
+        (k.clone(), info.map_or((1, 1), |i| (i.width, i.height)))
+    });
+    let front = match book.layout {
+        Layout::Book => furniture::front_matter(cover, &g, toc_entries.len()),
+        // An article has no title page or contents; a cover its author
+        // gave still comes first.
+        Layout::Article => furniture::FrontPlan {
+            pages: if cover.is_some() {
+                vec![furniture::Front::Cover]
+            } else {
+                Vec::new()
+            },
+            cover,
+        },
     };
     let front_count = front.len();
 
