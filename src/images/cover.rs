@@ -63,16 +63,16 @@ const PALETTES: [([u8; 3], [u8; 3], [u8; 3]); 6] = [
 struct Canvas {
     w: u32,
     h: u32,
-    px: Vec<[f32; 3]>,
+    /// RGB, eight bits a channel, row by row.
+    px: Vec<u8>,
 }
 
 impl Canvas {
     fn new(w: u32, h: u32, bg: [u8; 3]) -> Canvas {
-        let c = [bg[0] as f32, bg[1] as f32, bg[2] as f32];
         Canvas {
             w,
             h,
-            px: vec![c; (w * h) as usize],
+            px: bg.repeat((w * h) as usize),
         }
     }
 
@@ -80,10 +80,11 @@ impl Canvas {
         if x < 0 || y < 0 || x >= self.w as i64 || y >= self.h as i64 || a <= 0.0 {
             return;
         }
-        let p = &mut self.px[(y as u32 * self.w + x as u32) as usize];
+        let at = (y as usize * self.w as usize + x as usize) * 3;
         let a = a.min(1.0);
         for i in 0..3 {
-            p[i] = p[i] * (1.0 - a) + color[i] as f32 * a;
+            let p = &mut self.px[at + i];
+            *p = (*p as f32 * (1.0 - a) + color[i] as f32 * a).round() as u8;
         }
     }
 
@@ -96,12 +97,8 @@ impl Canvas {
     }
 
     fn png(&self) -> Result<Vec<u8>, String> {
-        let raw: Vec<u8> = self
-            .px
-            .iter()
-            .flat_map(|p| p.map(|v| v.round().clamp(0.0, 255.0) as u8))
-            .collect();
-        let img = image::RgbImage::from_raw(self.w, self.h, raw).ok_or("cover canvas")?;
+        let img =
+            image::RgbImage::from_raw(self.w, self.h, self.px.clone()).ok_or("cover canvas")?;
         super::encode_png(&image::DynamicImage::ImageRgb8(img))
     }
 }
