@@ -82,9 +82,8 @@ impl Canvas {
         }
         let at = (y as usize * self.w as usize + x as usize) * 3;
         let a = a.min(1.0);
-        for i in 0..3 {
-            let p = &mut self.px[at + i];
-            *p = (*p as f32 * (1.0 - a) + color[i] as f32 * a).round() as u8;
+        for (p, c) in self.px[at..at + 3].iter_mut().zip(color) {
+            *p = (*p as f32 * (1.0 - a) + c as f32 * a).round() as u8;
         }
     }
 
