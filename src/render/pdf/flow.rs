@@ -84,6 +84,8 @@ pub struct Flow<'a, 's, 'f> {
     pub errors: Vec<String>,
     chapter: usize,
     body_font: FontId,
+    /// How many lists the current block is inside.
+    list_depth: usize,
 }
 
 /// Where body text starts on a line: the first baseline sits this far below
@@ -106,6 +108,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
             errors: Vec::new(),
             chapter: 0,
             body_font: FontId::Regular,
+            list_depth: 0,
         }
     }
 
@@ -407,7 +410,12 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                     flush = true;
                 }
                 BlockKind::List { start, items } => {
-                    self.space(0.5);
+                    // Space around a list, not around a list in a list.
+                    let outer = self.list_depth == 0;
+                    if outer {
+                        self.space(0.5);
+                    }
+                    self.list_depth += 1;
                     let indent = g.size * 1.6;
                     for (n, item) in items.iter().enumerate() {
                         let marker = match (start, item.task) {
@@ -446,7 +454,10 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                             });
                         }
                     }
-                    self.space(0.5);
+                    self.list_depth -= 1;
+                    if outer {
+                        self.space(0.5);
+                    }
                     flush = true;
                 }
                 BlockKind::CodeBlock { text, .. } => {
