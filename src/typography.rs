@@ -378,3 +378,73 @@ pub fn colophon(meta: &crate::model::Metadata, typeface: &str) -> Vec<String> {
     lines.push(format!("{} {typeface}.", l.set_in));
     lines
 }
+
+/// Quotation marks and spacing as the book's language writes them, from
+/// the English-style curly quotes the readers produce: « » with narrow
+/// no-break spaces in French (which also puts one before ; : ! ?), „ “ in
+/// German, « » in Spanish and Italian. Other languages keep “ ”.
+/// Apostrophes (’) are never touched.
+pub fn localize_quotes(text: &str, lang: &str) -> String {
+    const NNBSP: char = '\u{202F}';
+    let primary = lang.split('-').next().unwrap_or("").to_ascii_lowercase();
+    let (open, close, inner): (&str, &str, bool) = match primary.as_str() {
+        "fr" => ("«\u{202F}", "\u{202F}»", true),
+        "de" if !lang.eq_ignore_ascii_case("de-CH") => ("„", "“", false),
+        "de" => ("«", "»", false),
+        "es" | "it" | "ca" => ("«", "»", false),
+        _ => return text.to_string(),
+    };
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\u{201C}' => out.push_str(open),
+            '\u{201D}' => {
+                if inner && out.ends_with(' ') {
+                    out.pop();
+                }
+                out.push_str(close);
+            }
+            ';' | ':' | '!' | '?' if primary == "fr" => {
+                // French sets a narrow space before high punctuation; only
+                // where the author put a space, so times and URLs are safe.
+                if out.ends_with(' ') {
+                    out.pop();
+                    out.push(NNBSP);
+                }
+                out.push(c);
+            }
+            ' ' if inner && out.ends_with('«') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod quote_tests {
+    use super::localize_quotes;
+
+    #[test]
+    fn french_german_spanish() {
+        assert_eq!(
+            localize_quotes("Il dit \u{201C}oui\u{201D} ; c\u{2019}est vrai !", "fr"),
+            "Il dit «\u{202F}oui\u{202F}»\u{202F}; c\u{2019}est vrai\u{202F}!"
+        );
+        assert_eq!(
+            localize_quotes("à 10:30, voir http://x.fr", "fr-CA"),
+            "à 10:30, voir http://x.fr"
+        );
+        assert_eq!(
+            localize_quotes("Er sagte \u{201C}ja\u{201D}.", "de"),
+            "Er sagte \u{201E}ja\u{201C}."
+        );
+        assert_eq!(
+            localize_quotes("Dijo \u{201C}sí\u{201D}.", "es"),
+            "Dijo «sí»."
+        );
+        assert_eq!(
+            localize_quotes("He said \u{201C}yes\u{201D}.", "en"),
+            "He said \u{201C}yes\u{201D}."
+        );
+    }
+}

@@ -268,3 +268,24 @@ fn a_chapter_keeps_its_own_language_and_heading_line() {
     assert_eq!(m["chapters"][0]["lang"], Value::Null);
     assert_eq!(m["chapters"][1]["lang"], "fr");
 }
+
+#[test]
+fn quotation_marks_follow_the_language() {
+    let md = "---\ntitle: Essai\nlang: fr\n---\nIl a dit \"oui\" ; puis *\"non\"* !\n";
+    let (m, _) = model_of(&[("a.md", md.as_bytes())], "a.md", &[]);
+    let text = serde_json::to_string(&blocks(&m, 0)[0]).unwrap();
+    assert!(
+        text.contains("Il a dit «\u{202f}oui\u{202f}»\u{202f}; puis "),
+        "{text}"
+    );
+    assert!(text.contains("«\u{202f}non\u{202f}»"), "{text}");
+    let (m, _) = model_of(
+        &[("a.md", b"---\ntitle: T\nlang: de\n---\nEr sagte \"ja\".\n")],
+        "a.md",
+        &[],
+    );
+    assert_eq!(
+        blocks(&m, 0)[0]["content"][0]["text"],
+        "Er sagte \u{201e}ja\u{201c}."
+    );
+}

@@ -141,11 +141,13 @@ pub fn resolve(raw: RawBook, diags: &mut Diagnostics) -> Book {
         diags,
         chapter: 0,
         file: PathBuf::new(),
+        lang: raw.meta.language.clone(),
     };
     let mut out = Vec::new();
     for (index, (mut ch, title_id, _)) in chapters.into_iter().enumerate() {
         resolver.chapter = index;
         resolver.file = ch.source.clone();
+        resolver.lang = ch.lang.clone().unwrap_or_else(|| raw.meta.language.clone());
         resolver.inlines(&mut ch.title, 1);
         resolver.blocks(&mut ch.blocks);
         for note in ch.notes.values_mut() {
@@ -254,6 +256,8 @@ struct Resolver<'d> {
     diags: &'d mut Diagnostics,
     chapter: usize,
     file: PathBuf,
+    /// The language of the chapter being resolved, for its quotation marks.
+    lang: String,
 }
 
 impl Resolver<'_> {
@@ -323,6 +327,9 @@ impl Resolver<'_> {
                 | Inline::Strikethrough { content }
                 | Inline::Superscript { content }
                 | Inline::Subscript { content } => self.inlines(content, line),
+                Inline::Text { text } => {
+                    *text = crate::typography::localize_quotes(text, &self.lang)
+                }
                 _ => {}
             }
             inlines.push(inline);
