@@ -215,7 +215,25 @@ impl Type<'_> {
     }
 
     /// Breaks `text` into lines no wider than `max` at size `px`.
+    /// Breaks `text` into lines no wider than `max`, then narrows the
+    /// measure as far as the line count allows, so the lines come out of
+    /// even length (no lone word on the last line of a title).
     fn wrap(&self, text: &str, px: f32, max: f32) -> Vec<String> {
+        let lines = self.wrap_greedy(text, px, max);
+        let n = lines.len();
+        let (mut lo, mut hi) = (max * 0.3, max);
+        for _ in 0..12 {
+            let mid = (lo + hi) / 2.0;
+            if self.wrap_greedy(text, px, mid).len() <= n {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        self.wrap_greedy(text, px, hi)
+    }
+
+    fn wrap_greedy(&self, text: &str, px: f32, max: f32) -> Vec<String> {
         let mut lines: Vec<String> = Vec::new();
         for word in text.split_whitespace() {
             match lines.last_mut() {
