@@ -38,6 +38,33 @@ pub struct Paginator<'a> {
     pub first_page_index: usize,
 }
 
+/// Pagination in progress: the pages done, the page being filled, and the
+/// footnote lines waiting for room.
+struct State {
+    pages: Vec<PageBody>,
+    page: PageBody,
+    /// Body height used on the current page.
+    used: f32,
+    /// Footnote lines at the foot of the current page.
+    note_lines: Vec<(usize, usize)>,
+    /// Note lines continued from the last page.
+    carried: Vec<(usize, usize)>,
+    chapter: usize,
+    max_carried: usize,
+}
+
+impl State {
+    /// Ends the page and starts the next with the notes carried over.
+    fn finish(&mut self) {
+        self.page.notes = std::mem::take(&mut self.note_lines);
+        self.page.chapter = self.chapter;
+        self.pages.push(std::mem::take(&mut self.page));
+        self.used = 0.0;
+        let take = self.carried.len().min(self.max_carried);
+        self.note_lines.extend(self.carried.drain(..take));
+    }
+}
+
 /// Space between the text and the footnotes (the rule sits in it).
 pub fn note_gap(g: &Geometry) -> f32 {
     g.leading
@@ -53,12 +80,19 @@ impl Paginator<'_> {
             .enumerate()
             .map(|(i, n)| (n.key.as_str(), i))
             .collect();
-        let mut pages: Vec<PageBody> = Vec::new();
-        let mut page = PageBody::default();
-        let mut used = 0.0f32; // body height used
-        let mut note_lines: Vec<(usize, usize)> = Vec::new();
-        let mut carried: Vec<(usize, usize)> = Vec::new(); // note lines continued from the last page
-        let mut chapter = 0usize;
+        let mut st = State {
+            pages: Vec::new(),
+            page: PageBody::default(),
+            used: 0.0,
+            note_lines: Vec::new(),
+            carried: Vec::new(),
+            chapter: 0,
+            // Continued notes come first on a page, as many as fit beside
+            // three lines of text.
+            max_carried: ((capacity - g.leading * 3.0 - note_gap(g)) / self.note_leading)
+                .floor()
+                .max(1.0) as usize,
+        };
         let mut i = 0usize;
         let mut placed_notes: std::collections::HashSet<usize> = Default::default();
 
@@ -70,60 +104,41 @@ impl Paginator<'_> {
             }
         };
 
-        // Starts a page with the carried-over note lines.
-        macro_rules! finish {
-            () => {{
-                page.notes = std::mem::take(&mut note_lines);
-                page.chapter = chapter;
-                pages.push(std::mem::take(&mut page));
-                #[allow(unused_assignments)]
-                {
-                    used = 0.0;
-                }
-                // Continued notes come first on the next page, as many as fit.
-                let max_lines = ((capacity - g.leading * 3.0 - note_gap(g)) / self.note_leading)
-                    .floor()
-                    .max(1.0) as usize;
-                let take = carried.len().min(max_lines);
-                note_lines.extend(carried.drain(..take));
-            }};
-        }
-
         while i < self.items.len() {
             let item = &self.items[i];
             if let Some(recto) = item.new_page {
-                if !page.placed.is_empty() || !note_lines.is_empty() {
-                    finish!();
+                if !st.page.placed.is_empty() || !st.note_lines.is_empty() {
+                    st.finish();
                 }
                 // A right-hand page is an even physical index.
-                let index = self.first_page_index + pages.len();
+                let index = self.first_page_index + st.pages.len();
                 if recto && index % 2 == 1 && g.mirrored {
-                    pages.push(PageBody {
+                    st.pages.push(PageBody {
                         blank: true,
-                        chapter,
+                        chapter: st.chapter,
                         ..PageBody::default()
                     });
                 }
             }
             if let Some(c) = item.opens_chapter {
-                chapter = c;
-                if page.placed.is_empty() {
-                    page.opens_chapter = Some(c);
+                st.chapter = c;
+                if st.page.placed.is_empty() {
+                    st.page.opens_chapter = Some(c);
                 }
             }
-            if page.placed.is_empty() && item.discardable {
+            if st.page.placed.is_empty() && item.discardable {
                 i += 1;
                 continue;
             }
             // A table continuing on a new page repeats its header row.
-            if page.placed.is_empty()
+            if st.page.placed.is_empty()
                 && let Some((table, false)) = item.table_row
                 && let Some(h) = self.items[..i]
                     .iter()
                     .rposition(|it| it.table_row == Some((table, true)))
             {
-                page.placed.push((h, used));
-                used += self.items[h].height;
+                st.page.placed.push((h, st.used));
+                st.used += self.items[h].height;
             }
             let new_notes: Vec<usize> = item
                 .notes
@@ -132,14 +147,16 @@ impl Paginator<'_> {
                 .filter(|n| !placed_notes.contains(n))
                 .collect();
             let new_lines: usize = new_notes.iter().map(|&n| self.notes[n].lines.len()).sum();
-            let current_notes = note_lines.len();
-            let fits_all = used + item.height + notes_height(current_notes + new_lines) <= capacity;
+            let current_notes = st.note_lines.len();
+            let fits_all =
+                st.used + item.height + notes_height(current_notes + new_lines) <= capacity;
             if fits_all {
-                page.placed.push((i, used));
-                used += item.height;
+                st.page.placed.push((i, st.used));
+                st.used += item.height;
                 for n in new_notes {
                     placed_notes.insert(n);
-                    note_lines.extend((0..self.notes[n].lines.len()).map(|l| (n, l)));
+                    st.note_lines
+                        .extend((0..self.notes[n].lines.len()).map(|l| (n, l)));
                 }
                 i += 1;
                 continue;
@@ -150,12 +167,12 @@ impl Paginator<'_> {
                 .first()
                 .map_or(0, |&n| self.notes[n].lines.len().min(2));
             if !new_notes.is_empty()
-                && used + item.height + notes_height(current_notes + first_lines) <= capacity
+                && st.used + item.height + notes_height(current_notes + first_lines) <= capacity
                 && !item.keep_with_next
             {
-                page.placed.push((i, used));
-                used += item.height;
-                let room = ((capacity - used - notes_height(current_notes)) / self.note_leading)
+                st.page.placed.push((i, st.used));
+                st.used += item.height;
+                let room = ((capacity - st.used - notes_height(current_notes)) / self.note_leading)
                     .floor() as usize;
                 let room = room.saturating_sub(if current_notes == 0 {
                     (note_gap(g) / self.note_leading).ceil() as usize
@@ -168,26 +185,26 @@ impl Paginator<'_> {
                     all.extend((0..self.notes[n].lines.len()).map(|l| (n, l)));
                 }
                 let now = room.min(all.len()).max(first_lines);
-                note_lines.extend(all.drain(..now.min(all.len())));
-                carried.extend(all);
+                st.note_lines.extend(all.drain(..now.min(all.len())));
+                st.carried.extend(all);
                 i += 1;
-                finish!();
+                st.finish();
                 continue;
             }
             // End the page at the last place a page may end.
-            let k = page.placed.iter().rposition(|&(idx, _)| {
+            let k = st.page.placed.iter().rposition(|&(idx, _)| {
                 !self.items[idx].keep_with_next && !self.items[idx].discardable
             });
             match k {
                 Some(k) => {
-                    let back = page.placed.split_off(k + 1);
+                    let back = st.page.placed.split_off(k + 1);
                     // Notes referenced by the items moved back move with them.
                     for &(idx, _) in &back {
                         for key in &self.items[idx].notes {
                             if let Some(&n) = note_index.get(key.as_str())
                                 && placed_notes.remove(&n)
                             {
-                                note_lines.retain(|(nn, _)| *nn != n);
+                                st.note_lines.retain(|(nn, _)| *nn != n);
                             }
                         }
                     }
@@ -198,23 +215,23 @@ impl Paginator<'_> {
                 None => {
                     // Nothing here may end the page (a run that must stay
                     // together is taller than the page): end it anyway.
-                    let only_header = page.placed.iter().all(|&(idx, _)| {
+                    let only_header = st.page.placed.iter().all(|&(idx, _)| {
                         self.items[idx].table_row.is_some_and(|(_, h)| h) && idx < i
                     });
-                    if page.placed.is_empty() || only_header {
-                        page.placed.push((i, used));
+                    if st.page.placed.is_empty() || only_header {
+                        st.page.placed.push((i, st.used));
                         i += 1;
                     }
                 }
             }
-            finish!();
+            st.finish();
         }
-        if !page.placed.is_empty() || !note_lines.is_empty() || !carried.is_empty() {
-            finish!();
-            while !note_lines.is_empty() || !carried.is_empty() {
-                finish!();
+        if !st.page.placed.is_empty() || !st.note_lines.is_empty() || !st.carried.is_empty() {
+            st.finish();
+            while !st.note_lines.is_empty() || !st.carried.is_empty() {
+                st.finish();
             }
         }
-        pages
+        st.pages
     }
 }
