@@ -219,10 +219,16 @@ pub fn finish(
         nums.push(Object::Dictionary(d));
     }
 
+    // XMP, the metadata stream that archives and stores read.
+    let mut xmp_dict = Dictionary::new();
+    xmp_dict.set("Type", Object::Name(b"Metadata".to_vec()));
+    xmp_dict.set("Subtype", Object::Name(b"XML".to_vec()));
+    let xmp_id = lo.add_object(Stream::new(xmp_dict, xmp(book).into_bytes()));
+
     let catalog = lo.catalog_mut().map_err(|e| format!("PDF catalog: {e}"))?;
     catalog.set("Lang", text(&m.language));
     catalog.remove(b"OutputIntents");
-    catalog.remove(b"Metadata");
+    catalog.set("Metadata", Object::Reference(xmp_id));
     if let Some(id) = outline_id {
         catalog.set("Outlines", Object::Reference(id));
         catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
@@ -244,7 +250,14 @@ pub fn finish(
         .objects
         .values_mut()
         .filter_map(|o| match o {
-            Object::Stream(s) if s.dict.get(b"Filter").is_err() && s.content.len() > 64 => Some(s),
+            Object::Stream(s)
+                if s.dict.get(b"Filter").is_err()
+                    && s.content.len() > 64
+                    && s.dict.get(b"Type").and_then(|t| t.as_name()).ok()
+                        != Some(b"Metadata".as_slice()) =>
+            {
+                Some(s)
+            }
             _ => None,
         })
         .collect();
@@ -350,4 +363,53 @@ fn build_outline(lo: &mut lopdf::Document, doc: &Document, pages: &[ObjectId]) -
     r.set("Count", Object::Integer(top.len() as i64));
     lo.objects.insert(root, Object::Dictionary(r));
     Some(root)
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The XMP packet: Dublin Core title, creators, language, description,
+/// subjects and identifier; dates; producer. Kept uncompressed, as XMP
+/// readers that scan files for packets expect.
+fn xmp(book: &Book) -> String {
+    let m = &book.meta;
+    let (y, mo, d, h, mi, sec) = civil_from_epoch(m.modified);
+    let date = format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{sec:02}Z");
+    let creators: String = m
+        .authors()
+        .map(|a| format!("<rdf:li>{}</rdf:li>", xml_escape(a)))
+        .collect();
+    let subjects: String = m
+        .subjects
+        .iter()
+        .map(|s| format!("<rdf:li>{}</rdf:li>", xml_escape(s)))
+        .collect();
+    let description = m
+        .description
+        .as_ref()
+        .map(|d| format!("<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">{}</rdf:li></rdf:Alt></dc:description>", xml_escape(d)))
+        .unwrap_or_default();
+    format!(
+        "<?xpacket begin=\"\u{feff}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n\
+<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n\
+<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n\
+<rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n\
+<dc:format>application/pdf</dc:format>\n\
+<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">{title}</rdf:li></rdf:Alt></dc:title>\n\
+<dc:creator><rdf:Seq>{creators}</rdf:Seq></dc:creator>\n\
+<dc:language><rdf:Bag><rdf:li>{lang}</rdf:li></rdf:Bag></dc:language>\n\
+<dc:identifier>{id}</dc:identifier>\n\
+{description}<dc:subject><rdf:Bag>{subjects}</rdf:Bag></dc:subject>\n\
+<xmp:CreateDate>{date}</xmp:CreateDate>\n<xmp:ModifyDate>{date}</xmp:ModifyDate>\n<xmp:MetadataDate>{date}</xmp:MetadataDate>\n\
+<xmp:CreatorTool>Quire</xmp:CreatorTool>\n<pdf:Producer>Quire {version}</pdf:Producer>\n\
+</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>",
+        title = xml_escape(&m.title),
+        lang = xml_escape(&m.language),
+        id = xml_escape(&m.identifier.urn()),
+        version = env!("CARGO_PKG_VERSION"),
+    )
 }
