@@ -74,6 +74,14 @@ fn metadata_and_page_size() {
         info.contains("CreationDate:    Sun Nov  1 00:00:00 2026 UTC"),
         "{info}"
     );
+    // XMP says the same, in a packet that parses as XML.
+    let xmp = tool_text("pdfinfo", &[OsStr::new("-meta"), pdf.as_os_str()]);
+    assert!(
+        xmp.contains("<rdf:li xml:lang=\"x-default\">The Quire Manual</rdf:li>"),
+        "{xmp}"
+    );
+    assert!(xmp.contains("<dc:identifier>urn:isbn:9780306406157</dc:identifier>"));
+    assert!(xmp.contains("<xmp:CreateDate>2026-11-01T00:00:00Z</xmp:CreateDate>"));
     let pdf = built(&manuscripts().join("maliki-withdrawal.md"), out.path());
     let info = tool_text("pdfinfo", &[pdf.as_os_str()]);
     assert!(
