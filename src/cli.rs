@@ -268,7 +268,14 @@ fn build(args: BuildArgs) -> i32 {
                     }
                 }
                 Err(e) => {
-                    eprintln!("{}: error: {ext} not built: {e}", source::describe(&input));
+                    // A renderer's message may already name its place
+                    // (`file:line: error: …`); it is printed as it is.
+                    if e.contains(": error: ") {
+                        eprintln!("{e}");
+                        eprintln!("{}: {ext} not built", source::describe(&input));
+                    } else {
+                        eprintln!("{}: error: {ext} not built: {e}", source::describe(&input));
+                    }
                     status = 1;
                 }
             }
