@@ -7,6 +7,7 @@
 //! of body lines, so facing pages line up and text returns to the grid
 //! after a heading, a figure or a table.
 
+use super::page::LinkDest;
 use super::paragraph::{Align, Flattener, Piece, SetLine, Setter, TextStyle};
 use super::shape::FontId;
 use super::style::Geometry;
@@ -182,7 +183,10 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                 if first && i == 0 {
                     // The note's number hangs in the indent, linking back.
                     let mut num = self.setter.set(
-                        &[plain(&format!("{number}."), style)],
+                        &[Piece {
+                            link: Some(LinkDest::Anchor(format!("{key}-ref"))),
+                            ..plain(&format!("{number}."), style)
+                        }],
                         indent,
                         0.0,
                         Align::Left,
@@ -205,6 +209,9 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                 for mut r in num.runs {
                     r.x -= dx;
                     l.runs.insert(0, r);
+                }
+                for (x0, x1, dest) in num.links {
+                    l.links.push((x0 - dx, x1 - dx, dest));
                 }
                 merged.push((dx, l));
                 continue;
@@ -235,6 +242,8 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
             let widow = n > 1 && i == n - 2;
             self.items.push(VItem {
                 height: self.geometry.leading,
+                // A note's number links back here.
+                anchors: line.notes.iter().map(|k| format!("{k}-ref")).collect(),
                 notes: line.notes.clone(),
                 draws: vec![Draw::Text {
                     dx,
