@@ -602,7 +602,7 @@ fn alt_text_links_language_and_labels() {
     let pdf = built(&manuscripts().join("quire-manual"), out.path());
     let q = qdf(&pdf);
     assert!(
-        q.contains("/Figure <</Alt(The flow from manuscripts to formats)>> BDC"),
+        q.contains("/Figure <</Alt(The flow from manuscripts to formats)/MCID"),
         "alt text of the figure"
     );
     assert!(
@@ -791,5 +791,39 @@ fn a_book_brings_its_own_font() {
             .contains("book.toml:4:8: error: font `notes.txt`: not a TrueType or OpenType font"),
         "{}",
         r.stderr
+    );
+}
+
+#[test]
+fn the_pdf_is_tagged_in_reading_order() {
+    let out = tempfile::tempdir().unwrap();
+    let pdf = built(&manuscripts().join("quire-manual"), out.path());
+    let info = tool_text("pdfinfo", &[pdf.as_os_str()]);
+    assert!(info.contains("Tagged:          yes"), "{info}");
+    let tree = tool_text("pdfinfo", &[OsStr::new("-struct-text"), pdf.as_os_str()]);
+    // Chapters are H1 elements holding their titles, in order.
+    let h1: Vec<String> = tree
+        .lines()
+        .zip(tree.lines().skip(1))
+        .filter(|(l, _)| l.trim() == "H1 (block)")
+        .map(|(_, t)| t.trim().trim_matches('"').to_string())
+        .collect();
+    assert_eq!(
+        h1,
+        [
+            "Introduction",
+            "Writing a Manuscript",
+            "Books and Collections",
+            "The Command Line",
+            "On Even Spacing"
+        ]
+    );
+    for role in ["H2 (block)", "P (block)", "Figure", "Note", "Code"] {
+        assert!(tree.contains(role), "no {role} in the structure");
+    }
+    // Running heads and folios are artifacts, not text of the book.
+    assert!(
+        !tree.contains("\"The Quire Manual\"\n  P"),
+        "running heads must not be tagged"
     );
 }

@@ -58,6 +58,8 @@ pub struct VItem {
     pub opens_chapter: Option<usize>,
     /// Part of a table: (table number, this is its header row).
     pub table_row: Option<(usize, bool)>,
+    /// The structure element this item's text belongs to (tagged PDF).
+    pub tag: Option<super::page::Tag>,
 }
 
 /// A footnote met while flattening: its key, number and blocks.
@@ -87,6 +89,8 @@ pub struct Flow<'a, 's, 'f> {
     body_font: FontId,
     /// How many lists the current block is inside.
     list_depth: usize,
+    /// The last structure element number given out.
+    elem: u32,
 }
 
 /// Where body text starts on a line: the first baseline sits this far below
@@ -110,6 +114,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
             chapter: 0,
             body_font: FontId::Regular,
             list_depth: 0,
+            elem: 0,
         }
     }
 
@@ -276,6 +281,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         let pieces = self.pieces(&ch.title, title_style);
         let lines = self.setter.set(&pieces, g.measure(), 0.0, Align::Left);
         let big = (title_style.size * 1.2 / g.leading).ceil() * g.leading;
+        let title_start = self.items.len();
         for line in lines {
             self.items.push(VItem {
                 height: big,
@@ -288,6 +294,8 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                 ..VItem::default()
             });
         }
+        self.tag_from(title_start, "H1");
+        let byline_start = self.items.len();
         if let Some(a) = &ch.article {
             let lang = &book.meta.language;
             if let Some(sub) = &a.subtitle {
@@ -311,6 +319,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                 self.plain_line(&p, TextStyle::new(FontId::Italic, g.size * 0.9), true);
             }
         }
+        self.tag_from(byline_start, "P");
         self.items.push(VItem {
             height: g.leading * 2.0,
             keep_with_next: true,
@@ -362,13 +371,53 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         let g = self.geometry;
         let measure = g.measure() - dx;
         for block in blocks {
+            let start = self.items.len();
+            let role = match &block.kind {
+                BlockKind::Heading { level, .. } => {
+                    ["H1", "H2", "H3", "H4", "H5", "H6"][(*level as usize).clamp(1, 6) - 1]
+                }
+                BlockKind::CodeBlock { .. } => "Code",
+                BlockKind::Figure { .. } => "Figure",
+                BlockKind::SceneBreak => "",
+                _ => "P",
+            };
+            self.block(block, dx, measure, &mut flush);
+            if !role.is_empty() {
+                self.tag_from(start, role);
+            }
+        }
+    }
+
+    /// Gives the untagged items from `start` on a new structure element.
+    fn tag_from(&mut self, start: usize, role: &'static str) {
+        let book_base = (self.chapter as u32 + 1) * 1_000_000;
+        if self.items[start..]
+            .iter()
+            .any(|i| i.tag.is_none() && !i.draws.is_empty())
+        {
+            self.elem += 1;
+            let tag = super::page::Tag {
+                role,
+                elem: book_base + self.elem,
+            };
+            for item in &mut self.items[start..] {
+                if item.tag.is_none() && !item.draws.is_empty() {
+                    item.tag = Some(tag);
+                }
+            }
+        }
+    }
+
+    fn block(&mut self, block: &Block, dx: f32, measure: f32, flush: &mut bool) {
+        let g = self.geometry;
+        {
             match &block.kind {
                 BlockKind::Paragraph { content } => {
                     let pieces = self.pieces(content, self.body());
-                    let indent = if flush { 0.0 } else { g.size * 1.5 };
+                    let indent = if *flush { 0.0 } else { g.size * 1.5 };
                     let lines = self.setter.set(&pieces, measure, indent, Align::Justify);
                     self.lines(lines, dx, block.line);
-                    flush = false;
+                    *flush = false;
                 }
                 BlockKind::Heading {
                     level, id, content, ..
@@ -410,13 +459,13 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                             ..VItem::default()
                         });
                     }
-                    flush = true;
+                    *flush = true;
                 }
                 BlockKind::BlockQuote { blocks } => {
                     self.space(0.5);
                     self.blocks(blocks, dx + g.size * 2.0, true);
                     self.space(0.5);
-                    flush = true;
+                    *flush = true;
                 }
                 BlockKind::List { start, items } => {
                     // Space around a list, not around a list in a list.
@@ -467,7 +516,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                     if outer {
                         self.space(0.5);
                     }
-                    flush = true;
+                    *flush = true;
                 }
                 BlockKind::CodeBlock { text, .. } => {
                     self.space(0.5);
@@ -497,7 +546,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                     }
                     self.lines(set_lines, code_dx, block.line);
                     self.space(0.5);
-                    flush = true;
+                    *flush = true;
                 }
                 BlockKind::SceneBreak => {
                     let style = TextStyle::new(FontId::Regular, g.size);
@@ -517,15 +566,15 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                         });
                     }
                     self.space(1.0);
-                    flush = true;
+                    *flush = true;
                 }
                 BlockKind::Figure { image, caption } => {
                     self.figure(image, caption, dx, measure);
-                    flush = true;
+                    *flush = true;
                 }
                 BlockKind::Table { align, head, rows } => {
                     self.table(align, head, rows, dx, measure);
-                    flush = true;
+                    *flush = true;
                 }
             }
         }

@@ -1,7 +1,7 @@
 //! The furniture of a book: front matter (cover, title page, copyright
 //! page, contents), running heads and folios.
 
-use super::page::{Anchor, Item, Page, PlacedImage};
+use super::page::{Anchor, Item, Page, PlacedImage, Tag};
 use super::paginate::PageBody;
 use super::paragraph::{Align, Setter, TextStyle};
 use super::shape::FontId;
@@ -139,6 +139,10 @@ pub fn build_front(
                         width: iw,
                         height: ih,
                         alt: format!("Cover: {}", m.title),
+                        tag: Some(Tag {
+                            role: "Figure",
+                            elem: index as u32 + 1,
+                        }),
                     }));
                 }
             }
@@ -260,6 +264,17 @@ pub fn build_front(
                     heading,
                     page_of,
                 );
+            }
+        }
+        // The page's text is one element of the structure (front matter
+        // is numbered before the chapters).
+        let tag = Tag {
+            role: "P",
+            elem: index as u32 + 1,
+        };
+        for item in &mut page.items {
+            if let Item::Text(run) = item {
+                run.tag.get_or_insert(tag);
             }
         }
         pages.push(page);

@@ -20,7 +20,7 @@ mod writer;
 
 use crate::model::{Book, Layout};
 use flow::{Draw, Flow, VItem};
-use page::{Anchor, Document, GlyphRun, Item, LinkArea, OutlineEntry, Page, PlacedImage};
+use page::{Anchor, Document, GlyphRun, Item, LinkArea, OutlineEntry, Page, PlacedImage, Tag};
 use paginate::{PageBody, Paginator};
 use paragraph::{SetLine, Setter};
 use shape::Shaper;
@@ -255,6 +255,9 @@ pub fn typeset(book: &Book, fonts: &crate::fonts::FontSet) -> Result<(Document, 
     ))
 }
 
+/// Footnotes are numbered as structure elements after everything else.
+const NOTE_ELEMS: u32 = 3_000_000_000;
+
 /// Places one page's items and notes on the page.
 #[allow(clippy::too_many_arguments)]
 fn compose(
@@ -299,7 +302,7 @@ fn compose(
             });
         }
         for d in &item.draws {
-            draw(&mut page, d, left, y_top);
+            draw(&mut page, d, left, y_top, item.tag);
         }
     }
     // Footnotes, from the foot of the text block up.
@@ -327,16 +330,28 @@ fn compose(
                 });
             }
             last_note = Some(n);
-            place_line(&mut page, line, left + dx, y_top - note_leading * 0.78);
+            let tag = Tag {
+                role: "Note",
+                elem: NOTE_ELEMS + n as u32,
+            };
+            place_tagged(
+                &mut page,
+                line,
+                left + dx,
+                y_top - note_leading * 0.78,
+                Some(tag),
+            );
             y -= note_leading;
         }
     }
     page
 }
 
-fn draw(page: &mut Page, d: &Draw, left: f32, y_top: f32) {
+fn draw(page: &mut Page, d: &Draw, left: f32, y_top: f32, tag: Option<Tag>) {
     match d {
-        Draw::Text { dx, baseline, line } => place_line(page, line, left + dx, y_top - baseline),
+        Draw::Text { dx, baseline, line } => {
+            place_tagged(page, line, left + dx, y_top - baseline, tag)
+        }
         Draw::Rule {
             dx,
             dy,
@@ -362,12 +377,19 @@ fn draw(page: &mut Page, d: &Draw, left: f32, y_top: f32) {
             width: *width,
             height: *height,
             alt: alt.clone(),
+            tag,
         })),
     }
 }
 
-/// Puts a set line on the page with its baseline at `y`.
+/// Puts a set line on the page with its baseline at `y`, as page
+/// furniture (not part of the text's structure).
 pub(crate) fn place_line(page: &mut Page, line: &SetLine, x: f32, y: f32) {
+    place_tagged(page, line, x, y, None)
+}
+
+/// Puts a set line on the page as part of structure element `tag`.
+pub(crate) fn place_tagged(page: &mut Page, line: &SetLine, x: f32, y: f32, tag: Option<Tag>) {
     for run in &line.runs {
         page.items.push(Item::Text(GlyphRun {
             font: run.style.font,
@@ -376,6 +398,7 @@ pub(crate) fn place_line(page: &mut Page, line: &SetLine, x: f32, y: f32) {
             y: y + run.style.rise,
             glyphs: run.glyphs.clone(),
             grey: run.style.grey,
+            tag,
         }));
     }
     for (x0, x1, style) in &line.strikes {

@@ -39,6 +39,18 @@ pub struct GlyphRun {
     pub glyphs: Vec<PlacedGlyph>,
     /// Grey level of the text, 0 black .. 1 white.
     pub grey: f32,
+    /// The structure element this text belongs to; `None` for page
+    /// furniture (running heads, folios, ornaments), marked as artifact.
+    pub tag: Option<Tag>,
+}
+
+/// A place in the document's logical structure (tagged PDF): the kind of
+/// element (`P`, `H1`, `Figure`, `Note`, …) and which one, numbered in
+/// reading order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tag {
+    pub role: &'static str,
+    pub elem: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -118,6 +130,7 @@ pub struct PlacedImage {
     pub width: f32,
     pub height: f32,
     pub alt: String,
+    pub tag: Option<Tag>,
 }
 
 #[derive(Debug, Clone)]

@@ -102,6 +102,7 @@ pub fn finish(
     doc: &Document,
     masks: &BTreeMap<String, (u32, u32, Vec<u8>)>,
     fonts: &crate::fonts::FontSet,
+    marked: &[Vec<Marked>],
 ) -> Result<Vec<u8>, String> {
     lo.version = "1.7".to_string();
     let pages: Vec<ObjectId> = lo.get_pages().values().copied().collect();
@@ -197,6 +198,9 @@ pub fn finish(
         ]),
     );
 
+    // The logical structure (tagged PDF), from the marked content.
+    let struct_root = build_structure(&mut lo, &pages, marked);
+
     // The outline, nested by level.
     let outline_id = build_outline(&mut lo, doc, &pages);
 
@@ -227,6 +231,12 @@ pub fn finish(
 
     let catalog = lo.catalog_mut().map_err(|e| format!("PDF catalog: {e}"))?;
     catalog.set("Lang", text(&m.language));
+    if let Some(root) = struct_root {
+        catalog.set("StructTreeRoot", Object::Reference(root));
+        let mut mark = Dictionary::new();
+        mark.set("Marked", Object::Boolean(true));
+        catalog.set("MarkInfo", Object::Dictionary(mark));
+    }
     catalog.remove(b"OutputIntents");
     catalog.set("Metadata", Object::Reference(xmp_id));
     if let Some(id) = outline_id {
@@ -412,4 +422,102 @@ fn xmp(book: &Book) -> String {
         id = xml_escape(&m.identifier.urn()),
         version = env!("CARGO_PKG_VERSION"),
     )
+}
+
+/// A marked-content sequence on a page: which structure element it is
+/// part of; its MCID is its index in the page's list.
+#[derive(Debug, Clone)]
+pub struct Marked {
+    pub tag: crate::render::pdf::page::Tag,
+    /// Alternate description (figures).
+    pub alt: Option<String>,
+}
+
+/// A structure element being gathered: its role, alternate text, and its
+/// marked content as (page, MCID).
+type Element = (&'static str, Option<String>, Vec<(usize, usize)>);
+
+/// The structure tree: a Document element holding one element per tagged
+/// block (paragraph, heading, figure, note…) in reading order, each
+/// pointing at its marked content on its pages; and the parent tree that
+/// leads from a page's marked content back to its element.
+fn build_structure(
+    lo: &mut lopdf::Document,
+    pages: &[ObjectId],
+    marked: &[Vec<Marked>],
+) -> Option<ObjectId> {
+    if marked.iter().all(|m| m.is_empty()) {
+        return None;
+    }
+    let root = lo.new_object_id();
+    let document = lo.new_object_id();
+    // Elements in reading order, with their pieces (page, MCID).
+    let mut elems: BTreeMap<u32, Element> = BTreeMap::new();
+    for (p, list) in marked.iter().enumerate() {
+        for (mcid, m) in list.iter().enumerate() {
+            let e = elems
+                .entry(m.tag.elem)
+                .or_insert((m.tag.role, None, Vec::new()));
+            if e.1.is_none() {
+                e.1 = m.alt.clone();
+            }
+            e.2.push((p, mcid));
+        }
+    }
+    let ids: BTreeMap<u32, ObjectId> = elems.keys().map(|&k| (k, lo.new_object_id())).collect();
+    for (k, (role, alt, parts)) in &elems {
+        let mut d = Dictionary::new();
+        d.set("Type", Object::Name(b"StructElem".to_vec()));
+        d.set("S", Object::Name(role.as_bytes().to_vec()));
+        d.set("P", Object::Reference(document));
+        if let Some(alt) = alt {
+            d.set("Alt", text(alt));
+        }
+        let kids: Vec<Object> = parts
+            .iter()
+            .filter_map(|&(p, mcid)| {
+                let page = *pages.get(p)?;
+                let mut r = Dictionary::new();
+                r.set("Type", Object::Name(b"MCR".to_vec()));
+                r.set("Pg", Object::Reference(page));
+                r.set("MCID", Object::Integer(mcid as i64));
+                Some(Object::Dictionary(r))
+            })
+            .collect();
+        d.set("K", Object::Array(kids));
+        lo.objects.insert(ids[k], Object::Dictionary(d));
+    }
+    let mut doc = Dictionary::new();
+    doc.set("Type", Object::Name(b"StructElem".to_vec()));
+    doc.set("S", Object::Name(b"Document".to_vec()));
+    doc.set("P", Object::Reference(root));
+    doc.set(
+        "K",
+        Object::Array(ids.values().map(|&id| Object::Reference(id)).collect()),
+    );
+    lo.objects.insert(document, Object::Dictionary(doc));
+    // Parent tree: for page i (its /StructParents), the element of each MCID.
+    let mut nums = Vec::new();
+    for (p, list) in marked.iter().enumerate() {
+        if let Some(&page) = pages.get(p)
+            && let Ok(Object::Dictionary(pd)) = lo.get_object_mut(page)
+        {
+            pd.set("StructParents", Object::Integer(p as i64));
+        }
+        nums.push(Object::Integer(p as i64));
+        nums.push(Object::Array(
+            list.iter()
+                .map(|m| Object::Reference(ids[&m.tag.elem]))
+                .collect(),
+        ));
+    }
+    let mut parent_tree = Dictionary::new();
+    parent_tree.set("Nums", Object::Array(nums));
+    let mut r = Dictionary::new();
+    r.set("Type", Object::Name(b"StructTreeRoot".to_vec()));
+    r.set("K", Object::Reference(document));
+    r.set("ParentTree", Object::Dictionary(parent_tree));
+    r.set("ParentTreeNextKey", Object::Integer(marked.len() as i64));
+    lo.objects.insert(root, Object::Dictionary(r));
+    Some(root)
 }

@@ -148,7 +148,7 @@ pub fn write(book: &Book, doc: &Document, fonts: &FontSet) -> Result<Vec<u8>, St
         .map_or(1, |n| n.get())
         .max(1);
     let chunk = doc.pages.len().div_ceil(threads).max(1);
-    let pages: Vec<PdfPage> = std::thread::scope(|scope| {
+    let built: Vec<(PdfPage, Vec<finish::Marked>)> = std::thread::scope(|scope| {
         let handles: Vec<_> = doc
             .pages
             .chunks(chunk)
@@ -166,6 +166,7 @@ pub fn write(book: &Book, doc: &Document, fonts: &FontSet) -> Result<Vec<u8>, St
             .flat_map(|h| h.join().unwrap_or_default())
             .collect()
     });
+    let (pages, marked): (Vec<PdfPage>, Vec<Vec<finish::Marked>>) = built.into_iter().unzip();
     pdf.with_pages(pages);
 
     // printpdf's own image recompression and font handling are off: the
@@ -187,7 +188,7 @@ pub fn write(book: &Book, doc: &Document, fonts: &FontSet) -> Result<Vec<u8>, St
         eprintln!("  printpdf to lopdf: {:?}", t.elapsed());
     }
     let t = std::time::Instant::now();
-    let out = finish::finish(lo, book, doc, &masks, fonts);
+    let out = finish::finish(lo, book, doc, &masks, fonts, &marked);
     if timing {
         eprintln!("  finish: {:?}", t.elapsed());
     }
@@ -199,8 +200,10 @@ fn page_ops(
     fonts: &BTreeMap<FontId, EmbeddedFont>,
     images: &BTreeMap<String, (XObjectId, u8)>,
     anchors: &BTreeMap<&str, (usize, f32)>,
-) -> PdfPage {
+) -> (PdfPage, Vec<finish::Marked>) {
     let mut ops = Vec::new();
+    // Marked-content sequences of this page that belong to the structure.
+    let mut marked: Vec<finish::Marked> = Vec::new();
     // Rules and images first, text over them.
     for item in &page.items {
         match item {
@@ -230,6 +233,16 @@ fn page_ops(
                     // content's alternate description (ISO 32000, 14.9.3).
                     let mut props = BTreeMap::new();
                     props.insert("Alt".to_string(), pdf_text(&img.alt));
+                    if let Some(tag) = img.tag {
+                        props.insert(
+                            "MCID".to_string(),
+                            printpdf::DictItem::Int(marked.len() as i64),
+                        );
+                        marked.push(finish::Marked {
+                            tag,
+                            alt: Some(img.alt.clone()),
+                        });
+                    }
                     ops.push(Op::BeginMarkedContentWithProperties {
                         tag: "Figure".into(),
                         properties: printpdf::DictItem::Dict { map: props },
@@ -260,11 +273,37 @@ fn page_ops(
     ops.push(Op::SetFillColor {
         col: Color::Greyscale(printpdf::Greyscale::new(0.0, None)),
     });
+    // The structure element whose marked content is open: Some(None)
+    // for an artifact (running heads, folios, ornaments).
+    let mut open: Option<Option<super::page::Tag>> = None;
     for item in &page.items {
         let Item::Text(run) = item else { continue };
         let Some(font) = fonts.get(&run.font) else {
             continue;
         };
+        if open != Some(run.tag) {
+            if open.is_some() {
+                ops.push(Op::EndMarkedContent);
+            }
+            match run.tag {
+                Some(tag) => {
+                    let mut props = BTreeMap::new();
+                    props.insert(
+                        "MCID".to_string(),
+                        printpdf::DictItem::Int(marked.len() as i64),
+                    );
+                    marked.push(finish::Marked { tag, alt: None });
+                    ops.push(Op::BeginMarkedContentWithProperties {
+                        tag: tag.role.into(),
+                        properties: printpdf::DictItem::Dict { map: props },
+                    });
+                }
+                None => ops.push(Op::BeginMarkedContent {
+                    tag: "Artifact".into(),
+                }),
+            }
+            open = Some(run.tag);
+        }
         if current != Some((run.font, run.size)) {
             ops.push(Op::SetFont {
                 font: PdfFontHandle::External(font.id.clone()),
@@ -304,6 +343,9 @@ fn page_ops(
             items: vec![TextItem::GlyphIds(glyphs)],
         });
     }
+    if open.is_some() {
+        ops.push(Op::EndMarkedContent);
+    }
     ops.push(Op::EndTextSection);
     for link in &page.links {
         let actions = match &link.target {
@@ -335,7 +377,10 @@ fn page_ops(
             ),
         });
     }
-    PdfPage::new(Pt(page.width).into(), Pt(page.height).into(), ops)
+    (
+        PdfPage::new(Pt(page.width).into(), Pt(page.height).into(), ops),
+        marked,
+    )
 }
 
 /// A PDF text string: literal when ASCII, else UTF-16BE with a byte order mark.
