@@ -448,3 +448,14 @@ mod quote_tests {
         );
     }
 }
+
+/// “Quire Handbooks, book 1”: the series line of a title page.
+pub fn series_line(meta: &crate::model::Metadata) -> Option<String> {
+    let series = meta.series.as_ref()?;
+    let pos = series
+        .position
+        .as_ref()
+        .map(|p| format!(", {} {p}", labels(&meta.language).book))
+        .unwrap_or_default();
+    Some(format!("{}{pos}", series.name))
+}

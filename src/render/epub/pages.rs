@@ -2,7 +2,6 @@
 
 use super::xhtml::{byline, escape};
 use crate::model::Book;
-use crate::typography::labels;
 use std::fmt::Write;
 
 pub fn cover(src: &str, title: &str) -> String {
@@ -20,7 +19,6 @@ pub fn title_page(book: &Book) -> String {
     if let Some(sub) = &m.subtitle {
         let _ = writeln!(s, "<p class=\"subtitle\">{}</p>", escape(sub));
     }
-    let l = labels(&m.language);
     let authors: Vec<String> = m.authors().map(str::to_string).collect();
     if !authors.is_empty() {
         let _ = writeln!(
@@ -32,18 +30,8 @@ pub fn title_page(book: &Book) -> String {
     for credit in crate::typography::credits(m) {
         let _ = writeln!(s, "<p class=\"contributor\">{}</p>", escape(&credit));
     }
-    if let Some(series) = &m.series {
-        let pos = series
-            .position
-            .as_ref()
-            .map(|p| format!(", {} {p}", l.book))
-            .unwrap_or_default();
-        let _ = writeln!(
-            s,
-            "<p class=\"series\">{}{}</p>",
-            escape(&series.name),
-            escape(&pos)
-        );
+    if let Some(series) = crate::typography::series_line(m) {
+        let _ = writeln!(s, "<p class=\"series\">{}</p>", escape(&series));
     }
     if let Some(p) = &m.publisher {
         let _ = writeln!(s, "<p class=\"publisher\">{}</p>", escape(p));

@@ -194,12 +194,7 @@ pub fn build_front(
                         TextStyle::new(FontId::Italic, g.size),
                     );
                 }
-                if let Some(series) = &m.series {
-                    let pos = series
-                        .position
-                        .as_ref()
-                        .map(|p| format!(", {} {p}", l.book))
-                        .unwrap_or_default();
+                if let Some(series) = crate::typography::series_line(m) {
                     y -= g.leading;
                     centred(
                         &mut page,
@@ -207,7 +202,7 @@ pub fn build_front(
                         g,
                         left,
                         y,
-                        &format!("{}{pos}", series.name),
+                        &series,
                         TextStyle::new(FontId::Italic, g.size * 0.9),
                     );
                 }

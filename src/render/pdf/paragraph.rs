@@ -283,39 +283,27 @@ impl Setter<'_, '_> {
             let (items, content) = self.items(pieces, indent, false, None, align);
             return self.ragged(&items, &content, measure, align);
         }
+        let pass = |hyphenate: bool, emergency: bool, tolerance: f32| {
+            (
+                hyphenate,
+                emergency,
+                Params {
+                    tolerance,
+                    ..Params::default()
+                },
+            )
+        };
         let passes = [
-            (
-                false,
-                false,
-                Params {
-                    tolerance: 1.0,
-                    ..Params::default()
-                },
-            ),
-            (
-                true,
-                false,
-                Params {
-                    tolerance: 2.0,
-                    ..Params::default()
-                },
-            ),
-            (
-                true,
-                false,
-                Params {
-                    tolerance: 3.0,
-                    ..Params::default()
-                },
-            ),
-            (
-                true,
-                true,
-                Params {
-                    tolerance: 50.0,
-                    ..Params::default()
-                },
-            ),
+            // Most paragraphs set well without a single hyphen, spaces
+            // stretched at most by their full stretchability.
+            pass(false, false, 1.0),
+            // Then hyphenation, and spaces up to twice as loose: the
+            // hyphen penalty decides which is the lesser evil.
+            pass(true, false, 2.0),
+            pass(true, false, 3.0),
+            // Last, breaks inside over-long words (URLs), and whatever
+            // spacing it takes; such lines are set ragged and reported.
+            pass(true, true, 50.0),
         ];
         for (hyphenate, emergency, params) in &passes {
             let (items, content) = self.items(
