@@ -29,7 +29,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Build EPUB (and PDF) files from manuscripts or book directories.
+    /// Build an EPUB and a PDF from each manuscript or book directory.
     Build(BuildArgs),
     /// Report problems in manuscripts without writing anything.
     Check(CheckArgs),
@@ -72,7 +72,7 @@ struct BuildArgs {
     /// Manuscripts (.md, .markdown, .txt) or book directories (with book.toml).
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
-    /// Formats to build, comma-separated.
+    /// Formats to build, comma-separated (`--to epub`, `--to epub,pdf`).
     #[arg(
         long,
         value_enum,
