@@ -226,6 +226,20 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         self.notes.push(Note { key, lines: merged });
     }
 
+    /// One line of text in a body-line slot, on the baseline grid.
+    fn line_item(&self, dx: f32, line: SetLine, keep_with_next: bool) -> VItem {
+        VItem {
+            height: self.geometry.leading,
+            draws: vec![Draw::Text {
+                dx,
+                baseline: baseline_offset(self.geometry),
+                line,
+            }],
+            keep_with_next,
+            ..VItem::default()
+        }
+    }
+
     fn space(&mut self, lines: f32) {
         self.items.push(VItem {
             height: lines * self.geometry.leading,
@@ -352,16 +366,8 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         let g = self.geometry;
         let pieces = vec![plain(text, style)];
         for line in self.setter.set(&pieces, g.measure(), 0.0, Align::Left) {
-            self.items.push(VItem {
-                height: g.leading,
-                draws: vec![Draw::Text {
-                    dx: 0.0,
-                    baseline: baseline_offset(g),
-                    line,
-                }],
-                keep_with_next: keep,
-                ..VItem::default()
-            });
+            let item = self.line_item(0.0, line, keep);
+            self.items.push(item);
         }
     }
 
@@ -430,27 +436,16 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                     self.space(if *level <= 2 { 1.5 } else { 1.0 });
                     let pieces = self.pieces(content, style);
                     let lines = self.setter.set(&pieces, measure, 0.0, Align::Left);
-                    let base = baseline_offset(g);
                     for (i, line) in lines.into_iter().enumerate() {
-                        self.items.push(VItem {
-                            height: g.leading,
-                            draws: vec![Draw::Text {
-                                dx,
-                                baseline: base,
-                                line,
-                            }],
-                            keep_with_next: true,
-                            anchors: if i == 0 { vec![id.clone()] } else { vec![] },
-                            outline: if i == 0 && *level <= 3 {
-                                Some((
-                                    crate::model::plain_text(content),
-                                    (*level).saturating_sub(1).max(1),
-                                ))
-                            } else {
-                                None
-                            },
-                            ..VItem::default()
-                        });
+                        let mut item = self.line_item(dx, line, true);
+                        if i == 0 {
+                            item.anchors = vec![id.clone()];
+                            if *level <= 3 {
+                                let title = crate::model::plain_text(content);
+                                item.outline = Some((title, (*level).saturating_sub(1).max(1)));
+                            }
+                        }
+                        self.items.push(item);
                     }
                     if *level <= 2 {
                         self.items.push(VItem {
@@ -554,16 +549,8 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                     let lines = self.setter.set(&pieces, measure, 0.0, Align::Center);
                     self.space(1.0);
                     for line in lines {
-                        self.items.push(VItem {
-                            height: g.leading,
-                            draws: vec![Draw::Text {
-                                dx,
-                                baseline: baseline_offset(g),
-                                line,
-                            }],
-                            keep_with_next: true,
-                            ..VItem::default()
-                        });
+                        let item = self.line_item(dx, line, true);
+                        self.items.push(item);
                     }
                     self.space(1.0);
                     *flush = true;
@@ -646,16 +633,8 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
             let lines = self.setter.set(&pieces, measure, 0.0, Align::Center);
             let n = lines.len();
             for (i, line) in lines.into_iter().enumerate() {
-                self.items.push(VItem {
-                    height: g.leading,
-                    draws: vec![Draw::Text {
-                        dx,
-                        baseline: baseline_offset(g),
-                        line,
-                    }],
-                    keep_with_next: i + 1 < n,
-                    ..VItem::default()
-                });
+                let item = self.line_item(dx, line, i + 1 < n);
+                self.items.push(item);
             }
         }
         self.space(1.0);
