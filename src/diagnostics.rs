@@ -1,8 +1,11 @@
 //! Diagnostics: what went wrong or looks wrong, and where.
 //!
-//! Every stage reports through [`Diagnostics`]; nothing here prints. A
-//! diagnostic names the file (as the user typed it, relative to where quire
-//! was run when possible) and, where known, the line and column.
+//! Every stage (readers, resolution, images, fonts, both renderers, the
+//! writers) reports through [`Diagnostics`]; nothing here prints. A
+//! diagnostic has a severity, a stable [`Code`] naming the kind of problem
+//! (scripts match on codes, never on message text), a location
+//! (`file:line:col`, as the user typed the path), a message saying what
+//! happened, and optionally help saying what to do.
 
 use serde::Serialize;
 use std::fmt;
@@ -24,8 +27,144 @@ impl fmt::Display for Severity {
     }
 }
 
+macro_rules! codes {
+    ($($(#[doc = $doc:literal])* $variant:ident = $name:literal,)*) => {
+        /// The kind of a problem: stable names that scripts and CI can
+        /// match on. The README lists them all.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $($(#[doc = $doc])* $variant,)*
+        }
+
+        impl Code {
+            /// Every code, in the order they are documented.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The code as printed and as JSON carries it.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $name,)*
+                }
+            }
+
+            /// One line on what the code means.
+            pub fn meaning(self) -> &'static str {
+                match self {
+                    $(Code::$variant => concat!($($doc),*).trim_start(),)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    /// An input named on the command line does not exist.
+    InputMissing = "input-missing",
+    /// An input is neither a manuscript nor a book directory.
+    InputKind = "input-kind",
+    /// A file is not a regular file (a FIFO, a device, a socket).
+    NotRegularFile = "not-regular-file",
+    /// A file is larger than Quire reads.
+    FileTooLarge = "file-too-large",
+    /// A file cannot be read (permissions, I/O).
+    FileUnreadable = "file-unreadable",
+    /// A manuscript is not UTF-8 text.
+    NotUtf8 = "not-utf8",
+    /// Characters XML cannot carry (control codes) were removed.
+    ControlCharacter = "control-character",
+    /// Malformed YAML front matter.
+    YamlSyntax = "yaml-syntax",
+    /// A front-matter or book.toml value of the wrong type or form.
+    MetadataInvalid = "metadata-invalid",
+    /// A front-matter key Quire does not know (ignored).
+    MetadataUnknownKey = "metadata-unknown-key",
+    /// A needed piece of metadata (title, author) is missing or empty.
+    MetadataMissing = "metadata-missing",
+    /// Not a BCP 47 language tag.
+    LanguageTag = "language-tag",
+    /// An ISBN with the wrong form or check digit.
+    Isbn = "isbn",
+    /// A date that is not `YYYY[-MM[-DD]]` or is out of range.
+    Date = "date",
+    /// `SOURCE_DATE_EPOCH` is not a usable number of seconds.
+    SourceDateEpoch = "source-date-epoch",
+    /// book.toml cannot be read as a configuration.
+    ConfigInvalid = "config-invalid",
+    /// A chapter file is missing, listed twice or not a manuscript.
+    ChapterFile = "chapter-file",
+    /// A book has no chapters.
+    NoChapters = "no-chapters",
+    /// A chapter or manuscript has no title; one is made from the file name.
+    Untitled = "untitled",
+    /// A path leaves the project directory (directly or through a link).
+    OutsideProject = "outside-project",
+    /// Blocks or inline markup nested deeper than Quire follows.
+    NestingTooDeep = "nesting-too-deep",
+    /// Raw HTML Quire cannot carry over was dropped (its text is kept).
+    HtmlDropped = "html-dropped",
+    /// A link to nowhere, or with a scheme Quire does not keep live; its
+    /// words are kept as text.
+    LinkDropped = "link-dropped",
+    /// A footnote problem: undefined, unused, defined twice, nested.
+    Footnote = "footnote",
+    /// A heading id that is invalid or used twice.
+    HeadingId = "heading-id",
+    /// An image that is not found.
+    ImageMissing = "image-missing",
+    /// An image that cannot be used: damaged, mislabelled, unsupported.
+    ImageInvalid = "image-invalid",
+    /// An image larger than the pixel limit (`[limits] max-image-pixels`).
+    ImageTooLarge = "image-too-large",
+    /// An image with no alt text.
+    ImageAlt = "image-alt",
+    /// An image that prints under 300 dpi.
+    ImageResolution = "image-resolution",
+    /// An SVG that is not well-formed or cannot be drawn.
+    SvgInvalid = "svg-invalid",
+    /// Something unsafe (a script, an event handler, an external
+    /// reference) was removed from an SVG.
+    SvgSanitized = "svg-sanitized",
+    /// An image a format cannot carry (SVG in the PDF).
+    ImageUnsupported = "image-unsupported",
+    /// Advice on a cover image, from what stores accept.
+    Cover = "cover",
+    /// A font file that is missing or unusable.
+    FontInvalid = "font-invalid",
+    /// A PDF page size that is malformed or too small for the text.
+    PageSize = "page-size",
+    /// No hyphenation patterns for the book's language.
+    Hyphenation = "hyphenation",
+    /// A line that could not be justified (set flush left, or broken
+    /// inside a word).
+    LineUnjustified = "line-unjustified",
+    /// Nesting deeper than the page has room to indent.
+    IndentCapped = "indent-capped",
+    /// A code line too long for the measure, broken with a continuation mark.
+    CodeWrapped = "code-wrapped",
+    /// A table too wide for the measure: set smaller, words broken in cells.
+    TableTooWide = "table-too-wide",
+    /// An output would replace an input, a link or a device: refused.
+    OutputRefused = "output-refused",
+    /// An output could not be written.
+    OutputWrite = "output-write",
+    /// A bug in Quire: text lost in layout, a panic. Nothing is written.
+    Internal = "internal",
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 /// A place in a source file. Lines and columns count from 1; 0 means unknown.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Location {
     pub file: PathBuf,
     pub line: u32,
@@ -64,22 +203,50 @@ impl fmt::Display for Location {
 }
 
 /// Paths in messages are shown relative to the current directory when they
-/// lie below it, so messages read the way the user typed the paths.
+/// lie below it, so messages read the way the user typed the paths. Control
+/// characters in a file name are shown escaped, never sent to the terminal.
 pub fn display_path(path: &Path) -> String {
-    if let Ok(cwd) = std::env::current_dir()
-        && let Ok(rel) = path.strip_prefix(&cwd)
-    {
-        return rel.display().to_string();
+    let path = path.strip_prefix(".").unwrap_or(path);
+    let shown = match std::env::current_dir() {
+        Ok(cwd) => match path.strip_prefix(&cwd) {
+            Ok(rel) if !rel.as_os_str().is_empty() => rel.display().to_string(),
+            _ => path.display().to_string(),
+        },
+        Err(_) => path.display().to_string(),
+    };
+    let shown = if shown.is_empty() {
+        ".".to_string()
+    } else {
+        shown
+    };
+    printable(&shown)
+}
+
+/// `s` with control characters written as escapes (`\u{1b}`), so that text
+/// from a manuscript quoted in a message cannot drive the terminal.
+pub fn printable(s: &str) -> String {
+    if !s.chars().any(char::is_control) {
+        return s.to_string();
     }
-    path.display().to_string()
+    s.chars()
+        .map(|c| match c {
+            '\n' => "\\n".to_string(),
+            '\t' => "\\t".to_string(),
+            c if c.is_control() => format!("\\u{{{:x}}}", c as u32),
+            c => c.to_string(),
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,
+    pub code: Code,
     #[serde(flatten, serialize_with = "serialize_location")]
     pub location: Location,
     pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
 }
 
 fn serialize_location<S: serde::Serializer>(loc: &Location, s: S) -> Result<S::Ok, S::Error> {
@@ -92,32 +259,98 @@ fn serialize_location<S: serde::Serializer>(loc: &Location, s: S) -> Result<S::O
 }
 
 impl Diagnostic {
-    pub fn error(location: Location, message: impl Into<String>) -> Self {
+    pub fn new(
+        severity: Severity,
+        code: Code,
+        location: Location,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
-            severity: Severity::Error,
+            severity,
+            code,
             location,
-            message: message.into(),
+            message: printable(&message.into()),
+            help: None,
         }
     }
 
-    pub fn warning(location: Location, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            location,
-            message: message.into(),
-        }
+    pub fn error(code: Code, location: Location, message: impl Into<String>) -> Self {
+        Diagnostic::new(Severity::Error, code, location, message)
+    }
+
+    pub fn warning(code: Code, location: Location, message: impl Into<String>) -> Self {
+        Diagnostic::new(Severity::Warning, code, location, message)
+    }
+
+    /// What to do about it.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(printable(&help.into()));
+        self
     }
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}: {}", self.location, self.severity, self.message)
+        write!(
+            f,
+            "{}: {}: {} [{}]",
+            self.location, self.severity, self.message, self.code
+        )?;
+        if let Some(h) = &self.help {
+            write!(f, "\n  help: {h}")?;
+        }
+        Ok(())
     }
 }
 
 impl std::error::Error for Diagnostic {}
 
-/// The diagnostics gathered while reading and resolving one book.
+/// A problem a service found, before the caller says where it is: the
+/// typed error shared services (images, fonts, page sizes) return.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub code: Code,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl Problem {
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
+        Problem {
+            code,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// The problem as an error at `location`, its message after `prefix`.
+    pub fn at(self, location: Location, prefix: &str) -> Diagnostic {
+        let d = Diagnostic::error(self.code, location, format!("{prefix}{}", self.message));
+        match self.help {
+            Some(h) => d.help(h),
+            None => d,
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl From<crate::files::ReadError> for Problem {
+    fn from(e: crate::files::ReadError) -> Self {
+        Problem::new(e.code(), format!("cannot read it: {e}"))
+    }
+}
+
+/// The diagnostics gathered while reading, resolving and rendering one book.
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
@@ -128,16 +361,20 @@ impl Diagnostics {
         self.items.push(d);
     }
 
-    pub fn error(&mut self, location: Location, message: impl Into<String>) {
-        self.push(Diagnostic::error(location, message));
+    pub fn error(&mut self, code: Code, location: Location, message: impl Into<String>) {
+        self.push(Diagnostic::error(code, location, message));
     }
 
-    pub fn warning(&mut self, location: Location, message: impl Into<String>) {
-        self.push(Diagnostic::warning(location, message));
+    pub fn warning(&mut self, code: Code, location: Location, message: impl Into<String>) {
+        self.push(Diagnostic::warning(code, location, message));
     }
 
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
     }
 
     pub fn count(&self, severity: Severity) -> usize {
@@ -152,17 +389,26 @@ impl Diagnostics {
         self.items.extend(other.items);
     }
 
-    /// Sorted by file, then line, so output is stable and easy to scan.
+    /// Sorted by file, then line, then column, without repeats (two
+    /// renderers may find the same problem), so output is stable.
     pub fn sorted(&self) -> Vec<&Diagnostic> {
         let mut v: Vec<&Diagnostic> = self.items.iter().collect();
         v.sort_by(|a, b| {
-            (&a.location.file, a.location.line, a.location.column).cmp(&(
-                &b.location.file,
-                b.location.line,
-                b.location.column,
+            (&a.location, b.severity, a.code, &a.message).cmp(&(
+                &b.location,
+                a.severity,
+                b.code,
+                &b.message,
             ))
         });
+        v.dedup_by(|a, b| a == b);
         v
+    }
+}
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(d: Diagnostic) -> Self {
+        Diagnostics { items: vec![d] }
     }
 }
 
@@ -195,5 +441,37 @@ impl LineIndex {
             Ok(i) => i as u32 + 1,
             Err(i) => i as u32,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_described() {
+        let mut seen = std::collections::HashSet::new();
+        for c in Code::ALL {
+            assert!(seen.insert(c.as_str()), "{c} twice");
+            assert!(!c.meaning().is_empty(), "{c} has no meaning");
+        }
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        let d = Diagnostic::error(
+            Code::Internal,
+            Location::file("a\u{1b}[31m.md"),
+            "bell \u{7} here",
+        );
+        let shown = d.to_string();
+        assert!(
+            !shown.chars().any(|c| c.is_control() && c != '\n'),
+            "{shown:?}"
+        );
+        assert!(
+            shown.contains("\\u{1b}") && shown.contains("\\u{7}"),
+            "{shown}"
+        );
     }
 }

@@ -2,14 +2,16 @@
 //!
 //! `source` reads manuscripts into the `model`; `render` turns the model
 //! into output formats; `fonts`, `images` and `typography` are services the
-//! others call. `cli` is the command line over all of it.
+//! others call; `files` and `limits` bound what is read and make what is
+//! written safe. `cli` is the command line over all of it.
 
 pub mod cli;
 pub mod diagnostics;
+pub mod files;
 pub mod fonts;
 pub mod images;
+pub mod limits;
 pub mod model;
-pub mod output;
 pub mod render;
 pub mod source;
 pub mod typography;

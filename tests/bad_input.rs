@@ -7,12 +7,21 @@ use common::*;
 
 /// Builds a project's entry and checks the failure a user would see.
 fn fails(files: &[(&str, &[u8])], entry: &str, expect: &str) {
+    fails_with(1, files, entry, expect)
+}
+
+/// The same, for a command line that cannot be run (exit status 2).
+fn usage_fails(files: &[(&str, &[u8])], entry: &str, expect: &str) {
+    fails_with(2, files, entry, expect)
+}
+
+fn fails_with(status: i32, files: &[(&str, &[u8])], entry: &str, expect: &str) {
     let dir = project(files);
     let out = dir.path().join("dist");
     let r = run(quire()
         .current_dir(dir.path())
         .args(["build", entry, "--to", "epub", "-o", "dist"]));
-    assert_eq!(r.status, 1, "exit status; stderr:\n{}", r.stderr);
+    assert_eq!(r.status, status, "exit status; stderr:\n{}", r.stderr);
     assert!(
         r.stderr.contains(expect),
         "expected `{expect}` in:\n{}",
@@ -24,7 +33,7 @@ fn fails(files: &[(&str, &[u8])], entry: &str, expect: &str) {
 
 #[test]
 fn missing_manuscript() {
-    fails(
+    usage_fails(
         &[],
         "nowhere.md",
         "nowhere.md: error: no such file or directory",
@@ -93,7 +102,7 @@ fn missing_chapter_file() {
             ("one.md", b"# One\n"),
         ],
         ".",
-        "book.toml:1:23: error: chapter file not found: two.md",
+        "book.toml:1:23: error: chapter `two.md`: no such file",
     );
 }
 
@@ -123,7 +132,7 @@ fn bad_language_tag() {
 
 #[test]
 fn unsupported_input_kind() {
-    fails(&[("notes.docx", b"PK")], "notes.docx", "not a manuscript");
+    usage_fails(&[("notes.docx", b"PK")], "notes.docx", "not a manuscript");
 }
 
 #[test]
@@ -252,7 +261,7 @@ fn binary_garbage_is_an_error_not_a_panic() {
     fails(
         &[("a.md", &[0xff, 0xfe, 0x00, 0x41, 0x0a, 0xc3])],
         "a.md",
-        "a.md:1: error: the file is not UTF-8 text",
+        "a.md:1:1: error: the file is not UTF-8 text",
     );
 }
 

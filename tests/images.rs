@@ -208,7 +208,7 @@ fn low_resolution_images_are_flagged_for_print() {
     assert_eq!(r.status, 0, "{}", r.stderr);
     assert!(
         r.stderr
-            .contains("gallery.md:9: warning: image `img/picture.tif` prints at 150 dpi"),
+            .contains("gallery.md:9:1: warning: image `img/picture.tif` prints at 150 dpi"),
         "{}",
         r.stderr
     );
@@ -381,7 +381,7 @@ fn svg_goes_into_the_epub_and_is_a_clear_error_in_the_pdf() {
     assert_eq!(r.status, 1);
     assert!(
         r.stderr.contains(
-            "a.md:3: error: image `band.svg` is SVG, which cannot be placed in the PDF yet"
+            "a.md:3:1: error: image `band.svg` is SVG, which cannot be placed in the PDF yet"
         ),
         "{}",
         r.stderr

@@ -10,6 +10,7 @@
 
 mod sfnt;
 
+use crate::diagnostics::{Code, Problem};
 use std::collections::BTreeSet;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,14 +114,14 @@ impl FontSet {
 
     /// The bundled faces with the book's own in the roles it names
     /// (role → file, already checked by [`check_font_file`]).
-    pub fn with(overrides: &[(String, std::path::PathBuf)]) -> Result<FontSet, String> {
+    pub fn with(overrides: &[(String, std::path::PathBuf)]) -> Result<FontSet, Problem> {
         let mut set = FontSet::bundled();
         let mut given = [false; 5];
         for (role, path) in overrides {
             let Some(i) = ROLES.iter().position(|r| r == role) else {
                 continue;
             };
-            let data = std::fs::read(path).map_err(|e| format!("font {}: {e}", path.display()))?;
+            let data = crate::files::read_limited(path, crate::limits::FONT_BYTES)?;
             let info = check_font_file(&data)?;
             let ext = if data.starts_with(b"OTTO") {
                 "otf"
@@ -174,15 +175,28 @@ pub struct FontInfo {
 
 /// Checks that `data` is a usable TrueType or OpenType font (not a
 /// collection, with outlines and a Unicode character map) and reads its names.
-pub fn check_font_file(data: &[u8]) -> Result<FontInfo, String> {
+pub fn check_font_file(data: &[u8]) -> Result<FontInfo, Problem> {
+    let bad = |m: String| Problem::new(Code::FontInvalid, m);
     if data.starts_with(b"ttcf") {
-        return Err("font collections (.ttc) are not supported; give a single .ttf or .otf".into());
+        return Err(bad("font collections (.ttc) are not supported".into())
+            .help("give a single .ttf or .otf"));
     }
     let face = ttf_parser::Face::parse(data, 0)
-        .map_err(|e| format!("not a TrueType or OpenType font ({e})"))?;
+        .map_err(|e| bad(format!("not a TrueType or OpenType font ({e})")))?;
     if face.glyph_index('a').is_none() && face.glyph_index('A').is_none() {
-        return Err("the font has no Latin letters (no Unicode character map?)".into());
+        return Err(bad(
+            "the font has no Latin letters (no Unicode character map?)".into(),
+        ));
     }
+    // A font whose tables run past its end (a truncated download) parses,
+    // then fails when it is subset or shaped: find out now.
+    let mut probe = subsetter::GlyphRemapper::new();
+    if let Some(g) = face.glyph_index('a').or_else(|| face.glyph_index('A')) {
+        probe.remap(g.0);
+    }
+    subsetter::subset(data, 0, &probe)
+        .map_err(|e| bad(format!("the font is damaged or truncated ({e:?})")))?;
+    sfnt::read_tables(data).map_err(|e| bad(format!("the font is damaged ({e})")))?;
     let name = |id: u16| {
         face.names()
             .into_iter()
@@ -206,8 +220,10 @@ pub fn check_font_file(data: &[u8]) -> Result<FontInfo, String> {
 /// A subset of `data` holding the glyphs for `chars` (and the glyphs they
 /// are built from), with a character map, so that a reading system can
 /// still use it as an ordinary font. Characters the font lacks are skipped.
-pub fn subset_with_cmap(data: &[u8], chars: &BTreeSet<char>) -> Result<Vec<u8>, String> {
-    let face = ttf_parser::Face::parse(data, 0).map_err(|e| format!("unreadable font: {e}"))?;
+pub fn subset_with_cmap(data: &[u8], chars: &BTreeSet<char>) -> Result<Vec<u8>, Problem> {
+    let bad = |m: String| Problem::new(Code::FontInvalid, m);
+    let face =
+        ttf_parser::Face::parse(data, 0).map_err(|e| bad(format!("unreadable font: {e}")))?;
     let mut mapper = subsetter::GlyphRemapper::new();
     let mut old_ids = Vec::new();
     for &c in chars {
@@ -216,13 +232,13 @@ pub fn subset_with_cmap(data: &[u8], chars: &BTreeSet<char>) -> Result<Vec<u8>, 
             old_ids.push((c, gid.0));
         }
     }
-    let subset =
-        subsetter::subset(data, 0, &mapper).map_err(|e| format!("cannot subset font: {e:?}"))?;
+    let subset = subsetter::subset(data, 0, &mapper)
+        .map_err(|e| bad(format!("cannot subset font: {e:?}")))?;
     let map: Vec<(char, u16)> = old_ids
         .into_iter()
         .filter_map(|(c, old)| mapper.get(old).map(|new| (c, new)))
         .collect();
-    let mut tables = sfnt::read_tables(&subset)?;
+    let mut tables = sfnt::read_tables(&subset).map_err(bad)?;
     tables.retain(|(tag, _)| tag != b"cmap" && tag != b"OS/2");
     tables.push((*b"cmap", sfnt::build_cmap(&map)));
     if let Some(os2) = face.raw_face().table(ttf_parser::Tag::from_bytes(b"OS/2")) {
@@ -239,14 +255,16 @@ pub fn subset_with_cmap(data: &[u8], chars: &BTreeSet<char>) -> Result<Vec<u8>, 
 pub fn subset_glyphs(
     data: &[u8],
     gids: &BTreeSet<u16>,
-) -> Result<(Vec<u8>, std::collections::BTreeMap<u16, u16>), String> {
-    let face = ttf_parser::Face::parse(data, 0).map_err(|e| format!("unreadable font: {e}"))?;
+) -> Result<(Vec<u8>, std::collections::BTreeMap<u16, u16>), Problem> {
+    let bad = |m: String| Problem::new(Code::FontInvalid, m);
+    let face =
+        ttf_parser::Face::parse(data, 0).map_err(|e| bad(format!("unreadable font: {e}")))?;
     let mut mapper = subsetter::GlyphRemapper::new();
     for &g in gids {
         mapper.remap(g);
     }
-    let subset =
-        subsetter::subset(data, 0, &mapper).map_err(|e| format!("cannot subset font: {e:?}"))?;
+    let subset = subsetter::subset(data, 0, &mapper)
+        .map_err(|e| bad(format!("cannot subset font: {e:?}")))?;
     let remap: std::collections::BTreeMap<u16, u16> = gids
         .iter()
         .filter_map(|&g| mapper.get(g).map(|n| (g, n)))
@@ -268,7 +286,7 @@ pub fn subset_glyphs(
     }
     cmap.sort();
     cmap.dedup_by_key(|p| p.0);
-    let mut tables = sfnt::read_tables(&subset)?;
+    let mut tables = sfnt::read_tables(&subset).map_err(bad)?;
     tables.retain(|(tag, _)| tag != b"cmap" && tag != b"OS/2");
     tables.push((*b"cmap", sfnt::build_cmap(&cmap)));
     if let Some(os2) = face.raw_face().table(ttf_parser::Tag::from_bytes(b"OS/2")) {

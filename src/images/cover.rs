@@ -8,6 +8,7 @@
 //! and a coverage rasteriser: no system fonts, no external tools.
 
 use super::ImageInfo;
+use crate::diagnostics::{Code, Problem};
 use crate::fonts::FontSet;
 use crate::model::Metadata;
 use ab_glyph_rasterizer::{Rasterizer, point};
@@ -95,9 +96,9 @@ impl Canvas {
         }
     }
 
-    fn png(&self) -> Result<Vec<u8>, String> {
-        let img =
-            image::RgbImage::from_raw(self.w, self.h, self.px.clone()).ok_or("cover canvas")?;
+    fn png(&self) -> Result<Vec<u8>, Problem> {
+        let img = image::RgbImage::from_raw(self.w, self.h, self.px.clone())
+            .ok_or_else(|| Problem::new(Code::Internal, "cover canvas of the wrong size"))?;
         super::encode_png(&image::DynamicImage::ImageRgb8(img))
     }
 }
@@ -248,11 +249,17 @@ impl Type<'_> {
     }
 }
 
-fn load(fonts: &FontSet, i: usize) -> Result<Type<'_>, String> {
+fn load(fonts: &FontSet, i: usize) -> Result<Type<'_>, Problem> {
     let data: &[u8] = &fonts.faces[i].data;
+    let bad = || {
+        Problem::new(
+            Code::FontInvalid,
+            "the text face cannot be read to draw the cover",
+        )
+    };
     Ok(Type {
-        face: ttf_parser::Face::parse(data, 0).map_err(|e| e.to_string())?,
-        shaper: rustybuzz::Face::from_slice(data, 0).ok_or("font")?,
+        face: ttf_parser::Face::parse(data, 0).map_err(|_| bad())?,
+        shaper: rustybuzz::Face::from_slice(data, 0).ok_or_else(bad)?,
     })
 }
 
@@ -269,7 +276,7 @@ fn fingerprint(meta: &Metadata) -> u64 {
 }
 
 /// Draws a cover for a book that has none: a PNG of 1600 × 2560 pixels.
-pub fn generate(meta: &Metadata, fonts: &FontSet) -> Result<Vec<u8>, String> {
+pub fn generate(meta: &Metadata, fonts: &FontSet) -> Result<Vec<u8>, Problem> {
     let (w, h) = RECOMMENDED;
     let (bg, fg, accent) = PALETTES[(fingerprint(meta) % PALETTES.len() as u64) as usize];
     let mut c = Canvas::new(w, h, bg);
@@ -336,6 +343,7 @@ mod tests {
             orientation: 1,
             cmyk: false,
             alpha: false,
+            svg_removed: Vec::new(),
         }
     }
 

@@ -9,10 +9,12 @@
 //! in the form that format wants.
 
 pub mod cover;
+pub mod svg;
 
+use crate::diagnostics::{Code, Problem};
 use image::{DynamicImage, ImageDecoder, ImageFormat, metadata::Orientation};
 use serde::Serialize;
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 use std::path::Path;
 
 /// What reading an image found out.
@@ -29,6 +31,9 @@ pub struct ImageInfo {
     pub cmyk: bool,
     /// Some pixel is not fully opaque.
     pub alpha: bool,
+    /// For an SVG: what was removed to make it safe (see [`svg`]).
+    #[serde(skip)]
+    pub svg_removed: Vec<String>,
 }
 
 fn format_name(f: ImageFormat) -> &'static str {
@@ -70,58 +75,69 @@ pub fn media_type(f: ImageFormat) -> &'static str {
 /// Reads an image file: its real format (by content, not by name), its
 /// size, orientation and colour model; decodes it whole so that a damaged
 /// or truncated file is caught here, with the manuscript line that names
-/// it, and not halfway through writing a book.
-pub fn probe(path: &Path) -> Result<ImageInfo, String> {
-    let data = std::fs::read(path).map_err(|e| format!("cannot read it: {e}"))?;
+/// it, and not halfway through writing a book. The size is read from the
+/// header first: an image over `max_pixels` is refused before a byte of it
+/// is decoded (a 30,000 × 30,000 PNG is 2.7 MB on disk and 3.6 GB decoded).
+pub fn probe(path: &Path, max_pixels: u64) -> Result<ImageInfo, Problem> {
+    let data = crate::files::read_limited(path, crate::limits::IMAGE_BYTES)?;
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
-    probe_bytes(&data, &ext)
+    probe_bytes(&data, &ext, max_pixels)
 }
 
-pub fn probe_bytes(data: &[u8], ext: &str) -> Result<ImageInfo, String> {
+fn invalid(message: impl Into<String>) -> Problem {
+    Problem::new(Code::ImageInvalid, message)
+}
+
+pub fn probe_bytes(data: &[u8], ext: &str, max_pixels: u64) -> Result<ImageInfo, Problem> {
     if data.is_empty() {
-        return Err("the file is empty".into());
+        return Err(invalid("the file is empty"));
     }
     if ext == "svg" {
-        let head = String::from_utf8_lossy(&data[..data.len().min(1024)]);
-        if !head.contains("<svg") {
-            return Err("the file is named .svg but is not SVG".into());
-        }
+        let svg = svg::sanitize(data)?;
         return Ok(ImageInfo {
             media_type: "image/svg+xml",
-            width: 0,
-            height: 0,
+            width: svg.width,
+            height: svg.height,
             orientation: 1,
             cmyk: false,
             alpha: true,
+            svg_removed: svg.removed,
         });
     }
     let format = image::guess_format(data).map_err(|_| {
-        "not an image Quire can read (PNG, JPEG, GIF, WebP, TIFF, BMP or SVG)".to_string()
+        invalid("not an image Quire can read").help("use PNG, JPEG, GIF, WebP, TIFF, BMP or SVG")
     })?;
     let name = format_name(format);
     if name == "unsupported" {
-        return Err(format!(
-            "{format:?} images are not supported; convert it to PNG or JPEG"
-        ));
+        return Err(invalid(format!("{format:?} images are not supported"))
+            .help("convert it to PNG or JPEG"));
     }
     if !extensions(format).contains(&ext) {
-        return Err(format!(
-            "the file is named .{ext} but holds a {name} image; rename it to .{}",
-            extensions(format)[0]
-        ));
+        return Err(
+            invalid(format!("the file is named .{ext} but holds a {name} image"))
+                .help(format!("rename it to .{}", extensions(format)[0])),
+        );
     }
     let mut decoder = image::ImageReader::with_format(Cursor::new(data), format)
         .into_decoder()
-        .map_err(|e| format!("damaged {name} image: {e}"))?;
+        .map_err(|e| invalid(format!("damaged {name} image: {e}")))?;
+    let (w, h) = decoder.dimensions();
+    check_pixels(w, h, max_pixels)?;
+    // The decoder may allocate what the image needs and a margin, no more.
+    let mut limits = image::Limits::default();
+    limits.max_alloc = Some(w as u64 * h as u64 * 16 + (64 << 20));
+    decoder
+        .set_limits(limits)
+        .map_err(|e| invalid(format!("{name} image: {e}")))?;
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let img = DynamicImage::from_decoder(decoder)
-        .map_err(|e| format!("damaged or truncated {name} image: {e}"))?;
+        .map_err(|e| invalid(format!("damaged or truncated {name} image: {e}")))?;
     let (w, h) = (img.width(), img.height());
     if w == 0 || h == 0 {
-        return Err("the image has no pixels".into());
+        return Err(invalid("the image has no pixels"));
     }
     let turned = matches!(
         orientation,
@@ -130,7 +146,7 @@ pub fn probe_bytes(data: &[u8], ext: &str) -> Result<ImageInfo, String> {
             | Orientation::Rotate90FlipH
             | Orientation::Rotate270FlipH
     );
-    let alpha = img.color().has_alpha() && img.to_rgba8().pixels().any(|p| p.0[3] != 255);
+    let alpha = img.color().has_alpha() && has_transparency(&img);
     Ok(ImageInfo {
         media_type: media_type(format),
         width: if turned { h } else { w },
@@ -138,7 +154,35 @@ pub fn probe_bytes(data: &[u8], ext: &str) -> Result<ImageInfo, String> {
         orientation: exif_number(orientation),
         cmyk: format == ImageFormat::Jpeg && jpeg_components(data) == Some(4),
         alpha,
+        svg_removed: Vec::new(),
     })
+}
+
+/// Whether any pixel is less than opaque, without copying the image.
+fn has_transparency(img: &DynamicImage) -> bool {
+    match img {
+        DynamicImage::ImageRgba8(i) => i.pixels().any(|p| p.0[3] != u8::MAX),
+        DynamicImage::ImageLumaA8(i) => i.pixels().any(|p| p.0[1] != u8::MAX),
+        DynamicImage::ImageRgba16(i) => i.pixels().any(|p| p.0[3] != u16::MAX),
+        DynamicImage::ImageLumaA16(i) => i.pixels().any(|p| p.0[1] != u16::MAX),
+        other => other.to_rgba8().pixels().any(|p| p.0[3] != u8::MAX),
+    }
+}
+
+fn check_pixels(w: u32, h: u32, max_pixels: u64) -> Result<(), Problem> {
+    let pixels = w as u64 * h as u64;
+    if pixels > max_pixels {
+        return Err(Problem::new(
+            Code::ImageTooLarge,
+            format!(
+                "the image is {w} × {h} pixels ({:.0} megapixels); Quire decodes at most {:.0} megapixels",
+                pixels as f64 / 1e6,
+                max_pixels as f64 / 1e6
+            ),
+        )
+        .help("scale it down, or raise `[limits] max-image-pixels` in book.toml"));
+    }
+    Ok(())
 }
 
 fn exif_number(o: Orientation) -> u8 {
@@ -184,13 +228,13 @@ fn jpeg_components(data: &[u8]) -> Option<u8> {
 }
 
 /// The image decoded, turned the way it is meant to be seen.
-pub fn decode(data: &[u8]) -> Result<DynamicImage, String> {
-    let format = image::guess_format(data).map_err(|e| e.to_string())?;
+pub fn decode(data: &[u8]) -> Result<DynamicImage, Problem> {
+    let format = image::guess_format(data).map_err(|e| invalid(e.to_string()))?;
     let mut decoder = image::ImageReader::with_format(Cursor::new(data), format)
         .into_decoder()
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| invalid(e.to_string()))?;
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
-    let mut img = DynamicImage::from_decoder(decoder).map_err(|e| e.to_string())?;
+    let mut img = DynamicImage::from_decoder(decoder).map_err(|e| invalid(e.to_string()))?;
     img.apply_orientation(orientation);
     Ok(img)
 }
@@ -210,7 +254,14 @@ pub const EPUB_MAX_PIXELS: u64 = 4_194_304;
 /// The image in a form every EPUB reading system shows: a core media type
 /// (PNG, JPEG, GIF, WebP, SVG), upright, in RGB, and no larger than
 /// `max_pixels`. A JPEG that already qualifies goes in untouched.
-pub fn for_epub(data: &[u8], info: &ImageInfo, max_pixels: u64) -> Result<EpubImage, String> {
+pub fn for_epub(data: &[u8], info: &ImageInfo, max_pixels: u64) -> Result<EpubImage, Problem> {
+    if info.media_type == "image/svg+xml" {
+        return Ok(EpubImage {
+            data: svg::sanitize(data)?.data,
+            media_type: "image/svg+xml",
+            ext: "svg",
+        });
+    }
     let pixels = info.width as u64 * info.height as u64;
     let fits = pixels <= max_pixels || info.media_type == "image/svg+xml";
     let upright = info.orientation == 1;
@@ -258,16 +309,16 @@ pub fn for_epub(data: &[u8], info: &ImageInfo, max_pixels: u64) -> Result<EpubIm
     }
 }
 
-pub fn encode_jpeg(img: &DynamicImage) -> Result<Vec<u8>, String> {
+pub fn encode_jpeg(img: &DynamicImage) -> Result<Vec<u8>, Problem> {
     let rgb = img.to_rgb8();
     let mut out = Vec::new();
     let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90);
     rgb.write_with_encoder(encoder)
-        .map_err(|e| format!("encoding JPEG: {e}"))?;
+        .map_err(|e| Problem::new(Code::Internal, format!("encoding JPEG: {e}")))?;
     Ok(out)
 }
 
-pub fn encode_png(img: &DynamicImage) -> Result<Vec<u8>, String> {
+pub fn encode_png(img: &DynamicImage) -> Result<Vec<u8>, Problem> {
     let mut out = Vec::new();
     let img = if img.color().has_alpha() {
         DynamicImage::ImageRgba8(img.to_rgba8())
@@ -275,15 +326,15 @@ pub fn encode_png(img: &DynamicImage) -> Result<Vec<u8>, String> {
         DynamicImage::ImageRgb8(img.to_rgb8())
     };
     img.write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
-        .map_err(|e| format!("encoding PNG: {e}"))?;
+        .map_err(|e| Problem::new(Code::Internal, format!("encoding PNG: {e}")))?;
     Ok(out)
 }
 
-/// Reads a file whole (for renderers).
-pub fn read(path: &Path) -> Result<Vec<u8>, String> {
-    let mut data = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|mut f| f.read_to_end(&mut data))
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    Ok(data)
+/// Reads an image file whole (for renderers), within the same bounds as
+/// when it was probed.
+pub fn read(path: &Path) -> Result<Vec<u8>, Problem> {
+    Ok(crate::files::read_limited(
+        path,
+        crate::limits::IMAGE_BYTES,
+    )?)
 }

@@ -112,7 +112,7 @@ pub struct Series {
 
 /// A person as metadata may give one: a bare name, or a name with a role.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+#[serde(untagged, expecting = "a name, or a name with a role ({name, role})")]
 pub enum PersonInput {
     Name(String),
     Full {
@@ -123,7 +123,7 @@ pub enum PersonInput {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+#[serde(untagged, expecting = "one value or a list of values")]
 pub enum OneOrMany<T> {
     One(T),
     Many(Vec<T>),
@@ -141,7 +141,7 @@ impl<T> OneOrMany<T> {
 /// A number or a string, for fields such as a series position or a date
 /// that YAML and TOML may type either way.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+#[serde(untagged, expecting = "a number or a string")]
 pub enum Scalar {
     Int(i64),
     Float(f64),
@@ -163,7 +163,9 @@ impl std::fmt::Display for Scalar {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct MetaInput {
+    #[serde(default, deserialize_with = "lenient")]
     pub title: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
     pub subtitle: Option<String>,
     #[serde(alias = "authors")]
     pub author: Option<OneOrMany<PersonInput>>,
@@ -175,21 +177,39 @@ pub struct MetaInput {
     pub illustrator: Option<OneOrMany<String>>,
     #[serde(alias = "language")]
     pub lang: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
     pub identifier: Option<String>,
     pub isbn: Option<Scalar>,
+    #[serde(default, deserialize_with = "lenient")]
     pub publisher: Option<String>,
     pub date: Option<Scalar>,
-    #[serde(alias = "copyright", alias = "license")]
+    #[serde(
+        alias = "copyright",
+        alias = "license",
+        default,
+        deserialize_with = "lenient"
+    )]
     pub rights: Option<String>,
-    #[serde(alias = "abstract", alias = "summary")]
+    #[serde(
+        alias = "abstract",
+        alias = "summary",
+        default,
+        deserialize_with = "lenient"
+    )]
     pub description: Option<String>,
     #[serde(alias = "subject", alias = "keywords", alias = "tags")]
     pub subjects: Option<OneOrMany<String>>,
+    #[serde(default, deserialize_with = "lenient")]
     pub series: Option<String>,
     #[serde(alias = "series-position", alias = "series-number")]
     pub series_index: Option<Scalar>,
     /// Where the text first appeared (a publication's name or a URL).
-    #[serde(alias = "published-in", alias = "first-published")]
+    #[serde(
+        alias = "published-in",
+        alias = "first-published",
+        default,
+        deserialize_with = "lenient"
+    )]
     pub source: Option<String>,
     pub cover: Option<String>,
     /// A short note about the author (Markdown), set after the text.
@@ -197,6 +217,25 @@ pub struct MetaInput {
     pub author_note: Option<String>,
     /// `article` or `book`: how the PDF sets a single manuscript.
     pub layout: Option<super::Layout>,
+}
+
+/// A text field that YAML or TOML may type as a number or a boolean
+/// (`title: 1984`): taken as the text it was written as.
+fn lenient<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged, expecting = "text (a string, or a number)")]
+    enum Text {
+        S(String),
+        I(i64),
+        F(f64),
+        B(bool),
+    }
+    Ok(Some(match Text::deserialize(d)? {
+        Text::S(s) => s,
+        Text::I(i) => i.to_string(),
+        Text::F(f) => f.to_string(),
+        Text::B(b) => b.to_string(),
+    }))
 }
 
 /// Names of every key [`MetaInput`] accepts (for front matter, where an

@@ -12,9 +12,11 @@
 //! Blocks keep the line they start on; the file is their chapter's `source`.
 
 pub mod metadata;
+mod page_size;
 pub mod resolve;
 
 pub use metadata::{Contributor, Identifier, Metadata, Role, Series};
+pub use page_size::PageSize;
 
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -48,13 +50,15 @@ pub struct Options {
     pub embed_fonts: bool,
     /// EPUB images above this many pixels are scaled down.
     pub epub_max_pixels: u64,
-    /// PDF page size as written (`A5`, `6x9in`); `None` for the layout's default.
-    pub page_size: Option<String>,
+    /// PDF page size; `None` for the layout's default.
+    pub page_size: Option<PageSize>,
     /// PDF chapters open on a right-hand page (a blank page before if needed).
     pub chapters_on_recto: bool,
     /// The book's own font files, by role (`regular`, `italic`, `bold`,
     /// `bold-italic`, `mono`), found and checked; the rest are bundled.
     pub fonts: Vec<(String, PathBuf)>,
+    /// Images over this many pixels are refused before they are decoded.
+    pub max_image_pixels: u64,
 }
 
 impl Default for Options {
@@ -65,6 +69,7 @@ impl Default for Options {
             page_size: None,
             chapters_on_recto: false,
             fonts: Vec::new(),
+            max_image_pixels: crate::limits::IMAGE_PIXELS,
         }
     }
 }
@@ -269,6 +274,9 @@ pub struct Image {
 pub struct ImageAsset {
     #[serde(skip)]
     pub file: PathBuf,
+    /// Where the book first names it, for renderers' messages about it.
+    #[serde(skip)]
+    pub named_at: crate::diagnostics::Location,
     /// What the file is, read from its content.
     #[serde(flatten)]
     pub info: crate::images::ImageInfo,

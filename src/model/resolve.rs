@@ -10,7 +10,7 @@ use super::{
     ArticleInfo, Block, BlockKind, Book, Chapter, Image, ImageAsset, Inline, Layout, LinkTarget,
     Metadata, Options, Pos,
 };
-use crate::diagnostics::{Diagnostics, Location};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location, Problem};
 use crate::source::markdown::NoteDef;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
@@ -78,15 +78,18 @@ fn valid_id(id: &str) -> bool {
 
 struct Ids {
     used: HashSet<String>,
+    /// For each base, the next suffix to try: ten thousand headings called
+    /// "Notes" take one step each, not ten thousand.
+    next: HashMap<String, usize>,
 }
 
 impl Ids {
     fn unique(&mut self, base: &str) -> String {
         let mut id = base.to_string();
-        let mut n = 1;
+        let n = self.next.entry(base.to_string()).or_insert(1);
         while self.used.contains(&id) || reserved(&id) {
             id = format!("{base}-{n}");
-            n += 1;
+            *n += 1;
         }
         self.used.insert(id.clone());
         id
@@ -96,6 +99,7 @@ impl Ids {
 pub fn resolve(raw: RawBook, diags: &mut Diagnostics) -> Book {
     let mut ids = Ids {
         used: HashSet::new(),
+        next: HashMap::new(),
     };
     // Pass 1: ids, and for each chapter the names a link may use for them.
     let mut chapters: Vec<(RawChapter, String, HashMap<String, String>)> = Vec::new();
@@ -104,9 +108,13 @@ pub fn resolve(raw: RawBook, diags: &mut Diagnostics) -> Book {
         let requested = ch.title_id.clone().filter(|id| {
             let ok = valid_id(id);
             if !ok {
-                diags.warning(
-                    Location::file(&ch.source),
-                    format!("`{id}` is not a valid id (use letters, digits, `-`, `_`); a generated one is used"),
+                diags.push(
+                    Diagnostic::warning(
+                        Code::HeadingId,
+                        Location::file(&ch.source),
+                        format!("`{id}` is not a valid id; a generated one is used"),
+                    )
+                    .help("ids are letters, digits, `-` and `_`, starting with a letter"),
                 );
             }
             ok
@@ -142,6 +150,7 @@ pub fn resolve(raw: RawBook, diags: &mut Diagnostics) -> Book {
         chapter: 0,
         file: PathBuf::new(),
         lang: raw.meta.language.clone(),
+        max_pixels: raw.options.max_image_pixels,
     };
     let mut out = Vec::new();
     for (index, (mut ch, title_id, _)) in chapters.into_iter().enumerate() {
@@ -170,6 +179,7 @@ pub fn resolve(raw: RawBook, diags: &mut Diagnostics) -> Book {
         for (label, def) in &ch.notes {
             if !notes.numbers.contains_key(label) {
                 notes.diags.warning(
+                    Code::Footnote,
                     Location::at(&ch.source, def.line, 0),
                     format!("footnote `[^{label}]` is defined but never referenced"),
                 );
@@ -211,9 +221,13 @@ fn assign_heading_ids(
             BlockKind::Heading { id, content, .. } => {
                 let requested = !id.is_empty();
                 if requested && !valid_id(id) {
-                    diags.warning(
-                        Location::at(source, block.line, 0),
-                        format!("`{id}` is not a valid id (use letters, digits, `-`, `_`); a generated one is used"),
+                    diags.push(
+                        Diagnostic::warning(
+                            Code::HeadingId,
+                            Location::at(source, block.line, 0),
+                            format!("`{id}` is not a valid id; a generated one is used"),
+                        )
+                        .help("ids are letters, digits, `-` and `_`, starting with a letter"),
                     );
                     id.clear();
                 }
@@ -225,6 +239,7 @@ fn assign_heading_ids(
                 let unique = ids.unique(&base);
                 if requested && unique != base {
                     diags.warning(
+                        Code::HeadingId,
                         Location::at(source, block.line, 0),
                         format!("id `{base}` is used twice; this heading gets `{unique}`"),
                     );
@@ -258,6 +273,8 @@ struct Resolver<'d> {
     file: PathBuf,
     /// The language of the chapter being resolved, for its quotation marks.
     lang: String,
+    /// Images over this many pixels are refused.
+    max_pixels: u64,
 }
 
 impl Resolver<'_> {
@@ -338,14 +355,30 @@ impl Resolver<'_> {
 
     fn link(&mut self, dest: &str, at: Location) -> Option<LinkTarget> {
         if dest.trim().is_empty() {
-            self.diags
-                .warning(at, "link with no destination; kept as text");
+            self.diags.warning(
+                Code::LinkDropped,
+                at,
+                "link with no destination; kept as text",
+            );
             return None;
         }
-        if has_scheme(dest) {
-            return Some(LinkTarget::External {
-                url: encode_url(dest),
-            });
+        if let Some(scheme) = scheme(dest) {
+            // Only schemes that are safe and mean the same in every
+            // reading system and PDF viewer stay live.
+            if matches!(scheme.as_str(), "http" | "https" | "mailto") {
+                return Some(LinkTarget::External {
+                    url: encode_url(dest),
+                });
+            }
+            self.diags.push(
+                Diagnostic::warning(
+                    Code::LinkDropped,
+                    at,
+                    format!("link with a `{scheme}:` address kept as text, not as a link"),
+                )
+                .help("only http:, https: and mailto: links, and links inside the book, stay live"),
+            );
+            return None;
         }
         let (path, frag) = match dest.split_once('#') {
             Some((p, f)) => (p, Some(percent_decode(f))),
@@ -360,6 +393,7 @@ impl Resolver<'_> {
         };
         let Some(chapter) = chapter else {
             self.diags.warning(
+                Code::LinkDropped,
                 at,
                 format!("link to `{dest}`, which is not part of the book; kept as text"),
             );
@@ -371,6 +405,7 @@ impl Resolver<'_> {
                 Some(id) => Some(id.clone()),
                 None => {
                     self.diags.warning(
+                        Code::LinkDropped,
                         at,
                         format!(
                             "link to `{dest}`: no heading there has the id `{f}`; kept as text"
@@ -384,21 +419,46 @@ impl Resolver<'_> {
     }
 
     fn image(&mut self, image: &mut Image, line: u32) {
-        match resolve_image(&self.root, &self.file, &image.dest) {
-            Ok((key, asset)) => {
+        let at = self.at(image.pos, line);
+        match resolve_image(&self.root, &self.file, &image.dest, self.max_pixels) {
+            Ok((key, mut asset)) => {
+                asset.named_at = at.clone();
                 if image.alt.trim().is_empty() {
+                    self.diags.push(
+                        Diagnostic::warning(
+                            Code::ImageAlt,
+                            at.clone(),
+                            format!("image `{}` has no alt text", image.dest),
+                        )
+                        .help(format!(
+                            "describe it for readers who cannot see it: ![what it shows]({})",
+                            image.dest
+                        )),
+                    );
+                }
+                if !asset.info.svg_removed.is_empty() {
                     self.diags.warning(
-                        self.at(image.pos, line),
+                        Code::SvgSanitized,
+                        at,
                         format!(
-                            "image `{}` has no alt text; describe it for readers who cannot see it: ![what it shows]({})",
-                            image.dest, image.dest
+                            "SVG `{}`: removed {}, which a book must not carry",
+                            image.dest,
+                            asset.info.svg_removed.join(", ")
                         ),
                     );
                 }
                 image.path = key.clone();
                 self.images.entry(key).or_insert(asset);
             }
-            Err(msg) => self.diags.error(self.at(image.pos, line), msg),
+            Err(p) => {
+                let prefix = format!("image `{}`: ", image.dest);
+                let prefix = if p.code == Code::ImageMissing || p.code == Code::OutsideProject {
+                    ""
+                } else {
+                    prefix.as_str()
+                };
+                self.diags.push(p.at(at, prefix))
+            }
         }
     }
 }
@@ -410,31 +470,37 @@ pub fn resolve_image(
     root: &Path,
     manuscript: &Path,
     dest: &str,
-) -> Result<(String, ImageAsset), String> {
-    if has_scheme(dest) {
-        return Err(format!(
-            "image `{dest}` is remote; download it into the project and refer to the file"
-        ));
+    max_pixels: u64,
+) -> Result<(String, ImageAsset), Problem> {
+    if scheme(dest).is_some() {
+        return Err(
+            Problem::new(Code::ImageMissing, format!("image `{dest}` is remote"))
+                .help("download it into the project and refer to the file"),
+        );
     }
     let decoded = percent_decode(dest);
     let base = manuscript.parent().unwrap_or(Path::new("."));
     let joined = normalize(&base.join(&decoded));
     let root_abs = normalize(root);
     if !joined.starts_with(&root_abs) {
-        return Err(format!(
-            "image `{dest}` is outside the project directory {}; copy it into the project",
-            crate::diagnostics::display_path(root)
-        ));
+        return Err(Problem::new(
+            Code::OutsideProject,
+            format!(
+                "image `{dest}` is outside the project directory {}",
+                crate::diagnostics::display_path(root)
+            ),
+        )
+        .help("copy it into the project"));
     }
-    let real = std::fs::canonicalize(&joined).map_err(|_| format!("image not found: {dest}"))?;
+    let real = std::fs::canonicalize(&joined)
+        .map_err(|_| Problem::new(Code::ImageMissing, format!("image not found: {dest}")))?;
     let root_real = std::fs::canonicalize(root).unwrap_or(root_abs.clone());
     if !real.starts_with(&root_real) {
-        return Err(format!(
-            "image `{dest}` leads outside the project directory (through a link); copy it into the project"
-        ));
-    }
-    if !real.is_file() {
-        return Err(format!("image `{dest}` is not a file"));
+        return Err(Problem::new(
+            Code::OutsideProject,
+            format!("image `{dest}` leads outside the project directory (through a link)"),
+        )
+        .help("copy it into the project"));
     }
     let key = real
         .strip_prefix(&root_real)
@@ -443,8 +509,15 @@ pub fn resolve_image(
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect::<Vec<_>>()
         .join("/");
-    let info = crate::images::probe(&real).map_err(|e| format!("image `{dest}`: {e}"))?;
-    Ok((key, ImageAsset { file: real, info }))
+    let info = crate::images::probe(&real, max_pixels)?;
+    Ok((
+        key,
+        ImageAsset {
+            file: real,
+            info,
+            named_at: Location::file(manuscript),
+        },
+    ))
 }
 
 /// Makes a path absolute and removes `.` and `..` without touching the disk.
@@ -471,16 +544,18 @@ fn canonical(p: &Path) -> Option<PathBuf> {
     std::fs::canonicalize(p).ok()
 }
 
-fn has_scheme(dest: &str) -> bool {
-    let Some(colon) = dest.find(':') else {
-        return false;
-    };
+/// The URL scheme of a destination (`https`, `javascript`), lower case,
+/// if it has one. A one-letter "scheme" is a Windows drive, not a scheme.
+fn scheme(dest: &str) -> Option<String> {
+    let dest = dest.trim_start();
+    let colon = dest.find(':')?;
     let scheme = &dest[..colon];
-    scheme.len() > 1
+    (scheme.len() > 1
         && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
         && scheme
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+    .then(|| scheme.to_ascii_lowercase())
 }
 
 /// Percent-encodes what may not stand in a URL as written (spaces, quotes,
@@ -582,6 +657,7 @@ impl Notes<'_> {
                                 "is not defined"
                             };
                             self.diags.warning(
+                                Code::Footnote,
                                 Location::at(self.file, pos.line, pos.column),
                                 format!("footnote `[^{label}]` {why}; kept as text"),
                             );

@@ -19,11 +19,14 @@
 //! [fonts]                 # optional: the book's own TTF/OTF files
 //! regular = "fonts/Book-Regular.otf"
 //! italic = "fonts/Book-Italic.otf"
+//!
+//! [limits]
+//! max-image-pixels = 100000000
 //! ```
 //!
 //! Unknown keys are errors: a misspelt option silently ignored is worse.
 
-use crate::diagnostics::{Diagnostic, LineIndex, Location};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, LineIndex, Location};
 use crate::model::metadata::MetaInput;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -40,6 +43,16 @@ pub struct BookToml {
     pub pdf: PdfToml,
     #[serde(default)]
     pub fonts: FontsToml,
+    #[serde(default)]
+    pub limits: LimitsToml,
+}
+
+/// Bounds on input a book may raise or lower.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LimitsToml {
+    /// The largest image, in pixels, that is decoded (default 100,000,000).
+    pub max_image_pixels: Option<u64>,
 }
 
 /// The book's own typefaces; any role left out keeps the bundled face.
@@ -86,84 +99,148 @@ pub struct EpubToml {
     pub max_image_pixels: Option<u64>,
 }
 
-pub fn read(path: &Path) -> Result<(BookToml, String), Diagnostic> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Diagnostic::error(
-            Location::file(path),
-            format!("cannot read: {}", super::io_reason(&e)),
-        )
-    })?;
-    let cfg: BookToml = toml::from_str(&text).map_err(|e| {
-        let loc = match e.span() {
-            Some(span) => {
-                let (line, col) = LineIndex::new(&text).line_col(&text, span.start);
-                Location::at(path, line, col)
+pub fn read(path: &Path, diags: &mut Diagnostics) -> Option<(BookToml, String)> {
+    let text = super::read_text(path, crate::limits::CONFIG_BYTES, diags)?;
+    match toml::from_str::<BookToml>(&text) {
+        Ok(cfg) => Some((cfg, text)),
+        Err(e) => {
+            let loc = match e.span() {
+                Some(span) => {
+                    let (line, col) = LineIndex::new(&text).line_col(&text, span.start);
+                    Location::at(path, line, col)
+                }
+                None => Location::file(path),
+            };
+            let msg = e.message().trim().to_string();
+            let mut d = Diagnostic::error(
+                Code::ConfigInvalid,
+                loc,
+                format!("invalid book.toml: {msg}"),
+            );
+            if msg.starts_with("unknown field") {
+                d = d.help("metadata such as `title` goes under [book]");
             }
-            None => Location::file(path),
-        };
-        let mut msg = e.message().trim().to_string();
-        if msg.starts_with("unknown field") {
-            msg.push_str(" (metadata such as `title` goes under [book])");
+            diags.push(d);
+            None
         }
-        Diagnostic::error(loc, format!("invalid book.toml: {msg}"))
-    })?;
-    Ok((cfg, text))
+    }
 }
 
 /// The chapter files, in order: as listed, or found beside `book.toml`.
+/// Every one must be a regular manuscript file inside the book's directory
+/// once links are followed; one that is not is reported and left out.
 pub fn chapter_files(
     dir: &Path,
     config: &Path,
     text: &str,
     cfg: &BookToml,
-) -> Result<Vec<PathBuf>, Diagnostic> {
+    diags: &mut Diagnostics,
+) -> Vec<PathBuf> {
     let index = LineIndex::new(text);
+    let root = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
     let Some(list) = &cfg.chapters else {
-        let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
-            .map_err(|e| Diagnostic::error(Location::file(dir), format!("cannot list: {e}")))?
+        let entries = match std::fs::read_dir(dir) {
+            Ok(rd) => rd,
+            Err(e) => {
+                diags.error(
+                    Code::FileUnreadable,
+                    Location::file(dir),
+                    format!("cannot list the book's directory: {}", super::io_reason(&e)),
+                );
+                return Vec::new();
+            }
+        };
+        let mut found: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| {
-                p.is_file()
-                    && super::kind_of(p).is_some()
+                super::kind_of(p).is_some()
                     && !p
                         .file_stem()
                         .is_some_and(|s| s.to_string_lossy().eq_ignore_ascii_case("readme"))
             })
             .collect();
         found.sort();
-        return Ok(found);
+        found.retain(|p| {
+            let shown = crate::diagnostics::display_path(p);
+            confined(
+                p,
+                &root,
+                Location::file(p),
+                &format!("chapter `{shown}`"),
+                diags,
+            )
+            .is_some()
+        });
+        return found;
     };
-    let root = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-    let mut files = Vec::new();
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut seen: Vec<PathBuf> = Vec::new();
     for entry in list {
         let (line, col) = index.line_col(text, entry.span().start);
         let loc = Location::at(config, line, col);
         let rel = entry.get_ref();
         let path = dir.join(rel);
         if super::kind_of(&path).is_none() {
-            return Err(Diagnostic::error(
+            diags.error(
+                Code::ChapterFile,
                 loc,
                 format!("chapter `{rel}` is not a manuscript (.md, .markdown or .txt)"),
-            ));
+            );
+            continue;
         }
-        let real = std::fs::canonicalize(&path).map_err(|_| {
-            Diagnostic::error(loc.clone(), format!("chapter file not found: {rel}"))
-        })?;
-        if !real.starts_with(&root) {
-            return Err(Diagnostic::error(
-                loc,
-                format!("chapter `{rel}` is outside the book's directory"),
-            ));
-        }
-        if files.contains(&path) {
-            return Err(Diagnostic::error(
+        let Some(real) = confined(
+            &path,
+            &root,
+            loc.clone(),
+            &format!("chapter `{rel}`"),
+            diags,
+        ) else {
+            continue;
+        };
+        if seen.contains(&real) {
+            diags.error(
+                Code::ChapterFile,
                 loc,
                 format!("chapter `{rel}` is listed twice"),
-            ));
+            );
+            continue;
         }
+        seen.push(real);
         files.push(path);
     }
-    Ok(files)
+    files
+}
+
+/// The real path of a file the book names, if it is a regular file inside
+/// `root` (links followed); otherwise the problem is reported.
+/// `what` names the file as the book does (`chapter `two.md``).
+pub fn confined(
+    path: &Path,
+    root: &Path,
+    loc: Location,
+    what: &str,
+    diags: &mut Diagnostics,
+) -> Option<PathBuf> {
+    let Ok(real) = std::fs::canonicalize(path) else {
+        diags.error(Code::ChapterFile, loc, format!("{what}: no such file"));
+        return None;
+    };
+    if !real.starts_with(root) {
+        diags.push(
+            Diagnostic::error(
+                Code::OutsideProject,
+                loc,
+                format!("{what} is outside the book's directory (once links are followed)"),
+            )
+            .help("copy the file into the book's directory"),
+        );
+        return None;
+    }
+    if let Err(e) = crate::files::check_regular(&real) {
+        diags.error(e.code(), loc, format!("{what}: {e}"));
+        return None;
+    }
+    Some(real)
 }
 
 /// Finds and checks the book's own font files: inside the book's
@@ -173,7 +250,8 @@ pub fn font_files(
     config: &Path,
     text: &str,
     cfg: &BookToml,
-) -> Result<Vec<(String, PathBuf)>, Diagnostic> {
+    diags: &mut Diagnostics,
+) -> Vec<(String, PathBuf)> {
     let index = LineIndex::new(text);
     let root = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
     let mut out = Vec::new();
@@ -181,19 +259,25 @@ pub fn font_files(
         let (line, col) = index.line_col(text, entry.span().start);
         let loc = Location::at(config, line, col);
         let rel = entry.get_ref();
-        let real = std::fs::canonicalize(dir.join(rel))
-            .map_err(|_| Diagnostic::error(loc.clone(), format!("font file not found: {rel}")))?;
-        if !real.starts_with(&root) {
-            return Err(Diagnostic::error(
-                loc,
-                format!("font `{rel}` is outside the book's directory; copy it into the book"),
-            ));
+        let Some(real) = confined(
+            &dir.join(rel),
+            &root,
+            loc.clone(),
+            &format!("font `{rel}`"),
+            diags,
+        ) else {
+            continue;
+        };
+        let checked = crate::files::read_limited(&real, crate::limits::FONT_BYTES)
+            .map_err(|e| e.to_string())
+            .and_then(|data| crate::fonts::check_font_file(&data).map_err(|e| e.to_string()));
+        match checked {
+            Ok(_) => out.push((role.to_string(), real)),
+            Err(e) => diags.push(
+                Diagnostic::error(Code::FontInvalid, loc, format!("font `{rel}`: {e}"))
+                    .help("give a TrueType (.ttf) or OpenType (.otf) file"),
+            ),
         }
-        let data = std::fs::read(&real)
-            .map_err(|e| Diagnostic::error(loc.clone(), format!("font `{rel}`: {e}")))?;
-        crate::fonts::check_font_file(&data)
-            .map_err(|e| Diagnostic::error(loc, format!("font `{rel}`: {e}")))?;
-        out.push((role.to_string(), real));
     }
-    Ok(out)
+    out
 }

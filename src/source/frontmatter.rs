@@ -4,7 +4,7 @@
 //! archived `serde_yaml`: same data model and error positions (line and
 //! column), so messages can point into the manuscript.
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
 use crate::model::metadata::{META_KEYS, MetaInput};
 use std::path::Path;
 
@@ -42,55 +42,151 @@ pub fn split(text: &str) -> Option<FrontMatter<'_>> {
 }
 
 /// Parses front matter into metadata. Unknown keys are warnings (front
-/// matter is often shared with other tools); malformed YAML is an error.
-pub fn parse(
-    fm: &FrontMatter,
-    file: &Path,
-    diags: &mut Diagnostics,
-) -> Result<MetaInput, Diagnostic> {
+/// matter is often shared with other tools); malformed YAML, and a value of
+/// the wrong type (reported at its key), are errors, after which the rest
+/// of the front matter is still used.
+pub fn parse(fm: &FrontMatter, file: &Path, diags: &mut Diagnostics) -> MetaInput {
     if fm.yaml.trim().is_empty() {
-        return Ok(MetaInput::default());
+        return MetaInput::default();
+    }
+    if fm.yaml.len() > crate::limits::FRONT_MATTER_BYTES {
+        diags.push(
+            Diagnostic::error(
+                Code::FileTooLarge,
+                Location::at(file, fm.first_line, 1),
+                format!(
+                    "the front matter is {} long; Quire reads at most {}",
+                    crate::files::human_bytes(fm.yaml.len() as u64),
+                    crate::files::human_bytes(crate::limits::FRONT_MATTER_BYTES as u64)
+                ),
+            )
+            .help("is the closing `---` line missing?"),
+        );
+        return MetaInput::default();
+    }
+    if let Some((line, col)) = too_deep(fm.yaml, crate::limits::YAML_DEPTH) {
+        diags.error(
+            Code::YamlSyntax,
+            Location::at(file, fm.first_line + line, col),
+            format!(
+                "YAML front matter nested more than {} levels deep",
+                crate::limits::YAML_DEPTH
+            ),
+        );
+        return MetaInput::default();
     }
     let at = |e: &serde_yaml_ng::Error| match e.location() {
         Some(l) => Location::at(file, fm.first_line + l.line() as u32 - 1, l.column() as u32),
         None => Location::at(file, fm.first_line, 0),
     };
-    let value: serde_yaml_ng::Value = serde_yaml_ng::from_str(fm.yaml).map_err(|e| {
-        Diagnostic::error(
-            at(&e),
-            format!("malformed YAML front matter: {}", strip_location(&e)),
-        )
-    })?;
-    let mut map = match value {
-        serde_yaml_ng::Value::Mapping(m) => m,
-        serde_yaml_ng::Value::Null => return Ok(MetaInput::default()),
-        _ => {
-            return Err(Diagnostic::error(
-                Location::at(file, fm.first_line, 1),
-                "front matter must be a mapping of `key: value` lines",
-            ));
+    let value: serde_yaml_ng::Value = match serde_yaml_ng::from_str(fm.yaml) {
+        Ok(v) => v,
+        Err(e) => {
+            diags.error(
+                Code::YamlSyntax,
+                at(&e),
+                format!("malformed YAML front matter: {}", strip_location(&e)),
+            );
+            return MetaInput::default();
         }
     };
-    let unknown: Vec<String> = map
-        .keys()
-        .filter_map(|k| k.as_str())
-        .filter(|k| !META_KEYS.contains(k))
-        .map(str::to_string)
-        .collect();
-    for key in unknown {
-        let line = key_line(fm.yaml, &key).map_or(fm.first_line, |l| fm.first_line + l);
-        diags.warning(
-            Location::at(file, line, 1),
-            format!("unknown front matter key `{key}` ignored"),
-        );
-        map.remove(key.as_str());
+    let map = match value {
+        serde_yaml_ng::Value::Mapping(m) => m,
+        serde_yaml_ng::Value::Null => return MetaInput::default(),
+        _ => {
+            diags.error(
+                Code::MetadataInvalid,
+                Location::at(file, fm.first_line, 1),
+                "front matter must be a mapping of `key: value` lines",
+            );
+            return MetaInput::default();
+        }
+    };
+    // Key by key, so a wrong value is reported at its own key and the
+    // others are still used.
+    let mut meta = MetaInput::default();
+    for (key, value) in map {
+        let name = match &key {
+            serde_yaml_ng::Value::String(s) => s.clone(),
+            other => serde_yaml_ng::to_string(other)
+                .unwrap_or_default()
+                .trim()
+                .to_string(),
+        };
+        let line = key_line(fm.yaml, &name).map_or(fm.first_line, |l| fm.first_line + l);
+        let loc = Location::at(file, line, 1);
+        if !META_KEYS.contains(&name.as_str()) {
+            diags.warning(
+                Code::MetadataUnknownKey,
+                loc,
+                format!("unknown front matter key `{name}` ignored"),
+            );
+            continue;
+        }
+        let mut one = serde_yaml_ng::Mapping::new();
+        one.insert(key, value);
+        match serde_yaml_ng::from_value::<MetaInput>(serde_yaml_ng::Value::Mapping(one)) {
+            Ok(m) => meta.overlay(m),
+            Err(e) => diags.error(
+                Code::MetadataInvalid,
+                loc,
+                format!("`{name}`: {}", strip_location(&e)),
+            ),
+        }
     }
-    serde_yaml_ng::from_value(serde_yaml_ng::Value::Mapping(map)).map_err(|e| {
-        Diagnostic::error(
-            Location::at(file, fm.first_line, 0),
-            format!("invalid front matter: {}", strip_location(&e)),
-        )
-    })
+    meta
+}
+
+/// Where YAML flow collections (`[`, `{`) or indentation first nest deeper
+/// than `limit`: (0-based line, column). Checked before parsing, so that
+/// hostile nesting is refused at once.
+fn too_deep(yaml: &str, limit: usize) -> Option<(u32, u32)> {
+    let mut depth = 0usize;
+    let mut quote: Option<char>;
+    let mut indents: Vec<usize> = Vec::new();
+    for (ln, line) in yaml.lines().enumerate() {
+        if depth == 0 {
+            // Block nesting: each deeper indentation opens a level.
+            // (`- - x` opens a sequence in a sequence on one line.)
+            let body = line.trim_start_matches([' ', '-']);
+            if !body.is_empty() && !body.starts_with('#') {
+                let indent = line.len() - body.len();
+                let dashes = line[..indent].matches('-').count();
+                while indents.last().is_some_and(|&i| i >= indent) {
+                    indents.pop();
+                }
+                indents.push(indent);
+                if indents.len() + dashes > limit {
+                    return Some((ln as u32, indent as u32 + 1));
+                }
+            }
+        }
+        // A quote opens a quoted scalar only where a scalar may begin; a
+        // quoted scalar running over lines is rare, and counting brackets
+        // inside it errs on the safe side.
+        quote = None;
+        let mut prev = ' ';
+        for (col, c) in line.chars().enumerate() {
+            match (quote, c) {
+                (Some(q), c) if c == q && prev != '\\' => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') if matches!(prev, ' ' | ':' | '[' | '{' | ',' | '-') => {
+                    quote = Some(c)
+                }
+                (None, '#') if prev == ' ' => break,
+                (None, '[' | '{') => {
+                    depth += 1;
+                    if depth > limit {
+                        return Some((ln as u32, col as u32 + 1));
+                    }
+                }
+                (None, ']' | '}') => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            prev = c;
+        }
+    }
+    None
 }
 
 /// The 0-based line of a top-level `key:` in the YAML text.
@@ -128,7 +224,8 @@ mod tests {
         let t = "---\ntitle: A\nauthor: [unclosed\n---\n";
         let fm = split(t).unwrap();
         let mut d = Diagnostics::default();
-        let err = parse(&fm, Path::new("a.md"), &mut d).unwrap_err();
+        parse(&fm, Path::new("a.md"), &mut d);
+        let err = &d.items()[0];
         assert!(err.location.line >= 3, "{err}");
         assert!(err.message.contains("malformed YAML"));
     }

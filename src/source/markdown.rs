@@ -7,7 +7,8 @@
 //! an obvious meaning (`<br>`, `<sup>`, `<sub>`, `<em>`, …) and otherwise
 //! dropped with a warning, so it can never make an output invalid.
 
-use crate::diagnostics::{Diagnostics, LineIndex, Location};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, LineIndex, Location};
+use crate::limits::{BLOCK_DEPTH, INLINE_DEPTH};
 use crate::model::{Align, Block, BlockKind, Image, Inline, LinkTarget, ListItem, Pos};
 use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
 use std::collections::BTreeMap;
@@ -50,6 +51,11 @@ pub fn read(text: &str, body_start: usize, file: &Path, diags: &mut Diagnostics)
         diags,
         notes: BTreeMap::new(),
         task: None,
+        depth: 0,
+        inline_depth: 0,
+        flattened: 0,
+        inline_flattened: 0,
+        too_deep: false,
     };
     let blocks = reader.blocks();
     MarkdownDoc {
@@ -68,6 +74,16 @@ struct Reader<'a, 'd, I: Iterator<Item = (Event<'a>, Range<usize>)>> {
     notes: BTreeMap<String, NoteDef>,
     /// A task-list marker seen in the current list item.
     task: Option<bool>,
+    /// Containers (block quotes, lists, notes) open around this point.
+    depth: usize,
+    /// Inline markup (emphasis, links, …) open around this point.
+    inline_depth: usize,
+    /// Containers past the depth limit, whose content is read into the
+    /// deepest allowed level instead: the ends still to meet.
+    flattened: usize,
+    inline_flattened: usize,
+    /// The nesting error has been reported (once per file).
+    too_deep: bool,
 }
 
 fn is_inline(ev: &Event) -> bool {
@@ -126,6 +142,7 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
             self.events.next();
             let line = self.line(range.start);
             match ev {
+                Event::End(_) if self.flattened > 0 => self.flattened -= 1,
                 Event::End(_) => return blocks,
                 Event::Rule => blocks.push(Block {
                     line,
@@ -143,8 +160,66 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
         blocks
     }
 
+    /// Past the depth limit, a container's start is noted (once, as an
+    /// error) and its content read as if it were not there: nothing the
+    /// input does can drive recursion deeper than the limit.
+    fn deeper(&mut self, offset: usize, inline: bool) -> bool {
+        let (depth, limit) = if inline {
+            (self.inline_depth, INLINE_DEPTH)
+        } else {
+            (self.depth, BLOCK_DEPTH)
+        };
+        if depth < limit {
+            return true;
+        }
+        if !self.too_deep {
+            self.too_deep = true;
+            let what = if inline {
+                "inline markup (emphasis, links, …)"
+            } else {
+                "block quotes and lists"
+            };
+            self.diags.push(
+                Diagnostic::error(
+                    Code::NestingTooDeep,
+                    self.location(offset),
+                    format!("{what} nested more than {limit} deep"),
+                )
+                .help("no book needs this; flatten the structure"),
+            );
+        }
+        if inline {
+            self.inline_flattened += 1;
+        } else {
+            self.flattened += 1;
+        }
+        false
+    }
+
     fn block(&mut self, tag: Tag<'a>, offset: usize) -> Option<BlockKind> {
         let line = self.line(offset);
+        let container = !matches!(
+            tag,
+            Tag::Paragraph
+                | Tag::Heading { .. }
+                | Tag::CodeBlock(_)
+                | Tag::HtmlBlock
+                | Tag::Table(_)
+        );
+        if container && !self.deeper(offset, false) {
+            return None;
+        }
+        if container {
+            self.depth += 1;
+        }
+        let kind = self.block_kind(tag, offset, line);
+        if container {
+            self.depth -= 1;
+        }
+        kind
+    }
+
+    fn block_kind(&mut self, tag: Tag<'a>, offset: usize, line: u32) -> Option<BlockKind> {
         Some(match tag {
             Tag::Paragraph => {
                 let content = self.inlines();
@@ -225,6 +300,7 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
                 let location = self.location(offset);
                 match self.notes.entry(label) {
                     std::collections::btree_map::Entry::Occupied(e) => self.diags.warning(
+                        Code::Footnote,
                         location,
                         format!(
                             "footnote `[^{}]` is defined twice; the first definition is used",
@@ -316,9 +392,13 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
             return;
         }
         let snippet: String = trimmed.chars().take(40).collect();
-        self.diags.warning(
-            self.location(offset),
-            format!("raw HTML block dropped (`{snippet}`…); write it in Markdown instead"),
+        self.diags.push(
+            Diagnostic::warning(
+                Code::HtmlDropped,
+                self.location(offset),
+                format!("raw HTML block dropped (`{snippet}`…)"),
+            )
+            .help("write it in Markdown instead"),
         );
     }
 
@@ -329,11 +409,17 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
         // Open raw-HTML inline tags: (tag name, index in `out` where it began).
         let mut html_open: Vec<(String, usize)> = Vec::new();
         while let Some((ev, range)) = self.events.peek().cloned() {
+            if matches!(ev, Event::End(_)) && self.inline_flattened > 0 {
+                self.events.next();
+                self.inline_flattened -= 1;
+                continue;
+            }
             if !is_inline(&ev) {
                 break;
             }
             self.events.next();
             match ev {
+                Event::Start(_) if !self.deeper(range.start, true) => {}
                 Event::Text(t) if &*t == "[" => match self.bracket() {
                     Bracket::Note(label, rest) => {
                         out.push(Inline::NoteLabel {
@@ -397,7 +483,9 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
     }
 
     fn inline_container(&mut self, tag: Tag<'a>, pos: Pos) -> Inline {
+        self.inline_depth += 1;
         let content = self.inlines();
+        self.inline_depth -= 1;
         self.expect_end();
         match tag {
             Tag::Emphasis => Inline::Emphasis { content },
@@ -482,6 +570,7 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
             }
         } else if !closing {
             self.diags.warning(
+                Code::HtmlDropped,
                 self.location(offset),
                 format!("raw HTML tag `{h}` dropped (its text is kept)"),
             );

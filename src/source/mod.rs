@@ -10,7 +10,7 @@ pub mod frontmatter;
 pub mod markdown;
 pub mod text;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Location, display_path};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location, display_path};
 use crate::model::metadata::{self, Identifier, MetaInput, Series};
 use crate::model::resolve::{self, RawBook, RawChapter};
 use crate::model::{ArticleInfo, Block, BlockKind, Book, Inline, Layout, Metadata, Options};
@@ -35,24 +35,34 @@ pub enum Input {
 }
 
 impl Input {
-    /// Classifies a path given on the command line.
+    /// Classifies a path given on the command line. An error here means
+    /// the command line cannot be run (exit status 2).
     pub fn classify(path: &Path) -> Result<Input, Diagnostic> {
         let loc = Location::file(path);
         if path.is_dir() {
             let config = path.join("book.toml");
             if !config.is_file() {
                 return Err(Diagnostic::error(
+                    Code::InputKind,
                     loc,
-                    "this directory has no book.toml; create one (`quire new`) or name a manuscript file",
-                ));
+                    "this directory has no book.toml",
+                )
+                .help("create one (`quire new`) or name a manuscript file"));
             }
             return Ok(Input::Book {
                 dir: path.to_path_buf(),
                 config,
             });
         }
-        if !path.exists() {
-            return Err(Diagnostic::error(loc, "no such file or directory"));
+        if std::fs::symlink_metadata(path).is_err() {
+            return Err(Diagnostic::error(
+                Code::InputMissing,
+                loc,
+                "no such file or directory",
+            ));
+        }
+        if let Err(e) = crate::files::check_regular(path) {
+            return Err(Diagnostic::error(e.code(), loc, e.to_string()));
         }
         if path.file_name().is_some_and(|n| n == "book.toml") {
             let dir = path
@@ -71,6 +81,7 @@ impl Input {
         match kind_of(path) {
             Some(_) => Ok(Input::Manuscript(path.to_path_buf())),
             None => Err(Diagnostic::error(
+                Code::InputKind,
                 loc,
                 "not a manuscript: expected a .md, .markdown or .txt file, or a directory with book.toml",
             )),
@@ -136,33 +147,88 @@ impl Manuscript {
     }
 }
 
-fn read_manuscript(path: &Path, diags: &mut Diagnostics) -> Result<Manuscript, Diagnostic> {
-    let kind = kind_of(path).ok_or_else(|| {
-        Diagnostic::error(
+/// Reads a file as UTF-8 text of at most `limit` bytes, with the
+/// characters XML cannot carry replaced (and reported). `None`: the
+/// problem is in `diags`.
+pub fn read_text(path: &Path, limit: u64, diags: &mut Diagnostics) -> Option<String> {
+    let bytes = match crate::files::read_limited(path, limit) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                e.code(),
+                Location::file(path),
+                format!("cannot read: {e}"),
+            ));
+            return None;
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let before = &e.as_bytes()[..offset];
+            let line = before.iter().filter(|b| **b == b'\n').count() as u32 + 1;
+            let col = before
+                .rsplit(|b| *b == b'\n')
+                .next()
+                .map_or(0, |l| String::from_utf8_lossy(l).chars().count())
+                as u32
+                + 1;
+            diags.push(
+                Diagnostic::error(
+                    Code::NotUtf8,
+                    Location::at(path, line, col),
+                    "the file is not UTF-8 text",
+                )
+                .help("save it as UTF-8"),
+            );
+            return None;
+        }
+    };
+    Some(clean_control_characters(text, path, diags))
+}
+
+/// XML 1.0 forbids most control characters, and a form feed or a stray
+/// U+0001 in a heading would make the EPUB invalid: each becomes a space
+/// (U+FFFE and U+FFFF a replacement character), which keeps every offset
+/// and so every line and column, with one warning per file.
+fn clean_control_characters(text: String, path: &Path, diags: &mut Diagnostics) -> String {
+    let bad = |c: char| crate::typography::xml_forbidden(c);
+    let Some(first) = text.find(bad) else {
+        return text;
+    };
+    let count = text.chars().filter(|&c| bad(c)).count();
+    let c = text[first..].chars().next().unwrap_or(' ');
+    let (line, col) = crate::diagnostics::LineIndex::new(&text).line_col(&text, first);
+    diags.push(Diagnostic::warning(
+        Code::ControlCharacter,
+        Location::at(path, line, col),
+        format!(
+            "{count} control character(s) that EPUB and PDF cannot carry (the first is U+{:04X}) replaced by spaces",
+            c as u32
+        ),
+    ));
+    text.chars()
+        .map(|c| match c {
+            '\u{FFFE}' | '\u{FFFF}' => '\u{FFFD}',
+            c if bad(c) => ' ',
+            c => c,
+        })
+        .collect()
+}
+
+fn read_manuscript(path: &Path, diags: &mut Diagnostics) -> Option<Manuscript> {
+    let kind = kind_of(path).or_else(|| {
+        diags.error(
+            Code::InputKind,
             Location::file(path),
             "not a manuscript: expected .md, .markdown or .txt",
-        )
+        );
+        None
     })?;
-    let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::error(
-            Location::file(path),
-            format!("cannot read manuscript: {}", io_reason(&e)),
-        )
-    })?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let offset = e.utf8_error().valid_up_to();
-        let line = e.as_bytes()[..offset]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count() as u32
-            + 1;
-        Diagnostic::error(
-            Location::at(path, line, 0),
-            "the file is not UTF-8 text; save it as UTF-8",
-        )
-    })?;
+    let text = read_text(path, crate::limits::MANUSCRIPT_BYTES, diags)?;
     let (meta, has_meta, body_start) = match frontmatter::split(&text) {
-        Some(fm) => (frontmatter::parse(&fm, path, diags)?, true, fm.body_start),
+        Some(fm) => (frontmatter::parse(&fm, path, diags), true, fm.body_start),
         None => (MetaInput::default(), false, 0),
     };
     let (blocks, notes) = match kind {
@@ -179,7 +245,7 @@ fn read_manuscript(path: &Path, diags: &mut Diagnostics) -> Result<Manuscript, D
             (blocks, Default::default())
         }
     };
-    Ok(Manuscript {
+    Some(Manuscript {
         path: path.to_path_buf(),
         text,
         meta,
@@ -217,16 +283,17 @@ fn settle_title(ms: &mut Manuscript) -> Option<(Vec<Inline>, Option<String>)> {
     } else {
         None
     };
-    match (&ms.meta.title, heading) {
+    let given = ms.meta.title.clone().filter(|t| !t.trim().is_empty());
+    match (given, heading) {
         (Some(t), Some((h1, _))) if crate::model::plain_text(&h1).trim() != t.trim() => {
-            Some((vec![Inline::text(t.clone())], None))
+            Some((vec![Inline::text(t)], None))
         }
-        (Some(t), None) => Some((vec![Inline::text(t.clone())], None)),
-        (_, Some((h1, id))) => {
+        (Some(t), None) => Some((vec![Inline::text(t)], None)),
+        (_, Some((h1, id))) if !crate::model::plain_text(&h1).trim().is_empty() => {
             ms.blocks.remove(0);
             Some((h1, Some(id).filter(|i| !i.is_empty())))
         }
-        (None, None) => None,
+        _ => None,
     }
 }
 
@@ -236,7 +303,11 @@ fn title_from_stem(path: &Path) -> String {
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let spaced = stem.replace(['-', '_'], " ");
+    let spaced: String = stem
+        .replace(['-', '_'], " ")
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect();
     let mut chars = spaced.trim().chars();
     match chars.next() {
         Some(c) => c.to_uppercase().chain(chars).collect(),
@@ -245,29 +316,19 @@ fn title_from_stem(path: &Path) -> String {
 }
 
 /// Reads an input and resolves it into a book. Problems go to `diags`;
-/// `None` means there were errors and nothing should be written.
+/// every problem that can be found is, in one run: a chapter that cannot be
+/// read does not stop the others from being read. `None` when no model can
+/// be made at all; a model may still come back with errors in `diags`, so
+/// that renderers can report theirs too (nothing is written then).
 pub fn load(input: &Input, overrides: &Overrides, diags: &mut Diagnostics) -> Option<Book> {
-    let result = match input {
+    let raw = match input {
         Input::Manuscript(path) => load_manuscript(path, overrides, diags),
         Input::Book { dir, config } => load_book(dir, config, overrides, diags),
-    };
-    match result {
-        Ok(raw) => {
-            let book = resolve::resolve(raw, diags);
-            (!diags.has_errors()).then_some(book)
-        }
-        Err(d) => {
-            diags.push(d);
-            None
-        }
-    }
+    }?;
+    Some(resolve::resolve(raw, diags))
 }
 
-fn load_manuscript(
-    path: &Path,
-    overrides: &Overrides,
-    diags: &mut Diagnostics,
-) -> Result<RawBook, Diagnostic> {
+fn load_manuscript(path: &Path, overrides: &Overrides, diags: &mut Diagnostics) -> Option<RawBook> {
     let mut ms = read_manuscript(path, diags)?;
     let root = path
         .parent()
@@ -285,30 +346,41 @@ fn load_manuscript(
                 } else {
                     "no title given (no front matter and no `# Title` line)"
                 };
-                diags.warning(
-                    Location::file(path),
-                    format!("{why}; using “{t}” from the file name (set it with --title)"),
+                diags.push(
+                    Diagnostic::warning(
+                        Code::Untitled,
+                        Location::file(path),
+                        format!("{why}; using “{t}” from the file name"),
+                    )
+                    .help("set it with `title:` in front matter, or --title"),
                 );
             }
             (vec![Inline::text(t)], None)
         }
     };
-    if meta_in.title.is_none() {
+    if meta_in.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
         meta_in.title = Some(crate::model::plain_text(&title));
     }
     let title = match &overrides.title {
-        Some(t) => vec![Inline::text(t.clone())],
-        None => title,
+        Some(t) if !t.trim().is_empty() => vec![Inline::text(t.clone())],
+        _ => title,
     };
     let file = MetaFile::new(path, &ms.text);
-    let meta = settle_metadata(&meta_in, overrides, &file, diags)?;
-    let article = article_info(&ms, diags)?;
-    let cover = cover(&root, path, &meta_in, &file, diags)?;
+    let meta = settle_metadata(&meta_in, overrides, &file, diags);
+    let article = article_info(&ms, diags);
+    let cover = cover(
+        &root,
+        path,
+        &meta_in,
+        &file,
+        crate::limits::IMAGE_PIXELS,
+        diags,
+    );
     let layout = overrides
         .layout
         .or(meta_in.layout)
         .unwrap_or(Layout::Article);
-    Ok(RawBook {
+    Some(RawBook {
         root,
         meta,
         layout,
@@ -323,68 +395,70 @@ fn load_book(
     config: &Path,
     overrides: &Overrides,
     diags: &mut Diagnostics,
-) -> Result<RawBook, Diagnostic> {
-    let (cfg, cfg_text) = book_toml::read(config)?;
-    let files = book_toml::chapter_files(dir, config, &cfg_text, &cfg)?;
-    if files.is_empty() {
-        return Err(Diagnostic::error(
-            Location::file(config),
-            "the book has no chapters: list them in `chapters = [...]` or put .md files beside book.toml",
-        ));
-    }
+) -> Option<RawBook> {
+    let (cfg, cfg_text) = book_toml::read(config, diags)?;
+    let files = book_toml::chapter_files(dir, config, &cfg_text, &cfg, diags);
     let mut chapters = Vec::new();
-    let mut failed = None;
     for file in &files {
-        match read_manuscript(file, diags) {
-            Ok(mut ms) => {
-                let (title, title_id) = settle_title(&mut ms).unwrap_or_else(|| {
-                    let t = title_from_stem(file);
-                    diags.warning(
-                        Location::file(file),
-                        format!(
-                            "chapter has no title (no `title:` and no `# Title` line); using “{t}”"
-                        ),
-                    );
-                    (vec![Inline::text(t)], None)
-                });
-                let article = article_info(&ms, diags)?;
-                let lang = ms.meta.lang.clone();
-                if let Some(l) = &lang
-                    && !metadata::valid_language_tag(l)
-                {
-                    return Err(Diagnostic::error(
-                        MetaFile::new(&ms.path, &ms.text).key(&["lang", "language"]),
-                        format!(
-                            "`{l}` is not a BCP 47 language tag (such as en, en-GB, fr, pt-BR)"
-                        ),
-                    ));
-                }
-                chapters.push(ms.into_chapter(title, title_id, article, lang));
-            }
-            Err(d) => {
-                // Read every chapter so all their errors are reported at once.
-                if failed.is_none() {
-                    failed = Some(d);
-                } else {
-                    diags.push(d);
-                }
-            }
+        let Some(mut ms) = read_manuscript(file, diags) else {
+            continue;
+        };
+        let (title, title_id) = settle_title(&mut ms).unwrap_or_else(|| {
+            let t = title_from_stem(file);
+            diags.push(
+                Diagnostic::warning(
+                    Code::Untitled,
+                    Location::file(file),
+                    format!(
+                        "chapter has no title (no `title:` and no `# Title` line); using “{t}”"
+                    ),
+                )
+                .help("begin the chapter with a `# Title` line"),
+            );
+            (vec![Inline::text(t)], None)
+        });
+        let article = article_info(&ms, diags);
+        let mut lang = ms.meta.lang.clone();
+        if let Some(l) = &lang
+            && !metadata::valid_language_tag(l)
+        {
+            diags.push(
+                Diagnostic::error(
+                    Code::LanguageTag,
+                    MetaFile::new(&ms.path, &ms.text).key(&["lang", "language"]),
+                    format!("`{l}` is not a BCP 47 language tag"),
+                )
+                .help("use a tag such as en, en-GB, fr, pt-BR"),
+            );
+            lang = None;
         }
+        chapters.push(ms.into_chapter(title, title_id, article, lang));
     }
-    if let Some(d) = failed {
-        return Err(d);
+    if files.is_empty() && !diags.has_errors() {
+        diags.push(
+            Diagnostic::error(
+                Code::NoChapters,
+                Location::file(config),
+                "the book has no chapters",
+            )
+            .help("list them in `chapters = [...]` or put .md files beside book.toml"),
+        );
     }
     let mut meta_in = cfg.book.clone();
-    if meta_in.title.is_none() && overrides.title.is_none() {
+    if meta_in.title.as_deref().is_none_or(|t| t.trim().is_empty()) && overrides.title.is_none() {
         let t = title_from_stem(&std::fs::canonicalize(dir).unwrap_or(dir.to_path_buf()));
-        diags.warning(
-            Location::file(config),
-            format!("book.toml has no `title` under [book]; using “{t}”"),
+        diags.push(
+            Diagnostic::warning(
+                Code::Untitled,
+                Location::file(config),
+                format!("book.toml has no `title` under [book]; using “{t}”"),
+            )
+            .help("add `title = \"…\"` under [book]"),
         );
         meta_in.title = Some(t);
     }
     let mf = MetaFile::new(config, &cfg_text);
-    let meta = settle_metadata(&meta_in, overrides, &mf, diags)?;
+    let meta = settle_metadata(&meta_in, overrides, &mf, diags);
     let layout = overrides.layout.or(meta_in.layout).unwrap_or(Layout::Book);
     let mut options = Options::default();
     if let Some(embed) = cfg.epub.embed_fonts {
@@ -393,18 +467,26 @@ fn load_book(
     if let Some(max) = cfg.epub.max_image_pixels {
         options.epub_max_pixels = max.max(10_000);
     }
+    if let Some(max) = cfg.limits.max_image_pixels {
+        options.max_image_pixels = max.max(1);
+    }
     if let Some(size) = &cfg.pdf.page_size {
-        crate::render::pdf::style::parse_page_size(size.get_ref()).map_err(|e| {
-            let (line, col) = crate::diagnostics::LineIndex::new(&cfg_text)
-                .line_col(&cfg_text, size.span().start);
-            Diagnostic::error(Location::at(config, line, col), e)
-        })?;
-        options.page_size = Some(size.get_ref().clone());
+        match crate::model::PageSize::parse(size.get_ref()) {
+            Ok(parsed) => options.page_size = Some(parsed),
+            Err(e) => {
+                let (line, col) = crate::diagnostics::LineIndex::new(&cfg_text)
+                    .line_col(&cfg_text, size.span().start);
+                diags.push(e.at(Location::at(config, line, col), ""));
+            }
+        }
     }
     options.chapters_on_recto = cfg.pdf.chapters_on_recto.unwrap_or(false);
-    options.fonts = book_toml::font_files(dir, config, &cfg_text, &cfg)?;
-    let cover = cover(dir, config, &meta_in, &mf, diags)?;
-    Ok(RawBook {
+    options.fonts = book_toml::font_files(dir, config, &cfg_text, &cfg, diags);
+    let cover = cover(dir, config, &meta_in, &mf, options.max_image_pixels, diags);
+    if chapters.is_empty() {
+        return None;
+    }
+    Some(RawBook {
         root: dir.to_path_buf(),
         meta,
         layout,
@@ -445,31 +527,68 @@ impl<'a> MetaFile<'a> {
     }
 }
 
+/// The latest moment a format can record: 9999-12-31T23:59:59Z.
+const LATEST_TIMESTAMP: i64 = 253_402_300_799;
+
+/// Settles the book's metadata. Every problem is reported; each bad value
+/// falls back to its default so the rest of the book is still checked.
 fn settle_metadata(
     m: &MetaInput,
     overrides: &Overrides,
     file: &MetaFile,
     diags: &mut Diagnostics,
-) -> Result<Metadata, Diagnostic> {
-    let title = overrides
-        .title
-        .clone()
-        .or_else(|| m.title.clone())
-        .unwrap_or_else(|| "Untitled".to_string());
+) -> Metadata {
+    let clean = |s: &str| -> String {
+        s.chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect::<String>()
+            .trim()
+            .to_string()
+    };
+    let present = |s: &Option<String>| s.as_deref().map(clean).filter(|s| !s.is_empty());
+    let title = match overrides.title.as_deref().map(clean) {
+        Some(t) if !t.is_empty() => t,
+        Some(_) => {
+            diags.push(Diagnostic::warning(
+                Code::MetadataMissing,
+                Location::file("--title"),
+                "--title is empty; the title from the files is used",
+            ));
+            present(&m.title).unwrap_or_else(|| "Untitled".to_string())
+        }
+        None => present(&m.title).unwrap_or_else(|| "Untitled".to_string()),
+    };
     let mut contributors = m.contributors();
+    for c in &mut contributors {
+        c.name = clean(&c.name);
+    }
+    contributors.retain(|c| !c.name.is_empty());
     if !overrides.authors.is_empty() {
-        contributors.retain(|c| c.role != metadata::Role::Author);
         let given: Vec<_> = overrides
             .authors
             .iter()
-            .map(|a| metadata::Contributor {
-                name: a.clone(),
+            .map(|a| clean(a))
+            .filter(|a| {
+                if a.is_empty() {
+                    diags.push(Diagnostic::warning(
+                        Code::MetadataMissing,
+                        Location::file("--author"),
+                        "an empty --author is ignored",
+                    ));
+                }
+                !a.is_empty()
+            })
+            .map(|name| metadata::Contributor {
+                name,
                 role: metadata::Role::Author,
             })
             .collect();
-        contributors.splice(0..0, given);
+        if !given.is_empty() {
+            contributors.retain(|c| c.role != metadata::Role::Author);
+            contributors.splice(0..0, given);
+        }
     }
-    let language = overrides
+    let mut language = overrides
         .lang
         .clone()
         .or_else(|| m.lang.clone())
@@ -480,86 +599,107 @@ fn settle_metadata(
         } else {
             file.key(&["lang", "language"])
         };
-        return Err(Diagnostic::error(
-            loc,
-            format!("`{language}` is not a BCP 47 language tag (such as en, en-GB, fr, pt-BR)"),
-        ));
+        diags.push(
+            Diagnostic::error(
+                Code::LanguageTag,
+                loc,
+                format!("`{language}` is not a BCP 47 language tag"),
+            )
+            .help("use a tag such as en, en-GB, fr, pt-BR"),
+        );
+        language = "en".into();
     }
-    let identifier = match (&m.isbn, &m.identifier) {
-        (Some(isbn), _) => Identifier::Isbn(
-            metadata::validate_isbn13(&isbn.to_string())
-                .map_err(|e| Diagnostic::error(file.key(&["isbn"]), e))?,
-        ),
-        (None, Some(id)) if metadata::looks_like_isbn(id) => Identifier::Isbn(
-            metadata::validate_isbn13(id)
-                .map_err(|e| Diagnostic::error(file.key(&["identifier"]), e))?,
-        ),
-        (None, Some(id)) if !id.trim().is_empty() => {
-            let t = id.trim();
-            match t
+    let derived = || {
+        let authors: Vec<String> = contributors
+            .iter()
+            .filter(|c| c.role == metadata::Role::Author)
+            .map(|c| c.name.clone())
+            .collect();
+        Identifier::Uuid(metadata::derived_uuid(&title, &authors))
+    };
+    let mut isbn = |raw: &str, key: &str| match metadata::validate_isbn13(raw) {
+        Ok(digits) => Some(Identifier::Isbn(digits)),
+        Err(e) => {
+            diags.push(Diagnostic::error(Code::Isbn, file.key(&[key]), e));
+            None
+        }
+    };
+    let identifier = match (&m.isbn, present(&m.identifier)) {
+        (Some(raw), _) => isbn(&raw.to_string(), "isbn"),
+        (None, Some(id)) if metadata::looks_like_isbn(&id) => isbn(&id, "identifier"),
+        (None, Some(id)) => Some(
+            match id
                 .strip_prefix("urn:uuid:")
                 .and_then(|u| uuid::Uuid::parse_str(u).ok())
             {
                 Some(u) => Identifier::Uuid(u.to_string()),
-                None => Identifier::Other(t.to_string()),
+                None => Identifier::Other(id),
+            },
+        ),
+        (None, None) => None,
+    }
+    .unwrap_or_else(derived);
+    let mut date = m.date.as_ref().map(|d| d.to_string());
+    let mut date_secs = None;
+    if let Some(d) = &date {
+        match metadata::parse_date(d) {
+            Ok(secs) => date_secs = Some(secs),
+            Err(e) => {
+                diags.push(Diagnostic::error(Code::Date, file.key(&["date"]), e));
+                date = None;
             }
         }
-        _ => {
-            let authors: Vec<String> = contributors
-                .iter()
-                .filter(|c| c.role == metadata::Role::Author)
-                .map(|c| c.name.clone())
-                .collect();
-            Identifier::Uuid(metadata::derived_uuid(&title, &authors))
-        }
-    };
-    let date = m.date.as_ref().map(|d| d.to_string());
-    let date_secs = match &date {
-        Some(d) => {
-            Some(metadata::parse_date(d).map_err(|e| Diagnostic::error(file.key(&["date"]), e))?)
-        }
-        None => None,
-    };
+    }
     let modified = match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(v) => match v.trim().parse::<i64>() {
-            Ok(s) if s >= 0 => s,
+            Ok(s) if (0..=LATEST_TIMESTAMP).contains(&s) => s,
             _ => {
-                diags.warning(
-                    Location::file("SOURCE_DATE_EPOCH"),
-                    format!("`{v}` is not a number of seconds; ignored"),
+                diags.push(
+                    Diagnostic::error(
+                        Code::SourceDateEpoch,
+                        Location::file("SOURCE_DATE_EPOCH"),
+                        format!("`{v}` is not a number of seconds between 1970 and the year 9999"),
+                    )
+                    .help("set it to a Unix timestamp, such as `git log -1 --format=%ct`"),
                 );
                 date_secs.unwrap_or(0)
             }
         },
         Err(_) => date_secs.unwrap_or(0),
-    };
-    let series = m.series.as_ref().map(|name| Series {
-        name: name.clone(),
-        position: m.series_index.as_ref().map(|p| p.to_string()),
+    }
+    .max(0);
+    let series = present(&m.series).map(|name| Series {
+        name,
+        position: m.series_index.as_ref().map(|p| clean(&p.to_string())),
     });
-    let subjects = m.subjects.clone().map(|s| s.into_vec()).unwrap_or_default();
-    Ok(Metadata {
+    let subjects = m
+        .subjects
+        .clone()
+        .map(|s| s.into_vec())
+        .unwrap_or_default()
+        .iter()
+        .map(|s| clean(s))
+        .filter(|s| !s.is_empty())
+        .collect();
+    Metadata {
         title,
-        subtitle: m.subtitle.clone(),
+        subtitle: present(&m.subtitle),
         contributors,
         language,
         identifier,
-        publisher: m.publisher.clone(),
+        publisher: present(&m.publisher),
         date,
-        rights: m.rights.clone(),
-        description: m.description.clone(),
+        rights: present(&m.rights),
+        description: present(&m.description),
         subjects,
         series,
-        source: m.source.clone(),
+        source: present(&m.source),
         modified,
-    })
+    }
 }
 
 /// The byline, source and author note a manuscript's front matter gives.
-fn article_info(
-    ms: &Manuscript,
-    diags: &mut Diagnostics,
-) -> Result<Option<ArticleInfo>, Diagnostic> {
+fn article_info(ms: &Manuscript, diags: &mut Diagnostics) -> Option<ArticleInfo> {
     let m = &ms.meta;
     let mut author_note = Vec::new();
     if let Some(note) = &m.author_note {
@@ -572,26 +712,33 @@ fn article_info(
         }
         author_note = doc.blocks;
     }
-    if let Some(d) = &m.date {
-        metadata::parse_date(&d.to_string())
-            .map_err(|e| Diagnostic::error(MetaFile::new(&ms.path, &ms.text).key(&["date"]), e))?;
+    let mut date = m.date.as_ref().map(|d| d.to_string());
+    if let Some(d) = &date
+        && let Err(e) = metadata::parse_date(d)
+    {
+        diags.push(Diagnostic::error(
+            Code::Date,
+            MetaFile::new(&ms.path, &ms.text).key(&["date"]),
+            e,
+        ));
+        date = None;
     }
     let info = ArticleInfo {
-        subtitle: m.subtitle.clone(),
+        subtitle: m.subtitle.clone().filter(|s| !s.trim().is_empty()),
         authors: m
             .contributors()
             .into_iter()
             .filter(|c| c.role == metadata::Role::Author)
             .map(|c| c.name)
+            .filter(|n| !n.trim().is_empty())
             .collect(),
-        date: m.date.as_ref().map(|d| d.to_string()),
-        source: m.source.clone(),
+        date,
+        source: m.source.clone().filter(|s| !s.trim().is_empty()),
         author_note,
     };
-    Ok(Some(info).filter(|i| !i.is_empty()))
+    Some(info).filter(|i| !i.is_empty())
 }
 
-/// The cover image named in the metadata, found and checked like any image.
 /// The cover image named in the metadata, found and checked like any
 /// image, and against what stores accept (warnings that say what to do).
 fn cover(
@@ -599,18 +746,28 @@ fn cover(
     relative_to: &Path,
     m: &MetaInput,
     file: &MetaFile,
+    max_pixels: u64,
     diags: &mut Diagnostics,
-) -> Result<Option<(String, crate::model::ImageAsset)>, Diagnostic> {
-    let Some(dest) = &m.cover else {
-        return Ok(None);
-    };
+) -> Option<(String, crate::model::ImageAsset)> {
+    let dest = m.cover.as_ref()?;
     let at = file.key(&["cover"]);
-    let found = resolve::resolve_image(root, relative_to, dest)
-        .map_err(|e| Diagnostic::error(at.clone(), format!("cover: {e}")))?;
-    for advice in crate::images::cover::check(&found.1.info) {
-        diags.warning(at.clone(), format!("cover `{dest}`: {advice}"));
+    match resolve::resolve_image(root, relative_to, dest, max_pixels) {
+        Ok(mut found) => {
+            found.1.named_at = at.clone();
+            for advice in crate::images::cover::check(&found.1.info) {
+                diags.push(Diagnostic::warning(
+                    Code::Cover,
+                    at.clone(),
+                    format!("cover `{dest}`: {advice}"),
+                ));
+            }
+            Some(found)
+        }
+        Err(e) => {
+            diags.push(e.at(at, "cover: "));
+            None
+        }
     }
-    Ok(Some(found))
 }
 
 pub fn describe(input: &Input) -> String {

@@ -10,6 +10,7 @@ mod package;
 mod pages;
 mod xhtml;
 
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
 use crate::fonts;
 use crate::images;
 use crate::model::{BlockKind, Book, Identifier, Role, metadata::iso8601};
@@ -20,22 +21,79 @@ use xhtml::{ChapterWriter, Paths, document, escape};
 
 const STYLESHEET: &str = include_str!("stylesheet.css");
 
-pub fn render(book: &Book) -> Result<Vec<u8>, String> {
-    let e = |err: epub_builder::Error| format!("assembling EPUB: {err}");
-    let fonts = fonts::FontSet::with(&book.options.fonts)?;
+/// The EPUB renderer.
+pub struct Epub;
+
+impl super::Renderer for Epub {
+    fn name(&self) -> &'static str {
+        "epub"
+    }
+
+    fn render(&self, book: &Book) -> super::Rendered {
+        let mut diags = Diagnostics::default();
+        let bytes = build(book, &mut diags);
+        super::Rendered::new(bytes, diags)
+    }
+}
+
+/// A failure of the EPUB machinery itself, not of the book: a bug.
+fn internal(book: &Book, what: impl std::fmt::Display) -> Diagnostic {
+    Diagnostic::error(
+        Code::Internal,
+        Location::file(book_file(book)),
+        format!("internal error while making the EPUB: {what}"),
+    )
+    .help("this is a bug in Quire; please report it with the input")
+}
+
+/// The file that stands for the whole book in messages.
+fn book_file(book: &Book) -> std::path::PathBuf {
+    book.chapters
+        .first()
+        .map(|c| c.source.clone())
+        .unwrap_or_default()
+}
+
+fn build(book: &Book, diags: &mut Diagnostics) -> Option<Vec<u8>> {
+    match assemble(book, diags) {
+        Ok(bytes) => Some(bytes),
+        Err(d) => {
+            diags.push(d);
+            None
+        }
+    }
+}
+
+fn assemble(book: &Book, diags: &mut Diagnostics) -> Result<Vec<u8>, Diagnostic> {
+    let e = |err: epub_builder::Error| internal(book, err);
+    let fonts = fonts::FontSet::with(&book.options.fonts)
+        .map_err(|p| p.at(Location::file(book_file(book)), "font: "))?;
     let lang = book.meta.language.as_str();
-    // Every image in a form reading systems show, converted once.
+    // Every image in a form reading systems show, converted once. A
+    // problem with one image is reported and the others still checked.
     let mut converted: BTreeMap<String, images::EpubImage> = BTreeMap::new();
     for (key, asset) in &book.images {
-        let data = images::read(&asset.file)?;
-        let img = images::for_epub(&data, &asset.info, book.options.epub_max_pixels)
-            .map_err(|err| format!("image {key}: {err}"))?;
-        converted.insert(key.clone(), img);
+        let prefix = format!("image `{key}`: ");
+        match images::read(&asset.file)
+            .and_then(|data| images::for_epub(&data, &asset.info, book.options.epub_max_pixels))
+        {
+            Ok(img) => {
+                converted.insert(key.clone(), img);
+            }
+            Err(p) => diags.push(p.at(asset.named_at.clone(), &prefix)),
+        }
+    }
+    if diags.has_errors() {
+        // Reported above; there is no EPUB to make.
+        return Ok(Vec::new());
     }
     // The cover: the book's own, or one drawn for it.
     let generated_cover = match &book.cover {
         Some(_) => None,
-        None => Some(images::cover::generate(&book.meta, &fonts)?),
+        None => Some(
+            images::cover::generate(&book.meta, &fonts)
+                .map_err(|p| p.at(Location::file(book_file(book)), "cover: "))?,
+        ),
     };
     let images = image_paths(&converted);
     let cover_path = match &book.cover {
@@ -107,7 +165,8 @@ pub fn render(book: &Book) -> Result<Vec<u8>, String> {
             chars.extend(doc.chars().filter(|c| !c.is_control()));
         }
         for font in embedded_faces(&fonts) {
-            let data = fonts::subset_with_cmap(&font.data, &chars)?;
+            let data = fonts::subset_with_cmap(&font.data, &chars)
+                .map_err(|p| p.at(Location::file(book_file(book)), "font: "))?;
             let mime = if font.data.starts_with(b"OTTO") {
                 "font/otf"
             } else {
@@ -166,6 +225,7 @@ pub fn render(book: &Book) -> Result<Vec<u8>, String> {
             modified: book.meta.modified,
         },
     )
+    .map_err(|what| internal(book, what))
 }
 
 /// Where each image goes inside the EPUB: `images/<file name>`, made safe

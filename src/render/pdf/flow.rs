@@ -12,6 +12,7 @@ use super::paragraph::{Align, Flattener, Piece, SetLine, Setter, TextStyle};
 use super::shape::FontId;
 use super::style::Geometry;
 use super::toc::piece as plain;
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
 use crate::model::{Block, BlockKind, Book, Inline};
 
 /// Something to draw, relative to its item's top left corner (y grows down).
@@ -79,12 +80,11 @@ pub struct Flow<'a, 's, 'f> {
     pub items: Vec<VItem>,
     pub notes: Vec<Note>,
     pub tables: usize,
-    /// Lines that needed an emergency break: (chapter index, block line).
-    pub overfull: Vec<(usize, u32)>,
-    /// Other warnings, ready to print (`file:line: warning: …`).
-    pub warnings: Vec<String>,
-    /// Problems that stop the PDF (`file:line: error: …`).
-    pub errors: Vec<String>,
+    /// What setting the chapter found.
+    pub diags: Diagnostics,
+    /// The block whose unjustified lines were last reported (one warning
+    /// a paragraph).
+    reported_line: Option<u32>,
     chapter: usize,
     body_font: FontId,
     /// How many lists the current block is inside.
@@ -108,14 +108,18 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
             items: Vec::new(),
             notes: Vec::new(),
             tables: 0,
-            overfull: Vec::new(),
-            warnings: Vec::new(),
-            errors: Vec::new(),
+            diags: Diagnostics::default(),
+            reported_line: None,
             chapter: 0,
             body_font: FontId::Regular,
             list_depth: 0,
             elem: 0,
         }
+    }
+
+    /// A place in the current chapter's manuscript.
+    fn at(&self, line: u32, column: u32) -> Location {
+        Location::at(&self.book.chapters[self.chapter].source, line, column)
     }
 
     fn body(&self) -> TextStyle {
@@ -254,8 +258,15 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         let n = lines.len();
         let base = baseline_offset(self.geometry);
         for (i, line) in lines.into_iter().enumerate() {
-            if line.emergency && self.overfull.last() != Some(&(self.chapter, block_line)) {
-                self.overfull.push((self.chapter, block_line));
+            if line.emergency && self.reported_line != Some(block_line) {
+                self.reported_line = Some(block_line);
+                self.diags.push(
+                    Diagnostic::warning(
+                        Code::LineUnjustified,
+                        self.at(block_line, 0),
+                        "a line of this paragraph could not be justified (a long URL or word): it is set ragged or broken at a safe character",
+                    ),
+                );
             }
             let orphan = i == 0 && n > 1;
             let widow = n > 1 && i == n - 2;
@@ -572,16 +583,19 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         let Some(asset) = self.book.images.get(&image.path) else {
             return;
         };
-        let at = format!(
-            "{}:{}",
-            crate::diagnostics::display_path(&self.book.chapters[self.chapter].source),
-            image.pos.line
-        );
+        let at = self.at(image.pos.line, image.pos.column);
         if asset.info.media_type == "image/svg+xml" {
-            self.errors.push(format!(
-                "{at}: error: image `{}` is SVG, which cannot be placed in the PDF yet; convert it to PNG (the EPUB keeps the SVG)",
-                image.dest
-            ));
+            self.diags.push(
+                Diagnostic::error(
+                    Code::ImageUnsupported,
+                    at,
+                    format!(
+                        "image `{}` is SVG, which cannot be placed in the PDF yet",
+                        image.dest
+                    ),
+                )
+                .help("convert it to PNG (the EPUB keeps the SVG), or build --to epub"),
+            );
             return;
         }
         let (w, h) = (
@@ -602,15 +616,24 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         // Printers want 300 pixels to the inch at the printed size.
         let dpi = w / (width / 72.0);
         if dpi < 299.5 {
-            self.warnings.push(format!(
-                "{at}: warning: image `{}` prints at {dpi:.0} dpi ({:.0} × {:.0} pixels over {:.1} × {:.1} cm); printers want 300: give it at least {:.0} pixels across",
-                image.dest,
-                w,
-                h,
-                width / 72.0 * 2.54,
-                height / 72.0 * 2.54,
-                (width / 72.0 * 300.0).ceil()
-            ));
+            self.diags.push(
+                Diagnostic::warning(
+                    Code::ImageResolution,
+                    at,
+                    format!(
+                        "image `{}` prints at {dpi:.0} dpi ({:.0} × {:.0} pixels over {:.1} × {:.1} cm); printers want 300",
+                        image.dest,
+                        w,
+                        h,
+                        width / 72.0 * 2.54,
+                        height / 72.0 * 2.54,
+                    ),
+                )
+                .help(format!(
+                    "give it at least {:.0} pixels across",
+                    (width / 72.0 * 300.0).ceil()
+                )),
+            );
         }
         let slot = (height / g.leading).ceil() * g.leading;
         self.space(1.0);

@@ -18,6 +18,7 @@ pub mod style;
 mod toc;
 mod writer;
 
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
 use crate::model::{Book, Layout};
 use flow::{Draw, Flow, VItem};
 use page::{Anchor, Document, GlyphRun, Item, LinkArea, OutlineEntry, Page, PlacedImage, Tag};
@@ -26,54 +27,97 @@ use paragraph::{SetLine, Setter};
 use shape::Shaper;
 use style::Geometry;
 
-/// What the PDF renderer reports besides the bytes.
-#[derive(Debug, Default)]
-pub struct Report {
-    /// Warnings for the user: lines that could not be set well, and where.
-    pub warnings: Vec<String>,
-    pub pages: usize,
+/// The PDF renderer.
+pub struct Pdf;
+
+impl crate::render::Renderer for Pdf {
+    fn name(&self) -> &'static str {
+        "pdf"
+    }
+
+    fn render(&self, book: &Book) -> crate::render::Rendered {
+        let mut diags = Diagnostics::default();
+        let bytes = match make(book, &mut diags) {
+            Ok(bytes) => bytes,
+            Err(d) => {
+                diags.push(d);
+                None
+            }
+        };
+        crate::render::Rendered::new(bytes, diags)
+    }
 }
 
-pub fn render(book: &Book) -> Result<(Vec<u8>, Report), String> {
-    let fonts = crate::fonts::FontSet::with(&book.options.fonts)?;
+/// The file that stands for the whole book in messages.
+fn book_file(book: &Book) -> Location {
+    Location::file(
+        book.chapters
+            .first()
+            .map(|c| c.source.clone())
+            .unwrap_or_default(),
+    )
+}
+
+fn make(book: &Book, diags: &mut Diagnostics) -> Result<Option<Vec<u8>>, Diagnostic> {
+    let fonts = crate::fonts::FontSet::with(&book.options.fonts)
+        .map_err(|p| p.at(book_file(book), "font: "))?;
     let t = std::time::Instant::now();
-    let (doc, report) = typeset(book, &fonts)?;
+    let doc = typeset(book, &fonts, diags)?;
     if std::env::var_os("QUIRE_TIMINGS").is_some() {
         eprintln!("typeset: {:?}", t.elapsed());
+    }
+    if diags.has_errors() {
+        return Ok(None);
     }
     let t = std::time::Instant::now();
     let bytes = writer::write(book, &doc, &fonts)?;
     if std::env::var_os("QUIRE_TIMINGS").is_some() {
         eprintln!("write: {:?}", t.elapsed());
     }
-    Ok((bytes, report))
+    Ok(Some(bytes))
 }
 
-pub fn geometry_for(book: &Book) -> Result<Geometry, String> {
-    let size = match &book.options.page_size {
-        Some(s) => style::parse_page_size(s)?,
+pub fn geometry_for(book: &Book) -> Geometry {
+    let size = match book.options.page_size {
+        Some(s) => s,
         None => match book.layout {
-            Layout::Book => style::parse_page_size("6x9in")?,
+            Layout::Book => style::PageSize {
+                width: 432.0,
+                height: 648.0,
+            },
             Layout::Article if book.meta.language.eq_ignore_ascii_case("en-US") => {
-                style::parse_page_size("letter")?
+                style::PageSize {
+                    width: 612.0,
+                    height: 792.0,
+                }
             }
-            Layout::Article => style::parse_page_size("A4")?,
+            Layout::Article => style::PageSize {
+                width: 595.276,
+                height: 841.89,
+            },
         },
     };
-    Ok(Geometry::for_page(size, book.layout == Layout::Book))
+    Geometry::for_page(size, book.layout == Layout::Book)
 }
 
-/// Sets the whole book into pages.
-pub fn typeset(book: &Book, fonts: &crate::fonts::FontSet) -> Result<(Document, Report), String> {
-    let g = geometry_for(book)?;
-    let mut shaper = Shaper::new(fonts)?;
+/// Sets the whole book into pages; what it finds goes to `diags`.
+pub fn typeset(
+    book: &Book,
+    fonts: &crate::fonts::FontSet,
+    diags: &mut Diagnostics,
+) -> Result<Document, Diagnostic> {
+    let g = geometry_for(book);
+    let mut shaper = Shaper::new(fonts).map_err(|p| p.at(book_file(book), "font: "))?;
     let hyphenator = hyphenate::Hyphenator::new(&book.meta.language);
-    let mut report = Report::default();
     if !hyphenator.supports_language() {
-        report.warnings.push(format!(
-            "warning: no hyphenation patterns for `{}`; the PDF is set without hyphenation",
-            book.meta.language
-        ));
+        diags.warning(
+            Code::Hyphenation,
+            book_file(book),
+            format!(
+                "no hyphenation patterns for `{}`; the PDF is set without hyphenation",
+                book.meta.language
+            ),
+        );
     }
     let mut pages: Vec<Page> = Vec::new();
     let mut anchors: Vec<Anchor> = Vec::new();
@@ -85,8 +129,10 @@ pub fn typeset(book: &Book, fonts: &crate::fonts::FontSet) -> Result<(Document, 
     let cover_key = match (&book.cover, book.layout) {
         (Some(key), _) => Some(key.clone()),
         (None, Layout::Book) => {
-            let png = crate::images::cover::generate(&book.meta, fonts)?;
-            let info = crate::images::probe_bytes(&png, "png")?;
+            let png = crate::images::cover::generate(&book.meta, fonts)
+                .map_err(|p| p.at(book_file(book), "cover: "))?;
+            let info = crate::images::probe_bytes(&png, "png", u64::MAX)
+                .map_err(|p| p.at(book_file(book), "cover: "))?;
             extra_images.insert(furniture::GENERATED_COVER.to_string(), (png, info));
             Some(furniture::GENERATED_COVER.to_string())
         }
@@ -126,63 +172,51 @@ pub fn typeset(book: &Book, fonts: &crate::fonts::FontSet) -> Result<(Document, 
         Layout::Article if i > 0 => Some(false),
         Layout::Article => None,
     };
-    type Set = (
-        usize,
-        Vec<VItem>,
-        Vec<flow::Note>,
-        Vec<(usize, u32)>,
-        Vec<String>,
-        Vec<String>,
-    );
+    /// One chapter, set: its index, items, notes and diagnostics.
+    type Set = (usize, Vec<VItem>, Vec<flow::Note>, Diagnostics);
     let mut set: Vec<Set> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
                 let g = &g;
-                scope.spawn(move || -> Result<Vec<Set>, String> {
-                    let mut shaper = Shaper::new(fonts)?;
-                    let hyphenator = hyphenate::Hyphenator::new(&book.meta.language);
-                    let mut out = Vec::new();
-                    for i in (t..book.chapters.len()).step_by(threads) {
-                        let setter = Setter {
-                            shaper: &mut shaper,
-                            hyphenator: &hyphenator,
+                std::thread::Builder::new()
+                    .stack_size(crate::limits::STACK_BYTES)
+                    .spawn_scoped(scope, move || -> Vec<Set> {
+                        let mut shaper = match Shaper::new(fonts) {
+                            Ok(s) => s,
+                            // Reported once, by the shaper of the caller.
+                            Err(_) => return Vec::new(),
                         };
-                        let mut fl = Flow::new(book, g, setter);
-                        fl.chapter(i, new_page(i));
-                        out.push((i, fl.items, fl.notes, fl.overfull, fl.warnings, fl.errors));
-                    }
-                    Ok(out)
-                })
+                        let hyphenator = hyphenate::Hyphenator::new(&book.meta.language);
+                        let mut out = Vec::new();
+                        for i in (t..book.chapters.len()).step_by(threads) {
+                            let setter = Setter {
+                                shaper: &mut shaper,
+                                hyphenator: &hyphenator,
+                            };
+                            let mut fl = Flow::new(book, g, setter);
+                            fl.chapter(i, new_page(i));
+                            out.push((i, fl.items, fl.notes, fl.diags));
+                        }
+                        out
+                    })
             })
             .collect();
         let mut all = Vec::new();
         for h in handles {
-            all.extend(
-                h.join()
-                    .map_err(|_| "a typesetting thread failed".to_string())??,
-            );
+            // A thread that cannot start, or panics, is carried on as a
+            // panic: never a book with chapters missing.
+            let h = h.unwrap_or_else(|e| panic!("cannot start a typesetting thread: {e}"));
+            all.extend(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
         }
-        Ok::<_, String>(all)
-    })?;
+        all
+    });
     set.sort_by_key(|s| s.0);
     let mut items = Vec::new();
     let mut notes = Vec::new();
-    let mut errors = Vec::new();
-    for (_, chapter_items, chapter_notes, overfull, warnings, chapter_errors) in set {
-        report.warnings.extend(warnings);
-        errors.extend(chapter_errors);
+    for (_, chapter_items, chapter_notes, chapter_diags) in set {
+        diags.extend(chapter_diags);
         items.extend(chapter_items);
         notes.extend(chapter_notes);
-        for (ch, line) in overfull {
-            report.warnings.push(format!(
-                "{}:{}: warning: a line of this paragraph could not be justified (a long URL or word): it is set ragged or broken at a safe character",
-                crate::diagnostics::display_path(&book.chapters[ch].source),
-                line
-            ));
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors.join("\n"));
     }
     let note_leading = (g.size * 0.82 * 1.25 * 2.0).round() / 2.0;
     let bodies = Paginator {
@@ -243,16 +277,12 @@ pub fn typeset(book: &Book, fonts: &crate::fonts::FontSet) -> Result<(Document, 
         all.extend(built);
     }
     all.extend(pages);
-    report.pages = all.len();
-    Ok((
-        Document {
-            pages: all,
-            anchors,
-            outline,
-            extra_images,
-        },
-        report,
-    ))
+    Ok(Document {
+        pages: all,
+        anchors,
+        outline,
+        extra_images,
+    })
 }
 
 /// Footnotes are numbered as structure elements after everything else.

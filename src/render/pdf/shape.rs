@@ -75,11 +75,15 @@ pub struct Shaper<'f> {
 }
 
 impl<'f> Shaper<'f> {
-    pub fn new(fonts: &'f FontSet) -> Result<Shaper<'f>, String> {
+    pub fn new(fonts: &'f FontSet) -> Result<Shaper<'f>, crate::diagnostics::Problem> {
         let mut faces = Vec::new();
         for f in &fonts.faces {
-            let face = rustybuzz::Face::from_slice(&f.data, 0)
-                .ok_or_else(|| format!("font {} is unreadable", f.file_name))?;
+            let face = rustybuzz::Face::from_slice(&f.data, 0).ok_or_else(|| {
+                crate::diagnostics::Problem::new(
+                    crate::diagnostics::Code::FontInvalid,
+                    format!("font {} is unreadable", f.file_name),
+                )
+            })?;
             let upem = face.units_per_em() as f32;
             faces.push(Face {
                 units_per_em: upem,

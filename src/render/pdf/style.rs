@@ -1,61 +1,6 @@
 //! Page geometry and type sizes: the decisions a book designer makes once.
 
-/// Points per unit.
-const PT_PER_IN: f32 = 72.0;
-const PT_PER_MM: f32 = 72.0 / 25.4;
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct PageSize {
-    pub width: f32,
-    pub height: f32,
-}
-
-/// A page size by name (`A4`, `A5`, `letter`, `6x9in`, `5.5x8.5in`) or as
-/// `WxH` with a unit (`in`, `mm`, `cm`, `pt`).
-pub fn parse_page_size(s: &str) -> Result<PageSize, String> {
-    let t = s.trim().to_ascii_lowercase().replace(' ', "");
-    let named = match t.as_str() {
-        "a4" => Some((210.0 * PT_PER_MM, 297.0 * PT_PER_MM)),
-        "a5" => Some((148.0 * PT_PER_MM, 210.0 * PT_PER_MM)),
-        "b5" => Some((176.0 * PT_PER_MM, 250.0 * PT_PER_MM)),
-        "letter" | "usletter" => Some((8.5 * PT_PER_IN, 11.0 * PT_PER_IN)),
-        _ => None,
-    };
-    if let Some((width, height)) = named {
-        return Ok(PageSize { width, height });
-    }
-    let bad = || {
-        format!(
-            "page size `{s}`: use A4, A5, B5, letter, or WxH with a unit such as 6x9in or 148x210mm"
-        )
-    };
-    let (unit, factor) = ["in", "mm", "cm", "pt"]
-        .iter()
-        .find(|u| t.ends_with(*u))
-        .map(|u| {
-            (
-                *u,
-                match *u {
-                    "in" => PT_PER_IN,
-                    "mm" => PT_PER_MM,
-                    "cm" => 10.0 * PT_PER_MM,
-                    _ => 1.0,
-                },
-            )
-        })
-        .ok_or_else(bad)?;
-    let dims = &t[..t.len() - unit.len()];
-    let (w, h) = dims.split_once('x').ok_or_else(bad)?;
-    let w: f32 = w.trim_end_matches(unit).parse().map_err(|_| bad())?;
-    let h: f32 = h.parse().map_err(|_| bad())?;
-    let (width, height) = (w * factor, h * factor);
-    if !(72.0..=2000.0).contains(&width) || !(72.0..=2000.0).contains(&height) {
-        return Err(format!(
-            "page size `{s}` is not between 1in and about 70cm on each side"
-        ));
-    }
-    Ok(PageSize { width, height })
-}
+pub use crate::model::PageSize;
 
 /// Everything about the page the typesetter needs.
 #[derive(Debug, Clone)]
@@ -146,31 +91,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn page_sizes() {
-        let a4 = parse_page_size("A4").unwrap();
-        assert!((a4.width - 595.28).abs() < 0.1 && (a4.height - 841.89).abs() < 0.1);
-        assert_eq!(
-            parse_page_size("6x9in").unwrap(),
-            PageSize {
-                width: 432.0,
-                height: 648.0
-            }
-        );
-        assert_eq!(
-            parse_page_size("5.5x8.5in").unwrap(),
-            PageSize {
-                width: 396.0,
-                height: 612.0
-            }
-        );
-        assert!((parse_page_size("148x210mm").unwrap().width - 419.53).abs() < 0.1);
-        assert!(parse_page_size("huge").is_err());
-        assert!(parse_page_size("1x1pt").is_err());
-    }
-
-    #[test]
     fn text_block_is_on_a_grid() {
-        let g = Geometry::for_page(parse_page_size("6x9in").unwrap(), true);
+        let g = Geometry::for_page(PageSize::parse("6x9in").unwrap(), true);
         assert!((g.top + g.text_height() + g.bottom - 648.0).abs() < 0.01);
         assert!(
             g.measure() > 300.0 && g.measure() < 360.0,

@@ -3,6 +3,7 @@
 //! other formats are decoded to 8-bit samples (compressed by the writer),
 //! with transparency kept as a soft mask rather than flattened.
 
+use crate::diagnostics::{Code, Problem};
 use crate::images::{self, ImageInfo};
 use printpdf::{DictItem, ExternalStream, ExternalXObject, Px};
 use std::collections::BTreeMap;
@@ -50,7 +51,7 @@ fn xobject(
     }
 }
 
-pub fn prepare(data: &[u8], info: &ImageInfo) -> Result<PdfImage, String> {
+pub fn prepare(data: &[u8], info: &ImageInfo) -> Result<PdfImage, Problem> {
     let mut dict: BTreeMap<String, DictItem> = BTreeMap::new();
     dict.insert("Type".into(), name("XObject"));
     dict.insert("Subtype".into(), name("Image"));
@@ -63,10 +64,11 @@ pub fn prepare(data: &[u8], info: &ImageInfo) -> Result<PdfImage, String> {
         _ => None, // mirrored: decoded and turned below
     };
     if info.media_type == "image/svg+xml" {
-        return Err(
-            "SVG images cannot be placed in the PDF yet; convert it to PNG (or build --to epub)"
-                .into(),
-        );
+        return Err(Problem::new(
+            Code::ImageUnsupported,
+            "SVG images cannot be placed in the PDF yet",
+        )
+        .help("convert it to PNG, or build --to epub"));
     }
     if info.media_type == "image/jpeg"
         && let (Some((w, h, comps)), Some(quarter_turns)) = (images::jpeg_frame(data), turns)

@@ -12,6 +12,7 @@ mod image;
 
 use super::page::{Document, Item, LinkDest, Page};
 use super::shape::FontId;
+use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::fonts::{self, FontSet};
 use crate::model::Book;
 use printpdf::{
@@ -34,7 +35,28 @@ struct EmbeddedFont {
     units_per_em: f32,
 }
 
-pub fn write(book: &Book, doc: &Document, fonts: &FontSet) -> Result<Vec<u8>, String> {
+/// A failure of the PDF machinery itself, not of the book: a bug.
+fn internal(book: &Book, what: impl std::fmt::Display) -> Diagnostic {
+    Diagnostic::error(
+        Code::Internal,
+        Location::file(
+            book.chapters
+                .first()
+                .map(|c| c.source.clone())
+                .unwrap_or_default(),
+        ),
+        format!("internal error while writing the PDF: {what}"),
+    )
+    .help("this is a bug in Quire; please report it with the input")
+}
+
+pub fn write(book: &Book, doc: &Document, fonts: &FontSet) -> Result<Vec<u8>, Diagnostic> {
+    let book_file = Location::file(
+        book.chapters
+            .first()
+            .map(|c| c.source.clone())
+            .unwrap_or_default(),
+    );
     let mut pdf = PdfDocument::new(&book.meta.title);
 
     // Fonts: collect the glyphs each face shows, subset, embed.
@@ -62,17 +84,22 @@ pub fn write(book: &Book, doc: &Document, fonts: &FontSet) -> Result<Vec<u8>, St
     for (font, gids) in &used {
         let face = &fonts.faces[font.index()];
         let data: &[u8] = &face.data;
-        let (subset, remap) = fonts::subset_glyphs(data, gids)?;
+        let (subset, remap) = fonts::subset_glyphs(data, gids)
+            .map_err(|p| p.at(book_file.clone(), &format!("font {}: ", face.family)))?;
         let mut warnings = Vec::new();
-        let parsed = ParsedFont::from_bytes(&subset, 0, &mut warnings)
-            .ok_or_else(|| format!("the subset of {} could not be read back", face.file_name))?;
+        let parsed = ParsedFont::from_bytes(&subset, 0, &mut warnings).ok_or_else(|| {
+            internal(
+                book,
+                format!("the subset of {} could not be read back", face.file_name),
+            )
+        })?;
         // Named after the face's role; `finish` gives the PostScript name.
         let id = printpdf::FontId(format!("F{}", font.index()));
         pdf.resources
             .fonts
             .map
             .insert(id.clone(), printpdf::PdfFont::new(parsed));
-        let face = ttf_parser::Face::parse(data, 0).map_err(|e| e.to_string())?;
+        let face = ttf_parser::Face::parse(data, 0).map_err(|e| internal(book, e))?;
         let cids = gids
             .iter()
             .map(|&g| {
@@ -113,16 +140,27 @@ pub fn write(book: &Book, doc: &Document, fonts: &FontSet) -> Result<Vec<u8>, St
             if let Item::Image(img) = item
                 && !images.contains_key(&img.key)
             {
+                let at = book
+                    .images
+                    .get(&img.key)
+                    .map_or(book_file.clone(), |a| a.named_at.clone());
+                let prefix = format!("image `{}`: ", img.key);
                 let (bytes, info) =
                     match (book.images.get(&img.key), doc.extra_images.get(&img.key)) {
-                        (Some(asset), _) => (crate::images::read(&asset.file)?, asset.info.clone()),
+                        (Some(asset), _) => (
+                            crate::images::read(&asset.file)
+                                .map_err(|p| p.at(at.clone(), &prefix))?,
+                            asset.info.clone(),
+                        ),
                         (None, Some((bytes, info))) => (bytes.clone(), info.clone()),
                         (None, None) => {
-                            return Err(format!("image {} is not in the book", img.key));
+                            return Err(internal(
+                                book,
+                                format!("image {} is not in the book", img.key),
+                            ));
                         }
                     };
-                let prepared =
-                    image::prepare(&bytes, &info).map_err(|e| format!("image {}: {e}", img.key))?;
+                let prepared = image::prepare(&bytes, &info).map_err(|p| p.at(at, &prefix))?;
                 let id = XObjectId(format!("Im{}", images.len()));
                 if let Some(alpha) = prepared.alpha {
                     masks.insert(id.0.clone(), (prepared.width, prepared.height, alpha));
@@ -161,9 +199,11 @@ pub fn write(book: &Book, doc: &Document, fonts: &FontSet) -> Result<Vec<u8>, St
                 })
             })
             .collect();
+        // A panic in a page's thread is carried on, never swallowed: pages
+        // would be missing.
         handles
             .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
             .collect()
     });
     let (pages, marked): (Vec<PdfPage>, Vec<Vec<finish::Marked>>) = built.into_iter().unzip();
@@ -188,7 +228,7 @@ pub fn write(book: &Book, doc: &Document, fonts: &FontSet) -> Result<Vec<u8>, St
         eprintln!("  printpdf to lopdf: {:?}", t.elapsed());
     }
     let t = std::time::Instant::now();
-    let out = finish::finish(lo, book, doc, &masks, fonts, &marked);
+    let out = finish::finish(lo, book, doc, &masks, fonts, &marked).map_err(|e| internal(book, e));
     if timing {
         eprintln!("  finish: {:?}", t.elapsed());
     }

@@ -1,0 +1,32 @@
+//! Every bound Quire puts on its input, in one place. Each is far above
+//! what a real book needs and low enough that no input can make Quire hang,
+//! exhaust memory or overflow its stack. The README's "Limits" section
+//! lists them; a test keeps the two in step.
+
+/// A manuscript file: a million-word novel is about 6 MB.
+pub const MANUSCRIPT_BYTES: u64 = 64 << 20;
+/// `book.toml`.
+pub const CONFIG_BYTES: u64 = 1 << 20;
+/// YAML front matter, which sits at the top of a manuscript.
+pub const FRONT_MATTER_BYTES: usize = 256 << 10;
+/// How deeply YAML collections may nest (`[[[...]]]`).
+pub const YAML_DEPTH: usize = 32;
+/// An image file.
+pub const IMAGE_BYTES: u64 = 256 << 20;
+/// An image's pixels (width × height), read from its header before it is
+/// decoded; settable as `[limits] max-image-pixels`. 100 megapixels is a
+/// 10,000 × 10,000 scan, 400 MB decoded.
+pub const IMAGE_PIXELS: u64 = 100_000_000;
+/// A font file.
+pub const FONT_BYTES: u64 = 64 << 20;
+/// Block quotes and lists inside each other. The PDF stops indenting
+/// long before this (see `INDENT_LEVELS`); the bound keeps every walk over
+/// the document shallow.
+pub const BLOCK_DEPTH: usize = 128;
+/// Inline markup inside each other (emphasis in a link in strong …).
+pub const INLINE_DEPTH: usize = 128;
+/// Levels of nesting the PDF indents; deeper levels stay at this indent.
+pub const INDENT_LEVELS: usize = 6;
+/// Stack for the threads that walk a book: with the depths above bounded,
+/// recursion needs far less; this leaves a wide margin.
+pub const STACK_BYTES: usize = 256 << 20;
