@@ -674,7 +674,7 @@ fn an_unbreakable_url_is_broken_safely_with_a_warning() {
     assert_eq!(r.status, 0, "{}", r.stderr);
     assert_eq!(
         r.stderr
-            .matches("a.md:3: warning: a line of this paragraph could not be justified")
+            .matches("a.md:3: warning: a justified line is set with spaces")
             .count(),
         1,
         "{}",

@@ -6,13 +6,21 @@
 //! Body text sits on a baseline grid: every item's height is a whole number
 //! of body lines, so facing pages line up and text returns to the grid
 //! after a heading, a figure or a table.
+//!
+//! Every construct gets a layout that keeps all of its words: a code line
+//! too long for the page wraps with a mark, a table too wide is set smaller
+//! with its words broken in their cells (or, past a point, row by row as
+//! text), a table row taller than a page splits between its lines, nesting
+//! deeper than the page can indent stays at the deepest indent, and a
+//! footnote may hold anything a chapter can.
 
 use super::page::LinkDest;
-use super::paragraph::{Align, Flattener, Piece, SetLine, Setter, TextStyle};
+use super::paragraph::{Align, Flattener, LineIssue, LineRun, Piece, SetLine, Setter, TextStyle};
 use super::shape::FontId;
 use super::style::Geometry;
 use super::toc::piece as plain;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
+use crate::limits::INDENT_LEVELS;
 use crate::model::{Block, BlockKind, Book, Inline};
 
 /// Something to draw, relative to its item's top left corner (y grows down).
@@ -61,6 +69,9 @@ pub struct VItem {
     pub table_row: Option<(usize, bool)>,
     /// The structure element this item's text belongs to (tagged PDF).
     pub tag: Option<super::page::Tag>,
+    /// The manuscript line of the block this item sets (0: the chapter's
+    /// title), for the check that every word reached a page.
+    pub line: u32,
 }
 
 /// A footnote met while flattening: its key, number and blocks.
@@ -71,6 +82,8 @@ type FoundNote = (String, u32, Vec<Block>);
 pub struct Note {
     pub key: String,
     pub lines: Vec<(f32, SetLine)>, // (dx, line)
+    /// The manuscript line of the block that references it.
+    pub line: u32,
 }
 
 pub struct Flow<'a, 's, 'f> {
@@ -82,15 +95,18 @@ pub struct Flow<'a, 's, 'f> {
     pub tables: usize,
     /// What setting the chapter found.
     pub diags: Diagnostics,
-    /// The block whose unjustified lines were last reported (one warning
-    /// a paragraph).
-    reported_line: Option<u32>,
     chapter: usize,
     body_font: FontId,
     /// How many lists the current block is inside.
     list_depth: usize,
+    /// How many block quotes and lists the current block is inside.
+    nesting: usize,
     /// The last structure element number given out.
     elem: u32,
+    /// The manuscript line of the block being set.
+    line: u32,
+    /// Deep nesting has been reported in this chapter.
+    capped: bool,
 }
 
 /// Where body text starts on a line: the first baseline sits this far below
@@ -98,6 +114,9 @@ pub struct Flow<'a, 's, 'f> {
 pub fn baseline_offset(g: &Geometry) -> f32 {
     g.leading * 0.72
 }
+
+/// The mark at the start of a wrapped code line's continuation.
+const CONTINUATION: &str = "\u{21AA}";
 
 impl<'a, 's, 'f> Flow<'a, 's, 'f> {
     pub fn new(book: &'a Book, geometry: &'a Geometry, setter: Setter<'s, 'f>) -> Self {
@@ -109,11 +128,13 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
             notes: Vec::new(),
             tables: 0,
             diags: Diagnostics::default(),
-            reported_line: None,
             chapter: 0,
             body_font: FontId::Regular,
             list_depth: 0,
+            nesting: 0,
             elem: 0,
+            line: 0,
+            capped: false,
         }
     }
 
@@ -148,6 +169,68 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         out
     }
 
+    /// Reports the first thing wrong with the lines of one block, saying
+    /// exactly what it is.
+    fn report_lines(&mut self, lines: &[SetLine]) {
+        let issues: Vec<&LineIssue> = lines.iter().filter_map(|l| l.issue.as_ref()).collect();
+        let Some(first) = issues.first() else {
+            return;
+        };
+        let more = match issues.len() {
+            1 => String::new(),
+            n => format!(" ({} lines of this block)", n),
+        };
+        let (message, help) = match first {
+            LineIssue::Loose { spaces } => (
+                format!(
+                    "a justified line is set with spaces {spaces:.1} times their natural width{more}"
+                ),
+                "a long word or URL nearby leaves few places to break: a soft hyphen (U+00AD) in it, shorter link text or rewording tightens the line",
+            ),
+            LineIssue::Unjustifiable { word } => (
+                format!(
+                    "a line holds only `{word}`, which has no space to stretch: it is set flush left{more}"
+                ),
+                "a long URL or word can take a break point; or put it in code (`…`)",
+            ),
+            LineIssue::BrokenWord { word } => (
+                format!("`{word}` is longer than a line: it is broken between two letters{more}"),
+                "put a break point in it (a soft hyphen, or a space)",
+            ),
+            LineIssue::Overfull { word } => (
+                format!(
+                    "`{word}` has a character wider than the line; the line runs past the margin{more}"
+                ),
+                "use a wider page or a smaller element",
+            ),
+        };
+        let d =
+            Diagnostic::warning(Code::LineUnjustified, self.at(self.line, 0), message).help(help);
+        self.diags.push(d);
+    }
+
+    /// The indent one more level of nesting adds, or nothing once the page
+    /// has no more room to give (reported once a chapter).
+    fn indent_step(&mut self, step: f32) -> f32 {
+        if self.nesting < INDENT_LEVELS {
+            return step;
+        }
+        if !self.capped {
+            self.capped = true;
+            self.diags.push(
+                Diagnostic::warning(
+                    Code::IndentCapped,
+                    self.at(self.line, 0),
+                    format!(
+                        "block quotes and lists nested more than {INDENT_LEVELS} deep: the PDF indents {INDENT_LEVELS} levels and sets deeper ones at that indent"
+                    ),
+                )
+                .help("the EPUB keeps every level; flatten the structure to have the PDF show it"),
+            );
+        }
+        0.0
+    }
+
     fn set_note(&mut self, key: String, number: u32, blocks: &[Block]) {
         let g = self.geometry;
         let size = g.size * 0.82;
@@ -155,79 +238,245 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         let indent = size * 1.6;
         let measure = g.measure() - indent;
         let mut lines = Vec::new();
-        let mut first = true;
+        let saved = (self.nesting, self.list_depth);
+        self.note_blocks(blocks, style, 0.0, measure, &mut lines);
+        (self.nesting, self.list_depth) = saved;
+        let mut lines: Vec<(f32, SetLine)> =
+            lines.into_iter().map(|(dx, l)| (dx + indent, l)).collect();
+        if lines.is_empty() {
+            lines.push((indent, SetLine::default()));
+        }
+        // The note's number hangs in the indent, linking back.
+        let mut num = self.setter.set(
+            &[Piece {
+                link: Some(LinkDest::Anchor(format!("{key}-ref"))),
+                ..plain(&format!("{number}."), style.generated())
+            }],
+            indent,
+            0.0,
+            Align::Left,
+        );
+        if let Some(n) = num.pop() {
+            let (dx, first) = &mut lines[0];
+            for mut r in n.runs {
+                r.x -= *dx;
+                first.runs.insert(0, r);
+            }
+            for (x0, x1, dest) in n.links {
+                first.links.push((x0 - *dx, x1 - *dx, dest));
+            }
+        }
+        self.notes.push(Note {
+            key,
+            lines,
+            line: self.line,
+        });
+    }
+
+    /// A footnote's blocks, as lines at note size: anything a chapter may
+    /// hold, so that no word of a note is lost.
+    fn note_blocks(
+        &mut self,
+        blocks: &[Block],
+        style: TextStyle,
+        dx: f32,
+        measure: f32,
+        out: &mut Vec<(f32, SetLine)>,
+    ) {
+        let step = style.size * 1.5;
         for block in blocks {
-            let inlines: Vec<Inline> = match &block.kind {
-                BlockKind::Paragraph { content } | BlockKind::Heading { content, .. } => {
-                    content.clone()
+            match &block.kind {
+                BlockKind::Paragraph { content } => {
+                    // Notes inside notes were turned to text when the model
+                    // was resolved; nothing is collected here.
+                    let (pieces, _) = self.flatten(content, style);
+                    let set = self.setter.set(&pieces, measure, 0.0, Align::Justify);
+                    self.report_lines(&set);
+                    out.extend(set.into_iter().map(|l| (dx, l)));
                 }
-                BlockKind::CodeBlock { text, .. } => vec![Inline::Code { text: text.clone() }],
-                BlockKind::BlockQuote { blocks } => blocks
-                    .iter()
-                    .flat_map(|b| match &b.kind {
-                        BlockKind::Paragraph { content } => content.clone(),
-                        _ => vec![],
-                    })
-                    .collect(),
-                BlockKind::List { items, .. } => items
-                    .iter()
-                    .flat_map(|i| i.blocks.iter())
-                    .flat_map(|b| match &b.kind {
-                        BlockKind::Paragraph { content } => {
-                            let mut v = vec![Inline::text("• ")];
-                            v.extend(content.clone());
-                            v.push(Inline::LineBreak);
-                            v
-                        }
-                        _ => vec![],
-                    })
-                    .collect(),
-                _ => continue,
-            };
-            // Notes inside notes were turned to text when the model was
-            // resolved; nothing is collected here.
-            let (pieces, _) = self.flatten(&inlines, style);
-            let set = self.setter.set(&pieces, measure, 0.0, Align::Justify);
-            for (i, line) in set.into_iter().enumerate() {
-                if first && i == 0 {
-                    // The note's number hangs in the indent, linking back.
-                    let mut num = self.setter.set(
-                        &[Piece {
-                            link: Some(LinkDest::Anchor(format!("{key}-ref"))),
-                            ..plain(&format!("{number}."), style)
-                        }],
-                        indent,
-                        0.0,
-                        Align::Left,
-                    );
-                    if let Some(n) = num.pop() {
-                        lines.push((0.0, n));
+                BlockKind::Heading { content, .. } => {
+                    let bold = TextStyle {
+                        font: FontId::Bold,
+                        ..style
+                    };
+                    let (pieces, _) = self.flatten(content, bold);
+                    let set = self.setter.set(&pieces, measure, 0.0, Align::Left);
+                    out.extend(set.into_iter().map(|l| (dx, l)));
+                }
+                BlockKind::CodeBlock { text, .. } => {
+                    let mono = TextStyle::new(FontId::Mono, style.size * 0.9);
+                    for line in self.code(text, mono, measure) {
+                        out.push((dx, line));
                     }
                 }
-                lines.push((indent, line));
+                BlockKind::BlockQuote { blocks } => {
+                    let add = self.indent_step(step);
+                    self.nesting += 1;
+                    self.note_blocks(blocks, style, dx + add, measure - add, out);
+                    self.nesting -= 1;
+                }
+                BlockKind::List { start, items } => {
+                    let add = self.indent_step(step);
+                    self.nesting += 1;
+                    for (n, item) in items.iter().enumerate() {
+                        let before = out.len();
+                        self.note_blocks(&item.blocks, style, dx + add, measure - add, out);
+                        let marker = list_marker(*start, n, item.task);
+                        if let Some((_, first)) = out.get_mut(before) {
+                            let m = self.marker(&marker, style);
+                            hang(first, m, style.size * 0.4);
+                        }
+                    }
+                    self.nesting -= 1;
+                }
+                BlockKind::Table { head, rows, .. } => {
+                    // A table in a note: a line for each row, its cells
+                    // apart by rules, the header in bold.
+                    let bold = TextStyle {
+                        font: FontId::Bold,
+                        ..style
+                    };
+                    let all = std::iter::once((head.as_slice(), bold))
+                        .filter(|(h, _)| !h.is_empty())
+                        .chain(rows.iter().map(|r| (r.as_slice(), style)));
+                    for (row, st) in all {
+                        let mut pieces = Vec::new();
+                        for (c, cell) in row.iter().enumerate() {
+                            if c > 0 {
+                                pieces.push(plain(" \u{2502} ", style.generated()));
+                            }
+                            let (p, _) = self.flatten(cell, st);
+                            pieces.extend(p);
+                        }
+                        let set = self.setter.set(&pieces, measure, 0.0, Align::Left);
+                        out.extend(set.into_iter().map(|l| (dx, l)));
+                    }
+                }
+                BlockKind::Figure { image, caption } => {
+                    self.diags.push(
+                        Diagnostic::warning(
+                            Code::ImageUnsupported,
+                            self.at(block.line, image.pos.column),
+                            format!(
+                                "image `{}` is in a footnote, where the PDF sets its description, not the picture",
+                                image.dest
+                            ),
+                        )
+                        .help("move the image into the text"),
+                    );
+                    let italic = TextStyle {
+                        font: FontId::Italic,
+                        ..style
+                    };
+                    let mut pieces = vec![plain(&format!("[{}]", image.alt), italic.generated())];
+                    if !caption.is_empty() {
+                        pieces.push(plain(" ", style));
+                        pieces.extend(self.flatten(caption, style).0);
+                    }
+                    let set = self.setter.set(&pieces, measure, 0.0, Align::Left);
+                    out.extend(set.into_iter().map(|l| (dx, l)));
+                }
+                BlockKind::SceneBreak => {
+                    let set = self.setter.set(
+                        &[plain("*\u{2003}*\u{2003}*", style.generated())],
+                        measure,
+                        0.0,
+                        Align::Center,
+                    );
+                    out.extend(set.into_iter().map(|l| (dx, l)));
+                }
             }
-            first = false;
         }
-        // Merge the number into the first line's slot.
-        let mut merged: Vec<(f32, SetLine)> = Vec::new();
-        for (i, (dx, line)) in lines.into_iter().enumerate() {
-            if i == 1
-                && let Some((_, num)) = merged.pop()
-            {
-                let mut l = line;
-                for mut r in num.runs {
-                    r.x -= dx;
-                    l.runs.insert(0, r);
-                }
-                for (x0, x1, dest) in num.links {
-                    l.links.push((x0 - dx, x1 - dx, dest));
-                }
-                merged.push((dx, l));
+    }
+
+    /// A list item's marker, set in a face that has it.
+    fn marker(&mut self, marker: &str, style: TextStyle) -> SetLine {
+        let first = marker.chars().next().unwrap_or('•');
+        let font = if self.setter.shaper.covers(style.font, first) {
+            style.font
+        } else {
+            FontId::Mono
+        };
+        let mstyle = TextStyle {
+            font,
+            ..style.generated()
+        };
+        self.setter
+            .set(&[plain(marker, mstyle)], 1.0e6, 0.0, Align::Left)
+            .pop()
+            .unwrap_or_default()
+    }
+
+    /// The lines of a code block at `style`, each no wider than `measure`:
+    /// a line too long wraps, and each continuation starts with a mark in
+    /// the gutter (reported once a block, with the length that fits).
+    fn code(&mut self, text: &str, style: TextStyle, measure: f32) -> Vec<SetLine> {
+        let hang = style.size * 1.2;
+        let mark_style = TextStyle {
+            font: if self.setter.shaper.covers(FontId::Mono, '\u{21AA}') {
+                FontId::Mono
+            } else {
+                FontId::Regular
+            },
+            grey: 0.45,
+            ..style.generated()
+        };
+        let mark = self
+            .setter
+            .set(&[plain(CONTINUATION, mark_style)], 1.0e6, 0.0, Align::Left)
+            .pop()
+            .unwrap_or_default();
+        let mut out = Vec::new();
+        let mut wrapped = 0usize;
+        for l in text.lines() {
+            if l.trim().is_empty() {
+                out.push(SetLine::default());
                 continue;
             }
-            merged.push((dx, line));
+            // Continuations line up with the line's own indent, and a
+            // little further, unless that leaves too little room.
+            let lead = l.len() - l.trim_start_matches([' ', '\t']).len();
+            let lead_w = self.setter.shaper.width(style.font, style.size, &l[..lead]);
+            let cont = if lead_w + hang < measure / 2.0 {
+                lead_w + hang
+            } else {
+                hang
+            };
+            let set = self.setter.code_lines(l, style, measure, cont);
+            if set.len() > 1 {
+                wrapped += 1;
+            }
+            for (i, mut line) in set.into_iter().enumerate() {
+                if i > 0 {
+                    for r in &mut line.runs {
+                        r.x += cont;
+                    }
+                    line.width += cont;
+                    let mut m = mark.clone();
+                    for r in &mut m.runs {
+                        r.x += cont - m.width - style.size * 0.25;
+                    }
+                    line.runs.splice(0..0, m.runs);
+                }
+                out.push(line);
+            }
         }
-        self.notes.push(Note { key, lines: merged });
+        if wrapped > 0 {
+            let per_line = (measure / self.setter.shaper.width(style.font, style.size, "0"))
+                .floor()
+                .max(1.0);
+            self.diags.push(
+                Diagnostic::warning(
+                    Code::CodeWrapped,
+                    self.at(self.line, 0),
+                    format!(
+                        "{wrapped} code line(s) longer than the page's {per_line:.0} characters: wrapped, each continuation marked {CONTINUATION}"
+                    ),
+                )
+                .help(format!("keep code lines to {per_line:.0} characters to print them whole")),
+            );
+        }
+        out
     }
 
     /// One line of text in a body-line slot, on the baseline grid.
@@ -240,6 +489,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                 line,
             }],
             keep_with_next,
+            line: self.line,
             ..VItem::default()
         }
     }
@@ -254,20 +504,11 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
 
     /// Appends the lines of a set paragraph as items, with widow and orphan
     /// control: a page may not end after the first line or before the last.
-    fn lines(&mut self, lines: Vec<SetLine>, dx: f32, block_line: u32) {
+    fn lines(&mut self, lines: Vec<SetLine>, dx: f32) {
+        self.report_lines(&lines);
         let n = lines.len();
         let base = baseline_offset(self.geometry);
         for (i, line) in lines.into_iter().enumerate() {
-            if line.emergency && self.reported_line != Some(block_line) {
-                self.reported_line = Some(block_line);
-                self.diags.push(
-                    Diagnostic::warning(
-                        Code::LineUnjustified,
-                        self.at(block_line, 0),
-                        "a line of this paragraph could not be justified (a long URL or word): it is set ragged or broken at a safe character",
-                    ),
-                );
-            }
             let orphan = i == 0 && n > 1;
             let widow = n > 1 && i == n - 2;
             self.items.push(VItem {
@@ -281,6 +522,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                     line,
                 }],
                 keep_with_next: orphan || widow,
+                line: self.line,
                 ..VItem::default()
             });
         }
@@ -289,6 +531,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
     /// A chapter: a new page, its title (and byline for an article), its blocks.
     pub fn chapter(&mut self, index: usize, new_page: Option<bool>) {
         self.chapter = index;
+        self.line = 0;
         let book = self.book;
         let ch = &book.chapters[index];
         let g = self.geometry;
@@ -324,13 +567,17 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         if let Some(a) = &ch.article {
             let lang = &book.meta.language;
             if let Some(sub) = &a.subtitle {
-                self.plain_line(sub, TextStyle::new(FontId::Italic, g.size * 1.2), true);
+                self.plain_line(
+                    sub,
+                    TextStyle::new(FontId::Italic, g.size * 1.2).generated(),
+                    true,
+                );
             }
             if !a.authors.is_empty() {
                 let by = crate::typography::byline(&a.authors, lang);
                 self.plain_line(
                     &by.to_uppercase(),
-                    TextStyle::new(FontId::Regular, g.size * 0.9),
+                    TextStyle::new(FontId::Regular, g.size * 0.9).generated(),
                     true,
                 );
             }
@@ -341,7 +588,11 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
             if let Some(p) =
                 crate::typography::provenance(a.source.as_deref(), date.as_deref(), lang)
             {
-                self.plain_line(&p, TextStyle::new(FontId::Italic, g.size * 0.9), true);
+                self.plain_line(
+                    &p,
+                    TextStyle::new(FontId::Italic, g.size * 0.9).generated(),
+                    true,
+                );
             }
         }
         self.tag_from(byline_start, "P");
@@ -398,6 +649,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                 BlockKind::SceneBreak => "",
                 _ => "P",
             };
+            self.line = block.line;
             self.block(block, dx, measure, &mut flush);
             if !role.is_empty() {
                 self.tag_from(start, role);
@@ -427,153 +679,132 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
 
     fn block(&mut self, block: &Block, dx: f32, measure: f32, flush: &mut bool) {
         let g = self.geometry;
-        {
-            match &block.kind {
-                BlockKind::Paragraph { content } => {
-                    let pieces = self.pieces(content, self.body());
-                    let indent = if *flush { 0.0 } else { g.size * 1.5 };
-                    let lines = self.setter.set(&pieces, measure, indent, Align::Justify);
-                    self.lines(lines, dx, block.line);
-                    *flush = false;
-                }
-                BlockKind::Heading {
-                    level, id, content, ..
-                } => {
-                    let style = match level {
-                        1 | 2 => TextStyle::new(FontId::Bold, g.size * 1.15),
-                        3 => TextStyle::new(FontId::Italic, g.size * 1.05),
-                        _ => TextStyle::new(FontId::Bold, g.size),
-                    };
-                    self.space(if *level <= 2 { 1.5 } else { 1.0 });
-                    let pieces = self.pieces(content, style);
-                    let lines = self.setter.set(&pieces, measure, 0.0, Align::Left);
-                    for (i, line) in lines.into_iter().enumerate() {
-                        let mut item = self.line_item(dx, line, true);
-                        if i == 0 {
-                            item.anchors = vec![id.clone()];
-                            if *level <= 3 {
-                                let title = crate::model::plain_text(content);
-                                item.outline = Some((title, (*level).saturating_sub(1).max(1)));
-                            }
+        match &block.kind {
+            BlockKind::Paragraph { content } => {
+                let pieces = self.pieces(content, self.body());
+                let indent = if *flush { 0.0 } else { g.size * 1.5 };
+                let lines = self.setter.set(&pieces, measure, indent, Align::Justify);
+                self.lines(lines, dx);
+                *flush = false;
+            }
+            BlockKind::Heading {
+                level, id, content, ..
+            } => {
+                let style = match level {
+                    1 | 2 => TextStyle::new(FontId::Bold, g.size * 1.15),
+                    3 => TextStyle::new(FontId::Italic, g.size * 1.05),
+                    _ => TextStyle::new(FontId::Bold, g.size),
+                };
+                self.space(if *level <= 2 { 1.5 } else { 1.0 });
+                let pieces = self.pieces(content, style);
+                let lines = self.setter.set(&pieces, measure, 0.0, Align::Left);
+                self.report_lines(&lines);
+                for (i, line) in lines.into_iter().enumerate() {
+                    let mut item = self.line_item(dx, line, true);
+                    if i == 0 {
+                        item.anchors = vec![id.clone()];
+                        if *level <= 3 {
+                            let title = crate::model::plain_text(content);
+                            item.outline = Some((title, (*level).saturating_sub(1).max(1)));
                         }
-                        self.items.push(item);
                     }
-                    if *level <= 2 {
-                        self.items.push(VItem {
-                            height: g.leading * 0.5,
-                            keep_with_next: true,
-                            ..VItem::default()
+                    self.items.push(item);
+                }
+                if *level <= 2 {
+                    self.items.push(VItem {
+                        height: g.leading * 0.5,
+                        keep_with_next: true,
+                        ..VItem::default()
+                    });
+                }
+                *flush = true;
+            }
+            BlockKind::BlockQuote { blocks } => {
+                let add = self.indent_step(g.size * 2.0);
+                self.nesting += 1;
+                self.space(0.5);
+                self.blocks(blocks, dx + add, true);
+                self.space(0.5);
+                self.nesting -= 1;
+                *flush = true;
+            }
+            BlockKind::List { start, items } => {
+                // Space around a list, not around a list in a list.
+                let outer = self.list_depth == 0;
+                if outer {
+                    self.space(0.5);
+                }
+                let indent = self.indent_step(g.size * 1.6);
+                self.list_depth += 1;
+                self.nesting += 1;
+                let style = TextStyle::new(FontId::Regular, g.size);
+                for (n, item) in items.iter().enumerate() {
+                    let marker = list_marker(*start, n, item.task);
+                    let before = self.items.len();
+                    self.blocks(&item.blocks, dx + indent, true);
+                    // Hang the marker to the left of the item's first line.
+                    let m = self.marker(&marker, style);
+                    if let Some(first) = self.items[before..]
+                        .iter_mut()
+                        .find(|i| !i.draws.is_empty())
+                    {
+                        let mx = dx + indent.max(g.size * 1.6) - m.width - g.size * 0.5;
+                        let first_dx = first
+                            .draws
+                            .iter()
+                            .find_map(|d| match d {
+                                Draw::Text { dx, .. } => Some(*dx),
+                                _ => None,
+                            })
+                            .unwrap_or(dx + indent);
+                        // Beyond the indented levels, the marker sits just
+                        // before the text, wherever that is.
+                        let mx = if indent == 0.0 {
+                            first_dx - m.width - g.size * 0.5
+                        } else {
+                            mx
+                        };
+                        first.draws.push(Draw::Text {
+                            dx: mx,
+                            baseline: baseline_offset(g),
+                            line: m,
                         });
                     }
-                    *flush = true;
                 }
-                BlockKind::BlockQuote { blocks } => {
+                self.nesting -= 1;
+                self.list_depth -= 1;
+                if outer {
                     self.space(0.5);
-                    self.blocks(blocks, dx + g.size * 2.0, true);
-                    self.space(0.5);
-                    *flush = true;
                 }
-                BlockKind::List { start, items } => {
-                    // Space around a list, not around a list in a list.
-                    let outer = self.list_depth == 0;
-                    if outer {
-                        self.space(0.5);
-                    }
-                    self.list_depth += 1;
-                    let indent = g.size * 1.6;
-                    for (n, item) in items.iter().enumerate() {
-                        let marker = match (start, item.task) {
-                            (_, Some(true)) => "☒".to_string(),
-                            (_, Some(false)) => "☐".to_string(),
-                            (Some(s), None) => format!("{}.", s + n as u64),
-                            (None, None) => "•".to_string(),
-                        };
-                        let before = self.items.len();
-                        self.blocks(&item.blocks, dx + indent, true);
-                        // Hang the marker to the left of the item's first line.
-                        let font = if self
-                            .setter
-                            .shaper
-                            .covers(FontId::Regular, marker.chars().next().unwrap_or('•'))
-                        {
-                            FontId::Regular
-                        } else {
-                            FontId::Mono
-                        };
-                        let mstyle = TextStyle::new(font, g.size);
-                        let mut set =
-                            self.setter
-                                .set(&[plain(&marker, mstyle)], indent, 0.0, Align::Left);
-                        if let (Some(m), Some(first)) = (
-                            set.pop(),
-                            self.items[before..]
-                                .iter_mut()
-                                .find(|i| !i.draws.is_empty()),
-                        ) {
-                            let mx = dx + indent - m.width - g.size * 0.5;
-                            first.draws.push(Draw::Text {
-                                dx: mx,
-                                baseline: baseline_offset(g),
-                                line: m,
-                            });
-                        }
-                    }
-                    self.list_depth -= 1;
-                    if outer {
-                        self.space(0.5);
-                    }
-                    *flush = true;
+                *flush = true;
+            }
+            BlockKind::CodeBlock { text, .. } => {
+                self.space(0.5);
+                let style = TextStyle::new(FontId::Mono, g.size * 0.82);
+                let lines = self.code(text, style, measure - g.size);
+                self.lines(lines, dx + g.size);
+                self.space(0.5);
+                *flush = true;
+            }
+            BlockKind::SceneBreak => {
+                let style = TextStyle::new(FontId::Regular, g.size).generated();
+                let pieces = vec![plain("*\u{2003}*\u{2003}*", style)];
+                let lines = self.setter.set(&pieces, measure, 0.0, Align::Center);
+                self.space(1.0);
+                for line in lines {
+                    let item = self.line_item(dx, line, true);
+                    self.items.push(item);
                 }
-                BlockKind::CodeBlock { text, .. } => {
-                    self.space(0.5);
-                    let style = TextStyle::new(FontId::Mono, g.size * 0.82);
-                    let code_dx = dx + g.size;
-                    let width = measure - g.size;
-                    let lines: Vec<&str> = text.lines().collect();
-                    let mut set_lines = Vec::new();
-                    for l in &lines {
-                        // Keep leading spaces as a measured indent.
-                        let lead = l.len() - l.trim_start_matches(' ').len();
-                        let indent =
-                            self.setter.shaper.width(FontId::Mono, style.size, " ") * lead as f32;
-                        let pieces = vec![plain(l.trim_start_matches(' '), style)];
-                        let mut set = if l.trim().is_empty() {
-                            vec![SetLine::default()]
-                        } else {
-                            self.setter.set(&pieces, width - indent, 0.0, Align::Left)
-                        };
-                        for (i, line) in set.iter_mut().enumerate() {
-                            let extra = if i == 0 { indent } else { indent + g.size };
-                            for r in &mut line.runs {
-                                r.x += extra;
-                            }
-                        }
-                        set_lines.extend(set);
-                    }
-                    self.lines(set_lines, code_dx, block.line);
-                    self.space(0.5);
-                    *flush = true;
-                }
-                BlockKind::SceneBreak => {
-                    let style = TextStyle::new(FontId::Regular, g.size);
-                    let pieces = vec![plain("*\u{2003}*\u{2003}*", style)];
-                    let lines = self.setter.set(&pieces, measure, 0.0, Align::Center);
-                    self.space(1.0);
-                    for line in lines {
-                        let item = self.line_item(dx, line, true);
-                        self.items.push(item);
-                    }
-                    self.space(1.0);
-                    *flush = true;
-                }
-                BlockKind::Figure { image, caption } => {
-                    self.figure(image, caption, dx, measure);
-                    *flush = true;
-                }
-                BlockKind::Table { align, head, rows } => {
-                    self.table(align, head, rows, dx, measure);
-                    *flush = true;
-                }
+                self.space(1.0);
+                *flush = true;
+            }
+            BlockKind::Figure { image, caption } => {
+                self.figure(image, caption, dx, measure);
+                *flush = true;
+            }
+            BlockKind::Table { align, head, rows } => {
+                self.table(align, head, rows, dx, measure);
+                *flush = true;
             }
         }
     }
@@ -648,6 +879,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                 alt: image.alt.clone(),
             }],
             keep_with_next: !caption.is_empty(),
+            line: self.line,
             ..VItem::default()
         });
         if !caption.is_empty() {
@@ -672,55 +904,92 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         measure: f32,
     ) {
         let g = self.geometry;
-        let size = g.size * 0.9;
-        let pad = size * 0.5;
         let cols = head
             .len()
             .max(rows.iter().map(|r| r.len()).max().unwrap_or(0));
         if cols == 0 {
             return;
         }
-        let body = TextStyle::new(FontId::Regular, size);
-        let bold = TextStyle::new(FontId::Bold, size);
-        // Natural (one-line) and minimum (longest word) width of each column.
+        // Natural (one-line) and minimum (longest word) width of each
+        // column, at a size of 1pt: widths scale with the size.
         let mut natural = vec![0.0f32; cols];
         let mut minimum = vec![0.0f32; cols];
-        let mut measure_cell =
-            |setter: &mut Setter, cell: &[Inline], style: TextStyle, c: usize, book: &Book| {
-                let mut pieces = Vec::new();
-                let key = |n: u32| format!("table-note-{n}");
-                let mut f = Flattener {
-                    book,
-                    note_key: &key,
-                    notes: Vec::new(),
-                };
-                f.flatten(cell, style, None, &mut pieces);
-                let one = setter.set(&pieces, 1.0e6, 0.0, Align::Left);
-                let w = one.iter().map(|l| l.width).fold(0.0, f32::max);
-                natural[c] = natural[c].max(w);
-                let text: String = pieces.iter().map(|p| p.text.as_str()).collect();
-                for word in text.split_whitespace() {
-                    let ww = setter.shaper.width(style.font, style.size, word);
-                    minimum[c] = minimum[c].max(ww);
+        {
+            let key = |n: u32| format!("table-note-{n}");
+            let book = self.book;
+            let all = std::iter::once((head, FontId::Bold))
+                .chain(rows.iter().map(|r| (r.as_slice(), FontId::Regular)));
+            for (row, font) in all {
+                for (c, cell) in row.iter().enumerate().take(cols) {
+                    let mut pieces = Vec::new();
+                    let mut f = Flattener {
+                        book,
+                        note_key: &key,
+                        notes: Vec::new(),
+                    };
+                    f.flatten(cell, TextStyle::new(font, 1.0), None, &mut pieces);
+                    let one = self.setter.set(&pieces, 1.0e9, 0.0, Align::Left);
+                    let w = one.iter().map(|l| l.width).fold(0.0, f32::max);
+                    natural[c] = natural[c].max(w);
+                    for p in &pieces {
+                        for word in p.text.split_whitespace() {
+                            let ww = self.setter.shaper.width(p.style.font, 1.0, word);
+                            minimum[c] = minimum[c].max(ww * p.style.size);
+                        }
+                    }
                 }
-            };
-        for (c, cell) in head.iter().enumerate() {
-            measure_cell(&mut self.setter, cell, bold, c, self.book);
-        }
-        for row in rows {
-            for (c, cell) in row.iter().enumerate().take(cols) {
-                measure_cell(&mut self.setter, cell, body, c, self.book);
             }
         }
+        // Padding is half the type size on each side of a cell.
+        let fits = |size: f32| minimum.iter().sum::<f32>() * size + size * cols as f32 <= measure;
+        let normal = g.size * 0.9;
+        let smallest = g.size * 0.65;
+        let mut size = normal;
+        if !fits(size) {
+            let room = measure / (minimum.iter().sum::<f32>() + cols as f32).max(1e-3);
+            size = room.clamp(smallest, normal);
+        }
+        let pad = size * 0.5;
         let gaps = pad * 2.0 * cols as f32;
         let avail = measure - gaps;
+        // A column narrower than two letters of the smallest size holds no
+        // word: such a table is set row by row as text.
+        if avail / (cols as f32) < smallest * 2.0 {
+            self.table_as_text(head, rows, dx, measure, cols);
+            return;
+        }
+        if !fits(size) || size < normal {
+            let broken = !fits(size);
+            self.diags.push(
+                Diagnostic::warning(
+                    Code::TableTooWide,
+                    self.at(self.line, 0),
+                    format!(
+                        "a table of {cols} columns is wider than the page: set at {size:.1} pt{}",
+                        if broken {
+                            ", with long words broken inside their cells"
+                        } else {
+                            ""
+                        }
+                    ),
+                )
+                .help("fewer or narrower columns print it at the text size"),
+            );
+        }
+        let natural: Vec<f32> = natural.iter().map(|n| n * size).collect();
+        let minimum: Vec<f32> = minimum.iter().map(|m| m * size).collect();
         let total_nat: f32 = natural.iter().sum();
         let widths: Vec<f32> = if total_nat <= avail {
             natural.clone()
         } else {
             let total_min: f32 = minimum.iter().sum();
             if total_min >= avail {
-                minimum.iter().map(|m| m * avail / total_min).collect()
+                // Every column gets a share of the room by its longest
+                // word; words longer than their share break in the cell.
+                minimum
+                    .iter()
+                    .map(|m| (m * avail / total_min).max(1.0))
+                    .collect()
             } else {
                 // Give each column its minimum, share the rest by need.
                 let extra = avail - total_min;
@@ -741,77 +1010,216 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         let left = dx + ((measure - table_w) / 2.0).max(0.0);
         let table_id = self.chapter * 100_000 + self.tables;
         self.tables += 1;
+        let layout = TableLayout {
+            widths,
+            left,
+            pad,
+            table_w,
+            table_id,
+        };
         self.space(0.5);
-        let emit_row = |flow: &mut Self, cells: &[Vec<Inline>], style: TextStyle, header: bool| {
-            let mut cell_lines: Vec<Vec<SetLine>> = Vec::new();
-            for (c, &width) in widths.iter().enumerate() {
-                let cell = cells.get(c).cloned().unwrap_or_default();
-                let pieces = flow.pieces(&cell, style);
-                let a = match align.get(c) {
-                    Some(crate::model::Align::Center) => Align::Center,
-                    _ => Align::Left,
-                };
-                let mut lines = flow.setter.set(&pieces, width, 0.0, a);
-                if let Some(crate::model::Align::Right) = align.get(c) {
-                    for l in &mut lines {
-                        let shift = width - l.width;
-                        for r in &mut l.runs {
-                            r.x += shift;
-                        }
-                        for link in &mut l.links {
-                            link.0 += shift;
-                            link.1 += shift;
-                        }
-                    }
+        let body = TextStyle::new(FontId::Regular, size);
+        let bold = TextStyle::new(FontId::Bold, size);
+        if !head.is_empty() {
+            self.table_row(&layout, align, head, bold, true);
+        }
+        for row in rows {
+            self.table_row(&layout, align, row, body, false);
+        }
+        self.space(0.5);
+    }
+
+    /// One table row: a line of items per line of its tallest cell, so a
+    /// row taller than a page splits between its lines. A short row stays
+    /// together; a header row is one item, repeated on each page the table
+    /// runs onto, unless it is taller than a third of the page.
+    fn table_row(
+        &mut self,
+        t: &TableLayout,
+        align: &[crate::model::Align],
+        cells: &[Vec<Inline>],
+        style: TextStyle,
+        header: bool,
+    ) {
+        let g = self.geometry;
+        let mut cell_lines: Vec<Vec<SetLine>> = Vec::new();
+        for (c, &width) in t.widths.iter().enumerate() {
+            let cell = cells.get(c).map(Vec::as_slice).unwrap_or(&[]);
+            let pieces = self.pieces(cell, style);
+            let a = match align.get(c) {
+                Some(crate::model::Align::Center) => Align::Center,
+                _ => Align::Left,
+            };
+            let mut lines = self.setter.set(&pieces, width, 0.0, a);
+            if let Some(crate::model::Align::Right) = align.get(c) {
+                for l in &mut lines {
+                    let shift = (width - l.width).max(0.0);
+                    shift_line(l, shift);
                 }
-                cell_lines.push(lines);
             }
-            let n = cell_lines.iter().map(|l| l.len()).max().unwrap_or(1).max(1);
-            let height = n as f32 * g.leading;
+            cell_lines.push(lines);
+        }
+        let n = cell_lines.iter().map(Vec::len).max().unwrap_or(1).max(1);
+        let whole = header && (n as f32) * g.leading <= g.text_height() / 3.0;
+        let parts: Vec<std::ops::Range<usize>> = if whole {
+            std::iter::once(0..n).collect()
+        } else {
+            (0..n).map(|i| i..i + 1).collect()
+        };
+        let count = parts.len();
+        for (p, range) in parts.into_iter().enumerate() {
+            let height = range.len() as f32 * g.leading;
             let mut draws = Vec::new();
             let mut notes = Vec::new();
-            let mut x = left;
-            for (c, lines) in cell_lines.into_iter().enumerate() {
-                for (i, line) in lines.into_iter().enumerate() {
+            let mut x = t.left;
+            for (c, lines) in cell_lines.iter().enumerate() {
+                for (i, line) in lines.iter().enumerate() {
+                    if !range.contains(&i) {
+                        continue;
+                    }
                     notes.extend(line.notes.clone());
                     draws.push(Draw::Text {
-                        dx: x + pad,
-                        baseline: baseline_offset(g) + i as f32 * g.leading,
-                        line,
+                        dx: x + t.pad,
+                        baseline: baseline_offset(g) + (i - range.start) as f32 * g.leading,
+                        line: line.clone(),
                     });
                 }
-                x += widths[c] + pad * 2.0;
+                x += t.widths[c] + t.pad * 2.0;
             }
-            let rule = if header { 0.8 } else { 0.3 };
-            draws.push(Draw::Rule {
-                dx: left,
-                dy: height,
-                width: table_w,
-                thickness: rule,
-            });
-            if header {
+            if p == 0 && header {
                 draws.push(Draw::Rule {
-                    dx: left,
+                    dx: t.left,
                     dy: 0.0,
-                    width: table_w,
+                    width: t.table_w,
                     thickness: 0.8,
                 });
             }
-            flow.items.push(VItem {
+            if p + 1 == count {
+                draws.push(Draw::Rule {
+                    dx: t.left,
+                    dy: height,
+                    width: t.table_w,
+                    thickness: if header { 0.8 } else { 0.3 },
+                });
+            }
+            // Rows of up to four lines stay whole; longer ones keep their
+            // first two and last two lines together.
+            let keep = if header {
+                true
+            } else if count <= 4 {
+                p + 1 < count
+            } else {
+                p == 0 || p + 2 == count
+            };
+            self.items.push(VItem {
                 height,
                 draws,
+                anchors: notes.iter().map(|k| format!("{k}-ref")).collect(),
                 notes,
-                keep_with_next: header,
-                table_row: Some((table_id, header)),
+                keep_with_next: keep,
+                table_row: Some((t.table_id, whole)),
+                line: self.line,
                 ..VItem::default()
             });
-        };
-        if !head.is_empty() {
-            emit_row(self, head, bold, true);
         }
-        for row in rows {
-            emit_row(self, row, body, false);
+    }
+
+    /// A table too wide for any column layout: the header, then each row,
+    /// as lines of text with the cells apart by rules.
+    fn table_as_text(
+        &mut self,
+        head: &[Vec<Inline>],
+        rows: &[Vec<Vec<Inline>>],
+        dx: f32,
+        measure: f32,
+        cols: usize,
+    ) {
+        let g = self.geometry;
+        self.diags.push(
+            Diagnostic::warning(
+                Code::TableTooWide,
+                self.at(self.line, 0),
+                format!(
+                    "a table of {cols} columns cannot fit the page even in small type: each row is set as a line of text"
+                ),
+            )
+            .help("split the table, or turn it into a list"),
+        );
+        let body = TextStyle::new(FontId::Regular, g.size * 0.9);
+        let bold = TextStyle::new(FontId::Bold, g.size * 0.9);
+        self.space(0.5);
+        let all = std::iter::once((head, bold))
+            .filter(|(h, _)| !h.is_empty())
+            .chain(rows.iter().map(|r| (r.as_slice(), body)));
+        for (row, style) in all {
+            let mut pieces = Vec::new();
+            for (c, cell) in row.iter().enumerate() {
+                if c > 0 {
+                    pieces.push(plain(" \u{2502} ", body.generated()));
+                }
+                pieces.extend(self.pieces(cell, style));
+            }
+            let lines = self.setter.set(&pieces, measure, 0.0, Align::Left);
+            self.report_lines(&lines);
+            let n = lines.len();
+            for (i, line) in lines.into_iter().enumerate() {
+                let mut item = self.line_item(dx, line, i + 1 < n);
+                item.notes = match &item.draws[0] {
+                    Draw::Text { line, .. } => line.notes.clone(),
+                    _ => Vec::new(),
+                };
+                item.anchors = item.notes.iter().map(|k| format!("{k}-ref")).collect();
+                self.items.push(item);
+            }
         }
         self.space(0.5);
+    }
+}
+
+/// Where a table's columns go.
+struct TableLayout {
+    widths: Vec<f32>,
+    left: f32,
+    pad: f32,
+    table_w: f32,
+    table_id: usize,
+}
+
+fn list_marker(start: Option<u64>, n: usize, task: Option<bool>) -> String {
+    match (start, task) {
+        (_, Some(true)) => "☒".to_string(),
+        (_, Some(false)) => "☐".to_string(),
+        (Some(s), None) => format!("{}.", s.saturating_add(n as u64)),
+        (None, None) => "•".to_string(),
+    }
+}
+
+/// Puts a marker's runs to the left of a line's start, `gap` before it.
+fn hang(line: &mut SetLine, marker: SetLine, gap: f32) {
+    let runs: Vec<LineRun> = marker
+        .runs
+        .into_iter()
+        .map(|mut r| {
+            r.x -= marker.width + gap;
+            r
+        })
+        .collect();
+    line.runs.splice(0..0, runs);
+}
+
+fn shift_line(l: &mut SetLine, shift: f32) {
+    for r in &mut l.runs {
+        r.x += shift;
+    }
+    for link in &mut l.links {
+        link.0 += shift;
+        link.1 += shift;
+    }
+    for s in &mut l.strikes {
+        s.0 += shift;
+        s.1 += shift;
+    }
+    for i in &mut l.images {
+        i.0 += shift;
     }
 }

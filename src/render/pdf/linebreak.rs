@@ -50,6 +50,10 @@ pub struct Params {
     pub fitness_demerits: f32,
     /// At most this many hyphenated lines in a row.
     pub max_hyphen_run: u8,
+    /// Stretch added to every line when judging it (TeX's
+    /// \emergencystretch), never when setting it: a hard paragraph then
+    /// spreads its looseness over many lines instead of one gaping line.
+    pub emergency_stretch: f32,
 }
 
 impl Default for Params {
@@ -60,6 +64,7 @@ impl Default for Params {
             double_hyphen_demerits: 10_000.0,
             fitness_demerits: 3_000.0,
             max_hyphen_run: 2,
+            emergency_stretch: 0.0,
         }
     }
 }
@@ -147,7 +152,7 @@ pub fn total_fit(
                 let line_w = width(node.line);
                 let natural = sum_w - node.width + pen_width;
                 let ratio = if natural < line_w {
-                    let y = sum_y - node.stretch;
+                    let y = sum_y - node.stretch + params.emergency_stretch;
                     if y > 0.0 {
                         (line_w - natural) / y
                     } else {

@@ -6,6 +6,7 @@
 //! and knows nothing of PDF. The writer (`writer/`) turns those pages into
 //! PDF bytes and is the only code that touches printpdf.
 
+mod account;
 mod flow;
 mod furniture;
 mod hyphenate;
@@ -25,6 +26,7 @@ use page::{Anchor, Document, GlyphRun, Item, LinkArea, OutlineEntry, Page, Place
 use paginate::{PageBody, Paginator};
 use paragraph::{SetLine, Setter};
 use shape::Shaper;
+use std::collections::HashSet;
 use style::Geometry;
 
 /// The PDF renderer.
@@ -213,10 +215,14 @@ pub fn typeset(
     set.sort_by_key(|s| s.0);
     let mut items = Vec::new();
     let mut notes = Vec::new();
-    for (_, chapter_items, chapter_notes, chapter_diags) in set {
+    let mut chapter_items = Vec::new();
+    let mut chapter_notes = Vec::new();
+    for (_, set_items, set_notes, chapter_diags) in set {
         diags.extend(chapter_diags);
-        items.extend(chapter_items);
-        notes.extend(chapter_notes);
+        chapter_items.push(items.len()..items.len() + set_items.len());
+        chapter_notes.push(notes.len()..notes.len() + set_notes.len());
+        items.extend(set_items);
+        notes.extend(set_notes);
     }
     let note_leading = (g.size * 0.82 * 1.25 * 2.0).round() / 2.0;
     let bodies = Paginator {
@@ -227,19 +233,41 @@ pub fn typeset(
         first_page_index: front_count,
     }
     .run();
+    account::check(
+        book,
+        &account::Laid {
+            geometry: &g,
+            items: &items,
+            notes: &notes,
+            bodies: &bodies,
+            chapter_items: &chapter_items,
+            chapter_notes: &chapter_notes,
+            first_page_index: front_count,
+            note_leading,
+        },
+        diags,
+    );
 
     // Compose the body pages.
+    let mut named: HashSet<String> = HashSet::new();
+    let mut outlined: HashSet<String> = HashSet::new();
     for (n, body) in bodies.iter().enumerate() {
         let index = front_count + n;
         let mut page = compose(
-            &g,
+            &Composer {
+                g: &g,
+                items: &items,
+                notes: &notes,
+                note_leading,
+            },
             index,
             body,
-            &items,
-            &notes,
-            note_leading,
-            &mut anchors,
-            &mut outline,
+            &mut Named {
+                anchors: &mut anchors,
+                names: &mut named,
+                outline: &mut outline,
+                outlined: &mut outlined,
+            },
         );
         page.label = Some((n + 1).to_string());
         pages.push(page);
@@ -258,12 +286,15 @@ pub fn typeset(
             shaper: &mut shaper,
             hyphenator: &hyphenator,
         };
-        let known = anchors.clone();
+        let known: std::collections::HashMap<String, usize> = anchors
+            .iter()
+            .rev()
+            .map(|a| (a.name.clone(), a.page))
+            .collect();
         let page_of = |anchor: &str| -> Option<String> {
             known
-                .iter()
-                .find(|a| a.name == anchor)
-                .and_then(|a| pages[a.page - front_count].label.clone())
+                .get(anchor)
+                .and_then(|&p| pages[p - front_count].label.clone())
         };
         let built = furniture::build_front(
             book,
@@ -288,18 +319,26 @@ pub fn typeset(
 /// Footnotes are numbered as structure elements after everything else.
 const NOTE_ELEMS: u32 = 3_000_000_000;
 
-/// Places one page's items and notes on the page.
-#[allow(clippy::too_many_arguments)]
-fn compose(
-    g: &Geometry,
-    index: usize,
-    body: &PageBody,
-    items: &[VItem],
-    notes: &[flow::Note],
+/// What every page is composed from.
+struct Composer<'a> {
+    g: &'a Geometry,
+    items: &'a [VItem],
+    notes: &'a [flow::Note],
     note_leading: f32,
-    anchors: &mut Vec<Anchor>,
-    outline: &mut Vec<OutlineEntry>,
-) -> Page {
+}
+
+/// The anchors and outline entries met so far, with sets to find them by
+/// name in constant time (a book may have tens of thousands).
+struct Named<'a> {
+    anchors: &'a mut Vec<Anchor>,
+    names: &'a mut HashSet<String>,
+    outline: &'a mut Vec<OutlineEntry>,
+    outlined: &'a mut HashSet<String>,
+}
+
+/// Places one page's items and notes on the page.
+fn compose(c: &Composer, index: usize, body: &PageBody, named: &mut Named) -> Page {
+    let g = c.g;
     let mut page = Page {
         width: g.page.width,
         height: g.page.height,
@@ -310,11 +349,11 @@ fn compose(
     let left = g.left(index);
     let top = g.top_y();
     for &(idx, offset) in &body.placed {
-        let item = &items[idx];
+        let item = &c.items[idx];
         let y_top = top - offset;
         for name in &item.anchors {
-            if !anchors.iter().any(|a| &a.name == name) {
-                anchors.push(Anchor {
+            if named.names.insert(name.clone()) {
+                named.anchors.push(Anchor {
                     name: name.clone(),
                     page: index,
                     y: y_top + g.leading * 0.2,
@@ -323,9 +362,9 @@ fn compose(
         }
         if let Some((title, level)) = &item.outline
             && let Some(name) = item.anchors.first()
-            && !outline.iter().any(|o| &o.anchor == name)
+            && named.outlined.insert(name.clone())
         {
-            outline.push(OutlineEntry {
+            named.outline.push(OutlineEntry {
                 title: title.clone(),
                 level: *level,
                 anchor: name.clone(),
@@ -338,7 +377,7 @@ fn compose(
     // Footnotes, from the foot of the text block up.
     if !body.notes.is_empty() {
         let bottom = top - g.text_height();
-        let block = body.notes.len() as f32 * note_leading;
+        let block = body.notes.len() as f32 * c.note_leading;
         let rule_y = bottom + block + paginate::note_gap(g) * 0.45;
         page.items.push(Item::Rule {
             x: left,
@@ -349,11 +388,11 @@ fn compose(
         let mut y = bottom + block;
         let mut last_note = None;
         for &(n, l) in &body.notes {
-            let note = &notes[n];
+            let note = &c.notes[n];
             let (dx, line) = &note.lines[l];
             let y_top = y;
-            if l == 0 && last_note != Some(n) {
-                anchors.push(Anchor {
+            if l == 0 && last_note != Some(n) && named.names.insert(note.key.clone()) {
+                named.anchors.push(Anchor {
                     name: note.key.clone(),
                     page: index,
                     y: y_top,
@@ -368,10 +407,10 @@ fn compose(
                 &mut page,
                 line,
                 left + dx,
-                y_top - note_leading * 0.78,
+                y_top - c.note_leading * 0.78,
                 Some(tag),
             );
-            y -= note_leading;
+            y -= c.note_leading;
         }
     }
     page
@@ -438,6 +477,17 @@ pub(crate) fn place_tagged(page: &mut Page, line: &SetLine, x: f32, y: f32, tag:
             width: x1 - x0,
             thickness: style.size * 0.05,
         });
+    }
+    for (x0, img) in &line.images {
+        page.items.push(Item::Image(PlacedImage {
+            key: img.key.clone(),
+            x: x + x0,
+            y: y - img.descent,
+            width: img.width,
+            height: img.height,
+            alt: img.alt.clone(),
+            tag,
+        }));
     }
     for (x0, x1, dest) in &line.links {
         let size = line.runs.first().map_or(10.0, |r| r.style.size);

@@ -23,6 +23,10 @@ pub struct TextStyle {
     pub rise: f32,
     pub strike: bool,
     pub grey: f32,
+    /// The glyphs set the book's own words, not text Quire adds (list
+    /// markers, note numbers, bylines). Only these are counted when the
+    /// typesetter proves that every word reached a page.
+    pub from_text: bool,
 }
 
 impl TextStyle {
@@ -33,8 +37,27 @@ impl TextStyle {
             rise: 0.0,
             strike: false,
             grey: 0.0,
+            from_text: true,
         }
     }
+
+    /// The same look, for text Quire adds itself.
+    pub fn generated(self) -> TextStyle {
+        TextStyle {
+            from_text: false,
+            ..self
+        }
+    }
+}
+
+/// An image set in a line of text, scaled to the line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InlineImage {
+    /// Key into the book's images.
+    pub key: String,
+    pub alt: String,
+    /// Width over height.
+    pub aspect: f32,
 }
 
 /// A run of text in one style, from flattening inline markup.
@@ -47,6 +70,8 @@ pub struct Piece {
     pub note: Option<String>,
     /// A forced line break (the text is empty).
     pub line_break: bool,
+    /// An image in the line (the text is empty).
+    pub image: Option<InlineImage>,
 }
 
 /// Turns inline markup into pieces. `note_key` names a footnote from its
@@ -134,11 +159,22 @@ impl Flattener<'_> {
                     self.flatten(content, style, dest.as_ref().or(link), out);
                 }
                 Inline::Image { image } => {
-                    let s = TextStyle {
-                        font: style.font.styled(true, false),
-                        ..style
-                    };
-                    push(out, &image.alt, s, link);
+                    // An image not found was reported when the book was read.
+                    if let Some(asset) = self.book.images.get(&image.path) {
+                        out.push(Piece {
+                            text: String::new(),
+                            style,
+                            link: link.cloned(),
+                            note: None,
+                            line_break: false,
+                            image: Some(InlineImage {
+                                key: image.path.clone(),
+                                alt: image.alt.clone(),
+                                aspect: asset.info.width.max(1) as f32
+                                    / asset.info.height.max(1) as f32,
+                            }),
+                        });
+                    }
                 }
                 Inline::FootnoteRef {
                     number,
@@ -153,7 +189,7 @@ impl Flattener<'_> {
                         font: FontId::Regular,
                         size: style.size * 0.65,
                         rise: style.size * 0.38,
-                        ..style
+                        ..style.generated()
                     };
                     out.push(Piece {
                         text: number.to_string(),
@@ -161,6 +197,7 @@ impl Flattener<'_> {
                         link: Some(LinkDest::Anchor(key.clone())),
                         note: Some(key),
                         line_break: false,
+                        image: None,
                     });
                 }
                 Inline::LineBreak => out.push(Piece {
@@ -169,6 +206,7 @@ impl Flattener<'_> {
                     link: None,
                     note: None,
                     line_break: true,
+                    image: None,
                 }),
                 Inline::NoteLabel { label, .. } => push(out, &format!("[^{label}]"), style, link),
             }
@@ -182,6 +220,7 @@ fn push(out: &mut Vec<Piece>, text: &str, style: TextStyle, link: Option<&LinkDe
         && last.link.as_ref() == link
         && last.note.is_none()
         && !last.line_break
+        && last.image.is_none()
     {
         last.text.push_str(text);
         return;
@@ -192,6 +231,7 @@ fn push(out: &mut Vec<Piece>, text: &str, style: TextStyle, link: Option<&LinkDe
         link: link.cloned(),
         note: None,
         line_break: false,
+        image: None,
     });
 }
 
@@ -218,6 +258,8 @@ pub struct SetLine {
     pub links: Vec<(f32, f32, LinkDest)>,
     /// Strike-through spans: start, end, style.
     pub strikes: Vec<(f32, f32, TextStyle)>,
+    /// Images in the line: where they start, and how they are drawn.
+    pub images: Vec<(f32, LineImage)>,
     /// Footnotes referenced on this line, by key.
     pub notes: Vec<String>,
     pub width: f32,
@@ -225,9 +267,40 @@ pub struct SetLine {
     pub ratio: f32,
     /// Ends with a hyphen inserted by the line breaker.
     pub hyphenated: bool,
-    /// The line had to be broken inside a word or set loose: worth a warning.
-    pub emergency: bool,
+    /// What is wrong with the line, if anything: worth a warning that
+    /// says exactly that.
+    pub issue: Option<LineIssue>,
 }
+
+/// An image set in a line: its size in points and its bottom's distance
+/// below the baseline.
+#[derive(Debug, Clone)]
+pub struct LineImage {
+    pub key: String,
+    pub alt: String,
+    pub width: f32,
+    pub height: f32,
+    pub descent: f32,
+}
+
+/// Why a line is not as it should be.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LineIssue {
+    /// Justified with spaces stretched this many times their natural width.
+    Loose { spaces: f32 },
+    /// A line with no space in it (one long word or URL) that cannot be
+    /// spread to the margin: set flush left.
+    Unjustifiable { word: String },
+    /// A word longer than the line, broken between two letters.
+    BrokenWord { word: String },
+    /// Wider than the measure even so (a single glyph wider than the line).
+    Overfull { word: String },
+}
+
+/// A justified line whose spaces stretch past this many times their
+/// natural width is reported: TeX's \hbadness of 1000 is a ratio of about
+/// 2.15; this is looser, so that only lines a reader would notice are named.
+const LOOSE_REPORTED: f32 = 3.0;
 
 /// What a box, glue or penalty shows when its line is set.
 #[derive(Debug, Clone)]
@@ -245,6 +318,10 @@ enum Content {
     Hyphen {
         style: TextStyle,
         glyph: PlacedGlyph,
+    },
+    Image {
+        image: LineImage,
+        link: Option<LinkDest>,
     },
     Nothing,
 }
@@ -269,9 +346,42 @@ const SOFT_BREAK_PENALTY: f32 = 150.0;
 /// Cost of an emergency break between any two letters.
 const EMERGENCY_PENALTY: f32 = 900.0;
 
+/// One attempt at breaking a justified paragraph, from the strictest to
+/// the most permissive; the first that finds a set of breaks wins.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Pass {
+    /// No hyphenation, spaces stretched at most by their full
+    /// stretchability: most paragraphs end here.
+    Plain,
+    /// Hyphenation, and spaces up to `tolerance` times their
+    /// stretchability: the hyphen penalty decides which is the lesser evil.
+    Hyphenate { tolerance: f32 },
+    /// TeX's emergency pass: every line is given extra stretch (as
+    /// \emergencystretch does) so that the badness of the loose lines a hard
+    /// paragraph needs is spread evenly over it, and words longer than the
+    /// line may break between letters. The lines are still justified with
+    /// their real spaces, so they may come out loose; they never come out
+    /// ragged.
+    Emergency { tolerance: f32 },
+}
+
+impl Pass {
+    const ALL: [Pass; 5] = [
+        Pass::Plain,
+        Pass::Hyphenate { tolerance: 2.0 },
+        Pass::Hyphenate { tolerance: 3.0 },
+        Pass::Emergency { tolerance: 3.0 },
+        // Any spacing at all rather than no paragraph.
+        Pass::Emergency {
+            tolerance: INFINITY,
+        },
+    ];
+}
+
 impl Setter<'_, '_> {
     /// Sets `pieces` into lines of `measure` points; the first line starts
-    /// `indent` points in.
+    /// `indent` points in. No line is ever wider than `measure` unless a
+    /// single glyph is (which `LineIssue::Overfull` reports).
     pub fn set(
         &mut self,
         pieces: &[Piece],
@@ -281,50 +391,54 @@ impl Setter<'_, '_> {
     ) -> Vec<SetLine> {
         if align != Align::Justify {
             let (items, content) = self.items(pieces, indent, false, None, align);
+            let lines = self.ragged(&items, &content, measure, align);
+            if lines.iter().all(|l| l.width <= measure + 0.01) {
+                return lines;
+            }
+            // A word longer than the line: break it between letters.
+            let (items, content) = self.items(pieces, indent, false, Some(measure), align);
             return self.ragged(&items, &content, measure, align);
         }
-        let pass = |hyphenate: bool, emergency: bool, tolerance: f32| {
-            (
-                hyphenate,
-                emergency,
-                Params {
-                    tolerance,
-                    ..Params::default()
-                },
-            )
-        };
-        let passes = [
-            // Most paragraphs set well without a single hyphen, spaces
-            // stretched at most by their full stretchability.
-            pass(false, false, 1.0),
-            // Then hyphenation, and spaces up to twice as loose: the
-            // hyphen penalty decides which is the lesser evil.
-            pass(true, false, 2.0),
-            pass(true, false, 3.0),
-            // Last, breaks inside over-long words (URLs), and whatever
-            // spacing it takes; such lines are set ragged and reported.
-            pass(true, true, 50.0),
-        ];
-        for (hyphenate, emergency, params) in &passes {
-            let (items, content) = self.items(
-                pieces,
-                indent,
-                *hyphenate,
-                emergency.then_some(measure),
-                align,
-            );
-            if let Some(breaks) = linebreak::total_fit(&items, &|_| measure, params) {
+        // A space in the body face at the body size: the unit of the
+        // emergency stretch.
+        let space = pieces
+            .iter()
+            .find(|p| !p.text.is_empty())
+            .map_or(measure / 30.0, |p| {
+                self.shaper.width(p.style.font, p.style.size, " ")
+            });
+        for pass in Pass::ALL {
+            let (hyphenate, long_word, params) = match pass {
+                Pass::Plain => (false, None, Params::default()),
+                Pass::Hyphenate { tolerance } => (
+                    true,
+                    None,
+                    Params {
+                        tolerance,
+                        ..Params::default()
+                    },
+                ),
+                Pass::Emergency { tolerance } => (
+                    true,
+                    Some(measure),
+                    Params {
+                        tolerance,
+                        // Six spaces' worth a line, about TeX's customary
+                        // 3 em at book sizes.
+                        emergency_stretch: space * 6.0,
+                        ..Params::default()
+                    },
+                ),
+            };
+            let (items, content) = self.items(pieces, indent, hyphenate, long_word, align);
+            if let Some(breaks) = linebreak::total_fit(&items, &|_| measure, &params) {
                 return self.assemble(&items, &content, &breaks, measure, align);
             }
         }
-        // Nothing fits even with breaks inside words (a single glyph wider
-        // than the measure): set it ragged.
+        // Nothing fits even with breaks between letters (a single glyph
+        // wider than the measure): set it ragged, reported as overfull.
         let (items, content) = self.items(pieces, indent, true, Some(0.0), Align::Left);
-        let mut lines = self.ragged(&items, &content, measure, Align::Left);
-        for l in &mut lines {
-            l.emergency = true;
-        }
-        lines
+        self.ragged(&items, &content, measure, Align::Left)
     }
 
     fn glyphs(&mut self, style: TextStyle, text: &str) -> Vec<PlacedGlyph> {
@@ -366,6 +480,39 @@ impl Setter<'_, '_> {
         // Split pieces into words: (piece index, text) segments between spaces.
         let mut word: Vec<(usize, String)> = Vec::new();
         for (pi, piece) in pieces.iter().enumerate() {
+            if let Some(img) = &piece.image {
+                // An image in a line is a box as tall as a capital and a
+                // little more, and never wider than the line.
+                let height = piece.style.size * 1.1;
+                let mut width = height * img.aspect;
+                let mut h = height;
+                if let Some(max) = long_word.filter(|m| *m > 0.0)
+                    && width > max
+                {
+                    h *= max / width;
+                    width = max;
+                }
+                self.word(
+                    &mut items,
+                    &mut content,
+                    pieces,
+                    &mut word,
+                    hyphenate,
+                    long_word,
+                );
+                items.push(Item::Box { width });
+                content.push(Content::Image {
+                    image: LineImage {
+                        key: img.key.clone(),
+                        alt: img.alt.clone(),
+                        width,
+                        height: h,
+                        descent: piece.style.size * 0.2,
+                    },
+                    link: piece.link.clone(),
+                });
+                continue;
+            }
             if piece.line_break {
                 self.word(
                     &mut items,
@@ -480,11 +627,33 @@ impl Setter<'_, '_> {
         }
         for (si, (pi, text)) in segments.iter().enumerate() {
             let piece = &pieces[*pi];
+            // Soft hyphens (U+00AD) are the author's own hyphenation
+            // points: never drawn, a hyphen where a line breaks at one.
+            let mut soft: Vec<usize> = Vec::new();
+            let cleaned: String;
+            let text: &str = if text.contains('\u{AD}') {
+                let mut t = String::with_capacity(text.len());
+                for c in text.chars() {
+                    if c == '\u{AD}' {
+                        soft.push(t.len());
+                    } else {
+                        t.push(c);
+                    }
+                }
+                cleaned = t;
+                &cleaned
+            } else {
+                text
+            };
             let glyphs = self.glyphs(piece.style, text);
             // Where this segment may break: after explicit hyphens and
             // dashes or slashes (no hyphen added), at hyphenation points
             // (a hyphen added), or anywhere in an emergency.
-            let mut points: Vec<(usize, bool, f32)> = Vec::new(); // (byte, flagged, cost)
+            let mut points: Vec<(usize, bool, f32)> = soft
+                .iter()
+                .filter(|&&p| p > 0 && p < text.len())
+                .map(|&p| (p, true, HYPHEN_PENALTY))
+                .collect(); // (byte, flagged, cost)
             let url_like =
                 text.contains("://") || text.starts_with("www.") || text.matches('/').count() >= 2;
             for (i, c) in text.char_indices() {
@@ -511,12 +680,14 @@ impl Setter<'_, '_> {
             }
             let wide = glyphs.iter().map(|g| g.advance).sum::<f32>();
             if long_word.is_some_and(|w| wide > w) {
-                for (i, _) in text.char_indices().skip(1) {
-                    if !points.iter().any(|(p, _, _)| *p == i) {
-                        points.push((i, false, EMERGENCY_PENALTY));
-                    }
-                }
+                points.extend(
+                    text.char_indices()
+                        .skip(1)
+                        .map(|(i, _)| (i, false, EMERGENCY_PENALTY)),
+                );
             }
+            // Where two kinds of break fall at one place, the first found
+            // (a hyphen, a soft break) wins over a break between letters.
             points.sort_by_key(|p| p.0);
             points.dedup_by_key(|p| p.0);
             // Split the glyphs at the points that fall on glyph boundaries
@@ -598,7 +769,9 @@ impl Setter<'_, '_> {
         });
     }
 
-    /// Sets lines from the breaks the line breaker chose.
+    /// Sets lines from the breaks the line breaker chose. Every line is
+    /// justified with the ratio its own spaces give it; a line with no
+    /// space at all cannot be, and is set flush left and reported.
     fn assemble(
         &self,
         items: &[Item],
@@ -609,31 +782,131 @@ impl Setter<'_, '_> {
     ) -> Vec<SetLine> {
         let mut lines = Vec::with_capacity(breaks.len());
         let mut start = 0;
-        for b in breaks {
+        for (n, b) in breaks.iter().enumerate() {
+            let last = n + 1 == breaks.len();
             // The last line, and lines ended by a forced break, are not
             // stretched; they may still need to shrink to fit.
             let forced = matches!(items[b.index], Item::Penalty { cost, .. } if cost <= -INFINITY);
-            let mut ratio = if forced && b.ratio > 0.0 {
+            let ratio = if forced && b.ratio > 0.0 {
                 0.0
             } else {
                 b.ratio
             };
-            // A line that could only be justified with gaping spaces (a
-            // long URL and a word or two) is set ragged instead.
-            let ragged = ratio > 3.0;
-            if ragged {
-                ratio = 0.0;
-            }
             let range = linebreak::line_items(items, start, b.index);
+            let spaces = range.clone().any(
+                |i| matches!(items[i], Item::Glue { width, .. } if width > 0.0 && width < INFINITY),
+            );
             let mut line = self.build_line(items, content, range, Some(b.index), ratio);
             line.ratio = ratio;
-            line.emergency = ragged;
+            line.issue = issue(items, b.index, &line, measure, spaces, forced || last);
             if align == Align::Center {
                 let dx = (measure - line.width) / 2.0;
                 offset(&mut line, dx);
             }
             lines.push(line);
             start = b.index + 1;
+        }
+        lines
+    }
+}
+
+/// What, if anything, is wrong with a set line that a reader would see.
+fn issue(
+    items: &[Item],
+    break_at: usize,
+    line: &SetLine,
+    measure: f32,
+    spaces: bool,
+    ends_paragraph: bool,
+) -> Option<LineIssue> {
+    let word = || line_word(line);
+    if line.width > measure + 0.5 {
+        return Some(LineIssue::Overfull { word: word() });
+    }
+    if matches!(items[break_at], Item::Penalty { cost, flagged: false, .. } if cost == EMERGENCY_PENALTY)
+    {
+        return Some(LineIssue::BrokenWord { word: word() });
+    }
+    if ends_paragraph {
+        return None;
+    }
+    if !spaces && line.width < measure - 1.0 {
+        return Some(LineIssue::Unjustifiable { word: word() });
+    }
+    // Stretch is half a space, so a ratio r makes spaces 1 + r/2 wide.
+    let spaces_wide = 1.0 + line.ratio / 2.0;
+    (spaces && spaces_wide > LOOSE_REPORTED).then_some(LineIssue::Loose {
+        spaces: spaces_wide,
+    })
+}
+
+impl Setter<'_, '_> {
+    /// Sets one line of code into lines no wider than `measure`, spaces
+    /// kept exactly (tabs to the next multiple of four). A line that fits
+    /// is one line; a longer one breaks after a space or punctuation in the
+    /// last third of the line, or else between any two characters, and
+    /// its continuations are `hang` points narrower (the caller marks them).
+    pub fn code_lines(
+        &mut self,
+        text: &str,
+        style: TextStyle,
+        measure: f32,
+        hang: f32,
+    ) -> Vec<SetLine> {
+        let mut expanded = String::with_capacity(text.len());
+        let mut col = 0usize;
+        for c in text.chars() {
+            if c == '\t' {
+                let n = 4 - col % 4;
+                expanded.extend(std::iter::repeat_n(' ', n));
+                col += n;
+            } else {
+                expanded.push(c);
+                col += 1;
+            }
+        }
+        let glyphs = self.glyphs(style, &expanded);
+        let mut lines = Vec::new();
+        let mut start = 0usize;
+        while start < glyphs.len() {
+            let avail = if lines.is_empty() {
+                measure
+            } else {
+                (measure - hang).max(style.size)
+            };
+            let mut width = 0.0f32;
+            let mut end = start;
+            let mut soft: Option<usize> = None;
+            while end < glyphs.len() && (width + glyphs[end].advance <= avail || end == start) {
+                width += glyphs[end].advance;
+                if matches!(
+                    glyphs[end].text.last_char(),
+                    Some(' ' | ',' | ';' | ')' | ']' | '}' | '/' | '.' | '-' | '&' | '|' | '=')
+                ) {
+                    soft = Some(end + 1);
+                }
+                end += 1;
+            }
+            if end < glyphs.len()
+                && let Some(b) = soft.filter(|&b| b > start + (end - start) * 2 / 3)
+            {
+                end = b;
+            }
+            let part = glyphs[start..end].to_vec();
+            let w: f32 = part.iter().map(|g| g.advance).sum();
+            lines.push(SetLine {
+                runs: vec![LineRun {
+                    style,
+                    x: 0.0,
+                    glyphs: part,
+                }],
+                width: w,
+                ..SetLine::default()
+            });
+            start = end;
+        }
+        if lines.is_empty() {
+            lines.push(SetLine::default());
         }
         lines
     }
@@ -648,24 +921,32 @@ impl Setter<'_, '_> {
     ) -> SetLine {
         let mut line = SetLine::default();
         let mut x = 0.0f32;
-        let push_glyph = |line: &mut SetLine, style: TextStyle, glyph: PlacedGlyph, x: &mut f32| {
-            let adv = glyph.advance;
-            match line.runs.last_mut() {
-                Some(run)
-                    if run.style.font == style.font
-                        && run.style.size == style.size
-                        && run.style.rise == style.rise =>
-                {
-                    run.glyphs.push(glyph)
+        // Where the last run ends: a glyph continues it only if nothing
+        // (an image, an indent) came in between.
+        let mut end = f32::NAN;
+        let mut push_glyph =
+            |line: &mut SetLine, style: TextStyle, glyph: PlacedGlyph, x: &mut f32| {
+                let adv = glyph.advance;
+                match line.runs.last_mut() {
+                    Some(run)
+                        if run.style.font == style.font
+                            && run.style.size == style.size
+                            && run.style.rise == style.rise
+                            && run.style.grey == style.grey
+                            && run.style.from_text == style.from_text
+                            && (end - *x).abs() < 0.001 =>
+                    {
+                        run.glyphs.push(glyph)
+                    }
+                    _ => line.runs.push(LineRun {
+                        style,
+                        x: *x,
+                        glyphs: vec![glyph],
+                    }),
                 }
-                _ => line.runs.push(LineRun {
-                    style,
-                    x: *x,
-                    glyphs: vec![glyph],
-                }),
-            }
-            *x += adv;
-        };
+                *x += adv;
+                end = *x;
+            };
         for i in range {
             match (&items[i], &content[i]) {
                 (
@@ -694,6 +975,13 @@ impl Setter<'_, '_> {
                     if let Some(key) = note {
                         line.notes.push(key.clone());
                     }
+                }
+                (Item::Box { width }, Content::Image { image, link }) => {
+                    line.images.push((x, image.clone()));
+                    if let Some(dest) = link {
+                        line.links.push((x, x + width, dest.clone()));
+                    }
+                    x += width;
                 }
                 (Item::Box { width }, _) => x += width,
                 (
@@ -813,7 +1101,18 @@ impl Setter<'_, '_> {
             .map(|(s, b)| {
                 let range = linebreak::line_items(items, s, b);
                 let mut line = self.build_line(items, content, range, Some(b), 0.0);
-                line.emergency = line.width > measure + 0.01;
+                line.issue = if line.width > measure + 0.5 {
+                    Some(LineIssue::Overfull {
+                        word: line_word(&line),
+                    })
+                } else if matches!(items[b], Item::Penalty { cost, flagged: false, .. } if cost == EMERGENCY_PENALTY)
+                {
+                    Some(LineIssue::BrokenWord {
+                        word: line_word(&line),
+                    })
+                } else {
+                    None
+                };
                 if align == Align::Center {
                     let dx = ((measure - line.width) / 2.0).max(0.0);
                     offset(&mut line, dx);
@@ -841,6 +1140,26 @@ fn forced_break(items: &mut Vec<Item>, content: &mut Vec<Content>) {
     content.push(Content::Nothing);
 }
 
+/// The longest word of a set line, shortened for a message.
+pub fn line_word(line: &SetLine) -> String {
+    let text: String = line
+        .runs
+        .iter()
+        .flat_map(|r| r.glyphs.iter())
+        .map(|g| g.text.to_text())
+        .collect();
+    let longest = text
+        .split_whitespace()
+        .max_by_key(|w| w.chars().count())
+        .unwrap_or("");
+    if longest.chars().count() > 40 {
+        let head: String = longest.chars().take(37).collect();
+        format!("{head}…")
+    } else {
+        longest.to_string()
+    }
+}
+
 fn offset(line: &mut SetLine, dx: f32) {
     for r in &mut line.runs {
         r.x += dx;
@@ -852,5 +1171,8 @@ fn offset(line: &mut SetLine, dx: f32) {
     for s in &mut line.strikes {
         s.0 += dx;
         s.1 += dx;
+    }
+    for i in &mut line.images {
+        i.0 += dx;
     }
 }

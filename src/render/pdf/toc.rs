@@ -122,5 +122,6 @@ pub fn piece(text: &str, style: TextStyle) -> Piece {
         link: None,
         note: None,
         line_break: false,
+        image: None,
     }
 }

@@ -291,8 +291,7 @@ pub fn finish(
             });
         }
     });
-    lo.prune_objects();
-    lo.renumber_objects();
+    prune_and_renumber(&mut lo);
     let mut out = Vec::new();
     lo.save_to(&mut out)
         .map_err(|e| format!("writing PDF: {e}"))?;
@@ -319,8 +318,22 @@ fn build_outline(lo: &mut lopdf::Document, doc: &Document, pages: &[ObjectId]) -
         parent[i] = stack.last().copied();
         stack.push(i);
     }
-    let children =
-        |p: Option<usize>| -> Vec<usize> { (0..n).filter(|&i| parent[i] == p).collect() };
+    // Children of each entry (slot 0 for the top level), in order, and
+    // each entry's place among its siblings: found once, not per entry.
+    let mut kids_of: Vec<Vec<usize>> = vec![Vec::new(); n + 1];
+    let mut place = vec![0usize; n];
+    for i in 0..n {
+        let slot = parent[i].map_or(0, |p| p + 1);
+        place[i] = kids_of[slot].len();
+        kids_of[slot].push(i);
+    }
+    let children = |p: Option<usize>| -> &[usize] { &kids_of[p.map_or(0, |p| p + 1)] };
+    let anchors: std::collections::HashMap<&str, &super::super::page::Anchor> = doc
+        .anchors
+        .iter()
+        .rev()
+        .map(|a| (a.name.as_str(), a))
+        .collect();
     let mut dicts: Vec<Dictionary> = Vec::with_capacity(n);
     for (i, e) in doc.outline.iter().enumerate() {
         let mut d = Dictionary::new();
@@ -329,7 +342,7 @@ fn build_outline(lo: &mut lopdf::Document, doc: &Document, pages: &[ObjectId]) -
             "Parent",
             Object::Reference(parent[i].map_or(root, |p| ids[p])),
         );
-        if let Some(a) = doc.anchors.iter().find(|a| a.name == e.anchor)
+        if let Some(a) = anchors.get(e.anchor.as_str())
             && let Some(&page) = pages.get(a.page)
         {
             d.set(
@@ -344,7 +357,7 @@ fn build_outline(lo: &mut lopdf::Document, doc: &Document, pages: &[ObjectId]) -
             );
         }
         let siblings = children(parent[i]);
-        let pos = siblings.iter().position(|&s| s == i).unwrap_or(0);
+        let pos = place[i];
         if pos > 0 {
             d.set("Prev", Object::Reference(ids[siblings[pos - 1]]));
         }
@@ -375,8 +388,65 @@ fn build_outline(lo: &mut lopdf::Document, doc: &Document, pages: &[ObjectId]) -
     Some(root)
 }
 
+/// Drops the objects nothing refers to and numbers the rest 1, 2, 3… in
+/// their order. lopdf's own `prune_objects` and `renumber_objects` look
+/// each reference up in a list, which is quadratic: minutes for a book
+/// with ten thousand headings. This is linear.
+fn prune_and_renumber(lo: &mut lopdf::Document) {
+    use std::collections::{HashMap, HashSet};
+    fn refs(o: &Object, out: &mut Vec<ObjectId>) {
+        match o {
+            Object::Reference(id) => out.push(*id),
+            Object::Array(a) => a.iter().for_each(|x| refs(x, out)),
+            Object::Dictionary(d) => d.iter().for_each(|(_, x)| refs(x, out)),
+            Object::Stream(s) => s.dict.iter().for_each(|(_, x)| refs(x, out)),
+            _ => {}
+        }
+    }
+    fn renumber(o: &mut Object, map: &HashMap<ObjectId, ObjectId>) {
+        match o {
+            Object::Reference(id) => {
+                if let Some(n) = map.get(id) {
+                    *id = *n;
+                }
+            }
+            Object::Array(a) => a.iter_mut().for_each(|x| renumber(x, map)),
+            Object::Dictionary(d) => d.iter_mut().for_each(|(_, x)| renumber(x, map)),
+            Object::Stream(s) => s.dict.iter_mut().for_each(|(_, x)| renumber(x, map)),
+            _ => {}
+        }
+    }
+    let mut reachable: HashSet<ObjectId> = HashSet::new();
+    let mut todo: Vec<ObjectId> = Vec::new();
+    lo.trailer.iter().for_each(|(_, x)| refs(x, &mut todo));
+    while let Some(id) = todo.pop() {
+        if reachable.insert(id)
+            && let Some(o) = lo.objects.get(&id)
+        {
+            refs(o, &mut todo);
+        }
+    }
+    lo.objects.retain(|id, _| reachable.contains(id));
+    let map: HashMap<ObjectId, ObjectId> = lo
+        .objects
+        .keys()
+        .enumerate()
+        .map(|(i, &old)| (old, (i as u32 + 1, 0)))
+        .collect();
+    let objects = std::mem::take(&mut lo.objects);
+    for (old, mut o) in objects {
+        renumber(&mut o, &map);
+        lo.objects.insert(map[&old], o);
+    }
+    lo.trailer.iter_mut().for_each(|(_, x)| renumber(x, &map));
+    lo.max_id = map.len() as u32;
+}
+
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
+    s.chars()
+        .filter(|&c| !crate::typography::xml_forbidden(c))
+        .collect::<String>()
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
