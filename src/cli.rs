@@ -178,7 +178,7 @@ pub fn main() -> i32 {
     match work.map(|h| h.join()) {
         Ok(Ok(status)) => status,
         Ok(Err(payload)) => {
-            let d = panics::diagnostic(&payload, Location::file("quire"));
+            let d = panics::diagnostic(&*payload, Location::file("quire"));
             crate::files::remove_staged_on_interrupt();
             eprintln!("{d}");
             EXIT_INTERNAL
@@ -374,7 +374,7 @@ fn each_renderer<T: Send>(
             .map(|h| match h {
                 Ok(h) => h
                     .join()
-                    .map_err(|payload| panics::diagnostic(&payload, at.clone())),
+                    .map_err(|payload| panics::diagnostic(&*payload, at.clone())),
                 Err(e) => Err(Diagnostic::error(
                     Code::Internal,
                     at.clone(),

@@ -399,70 +399,16 @@ fn images_keep_their_resolution() {
     );
 }
 
-/// A line of text on a page, from poppler's word boxes.
-#[derive(Debug, Clone, Copy)]
-struct Line {
-    x0: f64,
-    x1: f64,
-    y: f64,
-    h: f64,
-}
-
-fn page_lines(pdf: &Path) -> Vec<Vec<Line>> {
-    let html = tool_text(
-        "pdftotext",
-        &[OsStr::new("-bbox"), pdf.as_os_str(), OsStr::new("-")],
-    );
-    let mut pages: Vec<Vec<Line>> = Vec::new();
-    for l in html.lines() {
-        if l.contains("<page") {
-            pages.push(Vec::new());
-        } else if l.contains("<word")
-            && let Some(p) = pages.last_mut()
-        {
-            let attr = |name: &str| -> f64 {
-                let i = l.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
-                l[i..].split('"').next().unwrap().parse().unwrap()
-            };
-            let (x0, x1, y0, y1) = (attr("xMin"), attr("xMax"), attr("yMin"), attr("yMax"));
-            match p
-                .iter_mut()
-                .find(|ln| (ln.y - y0).abs() < 1.5 && (ln.h - (y1 - y0)).abs() < 0.5)
-            {
-                Some(ln) => {
-                    ln.x0 = ln.x0.min(x0);
-                    ln.x1 = ln.x1.max(x1);
-                }
-                None => p.push(Line {
-                    x0,
-                    x1,
-                    y: y0,
-                    h: y1 - y0,
-                }),
-            }
-        }
-    }
-    for p in &mut pages {
-        p.sort_by(|a, b| a.y.total_cmp(&b.y));
-    }
-    pages
-}
-
-fn mode(values: impl Iterator<Item = f64>) -> f64 {
-    let mut counts: HashMap<i64, usize> = HashMap::new();
-    for v in values {
-        *counts.entry((v * 2.0).round() as i64).or_default() += 1;
-    }
-    counts
-        .into_iter()
-        .max_by_key(|(_, c)| *c)
-        .map_or(0.0, |(v, _)| v as f64 / 2.0)
-}
-
 /// Pages where a paragraph's first line is left alone at the foot
 /// (orphan), or its last line alone at the head (widow).
 fn widows_and_orphans(pdf: &Path, body_size: f64) -> Vec<String> {
-    let pages = page_lines(pdf);
+    let mut pages = page_lines(pdf);
+    // Contents pages (lines of dot leaders) are not running text.
+    for p in &mut pages {
+        if p.iter().any(|l| l.words > 30) {
+            p.clear();
+        }
+    }
     // Body lines: the most common line height (running heads, folios,
     // notes and headings are other sizes).
     let h = mode(pages.iter().flatten().map(|l| l.h));

@@ -172,12 +172,19 @@ fn has_transparency(img: &DynamicImage) -> bool {
 fn check_pixels(w: u32, h: u32, max_pixels: u64) -> Result<(), Problem> {
     let pixels = w as u64 * h as u64;
     if pixels > max_pixels {
+        let count = |n: u64| {
+            if n >= 1_000_000 {
+                format!("{:.0} megapixels", n as f64 / 1e6)
+            } else {
+                format!("{n} pixels")
+            }
+        };
         return Err(Problem::new(
             Code::ImageTooLarge,
             format!(
-                "the image is {w} × {h} pixels ({:.0} megapixels); Quire decodes at most {:.0} megapixels",
-                pixels as f64 / 1e6,
-                max_pixels as f64 / 1e6
+                "the image is {w} × {h} pixels ({}); Quire decodes at most {}",
+                count(pixels),
+                count(max_pixels)
             ),
         )
         .help("scale it down, or raise `[limits] max-image-pixels` in book.toml"));

@@ -4,6 +4,7 @@
 //! [`Metadata`] is the settled result, with defaults applied, the identifier
 //! validated or derived, and command-line overrides in place.
 
+use crate::diagnostics::{Code, Problem};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize)]
@@ -282,6 +283,76 @@ pub const META_KEYS: &[&str] = &[
 ];
 
 impl MetaInput {
+    /// Every text with the characters no output may carry replaced by
+    /// spaces (a `\u0001` escape in YAML or TOML makes one).
+    pub fn clean(&mut self) {
+        fn text(s: &mut String) {
+            if s.chars().any(crate::typography::xml_forbidden) {
+                *s = s
+                    .chars()
+                    .map(|c| {
+                        if crate::typography::xml_forbidden(c) {
+                            ' '
+                        } else {
+                            c
+                        }
+                    })
+                    .collect();
+            }
+        }
+        fn opt(s: &mut Option<String>) {
+            if let Some(s) = s {
+                text(s);
+            }
+        }
+        fn many(m: &mut Option<OneOrMany<String>>) {
+            match m {
+                Some(OneOrMany::One(s)) => text(s),
+                Some(OneOrMany::Many(v)) => v.iter_mut().for_each(text),
+                None => {}
+            }
+        }
+        fn scalar(s: &mut Option<Scalar>) {
+            if let Some(Scalar::Text(t)) = s {
+                text(t);
+            }
+        }
+        let person = |p: &mut PersonInput| match p {
+            PersonInput::Name(n) | PersonInput::Full { name: n, .. } => text(n),
+        };
+        match &mut self.author {
+            Some(OneOrMany::One(p)) => person(p),
+            Some(OneOrMany::Many(v)) => v.iter_mut().for_each(person),
+            None => {}
+        }
+        for f in [
+            &mut self.title,
+            &mut self.subtitle,
+            &mut self.lang,
+            &mut self.identifier,
+            &mut self.publisher,
+            &mut self.rights,
+            &mut self.description,
+            &mut self.series,
+            &mut self.source,
+            &mut self.cover,
+            &mut self.author_note,
+        ] {
+            opt(f);
+        }
+        for m in [
+            &mut self.editor,
+            &mut self.translator,
+            &mut self.illustrator,
+            &mut self.subjects,
+        ] {
+            many(m);
+        }
+        scalar(&mut self.isbn);
+        scalar(&mut self.date);
+        scalar(&mut self.series_index);
+    }
+
     /// Fields set in `over` replace those in `self`.
     pub fn overlay(&mut self, over: MetaInput) {
         macro_rules! take {
@@ -344,7 +415,8 @@ impl MetaInput {
 }
 
 /// Checks an ISBN-13 (hyphens and spaces allowed) and returns its 13 digits.
-pub fn validate_isbn13(raw: &str) -> Result<String, String> {
+pub fn validate_isbn13(raw: &str) -> Result<String, Problem> {
+    let bad = |m: String| Problem::new(Code::Isbn, m);
     let cleaned: String = raw
         .trim()
         .trim_start_matches("urn:isbn:")
@@ -354,23 +426,23 @@ pub fn validate_isbn13(raw: &str) -> Result<String, String> {
         .filter(|c| !matches!(c, '-' | ' ' | '\u{2010}' | '\u{2011}'))
         .collect();
     if !cleaned.chars().all(|c| c.is_ascii_digit()) {
-        return Err(format!(
+        return Err(bad(format!(
             "ISBN `{raw}` has characters other than digits and hyphens"
-        ));
+        )));
     }
     if cleaned.len() == 10 {
-        return Err(format!(
+        return Err(bad(format!(
             "ISBN `{raw}` is an ISBN-10; give the ISBN-13 (prefix 978 and a new check digit)"
-        ));
+        )));
     }
     if cleaned.len() != 13 {
-        return Err(format!(
+        return Err(bad(format!(
             "ISBN `{raw}` has {} digits; an ISBN-13 has 13",
             cleaned.len()
-        ));
+        )));
     }
     if !(cleaned.starts_with("978") || cleaned.starts_with("979")) {
-        return Err(format!("ISBN `{raw}` must begin with 978 or 979"));
+        return Err(bad(format!("ISBN `{raw}` must begin with 978 or 979")));
     }
     let digits: Vec<u32> = cleaned.chars().filter_map(|c| c.to_digit(10)).collect();
     let sum: u32 = digits[..12]
@@ -380,10 +452,10 @@ pub fn validate_isbn13(raw: &str) -> Result<String, String> {
         .sum();
     let check = (10 - sum % 10) % 10;
     if check != digits[12] {
-        return Err(format!(
+        return Err(bad(format!(
             "ISBN `{raw}` has a wrong check digit: {} given, {check} expected",
             digits[12]
-        ));
+        )));
     }
     Ok(cleaned)
 }
@@ -420,8 +492,13 @@ pub fn derived_uuid(title: &str, authors: &[String]) -> String {
 
 /// Checks a date as `YYYY`, `YYYY-MM` or `YYYY-MM-DD` and returns its
 /// midnight (UTC) as seconds since the Unix epoch.
-pub fn parse_date(s: &str) -> Result<i64, String> {
-    let bad = || format!("date `{s}` is not YYYY, YYYY-MM or YYYY-MM-DD");
+pub fn parse_date(s: &str) -> Result<i64, Problem> {
+    let bad = || {
+        Problem::new(
+            Code::Date,
+            format!("date `{s}` is not YYYY, YYYY-MM or YYYY-MM-DD"),
+        )
+    };
     let parts: Vec<&str> = s.trim().split('-').collect();
     if parts.is_empty() || parts.len() > 3 || parts[0].len() != 4 {
         return Err(bad());
@@ -524,11 +601,13 @@ mod tests {
         assert!(
             validate_isbn13("978-0-306-40615-8")
                 .unwrap_err()
+                .message
                 .contains("check digit")
         );
         assert!(
             validate_isbn13("0-306-40615-2")
                 .unwrap_err()
+                .message
                 .contains("ISBN-10")
         );
         assert!(looks_like_isbn("978-0-306-40615-8"));

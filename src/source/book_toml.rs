@@ -102,7 +102,10 @@ pub struct EpubToml {
 pub fn read(path: &Path, diags: &mut Diagnostics) -> Option<(BookToml, String)> {
     let text = super::read_text(path, crate::limits::CONFIG_BYTES, diags)?;
     match toml::from_str::<BookToml>(&text) {
-        Ok(cfg) => Some((cfg, text)),
+        Ok(mut cfg) => {
+            cfg.book.clean();
+            Some((cfg, text))
+        }
         Err(e) => {
             let loc = match e.span() {
                 Some(span) => {

@@ -126,7 +126,10 @@ pub fn parse(fm: &FrontMatter, file: &Path, diags: &mut Diagnostics) -> MetaInpu
         let mut one = serde_yaml_ng::Mapping::new();
         one.insert(key, value);
         match serde_yaml_ng::from_value::<MetaInput>(serde_yaml_ng::Value::Mapping(one)) {
-            Ok(m) => meta.overlay(m),
+            Ok(mut m) => {
+                m.clean();
+                meta.overlay(m)
+            }
             Err(e) => diags.error(
                 Code::MetadataInvalid,
                 loc,

@@ -620,7 +620,7 @@ fn settle_metadata(
     let mut isbn = |raw: &str, key: &str| match metadata::validate_isbn13(raw) {
         Ok(digits) => Some(Identifier::Isbn(digits)),
         Err(e) => {
-            diags.push(Diagnostic::error(Code::Isbn, file.key(&[key]), e));
+            diags.push(e.at(file.key(&[key]), ""));
             None
         }
     };
@@ -645,7 +645,7 @@ fn settle_metadata(
         match metadata::parse_date(d) {
             Ok(secs) => date_secs = Some(secs),
             Err(e) => {
-                diags.push(Diagnostic::error(Code::Date, file.key(&["date"]), e));
+                diags.push(e.at(file.key(&["date"]), ""));
                 date = None;
             }
         }
@@ -716,11 +716,7 @@ fn article_info(ms: &Manuscript, diags: &mut Diagnostics) -> Option<ArticleInfo>
     if let Some(d) = &date
         && let Err(e) = metadata::parse_date(d)
     {
-        diags.push(Diagnostic::error(
-            Code::Date,
-            MetaFile::new(&ms.path, &ms.text).key(&["date"]),
-            e,
-        ));
+        diags.push(e.at(MetaFile::new(&ms.path, &ms.text).key(&["date"]), ""));
         date = None;
     }
     let info = ArticleInfo {

@@ -3,6 +3,8 @@
 //! missing fails the test: it never skips.
 #![allow(dead_code)]
 
+use std::collections::HashMap;
+use std::ffi::OsStr;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -219,4 +221,123 @@ pub fn pdf_pages(pdf: &Path) -> usize {
         .find_map(|l| l.strip_prefix("Pages:"))
         .and_then(|n| n.trim().parse().ok())
         .expect("pdfinfo gives the page count")
+}
+
+/// A line of text on a page, from poppler's word boxes.
+#[derive(Debug, Clone, Copy)]
+pub struct Line {
+    pub x0: f64,
+    pub x1: f64,
+    pub y: f64,
+    pub h: f64,
+    /// Words in the line (a contents line's dot leaders are many).
+    pub words: u32,
+}
+
+pub fn page_lines(pdf: &Path) -> Vec<Vec<Line>> {
+    let html = tool_text(
+        "pdftotext",
+        &[OsStr::new("-bbox"), pdf.as_os_str(), OsStr::new("-")],
+    );
+    let mut pages: Vec<Vec<Line>> = Vec::new();
+    for l in html.lines() {
+        if l.contains("<page") {
+            pages.push(Vec::new());
+        } else if l.contains("<word")
+            && let Some(p) = pages.last_mut()
+        {
+            let attr = |name: &str| -> f64 {
+                let i = l.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+                l[i..].split('"').next().unwrap().parse().unwrap()
+            };
+            let (x0, x1, y0, y1) = (attr("xMin"), attr("xMax"), attr("yMin"), attr("yMax"));
+            // Words share a line when their middles are level: a code
+            // span or a note number in a line is part of it, though its
+            // box is smaller. The line keeps its tallest word's box.
+            let mid = (y0 + y1) / 2.0;
+            match p
+                .iter_mut()
+                .find(|ln| (ln.y + ln.h / 2.0 - mid).abs() < 2.5)
+            {
+                Some(ln) => {
+                    ln.x0 = ln.x0.min(x0);
+                    ln.x1 = ln.x1.max(x1);
+                    ln.words += 1;
+                    if y1 - y0 > ln.h {
+                        ln.y = y0;
+                        ln.h = y1 - y0;
+                    }
+                }
+                None => p.push(Line {
+                    x0,
+                    x1,
+                    y: y0,
+                    h: y1 - y0,
+                    words: 1,
+                }),
+            }
+        }
+    }
+    for p in &mut pages {
+        p.sort_by(|a, b| a.y.total_cmp(&b.y));
+    }
+    pages
+}
+
+pub fn mode(values: impl Iterator<Item = f64>) -> f64 {
+    let mut counts: HashMap<i64, usize> = HashMap::new();
+    for v in values {
+        *counts.entry((v * 2.0).round() as i64).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .max_by_key(|(_, c)| *c)
+        .map_or(0.0, |(v, _)| v as f64 / 2.0)
+}
+
+/// Justified paragraphs set ragged: body lines (the most common height)
+/// that stop more than an em short of the right edge of the text block
+/// although the next line, a line-space below, starts flush left (the
+/// paragraph goes on). The same measure as typo_quality.py's `ragged`.
+pub fn ragged_lines(pdf: &Path, em: f64) -> Vec<String> {
+    let pages = page_lines(pdf);
+    let h = mode(pages.iter().flatten().map(|l| l.h));
+    // The leading: the most common distance between body lines.
+    let leading = mode(pages.iter().flat_map(|p| {
+        let lines: Vec<&Line> = p.iter().filter(|l| (l.h - h).abs() < 0.3).collect();
+        lines
+            .windows(2)
+            .map(|w| w[1].y - w[0].y)
+            .collect::<Vec<_>>()
+    }));
+    let mut found = Vec::new();
+    for parity in 0..2 {
+        let body = || {
+            pages
+                .iter()
+                .enumerate()
+                .filter(move |(i, _)| i % 2 == parity)
+                .flat_map(|(_, p)| p.iter().filter(|l| (l.h - h).abs() < 0.3))
+        };
+        let left = mode(body().map(|l| l.x0));
+        let right = mode(body().map(|l| l.x1));
+        for (i, page) in pages.iter().enumerate().filter(|(i, _)| i % 2 == parity) {
+            let lines: Vec<&Line> = page.iter().filter(|l| (l.h - h).abs() < 0.3).collect();
+            for w in lines.windows(2) {
+                let (a, b) = (w[0], w[1]);
+                let next_flush = (b.x0 - left).abs() < 1.0;
+                let a_in_block = a.x0 >= left - 1.0 && a.x0 <= left + 1.6 * em;
+                let close = (b.y - a.y - leading).abs() < 0.5;
+                if a_in_block && next_flush && close && a.x1 < right - em {
+                    found.push(format!(
+                        "page {}: a line ends at {:.1}pt, the block at {:.1}pt",
+                        i + 1,
+                        a.x1,
+                        right
+                    ));
+                }
+            }
+        }
+    }
+    found
 }

@@ -152,7 +152,7 @@ fn assemble(book: &Book, diags: &mut Diagnostics) -> Result<Vec<u8>, Diagnostic>
 
     let mut builder = EpubBuilder::new(ZipLibrary::new().map_err(e)?).map_err(e)?;
     builder.epub_version(EpubVersion::V30);
-    builder.set_title(book.meta.title.clone());
+    builder.set_title(xhtml::clean(&book.meta.title));
     builder.add_language(lang);
     builder.set_toc_name(crate::typography::labels(lang).contents);
     builder
@@ -265,14 +265,17 @@ fn image_paths(converted: &BTreeMap<String, images::EpubImage>) -> BTreeMap<Stri
 
 /// The chapter and its sections (level 2, with level 3 beneath them).
 fn toc_entry(file: &str, title: &str, blocks: &[crate::model::Block]) -> TocElement {
-    let mut chapter = TocElement::new(file, title);
+    let mut chapter = TocElement::new(file, xhtml::clean(title));
     let mut current: Option<TocElement> = None;
     for b in blocks {
         if let BlockKind::Heading {
             level, id, content, ..
         } = &b.kind
         {
-            let entry = TocElement::new(format!("{file}#{id}"), crate::model::plain_text(content));
+            let entry = TocElement::new(
+                format!("{file}#{id}"),
+                xhtml::clean(&crate::model::plain_text(content)),
+            );
             match level {
                 2 => {
                     if let Some(done) = current.take() {

@@ -19,11 +19,19 @@ pub fn escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             // Characters XML 1.0 forbids (control codes) are dropped.
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r') => {}
+            c if crate::typography::xml_forbidden(c) => {}
             c => out.push(c),
         }
     }
     out
+}
+
+/// Text for a library that escapes it itself (epub-builder's navigation):
+/// only the characters XML forbids are dropped.
+pub fn clean(s: &str) -> String {
+    s.chars()
+        .filter(|&c| !crate::typography::xml_forbidden(c))
+        .collect()
 }
 
 /// A complete XHTML document around `body`.

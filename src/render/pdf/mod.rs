@@ -190,6 +190,13 @@ pub fn typeset(
                         };
                         let hyphenator = hyphenate::Hyphenator::new(&book.meta.language);
                         let mut out = Vec::new();
+                        // For the tests of panic handling: a fault made on
+                        // purpose, in a thread inside a renderer's thread.
+                        if std::env::var_os("QUIRE_INJECT_FAULT")
+                            .is_some_and(|v| v == "typeset-thread")
+                        {
+                            panic!("fault injected for a test (QUIRE_INJECT_FAULT)");
+                        }
                         for i in (t..book.chapters.len()).step_by(threads) {
                             let setter = Setter {
                                 shaper: &mut shaper,
