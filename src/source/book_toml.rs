@@ -101,6 +101,11 @@ pub struct EpubToml {
 
 pub fn read(path: &Path, diags: &mut Diagnostics) -> Option<(BookToml, String)> {
     let text = super::read_text(path, crate::limits::CONFIG_BYTES, diags)?;
+    parse(path, text, diags)
+}
+
+/// `book.toml` from its text; `path` names it in messages.
+pub fn parse(path: &Path, text: String, diags: &mut Diagnostics) -> Option<(BookToml, String)> {
     match toml::from_str::<BookToml>(&text) {
         Ok(mut cfg) => {
             cfg.book.clean();

@@ -227,6 +227,11 @@ fn read_manuscript(path: &Path, diags: &mut Diagnostics) -> Option<Manuscript> {
         None
     })?;
     let text = read_text(path, crate::limits::MANUSCRIPT_BYTES, diags)?;
+    Some(parse_manuscript(path, kind, text, diags))
+}
+
+/// A manuscript's text, read: front matter, then Markdown or plain text.
+fn parse_manuscript(path: &Path, kind: Kind, text: String, diags: &mut Diagnostics) -> Manuscript {
     let (meta, has_meta, body_start) = match frontmatter::split(&text) {
         Some(fm) => (frontmatter::parse(&fm, path, diags), true, fm.body_start),
         None => (MetaInput::default(), false, 0),
@@ -245,14 +250,38 @@ fn read_manuscript(path: &Path, diags: &mut Diagnostics) -> Option<Manuscript> {
             (blocks, Default::default())
         }
     };
-    Some(Manuscript {
+    Manuscript {
         path: path.to_path_buf(),
         text,
         meta,
         has_meta,
         blocks,
         notes,
-    })
+    }
+}
+
+/// A manuscript given as text rather than read from disk (for tools and
+/// fuzzing): `path` names it in messages and places its images; its kind
+/// comes from the extension, Markdown if it has none.
+pub fn load_text(
+    path: &Path,
+    text: &str,
+    overrides: &Overrides,
+    diags: &mut Diagnostics,
+) -> Option<Book> {
+    if text.len() as u64 > crate::limits::MANUSCRIPT_BYTES {
+        diags.error(
+            Code::FileTooLarge,
+            Location::file(path),
+            "the text is too large",
+        );
+        return None;
+    }
+    let kind = kind_of(path).unwrap_or(Kind::Markdown);
+    let text = clean_control_characters(text.to_string(), path, diags);
+    let ms = parse_manuscript(path, kind, text, diags);
+    let raw = manuscript_book(ms, path, overrides, diags)?;
+    Some(resolve::resolve(raw, diags))
 }
 
 pub fn io_reason(e: &std::io::Error) -> String {
@@ -329,7 +358,16 @@ pub fn load(input: &Input, overrides: &Overrides, diags: &mut Diagnostics) -> Op
 }
 
 fn load_manuscript(path: &Path, overrides: &Overrides, diags: &mut Diagnostics) -> Option<RawBook> {
-    let mut ms = read_manuscript(path, diags)?;
+    let ms = read_manuscript(path, diags)?;
+    manuscript_book(ms, path, overrides, diags)
+}
+
+fn manuscript_book(
+    mut ms: Manuscript,
+    path: &Path,
+    overrides: &Overrides,
+    diags: &mut Diagnostics,
+) -> Option<RawBook> {
     let root = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

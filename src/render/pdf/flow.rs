@@ -479,10 +479,13 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         out
     }
 
-    /// One line of text in a body-line slot, on the baseline grid.
+    /// One line of text in a body-line slot, on the baseline grid, with
+    /// the footnotes it references (whose numbers link back to it).
     fn line_item(&self, dx: f32, line: SetLine, keep_with_next: bool) -> VItem {
         VItem {
             height: self.geometry.leading,
+            anchors: line.notes.iter().map(|k| format!("{k}-ref")).collect(),
+            notes: line.notes.clone(),
             draws: vec![Draw::Text {
                 dx,
                 baseline: baseline_offset(self.geometry),
@@ -553,6 +556,8 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         for line in lines {
             self.items.push(VItem {
                 height: big,
+                anchors: line.notes.iter().map(|k| format!("{k}-ref")).collect(),
+                notes: line.notes.clone(),
                 draws: vec![Draw::Text {
                     dx: 0.0,
                     baseline: big * 0.78,
@@ -702,7 +707,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                 for (i, line) in lines.into_iter().enumerate() {
                     let mut item = self.line_item(dx, line, true);
                     if i == 0 {
-                        item.anchors = vec![id.clone()];
+                        item.anchors.insert(0, id.clone());
                         if *level <= 3 {
                             let title = crate::model::plain_text(content);
                             item.outline = Some((title, (*level).saturating_sub(1).max(1)));
@@ -811,9 +816,41 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
 
     fn figure(&mut self, image: &crate::model::Image, caption: &[Inline], dx: f32, measure: f32) {
         let g = self.geometry;
-        let Some(asset) = self.book.images.get(&image.path) else {
-            return;
-        };
+        self.space(1.0);
+        // The picture; an image that could not be read was reported when
+        // the book was, and its caption is still set.
+        if let Some((slot, draw)) = self.picture(image, dx, measure) {
+            self.items.push(VItem {
+                height: slot,
+                draws: vec![draw],
+                keep_with_next: !caption.is_empty(),
+                line: self.line,
+                ..VItem::default()
+            });
+        }
+        if !caption.is_empty() {
+            let style = TextStyle::new(FontId::Italic, g.size * 0.9);
+            let pieces = self.pieces(caption, style);
+            let lines = self.setter.set(&pieces, measure, 0.0, Align::Center);
+            let n = lines.len();
+            for (i, line) in lines.into_iter().enumerate() {
+                let item = self.line_item(dx, line, i + 1 < n);
+                self.items.push(item);
+            }
+        }
+        self.space(1.0);
+    }
+
+    /// A figure's image, sized for the page: its slot's height and how to
+    /// draw it.
+    fn picture(
+        &mut self,
+        image: &crate::model::Image,
+        dx: f32,
+        measure: f32,
+    ) -> Option<(f32, Draw)> {
+        let g = self.geometry;
+        let asset = self.book.images.get(&image.path)?;
         let at = self.at(image.pos.line, image.pos.column);
         if asset.info.media_type == "image/svg+xml" {
             self.diags.push(
@@ -827,7 +864,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                 )
                 .help("convert it to PNG (the EPUB keeps the SVG), or build --to epub"),
             );
-            return;
+            return None;
         }
         let (w, h) = (
             asset.info.width.max(1) as f32,
@@ -867,32 +904,17 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
             );
         }
         let slot = (height / g.leading).ceil() * g.leading;
-        self.space(1.0);
-        self.items.push(VItem {
-            height: slot,
-            draws: vec![Draw::Image {
+        Some((
+            slot,
+            Draw::Image {
                 dx: dx + (measure - width) / 2.0,
                 dy: slot - height,
                 width,
                 height,
                 key: image.path.clone(),
                 alt: image.alt.clone(),
-            }],
-            keep_with_next: !caption.is_empty(),
-            line: self.line,
-            ..VItem::default()
-        });
-        if !caption.is_empty() {
-            let style = TextStyle::new(FontId::Italic, g.size * 0.9);
-            let pieces = self.pieces(caption, style);
-            let lines = self.setter.set(&pieces, measure, 0.0, Align::Center);
-            let n = lines.len();
-            for (i, line) in lines.into_iter().enumerate() {
-                let item = self.line_item(dx, line, i + 1 < n);
-                self.items.push(item);
-            }
-        }
-        self.space(1.0);
+            },
+        ))
     }
 
     fn table(
@@ -1163,12 +1185,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
             self.report_lines(&lines);
             let n = lines.len();
             for (i, line) in lines.into_iter().enumerate() {
-                let mut item = self.line_item(dx, line, i + 1 < n);
-                item.notes = match &item.draws[0] {
-                    Draw::Text { line, .. } => line.notes.clone(),
-                    _ => Vec::new(),
-                };
-                item.anchors = item.notes.iter().map(|k| format!("{k}-ref")).collect();
+                let item = self.line_item(dx, line, i + 1 < n);
                 self.items.push(item);
             }
         }

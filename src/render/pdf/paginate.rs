@@ -71,6 +71,38 @@ pub fn note_gap(g: &Geometry) -> f32 {
 }
 
 impl Paginator<'_> {
+    /// Places item `i` on the page with as many lines of its new notes as
+    /// the page has room for (at least `at_least`); the rest are carried
+    /// to the pages after.
+    fn place_splitting_notes(
+        &self,
+        st: &mut State,
+        i: usize,
+        new_notes: &[usize],
+        placed_notes: &mut std::collections::HashSet<usize>,
+        at_least: usize,
+    ) {
+        let g = self.geometry;
+        let capacity = g.text_height() + 0.01;
+        let current_notes = st.note_lines.len();
+        st.page.placed.push((i, st.used));
+        st.used += self.items[i].height;
+        let used_by_notes = if current_notes == 0 {
+            note_gap(g)
+        } else {
+            note_gap(g) + current_notes as f32 * self.note_leading
+        };
+        let room = ((capacity - st.used - used_by_notes) / self.note_leading).max(0.0) as usize;
+        let mut all: Vec<(usize, usize)> = Vec::new();
+        for &n in new_notes {
+            placed_notes.insert(n);
+            all.extend((0..self.notes[n].lines.len()).map(|l| (n, l)));
+        }
+        let now = room.min(all.len()).max(at_least.min(all.len()));
+        st.note_lines.extend(all.drain(..now));
+        st.carried.extend(all);
+    }
+
     pub fn run(&self) -> Vec<PageBody> {
         let g = self.geometry;
         let capacity = g.text_height() + 0.01;
@@ -126,7 +158,7 @@ impl Paginator<'_> {
                     st.page.opens_chapter = Some(c);
                 }
             }
-            if st.page.placed.is_empty() && item.discardable {
+            if st.page.placed.is_empty() && item.discardable && item.notes.is_empty() {
                 i += 1;
                 continue;
             }
@@ -170,23 +202,7 @@ impl Paginator<'_> {
                 && st.used + item.height + notes_height(current_notes + first_lines) <= capacity
                 && !item.keep_with_next
             {
-                st.page.placed.push((i, st.used));
-                st.used += item.height;
-                let room = ((capacity - st.used - notes_height(current_notes)) / self.note_leading)
-                    .floor() as usize;
-                let room = room.saturating_sub(if current_notes == 0 {
-                    (note_gap(g) / self.note_leading).ceil() as usize
-                } else {
-                    0
-                });
-                let mut all: Vec<(usize, usize)> = Vec::new();
-                for n in new_notes {
-                    placed_notes.insert(n);
-                    all.extend((0..self.notes[n].lines.len()).map(|l| (n, l)));
-                }
-                let now = room.min(all.len()).max(first_lines);
-                st.note_lines.extend(all.drain(..now.min(all.len())));
-                st.carried.extend(all);
+                self.place_splitting_notes(&mut st, i, &new_notes, &mut placed_notes, first_lines);
                 i += 1;
                 st.finish();
                 continue;
@@ -219,7 +235,9 @@ impl Paginator<'_> {
                         self.items[idx].table_row.is_some_and(|(_, h)| h) && idx < i
                     });
                     if st.page.placed.is_empty() || only_header {
-                        st.page.placed.push((i, st.used));
+                        // Its notes go with it, continued overleaf as far
+                        // as they must: never dropped.
+                        self.place_splitting_notes(&mut st, i, &new_notes, &mut placed_notes, 0);
                         i += 1;
                     }
                 }
@@ -233,5 +251,105 @@ impl Paginator<'_> {
             }
         }
         st.pages
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::PageSize;
+    use crate::render::pdf::paragraph::SetLine;
+    use proptest::prelude::*;
+
+    /// A list item: (height in lines, keep with next, discardable, note
+    /// lines it references).
+    type Spec = (u8, bool, bool, Option<u8>);
+
+    fn paginate(specs: &[Spec], g: &Geometry) -> (Vec<PageBody>, Vec<VItem>, Vec<Note>) {
+        let mut items = Vec::new();
+        let mut notes = Vec::new();
+        for (i, &(h, keep, discard, note)) in specs.iter().enumerate() {
+            let mut item = VItem {
+                height: h as f32 * g.leading,
+                keep_with_next: keep,
+                discardable: discard,
+                ..VItem::default()
+            };
+            if let Some(n) = note {
+                let key = format!("n{i}");
+                notes.push(Note {
+                    key: key.clone(),
+                    lines: (0..n).map(|_| (0.0, SetLine::default())).collect(),
+                    line: 0,
+                });
+                item.notes.push(key);
+            }
+            items.push(item);
+        }
+        let bodies = Paginator {
+            geometry: g,
+            items: &items,
+            notes: &notes,
+            note_leading: g.leading * 0.8,
+            first_page_index: 0,
+        }
+        .run();
+        (bodies, items, notes)
+    }
+
+    fn spec() -> impl Strategy<Value = Spec> {
+        (
+            1u8..6,
+            prop::bool::weighted(0.3),
+            prop::bool::weighted(0.1),
+            prop::option::weighted(0.1, 1u8..60),
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        /// Every item that is not droppable space lands on a page, in
+        /// order; every footnote line lands exactly once; pages stay
+        /// within the text block (but for one item taller than it); and
+        /// the same list paginates the same way twice.
+        #[test]
+        fn every_item_and_note_line_is_placed(specs in proptest::collection::vec(spec(), 1..400)) {
+            let g = Geometry::for_page(PageSize::parse("6x9in").unwrap(), true);
+            let (bodies, items, notes) = paginate(&specs, &g);
+            let mut seen = vec![false; items.len()];
+            let mut last = 0usize;
+            for b in &bodies {
+                for &(i, _) in &b.placed {
+                    prop_assert!(i >= last || seen[i], "item {i} out of order");
+                    last = last.max(i);
+                    seen[i] = true;
+                }
+                let used: f32 = b.placed.iter().map(|&(i, _)| items[i].height).sum();
+                let notes_h = if b.notes.is_empty() {
+                    0.0
+                } else {
+                    note_gap(&g) + b.notes.len() as f32 * g.leading * 0.8
+                };
+                prop_assert!(
+                    used + notes_h <= g.text_height() + 0.1 || b.placed.len() == 1,
+                    "page overfull: {used} + {notes_h} > {}", g.text_height()
+                );
+            }
+            for (i, s) in seen.iter().enumerate() {
+                prop_assert!(*s || items[i].discardable, "item {i} lost");
+            }
+            let mut lines: Vec<(usize, usize)> = bodies.iter().flat_map(|b| b.notes.clone()).collect();
+            let total: usize = notes.iter().map(|n| n.lines.len()).sum();
+            prop_assert_eq!(lines.len(), total);
+            lines.sort();
+            lines.dedup();
+            prop_assert_eq!(lines.len(), total, "a note line twice");
+            let (again, _, _) = paginate(&specs, &g);
+            prop_assert_eq!(
+                bodies.iter().map(|b| (b.placed.clone(), b.notes.clone())).collect::<Vec<_>>(),
+                again.iter().map(|b| (b.placed.clone(), b.notes.clone())).collect::<Vec<_>>()
+            );
+        }
     }
 }

@@ -1176,3 +1176,73 @@ fn offset(line: &mut SetLine, dx: f32) {
         i.0 += dx;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fonts::FontSet;
+    use proptest::prelude::*;
+
+    /// The text of a set line, the hyphen the breaker added taken off.
+    fn text(line: &SetLine) -> String {
+        let mut t: String = line
+            .runs
+            .iter()
+            .flat_map(|r| r.glyphs.iter())
+            .map(|g| g.text.to_text())
+            .collect();
+        if line.hyphenated {
+            t.pop();
+        }
+        t
+    }
+
+    fn set(words: &[String], measure: f32, align: Align) -> Vec<SetLine> {
+        let fonts = FontSet::bundled();
+        let mut shaper = Shaper::new(&fonts).unwrap();
+        let hyphenator = Hyphenator::new("en");
+        let mut setter = Setter {
+            shaper: &mut shaper,
+            hyphenator: &hyphenator,
+        };
+        let style = TextStyle::new(FontId::Regular, 10.0);
+        let piece = super::super::toc::piece(&words.join(" "), style);
+        setter.set(&[piece], measure, 0.0, align)
+    }
+
+    fn word() -> impl Strategy<Value = String> {
+        prop_oneof![
+            8 => "[a-z]{1,12}",
+            1 => "[a-z]{20,60}",
+            1 => "[a-z]{3,8}(/[a-z]{2,9}){2,6}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// Every letter is set, in order, on lines no wider than the
+        /// measure, and the same paragraph sets the same way twice.
+        #[test]
+        fn every_word_is_placed_within_the_measure(
+            words in proptest::collection::vec(word(), 1..120),
+            measure in 60.0f32..420.0,
+            justify in any::<bool>(),
+        ) {
+            let align = if justify { Align::Justify } else { Align::Left };
+            let lines = set(&words, measure, align);
+            let got: String = lines.iter().map(text).collect::<String>().replace(' ', "");
+            prop_assert_eq!(got, words.concat());
+            for l in &lines {
+                prop_assert!(l.width <= measure + 0.01, "{} > {measure}", l.width);
+                let overfull = matches!(l.issue, Some(LineIssue::Overfull { .. }));
+                prop_assert!(!overfull, "an overfull line");
+            }
+            let again = set(&words, measure, align);
+            prop_assert_eq!(
+                lines.iter().map(|l| (text(l), l.width)).collect::<Vec<_>>(),
+                again.iter().map(|l| (text(l), l.width)).collect::<Vec<_>>()
+            );
+        }
+    }
+}
