@@ -147,3 +147,41 @@ fn outputs_that_would_clash_are_refused() {
     );
     assert_eq!(listing(&dir.path().join("dist")), Vec::<String>::new());
 }
+
+#[test]
+fn the_readme_documents_every_code_and_limit() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    for code in quire::diagnostics::Code::ALL {
+        assert!(
+            readme.contains(&format!("| `{}` | {} |", code.as_str(), code.meaning())),
+            "README does not document `{code}`"
+        );
+    }
+    use quire::files::human_bytes;
+    use quire::limits::*;
+    let mb = |n: u64| human_bytes(n).replace(".0 MB", " MB");
+    for (what, value) in [
+        ("a manuscript file", mb(MANUSCRIPT_BYTES)),
+        ("`book.toml`", mb(CONFIG_BYTES)),
+        ("YAML front matter", human_bytes(FRONT_MATTER_BYTES as u64)),
+        ("an image file", mb(IMAGE_BYTES)),
+        ("a font file", mb(FONT_BYTES)),
+        (
+            "block quotes and lists inside each other",
+            format!("{BLOCK_DEPTH} deep"),
+        ),
+        (
+            "inline markup inside each other (emphasis, links)",
+            format!("{INLINE_DEPTH} deep"),
+        ),
+    ] {
+        let row = readme
+            .lines()
+            .find(|l| l.starts_with(&format!("| {what} |")))
+            .unwrap_or_else(|| panic!("no row for {what} in the README's limits"));
+        assert!(row.contains(&value), "{row} should say {value}");
+    }
+    assert!(readme.contains(&format!("nested at most {YAML_DEPTH} deep")));
+    assert!(readme.contains(&format!("| {} |", "100,000,000")) && IMAGE_PIXELS == 100_000_000);
+    assert!(readme.contains(&format!("| {INDENT_LEVELS} |")));
+}
