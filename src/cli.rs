@@ -75,15 +75,8 @@ struct BuildArgs {
     /// Manuscripts (.md, .markdown, .txt) or book directories (with book.toml).
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
-    /// Formats to build, comma-separated (`--to epub`, `--to epub,pdf`).
-    #[arg(
-        long,
-        value_enum,
-        value_delimiter = ',',
-        default_values = ["epub", "pdf"],
-        value_name = "FORMATS"
-    )]
-    to: Vec<Format>,
+    #[command(flatten)]
+    formats: Formats,
     /// Directory for the outputs, created if missing; each is named after
     /// its input (`notes.md` → `notes.epub`; `mybook/` → `mybook.epub`).
     #[arg(short, long = "out-dir", default_value = "dist", value_name = "DIR")]
@@ -102,7 +95,18 @@ struct CheckArgs {
     /// Manuscripts or book directories to check.
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
-    /// Formats whose checks to run, comma-separated; default all.
+    #[command(flatten)]
+    formats: Formats,
+    #[command(flatten)]
+    report: ReportArgs,
+    #[command(flatten)]
+    meta: MetaArgs,
+}
+
+#[derive(Debug, Args)]
+struct Formats {
+    /// Formats to build (or check), comma-separated: `--to epub`,
+    /// `--to epub,pdf`; both by default.
     #[arg(
         long,
         value_enum,
@@ -111,10 +115,6 @@ struct CheckArgs {
         value_name = "FORMATS"
     )]
     to: Vec<Format>,
-    #[command(flatten)]
-    report: ReportArgs,
-    #[command(flatten)]
-    meta: MetaArgs,
 }
 
 #[derive(Debug, Args)]
@@ -419,7 +419,7 @@ fn build(args: BuildArgs) -> i32 {
         return usage_error(&msg);
     }
     let overrides = args.meta.overrides();
-    let renderers = renderers(&args.to);
+    let renderers = renderers(&args.formats.to);
     let mut report = Report::default();
     for input in &inputs {
         let mut diags = Diagnostics::default();
@@ -579,7 +579,7 @@ fn check(args: CheckArgs) -> i32 {
         }
     };
     let overrides = args.meta.overrides();
-    let renderers = renderers(&args.to);
+    let renderers = renderers(&args.formats.to);
     let mut report = Report::default();
     for input in &inputs {
         let at = match input {

@@ -15,3 +15,4 @@ pub mod model;
 pub mod render;
 pub mod source;
 pub mod typography;
+pub mod xml;

@@ -459,12 +459,3 @@ pub fn series_line(meta: &crate::model::Metadata) -> Option<String> {
         .unwrap_or_default();
     Some(format!("{}{pos}", series.name))
 }
-
-/// Characters that no output may carry: those XML 1.0 forbids (C0 controls
-/// but tab, line feed and carriage return; U+FFFE, U+FFFF), and DEL and the
-/// C1 controls, which HTML parsers reject and no text means.
-pub fn xml_forbidden(c: char) -> bool {
-    matches!(c,
-        '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}'
-        | '\u{7f}'..='\u{9f}' | '\u{fffe}' | '\u{ffff}')
-}

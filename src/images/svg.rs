@@ -10,6 +10,7 @@
 //! `data:image/…`). What was removed is said, so the author knows.
 
 use crate::diagnostics::{Code, Problem};
+use crate::xml::escape;
 use std::fmt::Write;
 
 const SVG_NS: &str = "http://www.w3.org/2000/svg";
@@ -202,21 +203,6 @@ fn urls_local(v: &str) -> bool {
             .trim_matches(['"', '\'']);
         local_reference(target)
     })
-}
-
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c if crate::typography::xml_forbidden(c) => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The drawing's size in CSS pixels, from `width` and `height` (in px,

@@ -287,16 +287,10 @@ impl MetaInput {
     /// spaces (a `\u0001` escape in YAML or TOML makes one).
     pub fn clean(&mut self) {
         fn text(s: &mut String) {
-            if s.chars().any(crate::typography::xml_forbidden) {
+            if s.chars().any(crate::xml::forbidden) {
                 *s = s
                     .chars()
-                    .map(|c| {
-                        if crate::typography::xml_forbidden(c) {
-                            ' '
-                        } else {
-                            c
-                        }
-                    })
+                    .map(|c| if crate::xml::forbidden(c) { ' ' } else { c })
                     .collect();
             }
         }

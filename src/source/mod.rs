@@ -193,7 +193,7 @@ pub fn read_text(path: &Path, limit: u64, diags: &mut Diagnostics) -> Option<Str
 /// (U+FFFE and U+FFFF a replacement character), which keeps every offset
 /// and so every line and column, with one warning per file.
 fn clean_control_characters(text: String, path: &Path, diags: &mut Diagnostics) -> String {
-    let bad = |c: char| crate::typography::xml_forbidden(c);
+    let bad = |c: char| crate::xml::forbidden(c);
     let Some(first) = text.find(bad) else {
         return text;
     };

@@ -10,29 +10,7 @@ pub use crate::typography::{byline, provenance};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            // Characters XML 1.0 forbids (control codes) are dropped.
-            c if crate::typography::xml_forbidden(c) => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Text for a library that escapes it itself (epub-builder's navigation):
-/// only the characters XML forbids are dropped.
-pub fn clean(s: &str) -> String {
-    s.chars()
-        .filter(|&c| !crate::typography::xml_forbidden(c))
-        .collect()
-}
+pub use crate::xml::{clean, escape};
 
 /// A complete XHTML document around `body`.
 pub fn document(lang: &str, title: &str, body_type: Option<&str>, body: &str) -> String {

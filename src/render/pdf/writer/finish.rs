@@ -442,16 +442,6 @@ fn prune_and_renumber(lo: &mut lopdf::Document) {
     lo.max_id = map.len() as u32;
 }
 
-fn xml_escape(s: &str) -> String {
-    s.chars()
-        .filter(|&c| !crate::typography::xml_forbidden(c))
-        .collect::<String>()
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// The XMP packet: Dublin Core title, creators, language, description,
 /// subjects and identifier; dates; producer. Kept uncompressed, as XMP
 /// readers that scan files for packets expect.
@@ -461,17 +451,17 @@ fn xmp(book: &Book) -> String {
     let date = format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{sec:02}Z");
     let creators: String = m
         .authors()
-        .map(|a| format!("<rdf:li>{}</rdf:li>", xml_escape(a)))
+        .map(|a| format!("<rdf:li>{}</rdf:li>", crate::xml::escape(a)))
         .collect();
     let subjects: String = m
         .subjects
         .iter()
-        .map(|s| format!("<rdf:li>{}</rdf:li>", xml_escape(s)))
+        .map(|s| format!("<rdf:li>{}</rdf:li>", crate::xml::escape(s)))
         .collect();
     let description = m
         .description
         .as_ref()
-        .map(|d| format!("<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">{}</rdf:li></rdf:Alt></dc:description>", xml_escape(d)))
+        .map(|d| format!("<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">{}</rdf:li></rdf:Alt></dc:description>", crate::xml::escape(d)))
         .unwrap_or_default();
     format!(
         "<?xpacket begin=\"\u{feff}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n\
@@ -487,9 +477,9 @@ fn xmp(book: &Book) -> String {
 <xmp:CreateDate>{date}</xmp:CreateDate>\n<xmp:ModifyDate>{date}</xmp:ModifyDate>\n<xmp:MetadataDate>{date}</xmp:MetadataDate>\n\
 <xmp:CreatorTool>Quire</xmp:CreatorTool>\n<pdf:Producer>Quire {version}</pdf:Producer>\n\
 </rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>",
-        title = xml_escape(&m.title),
-        lang = xml_escape(&m.language),
-        id = xml_escape(&m.identifier.urn()),
+        title = crate::xml::escape(&m.title),
+        lang = crate::xml::escape(&m.language),
+        id = crate::xml::escape(&m.identifier.urn()),
         version = env!("CARGO_PKG_VERSION"),
     )
 }
