@@ -363,6 +363,22 @@ fn a_megabyte_of_one_construct_builds() {
     refused(dir.path(), "yaml.md", 1, "nested more than 32 levels deep");
 }
 
+#[test]
+fn headings_named_like_footnotes_get_ids() {
+    // `Note 1` slugs to `note-1`, the shape of a footnote's id; every
+    // suffix keeps that shape, and the search for a free id never ended.
+    let dir = project(&[(
+        "a.md",
+        b"# Notes\n\n## Note 1\n\nText.[^1]\n\n## Note 1\n\n## Noteref 2-3\n\n[^1]: A note.\n",
+    )]);
+    let (_, epub, _) = builds(dir.path(), "a.md");
+    let chapter = epub_file(&epub, "OEBPS/ch01.xhtml");
+    assert!(
+        chapter.contains("id=\"note-1-h\"") && chapter.contains("id=\"note-1-h-1\""),
+        "{chapter}"
+    );
+}
+
 // ------------------------------------------------- files destroyed, exposed
 
 #[test]

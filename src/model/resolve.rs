@@ -85,6 +85,14 @@ struct Ids {
 
 impl Ids {
     fn unique(&mut self, base: &str) -> String {
+        // A name of the footnotes' shape (`note-1`) stays that shape with
+        // any number after it: give it a letter so it cannot.
+        let base = if reserved(base) {
+            format!("{base}-h")
+        } else {
+            base.to_string()
+        };
+        let base = base.as_str();
         let mut id = base.to_string();
         let n = self.next.entry(base.to_string()).or_insert(1);
         while self.used.contains(&id) || reserved(&id) {
