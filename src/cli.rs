@@ -385,6 +385,22 @@ fn each_renderer<T: Send>(
     })
 }
 
+/// Runs `job`; a panic in it is an internal error at `at`, the input
+/// being read, and the run goes on to the next input.
+fn guarded<T>(
+    at: &Location,
+    diags: &mut Diagnostics,
+    job: impl FnOnce(&mut Diagnostics) -> Option<T>,
+) -> Option<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(diags))) {
+        Ok(v) => v,
+        Err(payload) => {
+            diags.push(panics::diagnostic(&*payload, at.clone()));
+            None
+        }
+    }
+}
+
 /// Every file a book reads, as real paths: no output may replace one.
 fn input_files(input: &Input, book: Option<&crate::model::Book>) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = match input {
@@ -427,7 +443,7 @@ fn build(args: BuildArgs) -> i32 {
             Input::Manuscript(p) => Location::file(p),
             Input::Book { config, .. } => Location::file(config),
         };
-        let book = source::load(input, &overrides, &mut diags);
+        let book = guarded(&at, &mut diags, |d| source::load(input, &overrides, d));
         let mut made: Vec<(&'static str, Vec<u8>)> = Vec::new();
         if let Some(book) = &book {
             // Every renderer runs even when the book has errors, so that
@@ -587,7 +603,7 @@ fn check(args: CheckArgs) -> i32 {
             Input::Book { config, .. } => Location::file(config),
         };
         let mut diags = Diagnostics::default();
-        if let Some(book) = source::load(input, &overrides, &mut diags) {
+        if let Some(book) = guarded(&at, &mut diags, |d| source::load(input, &overrides, d)) {
             for result in each_renderer(&renderers, &at, |r| r.check(&book)) {
                 match result {
                     Ok(found) => diags.extend(found),
