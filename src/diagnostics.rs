@@ -415,13 +415,20 @@ impl From<Diagnostic> for Diagnostics {
 /// Maps byte offsets in a text to 1-based line and column numbers.
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// The last position asked for and its column: positions are mostly
+    /// asked for in order, so a column is counted from there, not from the
+    /// line's start (a megabyte on one line would be quadratic).
+    cursor: std::cell::Cell<(usize, u32)>,
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { starts }
+        LineIndex {
+            starts,
+            cursor: std::cell::Cell::new((0, 1)),
+        }
     }
 
     /// Line and column (in characters, not bytes) of `offset` in `text`.
@@ -432,8 +439,15 @@ impl LineIndex {
         };
         let start = self.starts[line];
         let end = offset.min(text.len());
-        let col = text.get(start..end).map_or(0, |s| s.chars().count());
-        (line as u32 + 1, col as u32 + 1)
+        let (last, last_col) = self.cursor.get();
+        let (from, base) = if last >= start && last <= end {
+            (last, last_col)
+        } else {
+            (start, 1)
+        };
+        let col = base + text.get(from..end).map_or(0, |s| s.chars().count()) as u32;
+        self.cursor.set((end, col));
+        (line as u32 + 1, col)
     }
 
     pub fn line(&self, offset: usize) -> u32 {
@@ -455,6 +469,18 @@ mod tests {
             assert!(seen.insert(c.as_str()), "{c} twice");
             assert!(!c.meaning().is_empty(), "{c} has no meaning");
         }
+    }
+
+    #[test]
+    fn columns_count_characters_in_any_order() {
+        let text = "ab\nçé fgh\nx";
+        let idx = LineIndex::new(text);
+        let at = |o: usize| idx.line_col(text, o);
+        assert_eq!(at(8), (2, 4)); // `f`, after ç, é (two bytes each) and a space
+        assert_eq!(at(3), (2, 1));
+        assert_eq!(at(10), (2, 6));
+        assert_eq!(at(1), (1, 2));
+        assert_eq!(at(12), (3, 1));
     }
 
     #[test]
