@@ -56,6 +56,23 @@ struct MetaArgs {
     /// manuscript, book for a book directory.
     #[arg(long, value_enum)]
     layout: Option<LayoutArg>,
+    /// Make the PDF a print interior for this printer (trim size, bleed,
+    /// gutter, PDF/X), with a full-wrap cover beside it as
+    /// `<name>-cover.pdf`; `print` is printer-neutral. Also `[print]
+    /// target` in book.toml.
+    #[arg(long, value_enum, value_name = "PRINTER")]
+    target: Option<TargetArg>,
+    /// Crop marks outside the bleed of print pages.
+    #[arg(long)]
+    crop_marks: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum TargetArg {
+    Kdp,
+    Ingram,
+    Lulu,
+    Print,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -238,6 +255,13 @@ impl MetaArgs {
                 LayoutArg::Article => Layout::Article,
                 LayoutArg::Book => Layout::Book,
             }),
+            target: self.target.map(|t| match t {
+                TargetArg::Kdp => crate::print::Target::Kdp,
+                TargetArg::Ingram => crate::print::Target::Ingram,
+                TargetArg::Lulu => crate::print::Target::Lulu,
+                TargetArg::Print => crate::print::Target::Print,
+            }),
+            crop_marks: self.crop_marks,
         }
     }
 }
@@ -444,20 +468,15 @@ fn build(args: BuildArgs) -> i32 {
             Input::Book { config, .. } => Location::file(config),
         };
         let book = guarded(&at, &mut diags, |d| source::load(input, &overrides, d));
-        let mut made: Vec<(&'static str, Vec<u8>)> = Vec::new();
+        let mut made: Vec<crate::render::File> = Vec::new();
         if let Some(book) = &book {
             // Every renderer runs even when the book has errors, so that
             // one run reports everything; nothing is written then.
-            for (r, result) in renderers
-                .iter()
-                .zip(each_renderer(&renderers, &at, |r| r.render(book)))
-            {
+            for result in each_renderer(&renderers, &at, |r| r.render(book)) {
                 match result {
                     Ok(rendered) => {
                         diags.extend(rendered.diagnostics);
-                        if let Some(bytes) = rendered.bytes {
-                            made.push((r.extension(), bytes));
-                        }
+                        made.extend(rendered.files);
                     }
                     Err(d) => diags.push(d),
                 }
@@ -471,7 +490,7 @@ fn build(args: BuildArgs) -> i32 {
             let stem = input.output_stem();
             let mut targets: Vec<(PathBuf, &'static str, Vec<u8>)> = made
                 .into_iter()
-                .map(|(ext, bytes)| (args.out_dir.join(format!("{stem}.{ext}")), ext, bytes))
+                .map(|f| (args.out_dir.join(f.name(&stem)), f.format, f.bytes))
                 .collect();
             if let (Some(path), Some(book)) = (&args.emit, &book) {
                 match serde_json::to_vec_pretty(book) {

@@ -132,6 +132,12 @@ codes! {
     FontInvalid = "font-invalid",
     /// A PDF page size that is malformed or too small for the text.
     PageSize = "page-size",
+    /// What a print target does not accept: a trim size it does not offer,
+    /// a page count outside its range, an unknown target.
+    PrintTarget = "print-target",
+    /// Print preflight: text or a mark outside the safe area, an image
+    /// too coarse for print, a book with no barcode.
+    Preflight = "preflight",
     /// No hyphenation patterns for the book's language.
     Hyphenation = "hyphenation",
     /// A line that could not be justified (set flush left, or broken

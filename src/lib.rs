@@ -12,6 +12,7 @@ pub mod fonts;
 pub mod images;
 pub mod limits;
 pub mod model;
+pub mod print;
 pub mod render;
 pub mod source;
 pub mod typography;

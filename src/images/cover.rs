@@ -275,10 +275,16 @@ fn fingerprint(meta: &Metadata) -> u64 {
     })
 }
 
+/// The background, text and accent colours of a book's generated cover,
+/// chosen from its metadata (the same book, the same colours).
+pub fn palette(meta: &Metadata) -> ([u8; 3], [u8; 3], [u8; 3]) {
+    PALETTES[(fingerprint(meta) % PALETTES.len() as u64) as usize]
+}
+
 /// Draws a cover for a book that has none: a PNG of 1600 × 2560 pixels.
 pub fn generate(meta: &Metadata, fonts: &FontSet) -> Result<Vec<u8>, Problem> {
     let (w, h) = RECOMMENDED;
-    let (bg, fg, accent) = PALETTES[(fingerprint(meta) % PALETTES.len() as u64) as usize];
+    let (bg, fg, accent) = palette(meta);
     let mut c = Canvas::new(w, h, bg);
     // A thin frame, inset.
     let (m, t) = (110u32, 5u32);

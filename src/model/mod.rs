@@ -16,7 +16,7 @@ mod page_size;
 pub mod resolve;
 
 pub use metadata::{Contributor, Identifier, Metadata, Role, Series};
-pub use page_size::PageSize;
+pub use page_size::{PageSize, parse_length};
 
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -59,6 +59,40 @@ pub struct Options {
     pub fonts: Vec<(String, PathBuf)>,
     /// Images over this many pixels are refused before they are decoded.
     pub max_image_pixels: u64,
+    /// Print production: the PDF is an interior for this printer.
+    pub print: Option<crate::print::PrintOptions>,
+    /// Type size, leading and paragraph style the book sets.
+    pub style: StyleOptions,
+    /// Margins the book sets, in points from the trimmed edge.
+    pub margins: Margins,
+}
+
+/// The type of the PDF, where the book sets it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct StyleOptions {
+    /// Body type size in points.
+    pub font_size: Option<f32>,
+    /// Baseline distance over the type size.
+    pub line_height: Option<f32>,
+    pub paragraph: ParagraphStyle,
+}
+
+/// How paragraphs are told apart: an indented first line, or a space.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ParagraphStyle {
+    #[default]
+    Indent,
+    Space,
+}
+
+/// Margins set by the book, in points.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Margins {
+    pub inside: Option<f32>,
+    pub outside: Option<f32>,
+    pub top: Option<f32>,
+    pub bottom: Option<f32>,
 }
 
 impl Default for Options {
@@ -70,6 +104,9 @@ impl Default for Options {
             chapters_on_recto: false,
             fonts: Vec::new(),
             max_image_pixels: crate::limits::IMAGE_PIXELS,
+            print: None,
+            style: StyleOptions::default(),
+            margins: Margins::default(),
         }
     }
 }

@@ -23,7 +23,53 @@ pub struct PageSize {
     pub height: f32,
 }
 
+/// A length as a book writes it (`0.75in`, `18mm`, `1.5cm`, `54pt`), in
+/// points.
+pub fn parse_length(s: &str) -> Result<f32, Problem> {
+    let t = s.trim().to_ascii_lowercase().replace(' ', "");
+    let bad = || {
+        Problem::new(Code::PageSize, format!("`{s}` is not a length"))
+            .help("write a number and a unit: 0.75in, 18mm, 1.5cm or 54pt")
+    };
+    let (num, factor) = [
+        ("in", PT_PER_IN),
+        ("mm", PT_PER_MM),
+        ("cm", 10.0 * PT_PER_MM),
+        ("pt", 1.0),
+    ]
+    .into_iter()
+    .find_map(|(u, f)| t.strip_suffix(u).map(|n| (n.to_string(), f)))
+    .ok_or_else(bad)?;
+    let v: f32 = num.parse().map_err(|_| bad())?;
+    if !v.is_finite() || !(0.0..=4.0 * PT_PER_IN).contains(&(v * factor)) {
+        return Err(Problem::new(
+            Code::PageSize,
+            format!("`{s}` is not a margin between 0 and 4 in"),
+        ));
+    }
+    Ok(v * factor)
+}
+
 impl PageSize {
+    /// The page a book gets when it names none: 6 × 9 in for a book (the
+    /// trade paperback), letter for an American article, A4 for any other.
+    pub fn default_for(layout: super::Layout, language: &str) -> PageSize {
+        match layout {
+            super::Layout::Book => PageSize {
+                width: 432.0,
+                height: 648.0,
+            },
+            super::Layout::Article if language.eq_ignore_ascii_case("en-US") => PageSize {
+                width: 612.0,
+                height: 792.0,
+            },
+            super::Layout::Article => PageSize {
+                width: 210.0 * PT_PER_MM,
+                height: 297.0 * PT_PER_MM,
+            },
+        }
+    }
+
     /// A page size by name (`A4`, `A5`, `B5`, `letter`) or as `WxH` with a
     /// unit (`6x9in`, `148x210mm`, `15x23cm`, `432x648pt`).
     pub fn parse(s: &str) -> Result<PageSize, Problem> {

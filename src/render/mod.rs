@@ -12,29 +12,46 @@ pub mod pdf;
 use crate::diagnostics::Diagnostics;
 use crate::model::Book;
 
-/// What a renderer made: the file's bytes (`None` when it found errors)
-/// and everything it had to say.
+/// What a renderer made: its files (none when it found errors) and
+/// everything it had to say.
 #[derive(Debug, Default)]
 pub struct Rendered {
-    pub bytes: Option<Vec<u8>>,
+    pub files: Vec<File>,
     pub diagnostics: Diagnostics,
 }
 
+/// One file a renderer made, named after the input: `<stem><suffix>.<ext>`
+/// (`book.pdf`, and for print `book-cover.pdf` beside it).
+#[derive(Debug)]
+pub struct File {
+    /// What it is, for reports: `epub`, `pdf`, `cover`.
+    pub format: &'static str,
+    pub suffix: &'static str,
+    pub extension: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+impl File {
+    pub fn name(&self, stem: &str) -> String {
+        format!("{stem}{}.{}", self.suffix, self.extension)
+    }
+}
+
 impl Rendered {
-    /// The bytes, unless a diagnostic is an error.
-    pub fn new(bytes: Option<Vec<u8>>, diagnostics: Diagnostics) -> Self {
-        let bytes = bytes.filter(|_| !diagnostics.has_errors());
-        Rendered { bytes, diagnostics }
+    /// The files, unless a diagnostic is an error.
+    pub fn new(files: Vec<File>, diagnostics: Diagnostics) -> Self {
+        let files = if diagnostics.has_errors() {
+            Vec::new()
+        } else {
+            files
+        };
+        Rendered { files, diagnostics }
     }
 }
 
 pub trait Renderer: Sync {
     /// The format's name as the command line gives it (`epub`, `pdf`).
     fn name(&self) -> &'static str;
-    /// The extension of the file it makes.
-    fn extension(&self) -> &'static str {
-        self.name()
-    }
     /// Every validation `render` would make, and nothing written. The
     /// default renders and throws the bytes away: slower than a renderer
     /// may manage, but it cannot disagree with `render`.

@@ -45,6 +45,23 @@ pub struct BookToml {
     pub fonts: FontsToml,
     #[serde(default)]
     pub limits: LimitsToml,
+    #[serde(default)]
+    pub print: PrintToml,
+    #[serde(default)]
+    pub style: StyleToml,
+}
+
+/// Print production: the printer, its paper, crop marks.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PrintToml {
+    /// `kdp`, `ingram`, `lulu` or `print`: the PDF becomes a print
+    /// interior for that printer, with a full-wrap cover beside it.
+    pub target: Option<crate::print::Target>,
+    /// `white` or `cream`: the paper, for the spine's width.
+    pub paper: Option<crate::print::Paper>,
+    /// Crop marks outside the bleed (default false).
+    pub crop_marks: Option<bool>,
 }
 
 /// Bounds on input a book may raise or lower.
@@ -88,6 +105,25 @@ pub struct PdfToml {
     pub page_size: Option<toml::Spanned<String>>,
     /// Open every chapter on a right-hand page (default false).
     pub chapters_on_recto: Option<bool>,
+    /// Every margin of the text block from the trimmed edge (`0.75in`,
+    /// `18mm`); `inside`, `outside`, `top` and `bottom` set one each.
+    pub margins: Option<toml::Spanned<String>>,
+    pub inside: Option<toml::Spanned<String>>,
+    pub outside: Option<toml::Spanned<String>>,
+    pub top: Option<toml::Spanned<String>>,
+    pub bottom: Option<toml::Spanned<String>>,
+}
+
+/// The type: its size, the distance between lines, how paragraphs part.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct StyleToml {
+    /// Body type size in points (6 to 24); default by page width.
+    pub font_size: Option<toml::Spanned<f32>>,
+    /// Baseline distance over type size (1.0 to 2.5); default 1.35.
+    pub line_height: Option<toml::Spanned<f32>>,
+    /// `indent` (default) or `space`.
+    pub paragraph: Option<crate::model::ParagraphStyle>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -23,6 +23,10 @@ pub struct Overrides {
     pub authors: Vec<String>,
     pub lang: Option<String>,
     pub layout: Option<Layout>,
+    /// A print target: the PDF becomes a print interior, with a cover.
+    pub target: Option<crate::print::Target>,
+    /// Crop marks around print pages.
+    pub crop_marks: bool,
 }
 
 /// What an input path names.
@@ -418,11 +422,22 @@ fn manuscript_book(
         .layout
         .or(meta_in.layout)
         .unwrap_or(Layout::Article);
+    let options = Options {
+        print: print_options(None, overrides),
+        ..Options::default()
+    };
+    check_trim(
+        &options,
+        layout,
+        &meta.language,
+        Location::file(path),
+        diags,
+    );
     Some(RawBook {
         root,
         meta,
         layout,
-        options: Options::default(),
+        options,
         chapters: vec![ms.into_chapter(title, title_id, article, None)],
         cover,
     })
@@ -519,6 +534,58 @@ fn load_book(
         }
     }
     options.chapters_on_recto = cfg.pdf.chapters_on_recto.unwrap_or(false);
+    let at = |span: std::ops::Range<usize>| {
+        let (line, col) =
+            crate::diagnostics::LineIndex::new(&cfg_text).line_col(&cfg_text, span.start);
+        Location::at(config, line, col)
+    };
+    let mut length = |v: &Option<toml::Spanned<String>>| -> Option<f32> {
+        let v = v.as_ref()?;
+        match crate::model::parse_length(v.get_ref()) {
+            Ok(pt) => Some(pt),
+            Err(p) => {
+                diags.push(p.at(at(v.span()), ""));
+                None
+            }
+        }
+    };
+    let all = length(&cfg.pdf.margins);
+    options.margins = crate::model::Margins {
+        inside: length(&cfg.pdf.inside).or(all),
+        outside: length(&cfg.pdf.outside).or(all),
+        top: length(&cfg.pdf.top).or(all),
+        bottom: length(&cfg.pdf.bottom).or(all),
+    };
+    let mut ranged =
+        |v: &Option<toml::Spanned<f32>>, lo: f32, hi: f32, what: &str| -> Option<f32> {
+            let v = v.as_ref()?;
+            let x = *v.get_ref();
+            if (lo..=hi).contains(&x) {
+                Some(x)
+            } else {
+                diags.error(
+                    Code::MetadataInvalid,
+                    at(v.span()),
+                    format!("{what} {x} is outside {lo} to {hi}"),
+                );
+                None
+            }
+        };
+    options.style = crate::model::StyleOptions {
+        font_size: ranged(&cfg.style.font_size, 6.0, 24.0, "font-size"),
+        line_height: ranged(&cfg.style.line_height, 1.0, 2.5, "line-height"),
+        paragraph: cfg.style.paragraph.unwrap_or_default(),
+    };
+    options.print = print_options(Some(&cfg.print), overrides);
+    let size_at = match &cfg.pdf.page_size {
+        Some(size) => {
+            let (line, col) = crate::diagnostics::LineIndex::new(&cfg_text)
+                .line_col(&cfg_text, size.span().start);
+            Location::at(config, line, col)
+        }
+        None => Location::file(config),
+    };
+    check_trim(&options, layout, &meta.language, size_at, diags);
     options.fonts = book_toml::font_files(dir, config, &cfg_text, &cfg, diags);
     let cover = cover(dir, config, &meta_in, &mf, options.max_image_pixels, diags);
     if chapters.is_empty() {
@@ -532,6 +599,38 @@ fn load_book(
         chapters,
         cover,
     })
+}
+
+/// The print settings, from `[print]` and the command line (which wins);
+/// none without a target.
+fn print_options(
+    cfg: Option<&book_toml::PrintToml>,
+    overrides: &Overrides,
+) -> Option<crate::print::PrintOptions> {
+    let target = overrides.target.or(cfg.and_then(|c| c.target))?;
+    Some(crate::print::PrintOptions {
+        target,
+        paper: cfg.and_then(|c| c.paper).unwrap_or_default(),
+        crop_marks: overrides.crop_marks || cfg.and_then(|c| c.crop_marks).unwrap_or(false),
+    })
+}
+
+/// A print target prints only its own trim sizes.
+fn check_trim(
+    options: &Options,
+    layout: Layout,
+    language: &str,
+    at: Location,
+    diags: &mut Diagnostics,
+) {
+    if let Some(print) = &options.print {
+        let trim = options
+            .page_size
+            .unwrap_or_else(|| crate::model::PageSize::default_for(layout, language));
+        if let Err(p) = print.target.profile().check_trim(trim.width, trim.height) {
+            diags.push(p.at(at, ""));
+        }
+    }
 }
 
 /// A file metadata came from, to point messages at the right line.

@@ -31,8 +31,16 @@ impl super::Renderer for Epub {
 
     fn render(&self, book: &Book) -> super::Rendered {
         let mut diags = Diagnostics::default();
-        let bytes = build(book, &mut diags);
-        super::Rendered::new(bytes, diags)
+        let files = build(book, &mut diags)
+            .map(|bytes| super::File {
+                format: "epub",
+                suffix: "",
+                extension: "epub",
+                bytes,
+            })
+            .into_iter()
+            .collect();
+        super::Rendered::new(files, diags)
     }
 }
 

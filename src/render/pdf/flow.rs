@@ -687,7 +687,14 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         match &block.kind {
             BlockKind::Paragraph { content } => {
                 let pieces = self.pieces(content, self.body());
-                let indent = if *flush { 0.0 } else { g.size * 1.5 };
+                // Paragraphs part by an indent, or (a book's choice) by
+                // half a line of space.
+                let spaced =
+                    self.book.options.style.paragraph == crate::model::ParagraphStyle::Space;
+                if spaced && !*flush {
+                    self.space(0.5);
+                }
+                let indent = if *flush || spaced { 0.0 } else { g.size * 1.5 };
                 let lines = self.setter.set(&pieces, measure, indent, Align::Justify);
                 self.lines(lines, dx);
                 *flush = false;

@@ -74,6 +74,8 @@ fn blank(g: &Geometry) -> Page {
         items: Vec::new(),
         links: Vec::new(),
         label: None,
+        trim: None,
+        bleed: None,
     }
 }
 

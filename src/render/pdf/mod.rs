@@ -7,6 +7,7 @@
 //! PDF bytes and is the only code that touches printpdf.
 
 mod account;
+mod cover;
 mod flow;
 mod furniture;
 mod hyphenate;
@@ -39,14 +40,14 @@ impl crate::render::Renderer for Pdf {
 
     fn render(&self, book: &Book) -> crate::render::Rendered {
         let mut diags = Diagnostics::default();
-        let bytes = match make(book, &mut diags) {
-            Ok(bytes) => bytes,
+        let files = match make(book, &mut diags) {
+            Ok(files) => files,
             Err(d) => {
                 diags.push(d);
-                None
+                Vec::new()
             }
         };
-        crate::render::Rendered::new(bytes, diags)
+        crate::render::Rendered::new(files, diags)
     }
 }
 
@@ -60,7 +61,7 @@ fn book_file(book: &Book) -> Location {
     )
 }
 
-fn make(book: &Book, diags: &mut Diagnostics) -> Result<Option<Vec<u8>>, Diagnostic> {
+fn make(book: &Book, diags: &mut Diagnostics) -> Result<Vec<crate::render::File>, Diagnostic> {
     let fonts = crate::fonts::FontSet::with(&book.options.fonts)
         .map_err(|p| p.at(book_file(book), "font: "))?;
     let t = std::time::Instant::now();
@@ -68,47 +69,286 @@ fn make(book: &Book, diags: &mut Diagnostics) -> Result<Option<Vec<u8>>, Diagnos
     if std::env::var_os("QUIRE_TIMINGS").is_some() {
         eprintln!("typeset: {:?}", t.elapsed());
     }
+    if let Some(print) = &book.options.print {
+        preflight(book, print, &doc, diags);
+    }
     if diags.has_errors() {
-        return Ok(None);
+        return Ok(Vec::new());
     }
     let t = std::time::Instant::now();
     let bytes = writer::write(book, &doc, &fonts)?;
+    if book.options.print.is_some() {
+        // Every print PDF is checked against the PDF/X rules Quire knows;
+        // one that fails is a bug, and nothing is sent to a printer.
+        for (rule, result) in writer::pdfx::check(&bytes) {
+            if let Err(why) = result {
+                diags.push(
+                    Diagnostic::error(
+                        Code::Internal,
+                        book_file(book),
+                        format!(
+                            "internal error: the print PDF breaks the PDF/X rule `{rule}`: {why}"
+                        ),
+                    )
+                    .help("this is a bug in Quire; please report it with the input"),
+                );
+            }
+        }
+    }
     if std::env::var_os("QUIRE_TIMINGS").is_some() {
         eprintln!("write: {:?}", t.elapsed());
     }
-    Ok(Some(bytes))
+    let mut files = vec![crate::render::File {
+        format: "pdf",
+        suffix: "",
+        extension: "pdf",
+        bytes,
+    }];
+    if let Some(print) = &book.options.print {
+        let cover = cover::full_wrap(book, &fonts, print, doc.pages.len() as u32, diags)?;
+        let bytes = writer::write(book, &cover, &fonts)?;
+        files.push(crate::render::File {
+            format: "cover",
+            suffix: "-cover",
+            extension: "pdf",
+            bytes,
+        });
+    }
+    Ok(files)
 }
 
-pub fn geometry_for(book: &Book) -> Geometry {
-    let size = match book.options.page_size {
-        Some(s) => s,
-        None => match book.layout {
-            Layout::Book => style::PageSize {
-                width: 432.0,
-                height: 648.0,
-            },
-            Layout::Article if book.meta.language.eq_ignore_ascii_case("en-US") => {
-                style::PageSize {
-                    width: 612.0,
-                    height: 792.0,
+/// What a printer would refuse, refused here: a page count outside its
+/// range, and anything printed outside the safe area of a page (a bug in
+/// the layout, since the margins are set from the same rules).
+fn preflight(
+    book: &Book,
+    print: &crate::print::PrintOptions,
+    doc: &Document,
+    diags: &mut Diagnostics,
+) {
+    let profile = print.target.profile();
+    let pages = doc.pages.len() as u32;
+    let (least, most) = profile.pages;
+    if !(least..=most).contains(&pages) {
+        diags.push(
+            Diagnostic::error(
+                Code::PrintTarget,
+                book_file(book),
+                format!(
+                    "the interior has {pages} pages; {} prints books of {least} to {most} pages",
+                    profile.name
+                ),
+            )
+            .help(if pages < least {
+                "a smaller trim size, or more text, makes more pages"
+            } else {
+                "a larger trim size makes fewer pages; or split the book into volumes"
+            }),
+        );
+    }
+    let safety = profile.safety * crate::print::PT;
+    for (n, page) in doc.pages.iter().enumerate() {
+        let Some((tx, ty, tw, th)) = page.trim else {
+            continue;
+        };
+        let (x0, y0, x1, y1) = (tx + safety, ty + safety, tx + tw - safety, ty + th - safety);
+        let outside = page.items.iter().find_map(|item| {
+            let (a, b, c, d, what) = match item {
+                page::Item::Text(run) => {
+                    let w: f32 = run.glyphs.iter().map(|g| g.advance).sum();
+                    let text: String = run.glyphs.iter().map(|g| g.text.to_text()).collect();
+                    (
+                        run.x,
+                        run.y - run.size * 0.2,
+                        run.x + w,
+                        run.y + run.size * 0.7,
+                        text,
+                    )
                 }
-            }
-            Layout::Article => style::PageSize {
-                width: 595.276,
-                height: 841.89,
-            },
-        },
-    };
-    Geometry::for_page(size, book.layout == Layout::Book)
+                page::Item::Rule { x, y, width, .. } => (*x, *y, x + width, *y, "a rule".into()),
+                page::Item::Fill { .. } => return None,
+                page::Item::Image(img) => (
+                    img.x,
+                    img.y,
+                    img.x + img.width,
+                    img.y + img.height,
+                    format!("image {}", img.key),
+                ),
+            };
+            let inside = a >= x0 - 0.5 && b >= y0 - 0.5 && c <= x1 + 0.5 && d <= y1 + 0.5;
+            (!inside).then_some(what)
+        });
+        if let Some(what) = outside {
+            diags.push(
+                Diagnostic::error(
+                    Code::Preflight,
+                    book_file(book),
+                    format!(
+                        "page {}: `{}` is printed less than {} in from the trimmed edge, where {} may cut it",
+                        n + 1,
+                        what.trim(),
+                        crate::print::fmt_in(profile.safety),
+                        profile.name
+                    ),
+                )
+                .help("this is a bug in Quire's layout; please report it with the input"),
+            );
+            break;
+        }
+    }
 }
 
-/// Sets the whole book into pages; what it finds goes to `diags`.
+/// The trimmed page: the book's page size, or the layout's default.
+pub fn trim_for(book: &Book) -> style::PageSize {
+    book.options
+        .page_size
+        .unwrap_or_else(|| style::PageSize::default_for(book.layout, &book.meta.language))
+}
+
+/// The screen geometry, or for a print target the printed page for a book
+/// of `pages` pages (the gutter grows with the page count).
+pub fn geometry_for(book: &Book, pages: u32) -> Geometry {
+    let trim = trim_for(book);
+    let o = &book.options;
+    let design = style::Design {
+        size: o.style.font_size,
+        line_height: o.style.line_height,
+        margins: o.margins,
+    };
+    match &book.options.print {
+        None => Geometry::build(
+            trim,
+            style::Bleed::default(),
+            book.layout == Layout::Book,
+            style::Minimums::default(),
+            &design,
+        ),
+        Some(p) => {
+            let profile = p.target.profile();
+            let b = profile.bleed * crate::print::PT;
+            let bleed = style::Bleed {
+                inside: if profile.bleed_inside { b } else { 0.0 },
+                outside: b,
+                top: b,
+                bottom: b,
+                // Crop marks stand in three eighths of an inch of room.
+                slug: if p.crop_marks {
+                    0.375 * crate::print::PT
+                } else {
+                    0.0
+                },
+            };
+            let min = style::Minimums {
+                inside: (profile.gutter)(pages) * crate::print::PT,
+                safety: profile.safety * crate::print::PT,
+            };
+            Geometry::build(trim, bleed, true, min, &design)
+        }
+    }
+}
+
+/// Sets the whole book into pages; what it finds goes to `diags`. A print
+/// interior is set again when its page count moves it into another row
+/// of the printer's gutter table (at most twice more: the count settles).
 pub fn typeset(
     book: &Book,
     fonts: &crate::fonts::FontSet,
     diags: &mut Diagnostics,
 ) -> Result<Document, Diagnostic> {
-    let g = geometry_for(book);
+    let Some(print) = &book.options.print else {
+        return typeset_on(book, fonts, &geometry_for(book, 0), diags);
+    };
+    let gutter = print.target.profile().gutter;
+    if print.crop_marks && print.target != crate::print::Target::Print {
+        diags.warning(
+            Code::PrintTarget,
+            book_file(book),
+            format!(
+                "{} asks for interiors without crop marks; they are added because --crop-marks asks for them",
+                print.target.profile().name
+            ),
+        );
+    }
+    let mut pages = 0u32;
+    for _ in 0..3 {
+        let mut pass = Diagnostics::default();
+        let doc = typeset_on(book, fonts, &geometry_for(book, pages), &mut pass)?;
+        let count = doc.pages.len() as u32;
+        if gutter(count) == gutter(pages) || pass.has_errors() {
+            diags.extend(pass);
+            return Ok(pad(book, print, doc, &geometry_for(book, pages), diags));
+        }
+        pages = count;
+    }
+    let g = geometry_for(book, pages);
+    let doc = typeset_on(book, fonts, &g, diags)?;
+    Ok(pad(book, print, doc, &g, diags))
+}
+
+/// A printed book has an even number of pages, and at least as many as
+/// its printer binds: blank pages are added at the end (with a warning
+/// when it takes more than one).
+fn pad(
+    book: &Book,
+    print: &crate::print::PrintOptions,
+    mut doc: Document,
+    g: &Geometry,
+    diags: &mut Diagnostics,
+) -> Document {
+    let profile = print.target.profile();
+    let have = doc.pages.len() as u32;
+    if let Some(set) = book.options.margins.inside {
+        let needed = (profile.gutter)(have) * crate::print::PT;
+        if set + 0.01 < needed {
+            diags.warning(
+                Code::PrintTarget,
+                book_file(book),
+                format!(
+                    "the inside margin of {} in is widened to {} in: {} asks for that on a book of {have} pages",
+                    crate::print::fmt_in(set / crate::print::PT),
+                    crate::print::fmt_in(needed / crate::print::PT),
+                    profile.name
+                ),
+            );
+        }
+    }
+    let mut want = have.max(profile.pages.0);
+    want += want % 2;
+    if want > have + 1 {
+        diags.warning(
+            Code::PrintTarget,
+            book_file(book),
+            format!(
+                "the interior has {have} pages and {} binds at least {}: {} blank pages are added at the end",
+                profile.name,
+                profile.pages.0,
+                want - have
+            ),
+        );
+    }
+    for i in have..want {
+        doc.pages.push(Page {
+            width: g.page.width,
+            height: g.page.height,
+            items: Vec::new(),
+            links: Vec::new(),
+            label: None,
+            trim: Some(g.trim_box(i as usize)),
+            bleed: Some(g.bleed_box()),
+        });
+    }
+    doc
+}
+
+/// Sets the whole book on pages of geometry `g`.
+fn typeset_on(
+    book: &Book,
+    fonts: &crate::fonts::FontSet,
+    g: &Geometry,
+    diags: &mut Diagnostics,
+) -> Result<Document, Diagnostic> {
+    let g = g.clone();
+    let print = book.options.print.is_some();
     let mut shaper = Shaper::new(fonts).map_err(|p| p.at(book_file(book), "font: "))?;
     let hyphenator = hyphenate::Hyphenator::new(&book.meta.language);
     if !hyphenator.supports_language() {
@@ -128,7 +368,9 @@ pub fn typeset(
     // Front matter of a book: cover, title page, copyright, contents. A
     // book without a cover gets one drawn for it.
     let mut extra_images = std::collections::BTreeMap::new();
+    // A print interior has no cover: that is a file of its own.
     let cover_key = match (&book.cover, book.layout) {
+        _ if print => None,
         (Some(key), _) => Some(key.clone()),
         (None, Layout::Book) => {
             let png = crate::images::cover::generate(&book.meta, fonts)
@@ -315,6 +557,25 @@ pub fn typeset(
         all.extend(built);
     }
     all.extend(pages);
+    if print {
+        for (i, page) in all.iter_mut().enumerate() {
+            page.trim = Some(g.trim_box(i));
+            page.bleed = Some(g.bleed_box());
+            for (x, y, width, height) in g.crop_marks(i) {
+                page.items.push(Item::Fill {
+                    x,
+                    y,
+                    width,
+                    height,
+                    // Registration: every ink, so each plate shows it.
+                    cmyk: [1.0, 1.0, 1.0, 1.0],
+                });
+            }
+            // Printers reject annotations on the page: links stay in the
+            // screen PDF (the outline keeps working).
+            page.links.clear();
+        }
+    }
     Ok(Document {
         pages: all,
         anchors,
@@ -352,6 +613,8 @@ fn compose(c: &Composer, index: usize, body: &PageBody, named: &mut Named) -> Pa
         items: Vec::new(),
         links: Vec::new(),
         label: None,
+        trim: None,
+        bleed: None,
     };
     let left = g.left(index);
     let top = g.top_y();
@@ -474,6 +737,8 @@ pub(crate) fn place_tagged(page: &mut Page, line: &SetLine, x: f32, y: f32, tag:
             y: y + run.style.rise,
             glyphs: run.glyphs.clone(),
             grey: run.style.grey,
+            cmyk: None,
+            turned: false,
             tag,
         }));
     }

@@ -13,6 +13,12 @@ pub struct Page {
     pub links: Vec<LinkArea>,
     /// The label a reader sees for this page (`iii`, `12`), if numbered.
     pub label: Option<String>,
+    /// For print: the trimmed page within the page, as (x, y, width,
+    /// height); everything else is bleed.
+    pub trim: Option<(f32, f32, f32, f32)>,
+    /// For print: the trimmed page and its bleed (the page, unless there
+    /// is room for crop marks around it).
+    pub bleed: Option<(f32, f32, f32, f32)>,
 }
 
 #[derive(Debug, Clone)]
@@ -26,6 +32,14 @@ pub enum Item {
         thickness: f32,
     },
     Image(PlacedImage),
+    /// A rectangle filled with a CMYK colour (0 to 1 each).
+    Fill {
+        x: f32,
+        y: f32,
+        width: f32,
+        height: f32,
+        cmyk: [f32; 4],
+    },
 }
 
 /// Glyphs of one face and size on one baseline, left to right.
@@ -39,6 +53,11 @@ pub struct GlyphRun {
     pub glyphs: Vec<PlacedGlyph>,
     /// Grey level of the text, 0 black .. 1 white.
     pub grey: f32,
+    /// A CMYK colour instead of the grey (covers).
+    pub cmyk: Option<[f32; 4]>,
+    /// Turned a quarter clockwise about its start (a spine's text, read
+    /// from the top down).
+    pub turned: bool,
     /// The structure element this text belongs to; `None` for page
     /// furniture (running heads, folios, ornaments), marked as artifact.
     pub tag: Option<Tag>,

@@ -227,7 +227,8 @@ pub fn finish(
     let mut xmp_dict = Dictionary::new();
     xmp_dict.set("Type", Object::Name(b"Metadata".to_vec()));
     xmp_dict.set("Subtype", Object::Name(b"XML".to_vec()));
-    let xmp_id = lo.add_object(Stream::new(xmp_dict, xmp(book).into_bytes()));
+    let print = book.options.print.is_some();
+    let xmp_id = lo.add_object(Stream::new(xmp_dict, xmp(book, print).into_bytes()));
 
     let catalog = lo.catalog_mut().map_err(|e| format!("PDF catalog: {e}"))?;
     catalog.set("Lang", text(&m.language));
@@ -252,6 +253,17 @@ pub fn finish(
     let mut prefs = Dictionary::new();
     prefs.set("DisplayDocTitle", Object::Boolean(true));
     catalog.set("ViewerPreferences", Object::Dictionary(prefs));
+    if print {
+        let boxes: Vec<super::pdfx::Boxes> = doc
+            .pages
+            .iter()
+            .map(|p| super::pdfx::Boxes {
+                trim: p.trim.unwrap_or((0.0, 0.0, p.width, p.height)),
+                bleed: p.bleed.unwrap_or((0.0, 0.0, p.width, p.height)),
+            })
+            .collect();
+        super::pdfx::apply(&mut lo, &pages, &boxes);
+    }
 
     // Compress every stream that has no filter yet (page contents, fonts,
     // image samples); JPEGs keep theirs. A fast setting: it is most of the
@@ -445,8 +457,25 @@ fn prune_and_renumber(lo: &mut lopdf::Document) {
 /// The XMP packet: Dublin Core title, creators, language, description,
 /// subjects and identifier; dates; producer. Kept uncompressed, as XMP
 /// readers that scan files for packets expect.
-fn xmp(book: &Book) -> String {
+fn xmp(book: &Book, print: bool) -> String {
     let m = &book.meta;
+    // A print PDF is identified as PDF/X, with a document id that stays
+    // the same from build to build of the same book.
+    let (pdfx_ns, pdfx) = if print {
+        let id = format!(
+            "uuid:{}",
+            crate::model::metadata::derived_uuid(
+                &m.identifier.urn(),
+                std::slice::from_ref(&m.title)
+            )
+        );
+        (
+            super::pdfx::XMP_NAMESPACES,
+            super::pdfx::xmp_properties(&id),
+        )
+    } else {
+        ("", String::new())
+    };
     let (y, mo, d, h, mi, sec) = civil_from_epoch(m.modified);
     let date = format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{sec:02}Z");
     let creators: String = m
@@ -467,7 +496,7 @@ fn xmp(book: &Book) -> String {
         "<?xpacket begin=\"\u{feff}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n\
 <x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n\
 <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n\
-<rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n\
+<rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"{pdfx_ns}>\n\
 <dc:format>application/pdf</dc:format>\n\
 <dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">{title}</rdf:li></rdf:Alt></dc:title>\n\
 <dc:creator><rdf:Seq>{creators}</rdf:Seq></dc:creator>\n\
@@ -475,7 +504,7 @@ fn xmp(book: &Book) -> String {
 <dc:identifier>{id}</dc:identifier>\n\
 {description}<dc:subject><rdf:Bag>{subjects}</rdf:Bag></dc:subject>\n\
 <xmp:CreateDate>{date}</xmp:CreateDate>\n<xmp:ModifyDate>{date}</xmp:ModifyDate>\n<xmp:MetadataDate>{date}</xmp:MetadataDate>\n\
-<xmp:CreatorTool>Quire</xmp:CreatorTool>\n<pdf:Producer>Quire {version}</pdf:Producer>\n\
+<xmp:CreatorTool>Quire</xmp:CreatorTool>\n<pdf:Producer>Quire {version}</pdf:Producer>\n{pdfx}\
 </rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>",
         title = crate::xml::escape(&m.title),
         lang = crate::xml::escape(&m.language),

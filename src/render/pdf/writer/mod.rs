@@ -9,6 +9,7 @@
 
 mod finish;
 mod image;
+pub mod pdfx;
 
 use super::page::{Document, Item, LinkDest, Page};
 use super::shape::FontId;
@@ -304,6 +305,29 @@ fn page_ops(
                     ops.push(Op::EndMarkedContent);
                 }
             }
+            Item::Fill {
+                x,
+                y,
+                width,
+                height,
+                cmyk,
+            } => {
+                ops.push(Op::SetFillColor {
+                    col: Color::Cmyk(printpdf::Cmyk::new(
+                        cmyk[0], cmyk[1], cmyk[2], cmyk[3], None,
+                    )),
+                });
+                ops.push(Op::DrawRectangle {
+                    rectangle: Rect {
+                        x: Pt(*x),
+                        y: Pt(*y),
+                        width: Pt(*width),
+                        height: Pt(*height),
+                        mode: Some(PaintMode::Fill),
+                        winding_order: None,
+                    },
+                });
+            }
             Item::Text(_) => {}
         }
     }
@@ -351,14 +375,23 @@ fn page_ops(
             });
             current = Some((run.font, run.size));
         }
-        if run.grey != grey {
+        if let Some(c) = run.cmyk {
+            ops.push(Op::SetFillColor {
+                col: Color::Cmyk(printpdf::Cmyk::new(c[0], c[1], c[2], c[3], None)),
+            });
+            grey = f32::NAN;
+        } else if run.grey != grey {
             ops.push(Op::SetFillColor {
                 col: Color::Greyscale(printpdf::Greyscale::new(run.grey, None)),
             });
             grey = run.grey;
         }
         ops.push(Op::SetTextMatrix {
-            matrix: TextMatrix::Translate(Pt(run.x), Pt(run.y)),
+            matrix: if run.turned {
+                TextMatrix::Raw([0.0, -1.0, 1.0, 0.0, run.x, run.y])
+            } else {
+                TextMatrix::Translate(Pt(run.x), Pt(run.y))
+            },
         });
         let scale = run.size / font.units_per_em;
         let glyphs = run
