@@ -1,0 +1,370 @@
+//! Print production, judged from the files themselves: page boxes and the
+//! PDF/X identification from qpdf's JSON and poppler's pdfinfo, the gutter
+//! from where poppler finds the words, the cover's size from its MediaBox,
+//! and its barcode read back by zbarimg.
+
+mod common;
+use common::*;
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+
+/// Builds `input` for `target` into `out`: the interior and the cover.
+fn print_build(input: &Path, out: &Path, target: &str, extra: &[&str]) -> (Run, PathBuf, PathBuf) {
+    let mut args = vec!["--target", target];
+    args.extend_from_slice(extra);
+    let (r, pdf) = build_pdf(input, out, &args);
+    let cover = pdf.with_file_name(format!(
+        "{}-cover.pdf",
+        pdf.file_stem().unwrap().to_string_lossy()
+    ));
+    (r, pdf, cover)
+}
+
+/// Every page's boxes, from qpdf's JSON: (MediaBox, BleedBox, TrimBox).
+fn boxes(pdf: &Path) -> Vec<[[f64; 4]; 3]> {
+    let json = tool_text(
+        "qpdf",
+        &[
+            OsStr::new("--json=2"),
+            OsStr::new("--json-key=pages"),
+            OsStr::new("--json-key=qpdf"),
+            pdf.as_os_str(),
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let objects = &v["qpdf"][1];
+    let pages = v["pages"].as_array().unwrap();
+    pages
+        .iter()
+        .map(|p| {
+            let id = p["object"].as_str().unwrap().replace(" R", "");
+            let dict = &objects[format!("obj:{id} R")]["value"];
+            let get = |k: &str| -> [f64; 4] {
+                let a = dict[k]
+                    .as_array()
+                    .unwrap_or_else(|| panic!("no {k} on a page"));
+                let n: Vec<f64> = a.iter().map(|x| x.as_f64().unwrap()).collect();
+                [n[0], n[1], n[2], n[3]]
+            };
+            [get("/MediaBox"), get("/BleedBox"), get("/TrimBox")]
+        })
+        .collect()
+}
+
+fn pdfinfo(pdf: &Path) -> String {
+    tool_text("pdfinfo", &[pdf.as_os_str()])
+}
+
+/// KDP's gutter table, inches.
+fn kdp_gutter(pages: usize) -> f64 {
+    match pages {
+        0..=150 => 0.375,
+        151..=300 => 0.5,
+        301..=500 => 0.625,
+        501..=700 => 0.75,
+        _ => 0.875,
+    }
+}
+
+/// The least distance from the spine edge of the trimmed page to a word,
+/// over the body pages (not the title page, where text is centred).
+fn least_inside_margin(pdf: &Path, boxes: &[[[f64; 4]; 3]]) -> f64 {
+    let html = tool_text(
+        "pdftotext",
+        &[OsStr::new("-bbox"), pdf.as_os_str(), OsStr::new("-")],
+    );
+    let mut least = f64::MAX;
+    let mut page = 0usize;
+    for l in html.lines() {
+        if l.contains("<page") {
+            page += 1;
+        } else if l.contains("<word") && page > 4 {
+            let attr = |name: &str| -> f64 {
+                let i = l.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+                l[i..].split('"').next().unwrap().parse().unwrap()
+            };
+            let b = boxes[page - 1];
+            let media_h = b[0][3];
+            let trim = b[2];
+            // pdftotext measures from the top left of the MediaBox.
+            let (x0, x1) = (attr("xMin"), attr("xMax"));
+            let _ = media_h;
+            let inside = if page % 2 == 1 {
+                x0 - trim[0] // a recto: the spine on the left
+            } else {
+                trim[2] - x1 // a verso: on the right
+            };
+            least = least.min(inside);
+        }
+    }
+    least
+}
+
+#[test]
+fn every_target_makes_an_interior_with_boxes_and_pdfx() {
+    let out = tempfile::tempdir().unwrap();
+    let manual = manuscripts().join("quire-manual");
+    for target in ["kdp", "ingram", "lulu", "print"] {
+        let dir = out.path().join(target);
+        let (r, pdf, cover) = print_build(&manual, &dir, target, &[]);
+        assert_eq!(r.status, 0, "{target}: {}", r.stderr);
+        let info = pdfinfo(&pdf);
+        assert!(
+            info.contains("PDF subtype:    PDF/X-4"),
+            "{target}:\n{info}"
+        );
+        assert!(pdfinfo(&cover).contains("PDF/X-4"));
+        // No cover page: the first page is the title page, and no image
+        // of the cover is in the interior.
+        assert!(pdftotext(&pdf, Some(1)).contains("The Quire Manual"));
+        let images = tool_text("pdfimages", &[OsStr::new("-list"), pdf.as_os_str()]);
+        assert!(
+            !images.contains(" 1600  2560 "),
+            "{target}: the cover is in the interior:\n{images}"
+        );
+        // Boxes on every page: trim 6 × 9 in, inside the bleed, inside the page.
+        let b = boxes(&pdf);
+        assert_eq!(b.len(), pdf_pages(&pdf));
+        assert!(b.len() % 2 == 0, "an even page count");
+        for (i, [media, bleed, trim]) in b.iter().enumerate() {
+            let (w, h) = (trim[2] - trim[0], trim[3] - trim[1]);
+            assert!(
+                (w - 432.0).abs() < 0.072 && (h - 648.0).abs() < 0.072,
+                "{target} p{}: trim {w}×{h}",
+                i + 1
+            );
+            assert!(trim[0] >= bleed[0] && trim[2] <= bleed[2] && bleed[2] <= media[2]);
+            let outside_bleed = if i % 2 == 0 {
+                bleed[2] - trim[2]
+            } else {
+                trim[0] - bleed[0]
+            };
+            assert!(
+                (outside_bleed - 9.0).abs() < 0.072,
+                "0.125 in of bleed outside"
+            );
+        }
+        // The printer's inside margin for this many pages.
+        let pages = b.len();
+        let least = least_inside_margin(&pdf, &b) / 72.0;
+        let needed = match target {
+            "ingram" => kdp_gutter(pages).max(0.5),
+            "lulu" => 0.7,
+            _ => kdp_gutter(pages),
+        };
+        assert!(
+            least >= needed - 0.01,
+            "{target}: inside margin {least:.3} in < {needed} in"
+        );
+        // The output intent and every font embedded.
+        let json = tool_text(
+            "qpdf",
+            &[
+                OsStr::new("--json=2"),
+                OsStr::new("--json-key=qpdf"),
+                pdf.as_os_str(),
+            ],
+        );
+        assert!(
+            json.contains("\"/S\": \"/GTS_PDFX\"") && json.contains("/DestOutputProfile"),
+            "{target}: no output intent"
+        );
+        let fonts = tool_text("pdffonts", &[pdf.as_os_str()]);
+        for line in fonts.lines().skip(2) {
+            assert!(
+                line.contains(" yes yes "),
+                "{target}: a font not embedded: {line}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_long_book_gets_the_wider_gutter_and_a_spine() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("long");
+    let status = std::process::Command::new("python3")
+        .arg(repo().join("benches/make_corpus.py"))
+        .arg(&book)
+        .args(["40", "5000"])
+        .output()
+        .unwrap();
+    assert!(status.status.success());
+    let toml = std::fs::read_to_string(book.join("book.toml"))
+        .unwrap()
+        .replace(
+            "[book]",
+            "[book]\nisbn = \"978-0-306-40615-7\"\ndescription = \"A long book for the printer.\"",
+        );
+    std::fs::write(book.join("book.toml"), toml).unwrap();
+    let out = dir.path().join("out");
+    let (r, pdf, cover) = print_build(&book, &out, "kdp", &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let b = boxes(&pdf);
+    let pages = b.len();
+    assert!(pages > 500 && pages <= 700, "{pages} pages");
+    let least = least_inside_margin(&pdf, &b) / 72.0;
+    assert!(
+        least >= 0.75 - 0.01,
+        "inside margin {least:.3} in on {pages} pages"
+    );
+    // White paper: 2 × 0.125 + 2 × 6 + pages × 0.002252 in.
+    let cb = boxes(&cover);
+    let width = cb[0][0][2] / 72.0;
+    let want = 0.25 + 12.0 + pages as f64 * 0.002252;
+    assert!(
+        (width - want).abs() < 0.01,
+        "cover {width:.3} in, want {want:.3}"
+    );
+    assert!(((cb[0][0][3] / 72.0) - 9.25).abs() < 0.01);
+    // The spine carries the title.
+    let spine_text = pdftotext(&cover, None);
+    assert!(spine_text.contains("A Long Book"), "{spine_text}");
+    // Cream paper: thicker.
+    let toml =
+        std::fs::read_to_string(book.join("book.toml")).unwrap() + "\n[print]\npaper = \"cream\"\n";
+    std::fs::write(book.join("book.toml"), toml).unwrap();
+    let (r, _, cover) = print_build(&book, &out, "kdp", &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let width = boxes(&cover)[0][0][2] / 72.0;
+    let want = 0.25 + 12.0 + pages as f64 * 0.0025;
+    assert!(
+        (width - want).abs() < 0.01,
+        "cream cover {width:.3} in, want {want:.3}"
+    );
+}
+
+#[test]
+fn the_cover_size_follows_the_page_count_and_its_barcode_reads() {
+    let out = tempfile::tempdir().unwrap();
+    let (r, pdf, cover) = print_build(&manuscripts().join("quire-manual"), out.path(), "kdp", &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let pages = pdf_pages(&pdf) as f64;
+    let media = boxes(&cover)[0][0];
+    let (w, h) = (media[2] / 72.0, media[3] / 72.0);
+    assert!((w - (0.25 + 12.0 + pages * 0.002252)).abs() < 0.01, "{w}");
+    assert!((h - 9.25).abs() < 0.01, "{h}");
+    // The barcode reads back as the ISBN.
+    let png = out.path().join("cover");
+    tool(
+        "pdftoppm",
+        &[
+            OsStr::new("-png"),
+            OsStr::new("-r"),
+            OsStr::new("300"),
+            cover.as_os_str(),
+            png.as_os_str(),
+        ],
+    );
+    let scanned = tool(
+        "zbarimg",
+        &[OsStr::new("-q"), out.path().join("cover-1.png").as_os_str()],
+    );
+    let text = String::from_utf8_lossy(&scanned.stdout);
+    assert!(
+        text.contains("EAN-13:9780306406157"),
+        "zbarimg read: {text}"
+    );
+}
+
+#[test]
+fn the_printer_s_rules_are_enforced() {
+    // A trim size KDP does not print.
+    let dir = project(&[
+        (
+            "book.toml",
+            b"[book]\ntitle = \"T\"\n[pdf]\npage-size = \"5x7in\"\n",
+        ),
+        ("a.md", b"# A\n\nText.\n"),
+    ]);
+    let out = tempfile::tempdir().unwrap();
+    let (r, pdf, _) = print_build(dir.path(), out.path(), "kdp", &[]);
+    assert_eq!(r.status, 1);
+    assert!(
+        r.stderr
+            .contains("book.toml:4:13: error: Amazon KDP does not print a 5 × 7 in book"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("6x9in"),
+        "the sizes it does print are named"
+    );
+    assert!(!pdf.exists());
+    // The same trim is fine for Ingram, and check agrees with build.
+    let r = run(quire()
+        .arg("check")
+        .arg(dir.path())
+        .args(["--target", "ingram"]));
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let r = run(quire()
+        .arg("check")
+        .arg(dir.path())
+        .args(["--target", "kdp"]));
+    assert_eq!(r.status, 1);
+    // A book shorter than the printer binds gets blank pages, and says so.
+    let (r, pdf, _) = print_build(
+        &manuscripts().join("seed-article.txt"),
+        out.path(),
+        "lulu",
+        &[],
+    );
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("blank pages are added at the end"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(pdf_pages(&pdf), 32);
+}
+
+#[test]
+fn type_size_and_margins_are_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let manual = dir.path().join("m");
+    let src = manuscripts().join("quire-manual");
+    std::fs::create_dir_all(manual.join("images")).unwrap();
+    for e in std::fs::read_dir(&src)
+        .unwrap()
+        .chain(std::fs::read_dir(src.join("images")).unwrap())
+    {
+        let p = e.unwrap().path();
+        if p.is_file() {
+            let rel = p.strip_prefix(&src).unwrap();
+            std::fs::copy(&p, manual.join(rel)).unwrap();
+        }
+    }
+    let base = std::fs::read_to_string(manual.join("book.toml")).unwrap();
+    let mut counts = Vec::new();
+    for size in [9, 12] {
+        std::fs::write(
+            manual.join("book.toml"),
+            format!("{base}\n[style]\nfont-size = {size}\nparagraph = \"space\"\n"),
+        )
+        .unwrap();
+        let (r, pdf) = build_pdf(&manual, &dir.path().join(format!("o{size}")), &[]);
+        assert_eq!(r.status, 0, "{}", r.stderr);
+        counts.push(pdf_pages(&pdf));
+        // The body is set at that size.
+        let json = tool_text("pdffonts", &[pdf.as_os_str()]);
+        assert!(json.contains("CharisSIL"));
+    }
+    assert!(
+        counts[1] > counts[0],
+        "12 pt takes more pages than 9 pt: {counts:?}"
+    );
+    // A margin below the printer's minimum is widened, with a warning.
+    std::fs::write(
+        manual.join("book.toml"),
+        format!("{base}\n[pdf]\ninside = \"0.2in\"\n"),
+    )
+    .unwrap();
+    let (r, _, _) = print_build(&manual, &dir.path().join("narrow"), "kdp", &[]);
+    assert!(
+        r.status == 0
+            && r.stderr
+                .contains("the inside margin of 0.2 in is widened to 0.375 in"),
+        "{}",
+        r.stderr
+    );
+}
