@@ -125,7 +125,7 @@ fn every_target_makes_an_interior_with_boxes_and_pdfx() {
         // Boxes on every page: trim 6 × 9 in, inside the bleed, inside the page.
         let b = boxes(&pdf);
         assert_eq!(b.len(), pdf_pages(&pdf));
-        assert!(b.len() % 2 == 0, "an even page count");
+        assert!(b.len().is_multiple_of(2), "an even page count");
         for (i, [media, bleed, trim]) in b.iter().enumerate() {
             let (w, h) = (trim[2] - trim[0], trim[3] - trim[1]);
             assert!(
