@@ -471,14 +471,36 @@ fn build(args: BuildArgs) -> i32 {
         let mut made: Vec<crate::render::File> = Vec::new();
         if let Some(book) = &book {
             // Every renderer runs even when the book has errors, so that
-            // one run reports everything; nothing is written then.
-            for result in each_renderer(&renderers, &at, |r| r.render(book)) {
+            // one run reports everything; nothing is written then. Beside
+            // a print PDF, the EPUB waits for it: its page list gives the
+            // print edition's pages.
+            let (first, then): (Vec<_>, Vec<_>) = if book.options.print.is_some() {
+                renderers.iter().partition(|r| r.name() == "pdf")
+            } else {
+                (renderers.clone(), Vec::new())
+            };
+            let mut breaks = Vec::new();
+            for result in each_renderer(&first, &at, |r| r.render(book)) {
                 match result {
                     Ok(rendered) => {
                         diags.extend(rendered.diagnostics);
                         made.extend(rendered.files);
+                        breaks.extend(rendered.page_breaks);
                     }
                     Err(d) => diags.push(d),
+                }
+            }
+            if !then.is_empty() {
+                let mut with_pages = book.clone();
+                with_pages.options.page_breaks = breaks;
+                for result in each_renderer(&then, &at, |r| r.render(&with_pages)) {
+                    match result {
+                        Ok(rendered) => {
+                            diags.extend(rendered.diagnostics);
+                            made.extend(rendered.files);
+                        }
+                        Err(d) => diags.push(d),
+                    }
                 }
             }
         }

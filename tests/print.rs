@@ -368,3 +368,198 @@ fn type_size_and_margins_are_settings() {
         r.stderr
     );
 }
+
+#[test]
+fn the_epub_page_list_follows_the_print_pages() {
+    let out = tempfile::tempdir().unwrap();
+    let manual = manuscripts().join("quire-manual");
+    let r = run(quire()
+        .arg("build")
+        .arg(&manual)
+        .args(["--target", "kdp", "-o"])
+        .arg(out.path()));
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let epub = out.path().join("quire-manual.epub");
+    let pdf = out.path().join("quire-manual.pdf");
+    assert_valid(&epub);
+    let opf = epub_file(&epub, "OEBPS/content.opf");
+    assert!(opf.contains(
+        "<meta property=\"pageBreakSource\">urn:isbn:9780306406157 (print edition)</meta>"
+    ));
+    let nav = epub_file(&epub, "OEBPS/nav.xhtml");
+    let list: Vec<(String, String)> = nav
+        .split("<nav epub:type=\"page-list\"")
+        .nth(1)
+        .expect("a page list")
+        .split("</nav>")
+        .next()
+        .unwrap()
+        .split("<a href=\"")
+        .skip(1)
+        .map(|a| {
+            let href = a.split('"').next().unwrap().to_string();
+            let label = a
+                .split('>')
+                .nth(1)
+                .unwrap()
+                .split('<')
+                .next()
+                .unwrap()
+                .to_string();
+            (href, label)
+        })
+        .collect();
+    assert!(list.len() > 8, "{list:?}");
+    // The PDF's folios: the first text page is 1.
+    let pdf_pages = pdf_pages(&pdf);
+    let front = (1..=pdf_pages)
+        .find(|&p| {
+            pdftotext(&pdf, Some(p))
+                .trim_start()
+                .starts_with("Introduction")
+        })
+        .unwrap()
+        - 1;
+    let words = |s: &str| -> Vec<String> {
+        s.split_whitespace()
+            .map(|w| {
+                w.trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase()
+            })
+            .filter(|w| !w.is_empty())
+            .collect()
+    };
+    for (href, label) in &list {
+        let (file, id) = href.split_once('#').unwrap();
+        assert_eq!(id, format!("page-{label}"));
+        let xhtml = epub_file(&epub, &format!("OEBPS/{file}"));
+        let at = xhtml
+            .find(&format!("id=\"{id}\""))
+            .unwrap_or_else(|| panic!("no marker {id} in {file}"));
+        // What follows the marker, as text.
+        let after: String = {
+            let rest = &xhtml[at..];
+            let rest = &rest[rest.find("</span>").unwrap() + 7..];
+            let mut text = String::new();
+            let mut tag = false;
+            for c in rest.chars().take(2000) {
+                match c {
+                    '<' => {
+                        tag = true;
+                        text.push(' ');
+                    }
+                    '>' => tag = false,
+                    c if !tag => text.push(c),
+                    _ => {}
+                }
+            }
+            text
+        };
+        let page: usize = label.parse().unwrap();
+        let text = pdftotext(&pdf, Some(front + page));
+        // The page's text, its running head and folio taken off.
+        let heads = [
+            "The Quire Manual",
+            "Introduction",
+            "Writing a Manuscript",
+            "Books and Collections",
+            "The Command Line",
+            "On Even Spacing",
+        ];
+        // The running head and folio stand first on the page.
+        let body: Vec<String> = text
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .skip_while(|l| l.trim() == label || heads.contains(&l.trim()))
+            .flat_map(words)
+            .collect();
+        // A chapter's opening page begins with its title.
+        let whole: Vec<String> = text.lines().flat_map(words).collect();
+        let first = words(&after);
+        assert!(!first.is_empty() && !body.is_empty());
+        // A page that opens with the end of a word carried over begins, in
+        // the EPUB, at its first whole word.
+        assert!(
+            body[..body.len().min(3)].contains(&first[0])
+                || whole[..whole.len().min(2)].contains(&first[0]),
+            "page {label}: the EPUB marks it before `{}`, the PDF page begins `{}`",
+            first[0],
+            body[..body.len().min(5)].join(" ")
+        );
+    }
+    // Every chapter's opening page is in the list, with the PDF's folio.
+    for (n, chapter) in [
+        "Introduction",
+        "Writing a Manuscript",
+        "Books and Collections",
+        "The Command Line",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let phys = (1..=pdf_pages)
+            .find(|&p| pdftotext(&pdf, Some(p)).trim_start().starts_with(chapter))
+            .unwrap();
+        let folio = phys - front;
+        let file = format!("ch{:02}.xhtml", n + 1);
+        assert!(
+            list.contains(&(format!("{file}#page-{folio}"), folio.to_string())),
+            "{chapter} opens on page {folio}: {list:?}"
+        );
+    }
+}
+
+#[test]
+fn a_bleed_figure_fills_its_page_into_the_bleed() {
+    let words = "alpha bravo charlie delta echo ".repeat(300);
+    let text = format!(
+        "---\ntitle: Bleed\n---\n\n# Bleed\n\n{words}\n\n![A red field](red.jpg \"Under the picture\"){{.bleed}}\n\n{words}\n"
+    );
+    let dir = project(&[
+        ("a.md", text.as_bytes()),
+        ("red.jpg", include_bytes!("images/cover.jpg")),
+    ]);
+    let out = tempfile::tempdir().unwrap();
+    let (r, pdf, _) = print_build(&dir.path().join("a.md"), out.path(), "print", &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    // The page whose text is only the picture's: its corners, in the
+    // bleed, are the picture's colour, not paper.
+    let pages = pdf_pages(&pdf);
+    let page = (1..=pages)
+        .find(|&p| pdftotext(&pdf, Some(p)).trim().is_empty())
+        .expect("a page with the picture alone");
+    let png = out.path().join("p");
+    tool(
+        "pdftoppm",
+        &[
+            OsStr::new("-png"),
+            OsStr::new("-r"),
+            OsStr::new("20"),
+            OsStr::new("-f"),
+            OsStr::new(&page.to_string()),
+            OsStr::new("-l"),
+            OsStr::new(&page.to_string()),
+            pdf.as_os_str(),
+            png.as_os_str(),
+        ],
+    );
+    let file = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "png"))
+        .unwrap();
+    let img = image::open(file).unwrap().to_rgb8();
+    for (x, y) in [(0, 0), (img.width() - 1, img.height() - 1)] {
+        let p = img.get_pixel(x, y).0;
+        assert!(
+            p.iter().any(|&c| c < 200),
+            "corner ({x}, {y}) is paper: {p:?}"
+        );
+    }
+    // The caption still reaches the page.
+    assert!(pdftotext(&pdf, None).contains("Under the picture"));
+    let (r, epub) = build_epub(&dir.path().join("a.md"), out.path(), &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(epub_file(&epub, "OEBPS/ch01.xhtml").contains("<figure class=\"bleed\">"));
+    assert_valid(&epub);
+}

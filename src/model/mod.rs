@@ -65,6 +65,21 @@ pub struct Options {
     pub style: StyleOptions,
     /// Margins the book sets, in points from the trimmed edge.
     pub margins: Margins,
+    /// Where the print edition's pages begin, for the EPUB's page list:
+    /// set when the EPUB is built beside a print PDF.
+    #[serde(skip)]
+    pub page_breaks: Vec<PageBreak>,
+}
+
+/// A page of the print edition, and where in the book it begins.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageBreak {
+    /// The page's folio (`12`).
+    pub label: String,
+    pub chapter: usize,
+    /// `None`: the page opens the chapter. Otherwise the chapter's block
+    /// the page begins in, and how many words of it came before.
+    pub at: Option<(usize, u32)>,
 }
 
 /// The type of the PDF, where the book sets it.
@@ -107,6 +122,7 @@ impl Default for Options {
             print: None,
             style: StyleOptions::default(),
             margins: Margins::default(),
+            page_breaks: Vec::new(),
         }
     }
 }
@@ -191,6 +207,10 @@ pub enum BlockKind {
     Figure {
         image: Image,
         caption: Vec<Inline>,
+        /// Classes written after it (`{.bleed}`: the picture fills its
+        /// page to the trimmed edge and into the bleed).
+        #[serde(skip_serializing_if = "Vec::is_empty", default)]
+        classes: Vec<String>,
     },
     SceneBreak,
 }

@@ -314,7 +314,11 @@ impl Resolver<'_> {
                         self.inlines(cell, line);
                     }
                 }
-                BlockKind::Figure { image, caption } => {
+                BlockKind::Figure {
+                    image,
+                    caption,
+                    classes: _,
+                } => {
                     self.image(image, line);
                     self.inlines(caption, line);
                 }

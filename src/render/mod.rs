@@ -18,6 +18,8 @@ use crate::model::Book;
 pub struct Rendered {
     pub files: Vec<File>,
     pub diagnostics: Diagnostics,
+    /// A print PDF's pages, where each begins in the book (for the EPUB).
+    pub page_breaks: Vec<crate::model::PageBreak>,
 }
 
 /// One file a renderer made, named after the input: `<stem><suffix>.<ext>`
@@ -45,7 +47,11 @@ impl Rendered {
         } else {
             files
         };
-        Rendered { files, diagnostics }
+        Rendered {
+            files,
+            diagnostics,
+            page_breaks: Vec::new(),
+        }
     }
 }
 

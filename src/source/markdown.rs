@@ -597,18 +597,35 @@ fn push_text(out: &mut Vec<Inline>, t: &str) {
     }
 }
 
-/// A paragraph holding one image and nothing else is a figure.
+/// Classes written as `{.one .two}`.
+fn classes(text: &str) -> Option<Vec<String>> {
+    let inner = text.trim().strip_prefix('{')?.strip_suffix('}')?;
+    let classes: Vec<String> = inner
+        .split_whitespace()
+        .map(|c| c.strip_prefix('.').map(str::to_string))
+        .collect::<Option<_>>()?;
+    (!classes.is_empty()).then_some(classes)
+}
+
+/// A paragraph holding one image and nothing else (but classes after it,
+/// `{.bleed}`) is a figure.
 fn paragraph(line: u32, content: Vec<Inline>) -> Block {
     let meaningful: Vec<&Inline> = content
         .iter()
         .filter(|i| !matches!(i, Inline::Text { text } if text.trim().is_empty()))
         .collect();
-    if let [Inline::Image { image }] = meaningful.as_slice() {
+    let figure = match meaningful.as_slice() {
+        [Inline::Image { image }] => Some((image, Vec::new())),
+        [Inline::Image { image }, Inline::Text { text }] => classes(text).map(|c| (image, c)),
+        _ => None,
+    };
+    if let Some((image, classes)) = figure {
         return Block {
             line,
             kind: BlockKind::Figure {
                 caption: image.title.iter().map(Inline::text).collect(),
                 image: image.clone(),
+                classes,
             },
         };
     }

@@ -216,7 +216,7 @@ fn assemble(book: &Book, diags: &mut Diagnostics) -> Result<Vec<u8>, Diagnostic>
     builder.generate(&mut assembled).map_err(e)?;
 
     let metadata = package_metadata(book);
-    let landmarks = landmarks(book);
+    let landmarks = landmarks(book) + &page_list(book);
     package::finish(
         &assembled,
         &package::Finish {
@@ -343,6 +343,28 @@ fn stylesheet(book: &Book, fonts: &fonts::FontSet) -> String {
             .replace("{{MONO_FAMILY}}", &quote(fonts.mono_family())),
     );
     css
+}
+
+/// The print edition's pages, for reading systems' "go to page": a
+/// `page-list` in the navigation document, when the book has one.
+fn page_list(book: &Book) -> String {
+    let breaks = &book.options.page_breaks;
+    if breaks.is_empty() {
+        return String::new();
+    }
+    let mut s = String::from(
+        "\n  <nav epub:type=\"page-list\" id=\"page-list\" hidden=\"hidden\">\n    <h2>Pages</h2>\n    <ol>\n",
+    );
+    for b in breaks {
+        let _ = writeln!(
+            s,
+            "      <li><a href=\"{}.xhtml#page-{1}\">{1}</a></li>",
+            book.chapters[b.chapter].id,
+            escape(&b.label)
+        );
+    }
+    s.push_str("    </ol>\n  </nav>");
+    s
 }
 
 fn landmarks(book: &Book) -> String {
@@ -479,6 +501,19 @@ fn package_metadata(book: &Book) -> String {
     }
     if has_images && all_alt {
         el("<meta property=\"schema:accessibilityFeature\">alternativeText</meta>".into());
+    }
+    if !book.options.page_breaks.is_empty() {
+        // The page list follows the print edition built beside it
+        // (EPUB Accessibility 1.1, pageBreakSource).
+        for feature in ["pageBreakMarkers", "pageNavigation"] {
+            el(format!(
+                "<meta property=\"schema:accessibilityFeature\">{feature}</meta>"
+            ));
+        }
+        el(format!(
+            "<meta property=\"pageBreakSource\">{}</meta>",
+            escape(&format!("{} (print edition)", m.identifier.urn()))
+        ));
     }
     el("<meta property=\"schema:accessibilityHazard\">none</meta>".into());
     let summary = if has_images && !all_alt {

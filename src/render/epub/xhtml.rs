@@ -50,6 +50,13 @@ pub struct ChapterWriter<'a> {
     notes: Vec<(u32, Vec<Block>)>,
     /// How many references each note has had so far.
     ref_counts: BTreeMap<u32, u32>,
+    /// The print edition's page breaks in this chapter, in order.
+    breaks: Vec<&'a crate::model::PageBreak>,
+    /// Breaks inside the paragraph being written: (words before, label).
+    pending: std::collections::VecDeque<(u32, String)>,
+    /// Words begun so far in that paragraph, and whether one is open.
+    words: u32,
+    in_word: bool,
 }
 
 impl<'a> ChapterWriter<'a> {
@@ -60,7 +67,51 @@ impl<'a> ChapterWriter<'a> {
             out: String::new(),
             notes: Vec::new(),
             ref_counts: BTreeMap::new(),
+            breaks: paths
+                .book
+                .options
+                .page_breaks
+                .iter()
+                .filter(|b| b.chapter == chapter)
+                .collect(),
+            pending: Default::default(),
+            words: 0,
+            in_word: false,
         }
+    }
+
+    /// The marker of a print page's start (EPUB 3's `pagebreak`), which
+    /// the navigation document's page list points at.
+    fn page_marker(&mut self, label: &str) {
+        let _ = write!(
+            self.out,
+            "<span epub:type=\"pagebreak\" role=\"doc-pagebreak\" id=\"page-{0}\" aria-label=\"{0}\"></span>",
+            escape(label)
+        );
+    }
+
+    /// Text, with the markers of pages that begin at one of its words.
+    fn text(&mut self, text: &str) {
+        if self.pending.is_empty() {
+            self.out.push_str(&escape(text));
+            return;
+        }
+        let mut from = 0;
+        for (i, c) in text.char_indices() {
+            let space = c.is_whitespace();
+            if !space && !self.in_word {
+                while self.pending.front().is_some_and(|(w, _)| *w <= self.words) {
+                    self.out.push_str(&escape(&text[from..i]));
+                    from = i;
+                    if let Some((_, label)) = self.pending.pop_front() {
+                        self.page_marker(&label);
+                    }
+                }
+                self.words += 1;
+            }
+            self.in_word = !space;
+        }
+        self.out.push_str(&escape(&text[from..]));
     }
 
     pub fn chapter(mut self, ch: &Chapter) -> String {
@@ -69,6 +120,15 @@ impl<'a> ChapterWriter<'a> {
             "<section epub:type=\"chapter\" role=\"doc-chapter\" aria-labelledby=\"{}\">",
             escape(&ch.title_id)
         );
+        let opening: Vec<String> = self
+            .breaks
+            .iter()
+            .filter(|b| b.at.is_none())
+            .map(|b| b.label.clone())
+            .collect();
+        for label in opening {
+            self.page_marker(&label);
+        }
         self.out.push_str("<header>\n");
         let _ = write!(self.out, "<h1 id=\"{}\">", escape(&ch.title_id));
         self.inlines(&ch.title);
@@ -94,7 +154,28 @@ impl<'a> ChapterWriter<'a> {
             }
         }
         self.out.push_str("</header>\n");
-        self.blocks(&ch.blocks);
+        for (i, block) in ch.blocks.iter().enumerate() {
+            // Pages that begin in this block: at its start, or (in a
+            // paragraph) at the word they begin with.
+            let here: Vec<(u32, String)> = self
+                .breaks
+                .iter()
+                .filter_map(|b| b.at.filter(|a| a.0 == i).map(|a| (a.1, b.label.clone())))
+                .collect();
+            let paragraph = matches!(block.kind, BlockKind::Paragraph { .. });
+            for (w, label) in &here {
+                if *w == 0 || !paragraph {
+                    self.page_marker(label);
+                }
+            }
+            if paragraph {
+                self.pending = here.into_iter().filter(|(w, _)| *w > 0).collect();
+                self.words = 0;
+                self.in_word = false;
+            }
+            self.block(block);
+            self.pending.clear();
+        }
         if let Some(a) = &ch.article
             && !a.author_note.is_empty()
         {
@@ -171,6 +252,11 @@ impl<'a> ChapterWriter<'a> {
             BlockKind::Paragraph { content } => {
                 self.out.push_str("<p>");
                 self.inlines(content);
+                // A page that begins past the words this paragraph turned
+                // out to have begins at its end.
+                while let Some((_, label)) = self.pending.pop_front() {
+                    self.page_marker(&label);
+                }
                 self.out.push_str("</p>\n");
             }
             BlockKind::BlockQuote { blocks } => {
@@ -241,8 +327,20 @@ impl<'a> ChapterWriter<'a> {
                 }
                 self.out.push_str("</tbody>\n</table>\n");
             }
-            BlockKind::Figure { image, caption } => {
-                self.out.push_str("<figure>\n");
+            BlockKind::Figure {
+                image,
+                caption,
+                classes,
+            } => {
+                if classes.is_empty() {
+                    self.out.push_str("<figure>\n");
+                } else {
+                    let _ = writeln!(
+                        self.out,
+                        "<figure class=\"{}\">",
+                        escape(&classes.join(" "))
+                    );
+                }
                 self.image(&image.path, &image.alt, None);
                 self.out.push('\n');
                 if !caption.is_empty() {
@@ -297,14 +395,16 @@ impl<'a> ChapterWriter<'a> {
 
     fn inline(&mut self, inline: &Inline) {
         match inline {
-            Inline::Text { text } => self.out.push_str(&escape(text)),
+            Inline::Text { text } => self.text(text),
             Inline::Emphasis { content } => self.wrap("em", content),
             Inline::Strong { content } => self.wrap("strong", content),
             Inline::Strikethrough { content } => self.wrap("del", content),
             Inline::Superscript { content } => self.wrap("sup", content),
             Inline::Subscript { content } => self.wrap("sub", content),
             Inline::Code { text } => {
-                let _ = write!(self.out, "<code>{}</code>", escape(text));
+                self.out.push_str("<code>");
+                self.text(text);
+                self.out.push_str("</code>");
             }
             Inline::Link {
                 target,
@@ -364,7 +464,10 @@ impl<'a> ChapterWriter<'a> {
                     "<a id=\"{id}\" class=\"noteref\" href=\"#note-{number}\" epub:type=\"noteref\" role=\"doc-noteref\">{number}</a>"
                 );
             }
-            Inline::LineBreak => self.out.push_str("<br/>"),
+            Inline::LineBreak => {
+                self.in_word = false;
+                self.out.push_str("<br/>")
+            }
             Inline::NoteLabel { label, .. } => self.out.push_str(&escape(&format!("[^{label}]"))),
         }
     }

@@ -299,6 +299,7 @@ pub fn full_wrap(
     let mut page = sheet.page;
     page.label = Some("Cover".into());
     Ok(Document {
+        page_breaks: Vec::new(),
         pages: vec![page],
         anchors: Vec::new(),
         outline: Vec::new(),

@@ -45,6 +45,14 @@ pub enum Draw {
         key: String,
         alt: String,
     },
+    /// A picture that fills its whole page, to the trimmed edge and into
+    /// the bleed, cropped to the page's proportions; `aspect` is its
+    /// width over its height.
+    PageImage {
+        aspect: f32,
+        key: String,
+        alt: String,
+    },
 }
 
 #[derive(Debug, Clone, Default)]
@@ -72,6 +80,10 @@ pub struct VItem {
     /// The manuscript line of the block this item sets (0: the chapter's
     /// title), for the check that every word reached a page.
     pub line: u32,
+    /// Where in the chapter this item's text begins: the index of its
+    /// top-level block and the number of words of that block before it
+    /// (for the EPUB's markers of the print edition's page breaks).
+    pub place: Option<(usize, u32)>,
 }
 
 /// A footnote met while flattening: its key, number and blocks.
@@ -107,6 +119,8 @@ pub struct Flow<'a, 's, 'f> {
     line: u32,
     /// Deep nesting has been reported in this chapter.
     capped: bool,
+    /// The top-level block being set, when outside notes.
+    top_block: Option<usize>,
 }
 
 /// Where body text starts on a line: the first baseline sits this far below
@@ -135,6 +149,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
             elem: 0,
             line: 0,
             capped: false,
+            top_block: None,
         }
     }
 
@@ -352,7 +367,11 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                         out.extend(set.into_iter().map(|l| (dx, l)));
                     }
                 }
-                BlockKind::Figure { image, caption } => {
+                BlockKind::Figure {
+                    image,
+                    caption,
+                    classes: _,
+                } => {
                     self.diags.push(
                         Diagnostic::warning(
                             Code::ImageUnsupported,
@@ -483,6 +502,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
     /// the footnotes it references (whose numbers link back to it).
     fn line_item(&self, dx: f32, line: SetLine, keep_with_next: bool) -> VItem {
         VItem {
+            place: self.top_block.map(|b| (b, 0)),
             height: self.geometry.leading,
             anchors: line.notes.iter().map(|k| format!("{k}-ref")).collect(),
             notes: line.notes.clone(),
@@ -511,7 +531,26 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         self.report_lines(&lines);
         let n = lines.len();
         let base = baseline_offset(self.geometry);
+        let mut words = 0u32;
+        let mut in_word = false;
         for (i, line) in lines.into_iter().enumerate() {
+            // Words count within a paragraph of the chapter's own; a
+            // paragraph in a list or a quote is found by its block.
+            let place = self
+                .top_block
+                .map(|b| (b, if self.nesting == 0 { words } else { 0 }));
+            // Words that begin on this line (a word carried over from the
+            // line before does not begin here).
+            for r in line.runs.iter().filter(|r| r.style.from_text) {
+                for g in &r.glyphs {
+                    let space = g.text.to_text().chars().all(char::is_whitespace);
+                    if !space && !in_word {
+                        words += 1;
+                    }
+                    in_word = !space;
+                }
+            }
+            in_word = line.ends_in_word;
             let orphan = i == 0 && n > 1;
             let widow = n > 1 && i == n - 2;
             self.items.push(VItem {
@@ -526,6 +565,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                 }],
                 keep_with_next: orphan || widow,
                 line: self.line,
+                place,
                 ..VItem::default()
             });
         }
@@ -606,7 +646,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
             keep_with_next: true,
             ..VItem::default()
         });
-        self.blocks(&ch.blocks, 0.0, true);
+        self.top_blocks(&ch.blocks);
         if let Some(a) = &ch.article
             && !a.author_note.is_empty()
         {
@@ -638,6 +678,26 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         }
     }
 
+    /// The chapter's own blocks, each known by its index for the page
+    /// markers of the EPUB.
+    fn top_blocks(&mut self, blocks: &[Block]) {
+        let mut flush = true;
+        let g = self.geometry;
+        for (i, block) in blocks.iter().enumerate() {
+            self.top_block = Some(i);
+            let start = self.items.len();
+            self.line = block.line;
+            self.block(block, 0.0, g.measure(), &mut flush);
+            self.tag_block(start, block);
+            // Every item of the block starts in it, at its start unless
+            // it says where.
+            for item in &mut self.items[start..] {
+                item.place.get_or_insert((i, 0));
+            }
+        }
+        self.top_block = None;
+    }
+
     /// `dx`: left indent (block quotes, lists); `flush`: the first
     /// paragraph is not indented (after a heading, a break, a chapter title).
     fn blocks(&mut self, blocks: &[Block], dx: f32, mut flush: bool) {
@@ -645,21 +705,24 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         let measure = g.measure() - dx;
         for block in blocks {
             let start = self.items.len();
-            let role = match &block.kind {
-                BlockKind::Heading { level, .. } => {
-                    ["H1", "H2", "H3", "H4", "H5", "H6"][(*level as usize).clamp(1, 6) - 1]
-                }
-                BlockKind::CodeBlock { .. } => "Code",
-                BlockKind::Figure { .. } => "Figure",
-                BlockKind::SceneBreak => "",
-                _ => "P",
-            };
             self.line = block.line;
             self.block(block, dx, measure, &mut flush);
-            if !role.is_empty() {
-                self.tag_from(start, role);
-            }
+            self.tag_block(start, block);
         }
+    }
+
+    /// Gives the items from `start` the structure element of `block`.
+    fn tag_block(&mut self, start: usize, block: &Block) {
+        let role = match &block.kind {
+            BlockKind::Heading { level, .. } => {
+                ["H1", "H2", "H3", "H4", "H5", "H6"][(*level as usize).clamp(1, 6) - 1]
+            }
+            BlockKind::CodeBlock { .. } => "Code",
+            BlockKind::Figure { .. } => "Figure",
+            BlockKind::SceneBreak => return,
+            _ => "P",
+        };
+        self.tag_from(start, role);
     }
 
     /// Gives the untagged items from `start` on a new structure element.
@@ -810,7 +873,14 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                 self.space(1.0);
                 *flush = true;
             }
-            BlockKind::Figure { image, caption } => {
+            BlockKind::Figure {
+                image,
+                caption,
+                classes,
+            } => {
+                if classes.iter().any(|c| c == "bleed") {
+                    self.bleed_figure(image);
+                }
                 self.figure(image, caption, dx, measure);
                 *flush = true;
             }
@@ -821,12 +891,57 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         }
     }
 
+    /// A figure marked `{.bleed}`: its picture on a page of its own, to the
+    /// edges of the paper; the caption follows on the next page.
+    fn bleed_figure(&mut self, image: &crate::model::Image) {
+        let g = self.geometry;
+        let Some(asset) = self.book.images.get(&image.path) else {
+            return;
+        };
+        let (w, h) = (
+            asset.info.width.max(1) as f32,
+            asset.info.height.max(1) as f32,
+        );
+        let scale = (g.page.width / w).max(g.page.height / h);
+        let dpi = 72.0 / scale;
+        if dpi < 299.5 {
+            self.diags.push(
+                Diagnostic::warning(
+                    Code::ImageResolution,
+                    self.at(image.pos.line, image.pos.column),
+                    format!(
+                        "image `{}` fills a page at {dpi:.0} dpi; printers want 300",
+                        image.dest
+                    ),
+                )
+                .help(format!(
+                    "give it at least {:.0} × {:.0} pixels",
+                    (g.page.width / 72.0 * 300.0).ceil(),
+                    (g.page.height / 72.0 * 300.0).ceil()
+                )),
+            );
+        }
+        self.items.push(VItem {
+            height: g.text_height(),
+            draws: vec![Draw::PageImage {
+                aspect: w / h,
+                key: image.path.clone(),
+                alt: image.alt.clone(),
+            }],
+            new_page: Some(false),
+            line: self.line,
+            ..VItem::default()
+        });
+    }
+
     fn figure(&mut self, image: &crate::model::Image, caption: &[Inline], dx: f32, measure: f32) {
         let g = self.geometry;
+        // A picture set to fill its page has been placed already.
+        let bleeds = matches!(self.items.last(), Some(VItem { draws, .. }) if matches!(draws.first(), Some(Draw::PageImage { .. })));
         self.space(1.0);
         // The picture; an image that could not be read was reported when
         // the book was, and its caption is still set.
-        if let Some((slot, draw)) = self.picture(image, dx, measure) {
+        if !bleeds && let Some((slot, draw)) = self.picture(image, dx, measure) {
             self.items.push(VItem {
                 height: slot,
                 draws: vec![draw],
@@ -888,9 +1003,25 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
             height = max_h;
             width = height * w / h;
         }
-        // Printers want 300 pixels to the inch at the printed size.
+        // Printers want 300 pixels to the inch at the printed size; under
+        // 150 a print build refuses the image.
         let dpi = w / (width / 72.0);
-        if dpi < 299.5 {
+        if dpi < 149.5 && self.book.options.print.is_some() {
+            self.diags.push(
+                Diagnostic::error(
+                    Code::Preflight,
+                    at.clone(),
+                    format!(
+                        "image `{}` prints at {dpi:.0} dpi; a printer takes no image under 150",
+                        image.dest
+                    ),
+                )
+                .help(format!(
+                    "give it at least {:.0} pixels across (300 dpi)",
+                    (width / 72.0 * 300.0).ceil()
+                )),
+            );
+        } else if dpi < 299.5 {
             self.diags.push(
                 Diagnostic::warning(
                     Code::ImageResolution,

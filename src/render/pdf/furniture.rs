@@ -297,7 +297,7 @@ pub fn running_heads(
     let foot_y = g.top_y() - g.text_height() - g.leading * 2.0;
     let article = !g.mirrored;
     for (n, (page, body)) in pages.iter_mut().zip(bodies).enumerate() {
-        if body.blank {
+        if body.blank || body.full_bleed {
             page.label = Some((n + 1).to_string());
             continue;
         }

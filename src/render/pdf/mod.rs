@@ -40,14 +40,16 @@ impl crate::render::Renderer for Pdf {
 
     fn render(&self, book: &Book) -> crate::render::Rendered {
         let mut diags = Diagnostics::default();
-        let files = match make(book, &mut diags) {
-            Ok(files) => files,
+        let (files, breaks) = match make(book, &mut diags) {
+            Ok(made) => made,
             Err(d) => {
                 diags.push(d);
-                Vec::new()
+                Default::default()
             }
         };
-        crate::render::Rendered::new(files, diags)
+        let mut rendered = crate::render::Rendered::new(files, diags);
+        rendered.page_breaks = breaks;
+        rendered
     }
 }
 
@@ -61,7 +63,10 @@ fn book_file(book: &Book) -> Location {
     )
 }
 
-fn make(book: &Book, diags: &mut Diagnostics) -> Result<Vec<crate::render::File>, Diagnostic> {
+/// The PDF's files, and where its pages begin in the book.
+type Made = (Vec<crate::render::File>, Vec<crate::model::PageBreak>);
+
+fn make(book: &Book, diags: &mut Diagnostics) -> Result<Made, Diagnostic> {
     let fonts = crate::fonts::FontSet::with(&book.options.fonts)
         .map_err(|p| p.at(book_file(book), "font: "))?;
     let t = std::time::Instant::now();
@@ -73,7 +78,7 @@ fn make(book: &Book, diags: &mut Diagnostics) -> Result<Vec<crate::render::File>
         preflight(book, print, &doc, diags);
     }
     if diags.has_errors() {
-        return Ok(Vec::new());
+        return Ok(Default::default());
     }
     let t = std::time::Instant::now();
     let bytes = writer::write(book, &doc, &fonts)?;
@@ -114,7 +119,7 @@ fn make(book: &Book, diags: &mut Diagnostics) -> Result<Vec<crate::render::File>
             bytes,
         });
     }
-    Ok(files)
+    Ok((files, doc.page_breaks))
 }
 
 /// What a printer would refuse, refused here: a page count outside its
@@ -167,6 +172,16 @@ fn preflight(
                 }
                 page::Item::Rule { x, y, width, .. } => (*x, *y, x + width, *y, "a rule".into()),
                 page::Item::Fill { .. } => return None,
+                // A picture that covers the whole trimmed page fills it
+                // on purpose, into the bleed.
+                page::Item::Image(img)
+                    if img.x <= tx
+                        && img.y <= ty
+                        && img.x + img.width >= tx + tw
+                        && img.y + img.height >= ty + th =>
+                {
+                    return None;
+                }
                 page::Item::Image(img) => (
                     img.x,
                     img.y,
@@ -482,6 +497,15 @@ fn typeset_on(
         first_page_index: front_count,
     }
     .run();
+    let mut bodies = bodies;
+    for body in &mut bodies {
+        body.full_bleed = body.placed.iter().any(|&(i, _)| {
+            items[i]
+                .draws
+                .iter()
+                .any(|d| matches!(d, flow::Draw::PageImage { .. }))
+        });
+    }
     account::check(
         book,
         &account::Laid {
@@ -556,6 +580,36 @@ fn typeset_on(
         );
         all.extend(built);
     }
+    // Where each text page begins in the book: for the page list of an
+    // EPUB built beside a print edition.
+    let page_breaks = if print {
+        bodies
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| !b.blank)
+            .filter_map(|(n, body)| {
+                let label = (n + 1).to_string();
+                if let Some(c) = body.opens_chapter {
+                    return Some(crate::model::PageBreak {
+                        label,
+                        chapter: c,
+                        at: None,
+                    });
+                }
+                body.placed.iter().find_map(|&(idx, _)| {
+                    let place = items[idx].place?;
+                    let chapter = chapter_items.iter().position(|r| r.contains(&idx))?;
+                    Some(crate::model::PageBreak {
+                        label: label.clone(),
+                        chapter,
+                        at: Some(place),
+                    })
+                })
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     all.extend(pages);
     if print {
         for (i, page) in all.iter_mut().enumerate() {
@@ -577,6 +631,7 @@ fn typeset_on(
         }
     }
     Ok(Document {
+        page_breaks,
         pages: all,
         anchors,
         outline,
@@ -718,6 +773,24 @@ fn draw(page: &mut Page, d: &Draw, left: f32, y_top: f32, tag: Option<Tag>) {
             alt: alt.clone(),
             tag,
         })),
+        Draw::PageImage { aspect, key, alt } => {
+            // Cover the whole paper, bleed and all, centred.
+            let (pw, ph) = (page.width, page.height);
+            let (w, h) = if pw / ph > *aspect {
+                (pw, pw / aspect)
+            } else {
+                (ph * aspect, ph)
+            };
+            page.items.push(Item::Image(PlacedImage {
+                key: key.clone(),
+                x: (pw - w) / 2.0,
+                y: (ph - h) / 2.0,
+                width: w,
+                height: h,
+                alt: alt.clone(),
+                tag,
+            }));
+        }
     }
 }
 

@@ -188,6 +188,8 @@ pub struct OutlineEntry {
 /// A typeset document, ready for a writer.
 #[derive(Debug, Clone, Default)]
 pub struct Document {
+    /// For print: where each text page begins in the book.
+    pub page_breaks: Vec<crate::model::PageBreak>,
     pub pages: Vec<Page>,
     pub anchors: Vec<Anchor>,
     pub outline: Vec<OutlineEntry>,

@@ -26,6 +26,8 @@ pub struct PageBody {
     pub chapter: usize,
     /// A deliberately blank page (before a chapter that opens on a recto).
     pub blank: bool,
+    /// The page is one picture, to the paper's edges: no head, no folio.
+    pub full_bleed: bool,
 }
 
 pub struct Paginator<'a> {

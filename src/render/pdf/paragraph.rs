@@ -267,6 +267,9 @@ pub struct SetLine {
     pub ratio: f32,
     /// Ends with a hyphen inserted by the line breaker.
     pub hyphenated: bool,
+    /// Ends inside a word (at a hyphenation point, after a slash, between
+    /// letters): the next line's first word is this one's last.
+    pub ends_in_word: bool,
     /// What is wrong with the line, if anything: worth a warning that
     /// says exactly that.
     pub issue: Option<LineIssue>,
@@ -1031,6 +1034,10 @@ impl Setter<'_, '_> {
             } else {
                 break;
             }
+        }
+        if let Some(b) = break_at {
+            line.ends_in_word = matches!(items[b], Item::Penalty { cost, .. } if cost > -INFINITY)
+                && !matches!(items.get(b + 1), Some(Item::Glue { .. }) | None);
         }
         if let Some(b) = break_at
             && let (Item::Penalty { flagged: true, .. }, Content::Hyphen { style, glyph }) =
