@@ -563,3 +563,31 @@ fn a_bleed_figure_fills_its_page_into_the_bleed() {
     assert!(epub_file(&epub, "OEBPS/ch01.xhtml").contains("<figure class=\"bleed\">"));
     assert_valid(&epub);
 }
+
+#[test]
+fn a_manuscript_names_its_printer_in_front_matter() {
+    let words = "alpha bravo charlie delta echo ".repeat(200);
+    let text =
+        format!("---\ntitle: An Essay\nprint:\n  target: lulu\n  paper: cream\n---\n\n{words}\n");
+    let dir = project(&[
+        ("essay.md", text.as_bytes()),
+        (
+            "bad.md",
+            b"---\nprint:\n  target: gutenberg\n---\n\nText.\n",
+        ),
+    ]);
+    let out = tempfile::tempdir().unwrap();
+    let (r, pdf) = build_pdf(&dir.path().join("essay.md"), out.path(), &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(pdfinfo(&pdf).contains("PDF/X-4"));
+    assert!(out.path().join("essay-cover.pdf").is_file());
+    // Lulu bleeds on the spine edge too: a recto's trim starts 9pt in.
+    assert!((boxes(&pdf)[0][2][0] - 9.0).abs() < 0.01);
+    let (r, _) = build_pdf(&dir.path().join("bad.md"), out.path(), &[]);
+    assert_eq!(r.status, 1);
+    assert!(
+        r.stderr.contains("bad.md:2:1: error: `print`:"),
+        "{}",
+        r.stderr
+    );
+}

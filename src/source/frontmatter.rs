@@ -45,9 +45,18 @@ pub fn split(text: &str) -> Option<FrontMatter<'_>> {
 /// matter is often shared with other tools); malformed YAML, and a value of
 /// the wrong type (reported at its key), are errors, after which the rest
 /// of the front matter is still used.
-pub fn parse(fm: &FrontMatter, file: &Path, diags: &mut Diagnostics) -> MetaInput {
+/// What front matter says: the metadata, and the print settings a single
+/// manuscript may give (`print: {target: kdp, paper: cream}`, the keys of
+/// book.toml's `[print]`).
+#[derive(Debug, Default)]
+pub struct Front {
+    pub meta: MetaInput,
+    pub print: Option<super::book_toml::PrintToml>,
+}
+
+pub fn parse(fm: &FrontMatter, file: &Path, diags: &mut Diagnostics) -> Front {
     if fm.yaml.trim().is_empty() {
-        return MetaInput::default();
+        return Front::default();
     }
     if fm.yaml.len() > crate::limits::FRONT_MATTER_BYTES {
         diags.push(
@@ -62,7 +71,7 @@ pub fn parse(fm: &FrontMatter, file: &Path, diags: &mut Diagnostics) -> MetaInpu
             )
             .help("is the closing `---` line missing?"),
         );
-        return MetaInput::default();
+        return Front::default();
     }
     if let Some((line, col)) = too_deep(fm.yaml, crate::limits::YAML_DEPTH) {
         diags.error(
@@ -73,7 +82,7 @@ pub fn parse(fm: &FrontMatter, file: &Path, diags: &mut Diagnostics) -> MetaInpu
                 crate::limits::YAML_DEPTH
             ),
         );
-        return MetaInput::default();
+        return Front::default();
     }
     let at = |e: &serde_yaml_ng::Error| match e.location() {
         Some(l) => Location::at(file, fm.first_line + l.line() as u32 - 1, l.column() as u32),
@@ -87,24 +96,25 @@ pub fn parse(fm: &FrontMatter, file: &Path, diags: &mut Diagnostics) -> MetaInpu
                 at(&e),
                 format!("malformed YAML front matter: {}", strip_location(&e)),
             );
-            return MetaInput::default();
+            return Front::default();
         }
     };
     let map = match value {
         serde_yaml_ng::Value::Mapping(m) => m,
-        serde_yaml_ng::Value::Null => return MetaInput::default(),
+        serde_yaml_ng::Value::Null => return Front::default(),
         _ => {
             diags.error(
                 Code::MetadataInvalid,
                 Location::at(file, fm.first_line, 1),
                 "front matter must be a mapping of `key: value` lines",
             );
-            return MetaInput::default();
+            return Front::default();
         }
     };
     // Key by key, so a wrong value is reported at its own key and the
     // others are still used.
     let mut meta = MetaInput::default();
+    let mut print = None;
     for (key, value) in map {
         let name = match &key {
             serde_yaml_ng::Value::String(s) => s.clone(),
@@ -115,6 +125,17 @@ pub fn parse(fm: &FrontMatter, file: &Path, diags: &mut Diagnostics) -> MetaInpu
         };
         let line = key_line(fm.yaml, &name).map_or(fm.first_line, |l| fm.first_line + l);
         let loc = Location::at(file, line, 1);
+        if name == "print" {
+            match serde_yaml_ng::from_value::<super::book_toml::PrintToml>(value) {
+                Ok(p) => print = Some(p),
+                Err(e) => diags.error(
+                    Code::MetadataInvalid,
+                    loc,
+                    format!("`print`: {}", strip_location(&e)),
+                ),
+            }
+            continue;
+        }
         if !META_KEYS.contains(&name.as_str()) {
             diags.warning(
                 Code::MetadataUnknownKey,
@@ -137,7 +158,7 @@ pub fn parse(fm: &FrontMatter, file: &Path, diags: &mut Diagnostics) -> MetaInpu
             ),
         }
     }
-    meta
+    Front { meta, print }
 }
 
 /// Where YAML flow collections (`[`, `{`) or indentation first nest deeper
@@ -227,7 +248,7 @@ mod tests {
         let t = "---\ntitle: A\nauthor: [unclosed\n---\n";
         let fm = split(t).unwrap();
         let mut d = Diagnostics::default();
-        parse(&fm, Path::new("a.md"), &mut d);
+        let _ = parse(&fm, Path::new("a.md"), &mut d);
         let err = &d.items()[0];
         assert!(err.location.line >= 3, "{err}");
         assert!(err.message.contains("malformed YAML"));

@@ -127,6 +127,8 @@ struct Manuscript {
     meta: MetaInput,
     /// Whether the manuscript had front matter at all.
     has_meta: bool,
+    /// Print settings from its front matter (`print:`).
+    print: Option<book_toml::PrintToml>,
     blocks: Vec<Block>,
     notes: std::collections::BTreeMap<String, markdown::NoteDef>,
 }
@@ -238,8 +240,9 @@ fn read_manuscript(path: &Path, diags: &mut Diagnostics) -> Option<Manuscript> {
 fn parse_manuscript(path: &Path, kind: Kind, text: String, diags: &mut Diagnostics) -> Manuscript {
     let (meta, has_meta, body_start) = match frontmatter::split(&text) {
         Some(fm) => (frontmatter::parse(&fm, path, diags), true, fm.body_start),
-        None => (MetaInput::default(), false, 0),
+        None => (frontmatter::Front::default(), false, 0),
     };
+    let frontmatter::Front { meta, print } = meta;
     let (blocks, notes) = match kind {
         Kind::Markdown => {
             let doc = markdown::read(&text, body_start, path, diags);
@@ -259,6 +262,7 @@ fn parse_manuscript(path: &Path, kind: Kind, text: String, diags: &mut Diagnosti
         text,
         meta,
         has_meta,
+        print,
         blocks,
         notes,
     }
@@ -423,7 +427,7 @@ fn manuscript_book(
         .or(meta_in.layout)
         .unwrap_or(Layout::Article);
     let options = Options {
-        print: print_options(None, overrides),
+        print: print_options(ms.print.as_ref(), overrides),
         ..Options::default()
     };
     check_trim(
