@@ -96,6 +96,9 @@ codes! {
     NoChapters = "no-chapters",
     /// A chapter or manuscript has no title; one is made from the file name.
     Untitled = "untitled",
+    /// A file's `title` names nothing: the file opens with a chapter
+    /// heading of another name.
+    TitleUnused = "title-unused",
     /// A path leaves the project directory (directly or through a link).
     OutsideProject = "outside-project",
     /// Blocks or inline markup nested deeper than Quire follows.

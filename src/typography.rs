@@ -209,6 +209,9 @@ pub struct Labels {
     pub book: &'static str,
     pub contents: &'static str,
     pub set_in: &'static str,
+    pub chapter: &'static str,
+    pub part: &'static str,
+    pub appendix: &'static str,
 }
 
 pub fn labels(lang: &str) -> &'static Labels {
@@ -224,6 +227,9 @@ pub fn labels(lang: &str) -> &'static Labels {
         book: "book",
         contents: "Contents",
         set_in: "Set in",
+        chapter: "Chapter",
+        part: "Part",
+        appendix: "Appendix",
     };
     const FR: Labels = Labels {
         first_published_in: "Première publication dans",
@@ -237,6 +243,9 @@ pub fn labels(lang: &str) -> &'static Labels {
         book: "tome",
         contents: "Table des matières",
         set_in: "Composé en",
+        chapter: "Chapitre",
+        part: "Partie",
+        appendix: "Annexe",
     };
     const DE: Labels = Labels {
         first_published_in: "Erstveröffentlichung in",
@@ -250,6 +259,9 @@ pub fn labels(lang: &str) -> &'static Labels {
         book: "Band",
         contents: "Inhalt",
         set_in: "Gesetzt in",
+        chapter: "Kapitel",
+        part: "Teil",
+        appendix: "Anhang",
     };
     const ES: Labels = Labels {
         first_published_in: "Publicado originalmente en",
@@ -263,6 +275,9 @@ pub fn labels(lang: &str) -> &'static Labels {
         book: "libro",
         contents: "Índice",
         set_in: "Compuesto en",
+        chapter: "Capítulo",
+        part: "Parte",
+        appendix: "Apéndice",
     };
     const IT: Labels = Labels {
         first_published_in: "Pubblicato per la prima volta in",
@@ -276,6 +291,9 @@ pub fn labels(lang: &str) -> &'static Labels {
         book: "libro",
         contents: "Indice",
         set_in: "Composto in",
+        chapter: "Capitolo",
+        part: "Parte",
+        appendix: "Appendice",
     };
     match lang
         .split('-')
@@ -301,36 +319,87 @@ pub fn byline(names: &[String], lang: &str) -> String {
     }
 }
 
-/// “First published in Breitbart, 1 September 2014”.
-pub fn provenance(source: Option<&str>, date: Option<&str>, lang: &str) -> Option<String> {
-    let first = labels(lang).first_published_in;
-    match (source, date) {
-        (Some(s), Some(d)) => Some(format!("{first} {s}, {d}")),
-        (Some(s), None) => Some(format!("{first} {s}")),
-        (None, Some(d)) => Some(d.to_string()),
-        (None, None) => None,
+/// “First published in *Breitbart*, 1 September 2014”. A source that
+/// already says how the piece appeared (“First published in …”,
+/// “Originally appeared in …”, “Reprinted from …”) is printed as given.
+pub fn provenance(
+    source: Option<&[crate::model::Inline]>,
+    date: Option<&str>,
+    lang: &str,
+) -> Option<Vec<crate::model::Inline>> {
+    use crate::model::Inline;
+    let mut out = Vec::new();
+    if let Some(s) = source {
+        if !says_how(&crate::model::plain_text(s), lang) {
+            out.push(Inline::text(format!(
+                "{} ",
+                labels(lang).first_published_in
+            )));
+        }
+        out.extend(s.iter().cloned());
     }
+    if let Some(d) = date {
+        if !out.is_empty() {
+            out.push(Inline::text(", "));
+        }
+        out.push(Inline::text(d));
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// Whether a source line says for itself how the piece first appeared.
+fn says_how(source: &str, lang: &str) -> bool {
+    let lower = source.trim().to_lowercase();
+    if lower.starts_with(&labels(lang).first_published_in.to_lowercase()) {
+        return true;
+    }
+    // Its opening words: "Originally published in", "Reprinted from",
+    // "Appeared in", "Publié dans" …
+    let head: Vec<&str> = lower.split_whitespace().take(4).collect();
+    head.iter().any(|w| {
+        [
+            "published",
+            "publication",
+            "appeared",
+            "reprinted",
+            "printed",
+            "publié",
+            "publiée",
+            "erschienen",
+            "veröffentlicht",
+            "publicado",
+            "publicada",
+            "pubblicato",
+            "pubblicata",
+        ]
+        .contains(w)
+    })
 }
 
 /// Credit lines for the title page: "Edited by …", "Translated by …",
 /// "Illustrated by …", in the book's language.
 pub fn credits(meta: &crate::model::Metadata) -> Vec<String> {
+    contributor_credits(&meta.contributors, &meta.language)
+}
+
+/// "Translated by Ana Lima", "Edited by …": a line for each role but
+/// the author's.
+pub fn contributor_credits(contributors: &[crate::model::Contributor], lang: &str) -> Vec<String> {
     use crate::model::Role;
-    let l = labels(&meta.language);
+    let l = labels(lang);
     let mut out = Vec::new();
     for (role, verb) in [
         (Role::Editor, l.edited_by),
         (Role::Translator, l.translated_by),
         (Role::Illustrator, l.illustrated_by),
     ] {
-        let names: Vec<String> = meta
-            .contributors
+        let names: Vec<String> = contributors
             .iter()
             .filter(|c| c.role == role)
             .map(|c| c.name.clone())
             .collect();
         if !names.is_empty() {
-            out.push(format!("{verb} {}", byline(&names, &meta.language)));
+            out.push(format!("{verb} {}", byline(&names, lang)));
         }
     }
     out
@@ -362,7 +431,12 @@ pub fn colophon(meta: &crate::model::Metadata, typeface: &str) -> Vec<String> {
         }
     }
     if let Some(src) = &meta.source {
-        lines.push(format!("{} {src}.", l.first_published_in));
+        let src = src.trim_end_matches('.');
+        if says_how(src, &meta.language) {
+            lines.push(format!("{src}."));
+        } else {
+            lines.push(format!("{} {src}.", l.first_published_in));
+        }
     }
     if let Some(p) = &meta.publisher {
         lines.push(format!("{} {p}.", l.published_by));
@@ -374,7 +448,11 @@ pub fn colophon(meta: &crate::model::Metadata, typeface: &str) -> Vec<String> {
             human_date(d, &meta.language)
         ));
     }
-    lines.push(meta.identifier.display());
+    // An ISBN is printed; an identifier made up for the EPUB is not.
+    if let crate::model::Identifier::Isbn(_) | crate::model::Identifier::Other(_) = meta.identifier
+    {
+        lines.push(meta.identifier.display());
+    }
     lines.push(format!("{} {typeface}.", l.set_in));
     lines
 }
@@ -458,4 +536,305 @@ pub fn series_line(meta: &crate::model::Metadata) -> Option<String> {
         .map(|p| format!(", {} {p}", labels(&meta.language).book))
         .unwrap_or_default();
     Some(format!("{}{pos}", series.name))
+}
+
+/// Lower-case Roman numerals: 4 → "iv", 1999 → "mcmxcix".
+pub fn roman(mut n: u32) -> String {
+    const TABLE: [(u32, &str); 13] = [
+        (1000, "m"),
+        (900, "cm"),
+        (500, "d"),
+        (400, "cd"),
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    ];
+    let mut s = String::new();
+    for (v, r) in TABLE {
+        while n >= v {
+            s.push_str(r);
+            n -= v;
+        }
+    }
+    s
+}
+
+/// A number spelled out, capitalised as in a heading ("Twenty-One",
+/// "Vingt et un"), in the book's language; digits past the words we know.
+pub fn number_word(n: u32, lang: &str) -> String {
+    let language = lang.split('-').next().unwrap_or("").to_ascii_lowercase();
+    let words = match language.as_str() {
+        "fr" => french_number(n),
+        "de" => german_number(n),
+        "es" => spanish_number(n),
+        "it" => italian_number(n),
+        _ => english_number(n),
+    };
+    match words {
+        Some(w) => capitalise(&w, !matches!(language.as_str(), "fr" | "de" | "es" | "it")),
+        None => n.to_string(),
+    }
+}
+
+fn capitalise(s: &str, english: bool) -> String {
+    // English headings capitalise each part of a compound ("Twenty-One").
+    let mut out = String::with_capacity(s.len());
+    let mut start = true;
+    for c in s.chars() {
+        if start {
+            out.extend(c.to_uppercase());
+        } else {
+            out.push(c);
+        }
+        start = c == '-' && english;
+    }
+    out
+}
+
+fn english_number(n: u32) -> Option<String> {
+    const ONES: [&str; 20] = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+    ];
+    const TENS: [&str; 10] = [
+        "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    ];
+    Some(match n {
+        0..=19 => ONES[n as usize].to_string(),
+        20..=99 if n.is_multiple_of(10) => TENS[(n / 10) as usize].to_string(),
+        20..=99 => format!("{}-{}", TENS[(n / 10) as usize], ONES[(n % 10) as usize]),
+        100..=999 => {
+            let rest = n % 100;
+            let head = format!("{} hundred", ONES[(n / 100) as usize]);
+            if rest == 0 {
+                head
+            } else {
+                format!("{head} and {}", english_number(rest)?)
+            }
+        }
+        _ => return None,
+    })
+}
+
+fn french_number(n: u32) -> Option<String> {
+    const ONES: [&str; 17] = [
+        "zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix",
+        "onze", "douze", "treize", "quatorze", "quinze", "seize",
+    ];
+    const TENS: [&str; 7] = [
+        "",
+        "dix",
+        "vingt",
+        "trente",
+        "quarante",
+        "cinquante",
+        "soixante",
+    ];
+    Some(match n {
+        0..=16 => ONES[n as usize].to_string(),
+        17..=19 => format!("dix-{}", ONES[(n - 10) as usize]),
+        20..=69 => {
+            let (t, o) = (n / 10, n % 10);
+            match o {
+                0 => TENS[t as usize].to_string(),
+                1 => format!("{} et un", TENS[t as usize]),
+                _ => format!("{}-{}", TENS[t as usize], ONES[o as usize]),
+            }
+        }
+        70..=79 if n == 71 => "soixante et onze".to_string(),
+        70..=79 => format!("soixante-{}", french_number(n - 60)?),
+        80 => "quatre-vingts".to_string(),
+        81..=99 => format!("quatre-vingt-{}", french_number(n - 80)?),
+        _ => return None,
+    })
+}
+
+fn german_number(n: u32) -> Option<String> {
+    const ONES: [&str; 20] = [
+        "null",
+        "eins",
+        "zwei",
+        "drei",
+        "vier",
+        "fünf",
+        "sechs",
+        "sieben",
+        "acht",
+        "neun",
+        "zehn",
+        "elf",
+        "zwölf",
+        "dreizehn",
+        "vierzehn",
+        "fünfzehn",
+        "sechzehn",
+        "siebzehn",
+        "achtzehn",
+        "neunzehn",
+    ];
+    const TENS: [&str; 10] = [
+        "", "", "zwanzig", "dreißig", "vierzig", "fünfzig", "sechzig", "siebzig", "achtzig",
+        "neunzig",
+    ];
+    Some(match n {
+        0..=19 => ONES[n as usize].to_string(),
+        20..=99 if n.is_multiple_of(10) => TENS[(n / 10) as usize].to_string(),
+        20..=99 => {
+            let one = if n % 10 == 1 {
+                "ein"
+            } else {
+                ONES[(n % 10) as usize]
+            };
+            format!("{one}und{}", TENS[(n / 10) as usize])
+        }
+        _ => return None,
+    })
+}
+
+fn spanish_number(n: u32) -> Option<String> {
+    const ONES: [&str; 30] = [
+        "cero",
+        "uno",
+        "dos",
+        "tres",
+        "cuatro",
+        "cinco",
+        "seis",
+        "siete",
+        "ocho",
+        "nueve",
+        "diez",
+        "once",
+        "doce",
+        "trece",
+        "catorce",
+        "quince",
+        "dieciséis",
+        "diecisiete",
+        "dieciocho",
+        "diecinueve",
+        "veinte",
+        "veintiuno",
+        "veintidós",
+        "veintitrés",
+        "veinticuatro",
+        "veinticinco",
+        "veintiséis",
+        "veintisiete",
+        "veintiocho",
+        "veintinueve",
+    ];
+    const TENS: [&str; 10] = [
+        "",
+        "",
+        "",
+        "treinta",
+        "cuarenta",
+        "cincuenta",
+        "sesenta",
+        "setenta",
+        "ochenta",
+        "noventa",
+    ];
+    Some(match n {
+        0..=29 => ONES[n as usize].to_string(),
+        30..=99 if n.is_multiple_of(10) => TENS[(n / 10) as usize].to_string(),
+        30..=99 => format!("{} y {}", TENS[(n / 10) as usize], ONES[(n % 10) as usize]),
+        _ => return None,
+    })
+}
+
+fn italian_number(n: u32) -> Option<String> {
+    const ONES: [&str; 20] = [
+        "zero",
+        "uno",
+        "due",
+        "tre",
+        "quattro",
+        "cinque",
+        "sei",
+        "sette",
+        "otto",
+        "nove",
+        "dieci",
+        "undici",
+        "dodici",
+        "tredici",
+        "quattordici",
+        "quindici",
+        "sedici",
+        "diciassette",
+        "diciotto",
+        "diciannove",
+    ];
+    const TENS: [&str; 10] = [
+        "",
+        "",
+        "venti",
+        "trenta",
+        "quaranta",
+        "cinquanta",
+        "sessanta",
+        "settanta",
+        "ottanta",
+        "novanta",
+    ];
+    Some(match n {
+        0..=19 => ONES[n as usize].to_string(),
+        20..=99 => {
+            let tens = TENS[(n / 10) as usize];
+            match n % 10 {
+                0 => tens.to_string(),
+                // "ventuno", "trentotto": the tens drop their vowel.
+                o @ (1 | 8) => format!("{}{}", &tens[..tens.len() - 1], ONES[o as usize]),
+                3 => format!("{tens}tré"),
+                o => format!("{tens}{}", ONES[o as usize]),
+            }
+        }
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod number_tests {
+    use super::{number_word, roman};
+
+    #[test]
+    fn numerals() {
+        assert_eq!(roman(4), "iv");
+        assert_eq!(roman(1999), "mcmxcix");
+        assert_eq!(number_word(1, "en"), "One");
+        assert_eq!(number_word(21, "en"), "Twenty-One");
+        assert_eq!(number_word(115, "en-GB"), "One hundred and fifteen");
+        assert_eq!(number_word(21, "fr"), "Vingt et un");
+        assert_eq!(number_word(71, "fr"), "Soixante et onze");
+        assert_eq!(number_word(92, "fr"), "Quatre-vingt-douze");
+        assert_eq!(number_word(21, "de"), "Einundzwanzig");
+        assert_eq!(number_word(38, "it"), "Trentotto");
+        assert_eq!(number_word(5000, "en"), "5000");
+    }
 }

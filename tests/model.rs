@@ -246,7 +246,7 @@ fn command_line_overrides_the_files() {
 
 #[test]
 fn a_chapter_keeps_its_own_language_and_heading_line() {
-    let (m, _) = model_of(
+    let (m, r) = model_of(
         &[
             (
                 "book.toml",
@@ -261,10 +261,18 @@ fn a_chapter_keeps_its_own_language_and_heading_line() {
         ".",
         &[],
     );
-    // The heading differs from the title, so it stays, with its own line.
-    assert_eq!(m["chapters"][0]["title"][0]["text"], "Other Title");
-    assert_eq!(blocks(&m, 0)[0]["type"], "heading");
-    assert_eq!(blocks(&m, 0)[0]["line"], 4);
+    // The file opens with a chapter heading: it titles the chapter, and
+    // the front matter's other title, naming nothing, is a warning.
+    assert_eq!(m["chapters"][0]["title"][0]["text"], "A Heading");
+    assert_eq!(blocks(&m, 0)[0]["type"], "paragraph");
+    assert_eq!(blocks(&m, 0)[0]["line"], 6);
+    assert!(
+        r.stderr
+            .contains("en.md: warning: `title: Other Title` names no chapter")
+            && r.stderr.contains("[title-unused]"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(m["chapters"][0]["lang"], Value::Null);
     assert_eq!(m["chapters"][1]["lang"], "fr");
 }

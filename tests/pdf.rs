@@ -304,7 +304,7 @@ fn contents_numbers_are_the_pages_chapters_start_on() {
             .iter()
             .enumerate()
             .skip(toc_page + 1)
-            .find(|(_, t)| t.lines().next().map(str::trim) == Some(chapter))
+            .find(|(_, t)| from_title(t).lines().next().map(str::trim) == Some(chapter))
             .map(|(i, _)| i)
             .unwrap_or_else(|| panic!("{chapter} opens no page"));
         let folio: usize = texts[page]
@@ -584,7 +584,7 @@ fn page_size_and_chapters_on_recto_from_book_toml() {
     let openings: Vec<usize> = (1..=pages)
         .filter(|&p| {
             let t = pdftotext(&pdf, Some(p));
-            t.trim_start().starts_with("One") || t.trim_start().starts_with("Two")
+            from_title(&t).starts_with("One") || from_title(&t).starts_with("Two")
         })
         .collect();
     assert_eq!(openings.len(), 2, "{openings:?}");

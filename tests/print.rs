@@ -413,11 +413,7 @@ fn the_epub_page_list_follows_the_print_pages() {
     // The PDF's folios: the first text page is 1.
     let pdf_pages = pdf_pages(&pdf);
     let front = (1..=pdf_pages)
-        .find(|&p| {
-            pdftotext(&pdf, Some(p))
-                .trim_start()
-                .starts_with("Introduction")
-        })
+        .find(|&p| from_title(&pdftotext(&pdf, Some(p))).starts_with("Introduction"))
         .unwrap()
         - 1;
     let words = |s: &str| -> Vec<String> {
@@ -498,7 +494,7 @@ fn the_epub_page_list_follows_the_print_pages() {
     .enumerate()
     {
         let phys = (1..=pdf_pages)
-            .find(|&p| pdftotext(&pdf, Some(p)).trim_start().starts_with(chapter))
+            .find(|&p| from_title(&pdftotext(&pdf, Some(p))).starts_with(chapter))
             .unwrap();
         let folio = phys - front;
         let file = format!("ch{:02}.xhtml", n + 1);

@@ -218,6 +218,8 @@ pub struct MetaInput {
     pub author_note: Option<String>,
     /// `article` or `book`: how the PDF sets a single manuscript.
     pub layout: Option<super::Layout>,
+    /// The heading level that starts chapters: 1 or 2.
+    pub chapter_level: Option<u8>,
 }
 
 /// A text field that YAML or TOML may type as a number or a boolean
@@ -280,6 +282,7 @@ pub const META_KEYS: &[&str] = &[
     "bio",
     "about-author",
     "layout",
+    "chapter-level",
 ];
 
 impl MetaInput {
@@ -372,7 +375,8 @@ impl MetaInput {
             source,
             cover,
             author_note,
-            layout
+            layout,
+            chapter_level
         );
     }
 
@@ -456,11 +460,26 @@ pub fn validate_isbn13(raw: &str) -> Result<String, Problem> {
 
 /// `9780306406157` → `978-0-306-40615-7` is registration-group specific; we
 /// only separate the prefix and the check digit, which is always right.
-fn hyphenate_isbn(d: &str) -> String {
-    if d.len() == 13 {
-        format!("{}-{}-{}", &d[..3], &d[3..12], &d[12..])
-    } else {
-        d.to_string()
+/// An ISBN-13 hyphenated by the ISBN agency's ranges (registration
+/// group, registrant, publication): 978-0-306-40615-7. Digits outside any
+/// range known are printed without hyphens rather than with wrong ones.
+pub fn hyphenate_isbn(d: &str) -> String {
+    match d.parse::<isbn::Isbn13>().map(|i| i.hyphenate()) {
+        Ok(Ok(h)) => h.to_string(),
+        _ => d.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod isbn_tests {
+    use super::hyphenate_isbn;
+
+    #[test]
+    fn hyphens_by_range() {
+        assert_eq!(hyphenate_isbn("9780306406157"), "978-0-306-40615-7");
+        assert_eq!(hyphenate_isbn("9782070360024"), "978-2-07-036002-4");
+        assert_eq!(hyphenate_isbn("9783161484100"), "978-3-16-148410-0");
+        assert_eq!(hyphenate_isbn("9784101010014"), "978-4-10-101001-4");
     }
 }
 

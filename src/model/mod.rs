@@ -90,6 +90,20 @@ pub struct StyleOptions {
     /// Baseline distance over the type size.
     pub line_height: Option<f32>,
     pub paragraph: ParagraphStyle,
+    /// How chapters are numbered; by default in arabic in a book and not
+    /// at all in an article.
+    pub chapter_numbers: Option<Numbering>,
+}
+
+/// Chapter numbers: `arabic` (Chapter 3), `roman` (Chapter III), `words`
+/// (Chapter Three) or `none`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Numbering {
+    Arabic,
+    Roman,
+    Words,
+    None,
 }
 
 /// How paragraphs are told apart: an indented first line, or a space.
@@ -142,15 +156,218 @@ pub struct Chapter {
     /// Byline, source and author note of an article; empty for a plain chapter.
     pub article: Option<ArticleInfo>,
     pub blocks: Vec<Block>,
+    /// What the chapter is in the book: a chapter, a part, a dedication…
+    pub role: ChapterRole,
+    /// Its label, numbered: "Chapter 3", "Appendix A", "Part Two".
+    pub label: Option<String>,
+    /// The part it belongs to (an index into the chapters), if any.
+    pub part: Option<usize>,
+}
+
+impl Chapter {
+    /// The chapter as the contents list it: "Part One: Beginnings",
+    /// "Appendix A: Tables", or its title.
+    pub fn contents_title(&self) -> String {
+        let title = plain_text(&self.title);
+        match (&self.label, self.role) {
+            (Some(label), ChapterRole::Part | ChapterRole::Appendix) if title.trim().is_empty() => {
+                label.clone()
+            }
+            (Some(label), ChapterRole::Part | ChapterRole::Appendix) => format!("{label}: {title}"),
+            _ => title,
+        }
+    }
+
+    /// Its level in the contents: 2 inside a part, 1 otherwise.
+    pub fn contents_level(&self) -> u8 {
+        if self.part.is_some() && self.role != ChapterRole::Part {
+            2
+        } else {
+            1
+        }
+    }
+}
+
+/// What a chapter is in a book, from the class on its heading
+/// (`# To My Mother {.dedication}`) or its `role` in book.toml. Each has
+/// its EPUB 3 structural semantics and its print convention.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChapterRole {
+    #[default]
+    Chapter,
+    /// The text before a file's first heading: no title.
+    Opening,
+    Part,
+    Dedication,
+    Epigraph,
+    Foreword,
+    Preface,
+    Introduction,
+    Prologue,
+    Epilogue,
+    Afterword,
+    Acknowledgments,
+    Appendix,
+    Glossary,
+    Bibliography,
+    AboutTheAuthor,
+    AlsoBy,
+}
+
+impl ChapterRole {
+    /// The role a heading's class names, if any.
+    pub fn from_class(class: &str) -> Option<ChapterRole> {
+        use ChapterRole::*;
+        Some(match class {
+            "part" => Part,
+            "dedication" => Dedication,
+            "epigraph" => Epigraph,
+            "foreword" => Foreword,
+            "preface" => Preface,
+            "introduction" => Introduction,
+            "prologue" => Prologue,
+            "epilogue" => Epilogue,
+            "afterword" => Afterword,
+            "acknowledgments" | "acknowledgements" => Acknowledgments,
+            "appendix" => Appendix,
+            "glossary" => Glossary,
+            "bibliography" => Bibliography,
+            "about-the-author" => AboutTheAuthor,
+            "also-by" => AlsoBy,
+            _ => return None,
+        })
+    }
+
+    /// The role a chapter's title names by itself: "Preface",
+    /// "Acknowledgements", "Part Two", "Appendix B: Tables", in the
+    /// languages Quire labels.
+    pub fn from_title(title: &str) -> Option<ChapterRole> {
+        use ChapterRole::*;
+        let t = title.trim().trim_end_matches(['.', ':']).to_lowercase();
+        let exact = match t.as_str() {
+            "dedication" | "dédicace" | "widmung" | "dedicatoria" | "dedica" => Some(Dedication),
+            "epigraph" | "épigraphe" => Some(Epigraph),
+            "foreword" | "avant-propos" | "vorwort" => Some(Foreword),
+            "preface" | "préface" | "prefacio" | "prefazione" => Some(Preface),
+            "introduction" | "einleitung" | "introducción" | "introduzione" => Some(Introduction),
+            "prologue" | "prolog" | "prólogo" | "prologo" => Some(Prologue),
+            "epilogue" | "épilogue" | "epilog" | "epílogo" | "epilogo" => Some(Epilogue),
+            "afterword" | "postface" | "nachwort" => Some(Afterword),
+            "acknowledgments" | "acknowledgements" | "remerciements" | "danksagung"
+            | "agradecimientos" | "ringraziamenti" => Some(Acknowledgments),
+            "glossary" | "glossaire" | "glossar" | "glosario" | "glossario" => Some(Glossary),
+            "bibliography" | "bibliographie" | "bibliografía" | "bibliografia" => {
+                Some(Bibliography)
+            }
+            "about the author" | "about the authors" => Some(AboutTheAuthor),
+            "also by the author" | "by the same author" => Some(AlsoBy),
+            _ => None,
+        };
+        if exact.is_some() {
+            return exact;
+        }
+        // "Part Two", "Part II: The Return", "Appendix B", "Also by …".
+        let (word, rest) = t.split_once(char::is_whitespace)?;
+        let next = rest
+            .split(|c: char| c.is_whitespace() || matches!(c, ':' | '.' | '—' | '–'))
+            .next()
+            .unwrap_or("");
+        let numbered = !next.is_empty()
+            && (next.chars().all(|c| c.is_ascii_digit())
+                || next.chars().all(|c| "ivxlc".contains(c))
+                || (1..=30)
+                    .any(|n| crate::typography::number_word(n, "en").to_lowercase() == next));
+        match word {
+            "part" | "partie" | "teil" | "parte" if numbered => Some(Part),
+            "appendix" | "annexe" | "anhang" | "apéndice" | "appendice"
+                if numbered || (next.len() == 1 && next.chars().all(|c| c.is_alphabetic())) =>
+            {
+                Some(Appendix)
+            }
+            "also" if rest.starts_with("by ") => Some(AlsoBy),
+            _ => None,
+        }
+    }
+
+    /// EPUB 3 structural semantics (`epub:type`) for its section.
+    pub fn epub_type(self) -> Option<&'static str> {
+        use ChapterRole::*;
+        Some(match self {
+            Chapter => "chapter",
+            Part => "part",
+            Dedication => "dedication",
+            Epigraph => "epigraph",
+            Foreword => "foreword",
+            Preface => "preface",
+            Introduction => "introduction",
+            Prologue => "prologue",
+            Epilogue => "epilogue",
+            Afterword => "afterword",
+            Acknowledgments => "acknowledgments",
+            Appendix => "appendix",
+            Glossary => "glossary",
+            Bibliography => "bibliography",
+            Opening | AboutTheAuthor | AlsoBy => return None,
+        })
+    }
+
+    /// The ARIA role (DPUB-ARIA) matching it.
+    pub fn aria_role(self) -> Option<&'static str> {
+        use ChapterRole::*;
+        Some(match self {
+            Chapter => "doc-chapter",
+            Part => "doc-part",
+            Dedication => "doc-dedication",
+            Epigraph => "doc-epigraph",
+            Foreword => "doc-foreword",
+            Preface => "doc-preface",
+            Introduction => "doc-introduction",
+            Prologue => "doc-prologue",
+            Epilogue => "doc-epilogue",
+            Afterword => "doc-afterword",
+            Acknowledgments => "doc-acknowledgments",
+            Appendix => "doc-appendix",
+            Glossary => "doc-glossary",
+            Bibliography => "doc-bibliography",
+            Opening | AboutTheAuthor | AlsoBy => return None,
+        })
+    }
+
+    /// Front matter (before the body), body, or back matter.
+    pub fn matter(self) -> &'static str {
+        use ChapterRole::*;
+        match self {
+            Dedication | Epigraph | Foreword | Preface => "frontmatter",
+            Afterword | Acknowledgments | Appendix | Glossary | Bibliography | AboutTheAuthor
+            | AlsoBy => "backmatter",
+            _ => "bodymatter",
+        }
+    }
+
+    /// Whether it shows its heading (a dedication and an epigraph do not).
+    pub fn has_heading(self) -> bool {
+        !matches!(
+            self,
+            ChapterRole::Dedication | ChapterRole::Epigraph | ChapterRole::Opening
+        )
+    }
+
+    /// Whether it is listed in the contents.
+    pub fn in_contents(self) -> bool {
+        self.has_heading()
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ArticleInfo {
-    pub subtitle: Option<String>,
+    pub subtitle: Option<Vec<Inline>>,
     pub authors: Vec<String>,
+    /// Its translators, editors, illustrators.
+    pub contributors: Vec<Contributor>,
     pub date: Option<String>,
-    /// Where the article first appeared.
-    pub source: Option<String>,
+    /// Where the article first appeared, as given.
+    pub source: Option<Vec<Inline>>,
     /// A short note about the author, set apart after the text.
     pub author_note: Vec<Block>,
 }
@@ -159,6 +376,7 @@ impl ArticleInfo {
     pub fn is_empty(&self) -> bool {
         self.subtitle.is_none()
             && self.authors.is_empty()
+            && self.contributors.is_empty()
             && self.date.is_none()
             && self.source.is_none()
             && self.author_note.is_empty()
@@ -187,6 +405,9 @@ pub enum BlockKind {
     },
     BlockQuote {
         blocks: Vec<Block>,
+        /// Classes written after it (`{.epigraph}`).
+        #[serde(skip_serializing_if = "Vec::is_empty", default)]
+        classes: Vec<String>,
     },
     List {
         /// The first number of an ordered list; `None` for a bulleted list.
@@ -201,6 +422,13 @@ pub enum BlockKind {
         align: Vec<Align>,
         head: Vec<Vec<Inline>>,
         rows: Vec<Vec<Vec<Inline>>>,
+        /// Classes written after it (`{.landscape}`).
+        #[serde(skip_serializing_if = "Vec::is_empty", default)]
+        classes: Vec<String>,
+    },
+    /// Terms and their definitions.
+    Definitions {
+        items: Vec<Definition>,
     },
     /// An image standing alone in its paragraph, with an optional caption
     /// (the image's title in Markdown).
@@ -213,6 +441,26 @@ pub enum BlockKind {
         classes: Vec<String>,
     },
     SceneBreak,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Definition {
+    pub term: Vec<Inline>,
+    /// Each definition of the term, as blocks.
+    pub definitions: Vec<Vec<Block>>,
+}
+
+/// Whether a block is an epigraph's source: a paragraph that opens with
+/// a dash ("— Ecclesiastes", "-- Mark Twain").
+pub fn is_attribution(block: &Block) -> bool {
+    match &block.kind {
+        BlockKind::Paragraph { content } => {
+            let text = plain_text(content);
+            let t = text.trim_start();
+            t.starts_with(['\u{2014}', '\u{2015}', '\u{2013}']) || t.starts_with("--")
+        }
+        _ => false,
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -25,6 +25,7 @@ pub struct RawChapter {
     pub article: Option<ArticleInfo>,
     pub blocks: Vec<Block>,
     pub notes: BTreeMap<String, NoteDef>,
+    pub role: super::ChapterRole,
 }
 
 pub struct RawBook {
@@ -127,9 +128,13 @@ pub fn resolve(raw: RawBook, diags: &mut Diagnostics) -> Book {
             }
             ok
         });
-        let base = requested
-            .clone()
-            .unwrap_or_else(|| slug(&super::plain_text(&ch.title)));
+        let base = requested.clone().unwrap_or_else(|| {
+            if ch.title.is_empty() {
+                "opening".to_string()
+            } else {
+                slug(&super::plain_text(&ch.title))
+            }
+        });
         let title_id = ids.unique(&base);
         names.insert(base, title_id.clone());
         chapters.push((ch, title_id, names));
@@ -161,6 +166,10 @@ pub fn resolve(raw: RawBook, diags: &mut Diagnostics) -> Book {
         max_pixels: raw.options.max_image_pixels,
     };
     let mut out = Vec::new();
+    // Footnotes a file defines, and those its chapters used: a file cut
+    // into several chapters shares its definitions among them.
+    let mut defined: BTreeMap<PathBuf, Vec<(String, u32)>> = BTreeMap::new();
+    let mut used: HashMap<PathBuf, HashSet<String>> = HashMap::new();
     for (index, (mut ch, title_id, _)) in chapters.into_iter().enumerate() {
         resolver.chapter = index;
         resolver.file = ch.source.clone();
@@ -184,15 +193,14 @@ pub fn resolve(raw: RawBook, diags: &mut Diagnostics) -> Book {
             nested: false,
         };
         notes.blocks(&mut ch.blocks);
-        for (label, def) in &ch.notes {
-            if !notes.numbers.contains_key(label) {
-                notes.diags.warning(
-                    Code::Footnote,
-                    Location::at(&ch.source, def.line, 0),
-                    format!("footnote `[^{label}]` is defined but never referenced"),
-                );
-            }
-        }
+        let file_used = used.entry(ch.source.clone()).or_default();
+        file_used.extend(notes.numbers.keys().cloned());
+        defined.entry(ch.source.clone()).or_insert_with(|| {
+            ch.notes
+                .iter()
+                .map(|(label, def)| (label.clone(), def.line))
+                .collect()
+        });
         out.push(Chapter {
             id: format!("ch{:02}", index + 1),
             source: ch.source,
@@ -201,8 +209,23 @@ pub fn resolve(raw: RawBook, diags: &mut Diagnostics) -> Book {
             lang: ch.lang,
             article: ch.article.filter(|a| !a.is_empty()),
             blocks: ch.blocks,
+            role: ch.role,
+            label: None,
+            part: None,
         });
     }
+    for (file, labels) in &defined {
+        for (label, line) in labels {
+            if !used.get(file).is_some_and(|u| u.contains(label)) {
+                resolver.diags.warning(
+                    Code::Footnote,
+                    Location::at(file, *line, 0),
+                    format!("footnote `[^{label}]` is defined but never referenced"),
+                );
+            }
+        }
+    }
+    number(&mut out, raw.layout, &raw.options.style, &raw.meta.language);
     let cover = raw.cover.map(|(key, asset)| {
         resolver.images.entry(key.clone()).or_insert(asset);
         key
@@ -256,12 +279,17 @@ fn assign_heading_ids(
                 names.insert(unique.clone(), unique.clone());
                 *id = unique;
             }
-            BlockKind::BlockQuote { blocks } => {
+            BlockKind::BlockQuote { blocks, .. } => {
                 assign_heading_ids(blocks, source, ids, names, diags)
             }
             BlockKind::List { items, .. } => {
                 for item in items {
                     assign_heading_ids(&mut item.blocks, source, ids, names, diags);
+                }
+            }
+            BlockKind::Definitions { items } => {
+                for d in items.iter_mut().flat_map(|i| &mut i.definitions) {
+                    assign_heading_ids(d, source, ids, names, diags);
                 }
             }
             _ => {}
@@ -303,10 +331,18 @@ impl Resolver<'_> {
                 BlockKind::Heading { content, .. } | BlockKind::Paragraph { content } => {
                     self.inlines(content, line)
                 }
-                BlockKind::BlockQuote { blocks } => self.blocks(blocks),
+                BlockKind::BlockQuote { blocks, .. } => self.blocks(blocks),
                 BlockKind::List { items, .. } => {
                     for item in items {
                         self.blocks(&mut item.blocks);
+                    }
+                }
+                BlockKind::Definitions { items } => {
+                    for item in items {
+                        self.inlines(&mut item.term, line);
+                        for d in &mut item.definitions {
+                            self.blocks(d);
+                        }
                     }
                 }
                 BlockKind::Table { head, rows, .. } => {
@@ -396,14 +432,22 @@ impl Resolver<'_> {
             Some((p, f)) => (p, Some(percent_decode(f))),
             None => (dest, None),
         };
-        let chapter = if path.is_empty() {
-            Some(self.chapter)
+        // A file may hold several chapters: the link goes to the one that
+        // has the id, or to the file's first.
+        let file = if path.is_empty() {
+            Some(self.sources[self.chapter].clone())
         } else {
             let base = self.file.parent().unwrap_or(Path::new("."));
-            let target = base.join(percent_decode(path));
-            canonical(&target).and_then(|t| self.sources.iter().position(|s| *s == t))
+            canonical(&base.join(percent_decode(path)))
         };
-        let Some(chapter) = chapter else {
+        let candidates: Vec<usize> = file
+            .map(|f| {
+                (0..self.sources.len())
+                    .filter(|&i| self.sources[i] == f)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let Some(&first) = candidates.first() else {
             self.diags.warning(
                 Code::LinkDropped,
                 at,
@@ -411,10 +455,17 @@ impl Resolver<'_> {
             );
             return None;
         };
+        let mut chapter = if path.is_empty() { self.chapter } else { first };
         let id = match frag.filter(|f| !f.is_empty()) {
             None => None,
-            Some(f) => match self.anchors[chapter].get(&f) {
-                Some(id) => Some(id.clone()),
+            Some(f) => match candidates
+                .iter()
+                .find_map(|&c| self.anchors[c].get(&f).map(|id| (c, id.clone())))
+            {
+                Some((c, id)) => {
+                    chapter = c;
+                    Some(id)
+                }
                 None => {
                     self.diags.warning(
                         Code::LinkDropped,
@@ -532,6 +583,81 @@ pub fn resolve_image(
     ))
 }
 
+/// Gives chapters their labels ("Chapter 3", "Appendix A", "Part Two")
+/// and each its part. Chapters are numbered in a book unless the style
+/// says otherwise, not in an article; front and back matter never.
+fn number(chapters: &mut [Chapter], layout: Layout, style: &super::StyleOptions, lang: &str) {
+    use super::{ChapterRole, Numbering};
+    let numbering = style.chapter_numbers.unwrap_or(match layout {
+        Layout::Book => Numbering::Arabic,
+        Layout::Article => Numbering::None,
+    });
+    let words = crate::typography::labels(lang);
+    // A book whose chapter headings number themselves ("Chapter 1",
+    // "IV") gets no second number, unless the style asks for one.
+    let numbered_by_hand =
+        |ch: &Chapter, word: &str| self_numbered(&super::plain_text(&ch.title), word);
+    // Nor does a collection, whose pieces have authors of their own.
+    let numbering = if style.chapter_numbers.is_none()
+        && chapters.iter().any(|c| {
+            (c.role == ChapterRole::Chapter && numbered_by_hand(c, words.chapter))
+                || c.article.as_ref().is_some_and(|a| !a.authors.is_empty())
+        }) {
+        Numbering::None
+    } else {
+        numbering
+    };
+    let (mut chapter, mut appendix, mut part) = (0u32, 0u32, 0u32);
+    let mut current_part = None;
+    for (i, ch) in chapters.iter_mut().enumerate() {
+        match ch.role {
+            ChapterRole::Part => {
+                part += 1;
+                current_part = Some(i);
+                if numbering != Numbering::None && !numbered_by_hand(ch, words.part) {
+                    let n = match numbering {
+                        Numbering::Roman => crate::typography::roman(part).to_uppercase(),
+                        _ => crate::typography::number_word(part, lang),
+                    };
+                    ch.label = Some(format!("{} {n}", words.part));
+                }
+                continue;
+            }
+            ChapterRole::Chapter if numbered_by_hand(ch, words.chapter) => chapter += 1,
+            ChapterRole::Chapter => {
+                chapter += 1;
+                ch.label = match numbering {
+                    Numbering::None => None,
+                    Numbering::Arabic => Some(format!("{} {chapter}", words.chapter)),
+                    Numbering::Roman => Some(format!(
+                        "{} {}",
+                        words.chapter,
+                        crate::typography::roman(chapter).to_uppercase()
+                    )),
+                    Numbering::Words => Some(format!(
+                        "{} {}",
+                        words.chapter,
+                        crate::typography::number_word(chapter, lang)
+                    )),
+                };
+            }
+            ChapterRole::Appendix => {
+                appendix += 1;
+                let letter = char::from_u32('A' as u32 + (appendix - 1) % 26).unwrap_or('A');
+                if !numbered_by_hand(ch, words.appendix) {
+                    ch.label = Some(format!("{} {letter}", words.appendix));
+                }
+            }
+            _ => {}
+        }
+        // Back matter leaves the last part.
+        if ch.role.matter() == "backmatter" {
+            current_part = None;
+        }
+        ch.part = current_part;
+    }
+}
+
 /// Makes a path absolute and removes `.` and `..` without touching the disk.
 fn normalize(p: &Path) -> PathBuf {
     let abs = if p.is_absolute() {
@@ -628,10 +754,18 @@ impl Notes<'_> {
                 BlockKind::Heading { content, .. } | BlockKind::Paragraph { content } => {
                     self.inlines(content)
                 }
-                BlockKind::BlockQuote { blocks } => self.blocks(blocks),
+                BlockKind::BlockQuote { blocks, .. } => self.blocks(blocks),
                 BlockKind::List { items, .. } => {
                     for item in items {
                         self.blocks(&mut item.blocks);
+                    }
+                }
+                BlockKind::Definitions { items } => {
+                    for item in items {
+                        self.inlines(&mut item.term);
+                        for d in &mut item.definitions {
+                            self.blocks(d);
+                        }
                     }
                 }
                 BlockKind::Table { head, rows, .. } => {
@@ -699,4 +833,72 @@ fn strip_nested_notes(blocks: &mut [Block], file: &Path, diags: &mut Diagnostics
         nested: true,
     };
     n.blocks(blocks);
+}
+
+/// Whether a heading numbers itself: "Chapter 3", "Part One: …",
+/// "IV", "12.", "3 The Storm".
+fn self_numbered(title: &str, word: &str) -> bool {
+    let t = title.trim();
+    let lower = t.to_lowercase();
+    let word = word.to_lowercase();
+    if let Some(rest) = lower.strip_prefix(&word)
+        && rest.chars().next().is_none_or(|c| !c.is_alphanumeric())
+    {
+        return true;
+    }
+    let first = t
+        .split(|c: char| c.is_whitespace() || matches!(c, '.' | ':' | '—' | '–'))
+        .next()
+        .unwrap_or("");
+    !first.is_empty()
+        && (first.chars().all(|c| c.is_ascii_digit())
+            || (is_roman(first)
+                && (first.len() > 1
+                    || t.len() == first.len()
+                    || t[first.len()..].starts_with(['.', ':']))))
+}
+
+/// A well-formed upper-case Roman numeral ("XIV", not "CIVIL").
+fn is_roman(s: &str) -> bool {
+    let value = |c| match c {
+        'I' => 1,
+        'V' => 5,
+        'X' => 10,
+        'L' => 50,
+        'C' => 100,
+        'D' => 500,
+        'M' => 1000,
+        _ => 0,
+    };
+    let digits: Vec<u32> = s.chars().map(value).collect();
+    if digits.is_empty() || digits.contains(&0) {
+        return false;
+    }
+    let mut n = 0i64;
+    for (i, d) in digits.iter().enumerate() {
+        if digits.get(i + 1).is_some_and(|next| next > d) {
+            n -= i64::from(*d);
+        } else {
+            n += i64::from(*d);
+        }
+    }
+    n > 0 && n < 4000 && crate::typography::roman(n as u32).to_uppercase() == s
+}
+
+#[cfg(test)]
+mod numbering_tests {
+    use super::self_numbered;
+
+    #[test]
+    fn headings_that_number_themselves() {
+        assert!(self_numbered("Chapter 3", "Chapter"));
+        assert!(self_numbered("CHAPTER ONE", "Chapter"));
+        assert!(self_numbered("IV", "Chapter"));
+        assert!(self_numbered("XII. The Storm", "Chapter"));
+        assert!(self_numbered("12 The Storm", "Chapter"));
+        assert!(!self_numbered("I Remember", "Chapter"));
+        assert!(!self_numbered("Chapters of Life", "Chapter"));
+        assert!(!self_numbered("The Storm", "Chapter"));
+        assert!(!self_numbered("CIVIL War", "Chapter"));
+    }
 }

@@ -5,6 +5,13 @@
 //! chapters = ["intro.md", "part-1/one.md"]   # optional: default is every
 //!                                            # .md/.markdown/.txt beside
 //!                                            # book.toml, by name, except README
+//! # An entry may give the chapter's role: { file = "to-anna.md", role = "dedication" }
+//!
+//! [[parts]]                # optional: after `chapters`, parts with their chapters
+//! title = "Arrival"
+//! chapters = ["one.md", "two.md"]
+//!
+//! back-matter = ["notes.md"]   # optional: after the parts
 //! [book]
 //! title = "A Book"
 //! authors = ["A. Writer"]
@@ -34,7 +41,11 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct BookToml {
-    pub chapters: Option<Vec<toml::Spanned<String>>>,
+    pub chapters: Option<Vec<toml::Spanned<ChapterEntry>>>,
+    /// Parts, each with its title and chapters, after `chapters`.
+    pub parts: Option<Vec<PartToml>>,
+    /// Chapters after the parts (appendices, notes, acknowledgments).
+    pub back_matter: Option<Vec<toml::Spanned<ChapterEntry>>>,
     #[serde(default)]
     pub book: MetaInput,
     #[serde(default)]
@@ -49,6 +60,57 @@ pub struct BookToml {
     pub print: PrintToml,
     #[serde(default)]
     pub style: StyleToml,
+}
+
+/// A chapter in book.toml: its file, and optionally its role.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum ChapterEntry {
+    File(String),
+    Table(ChapterTable),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChapterTable {
+    pub file: String,
+    pub role: Option<crate::model::ChapterRole>,
+}
+
+impl ChapterEntry {
+    fn file(&self) -> &str {
+        match self {
+            ChapterEntry::File(f) => f,
+            ChapterEntry::Table(t) => &t.file,
+        }
+    }
+
+    fn role(&self) -> Option<crate::model::ChapterRole> {
+        match self {
+            ChapterEntry::File(_) => None,
+            ChapterEntry::Table(t) => t.role,
+        }
+    }
+}
+
+/// A part of the book: its title and its chapters.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartToml {
+    pub title: toml::Spanned<String>,
+    pub chapters: Vec<toml::Spanned<ChapterEntry>>,
+}
+
+/// What book.toml lists, in reading order.
+#[derive(Debug, Clone)]
+pub enum Listed {
+    /// A chapter file, with the role book.toml gives it.
+    File {
+        path: PathBuf,
+        role: Option<crate::model::ChapterRole>,
+    },
+    /// The start of a part: its title, and where book.toml gives it.
+    Part { title: String, at: Location },
 }
 
 /// Print production: the printer, its paper, crop marks.
@@ -124,6 +186,8 @@ pub struct StyleToml {
     pub line_height: Option<toml::Spanned<f32>>,
     /// `indent` (default) or `space`.
     pub paragraph: Option<crate::model::ParagraphStyle>,
+    /// `arabic`, `roman`, `words` or `none`.
+    pub chapter_numbers: Option<crate::model::Numbering>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -179,10 +243,10 @@ pub fn chapter_files(
     text: &str,
     cfg: &BookToml,
     diags: &mut Diagnostics,
-) -> Vec<PathBuf> {
+) -> Vec<Listed> {
     let index = LineIndex::new(text);
     let root = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-    let Some(list) = &cfg.chapters else {
+    if cfg.chapters.is_none() && cfg.parts.is_none() && cfg.back_matter.is_none() {
         let entries = match std::fs::read_dir(dir) {
             Ok(rd) => rd,
             Err(e) => {
@@ -215,44 +279,62 @@ pub fn chapter_files(
             )
             .is_some()
         });
-        return found;
-    };
-    let mut files: Vec<PathBuf> = Vec::new();
-    let mut seen: Vec<PathBuf> = Vec::new();
-    for entry in list {
-        let (line, col) = index.line_col(text, entry.span().start);
-        let loc = Location::at(config, line, col);
-        let rel = entry.get_ref();
-        let path = dir.join(rel);
-        if super::kind_of(&path).is_none() {
-            diags.error(
-                Code::ChapterFile,
-                loc,
-                format!("chapter `{rel}` is not a manuscript (.md, .markdown or .txt)"),
-            );
-            continue;
-        }
-        let Some(real) = confined(
-            &path,
-            &root,
-            loc.clone(),
-            &format!("chapter `{rel}`"),
-            diags,
-        ) else {
-            continue;
-        };
-        if seen.contains(&real) {
-            diags.error(
-                Code::ChapterFile,
-                loc,
-                format!("chapter `{rel}` is listed twice"),
-            );
-            continue;
-        }
-        seen.push(real);
-        files.push(path);
+        return found
+            .into_iter()
+            .map(|path| Listed::File { path, role: None })
+            .collect();
     }
-    files
+    let mut out: Vec<Listed> = Vec::new();
+    let mut seen: Vec<PathBuf> = Vec::new();
+    let mut entries = |list: &[toml::Spanned<ChapterEntry>], out: &mut Vec<Listed>| {
+        for entry in list {
+            let (line, col) = index.line_col(text, entry.span().start);
+            let loc = Location::at(config, line, col);
+            let rel = entry.get_ref().file();
+            let path = dir.join(rel);
+            if super::kind_of(&path).is_none() {
+                diags.error(
+                    Code::ChapterFile,
+                    loc,
+                    format!("chapter `{rel}` is not a manuscript (.md, .markdown or .txt)"),
+                );
+                continue;
+            }
+            let Some(real) = confined(
+                &path,
+                &root,
+                loc.clone(),
+                &format!("chapter `{rel}`"),
+                diags,
+            ) else {
+                continue;
+            };
+            if seen.contains(&real) {
+                diags.error(
+                    Code::ChapterFile,
+                    loc,
+                    format!("chapter `{rel}` is listed twice"),
+                );
+                continue;
+            }
+            seen.push(real);
+            out.push(Listed::File {
+                path,
+                role: entry.get_ref().role(),
+            });
+        }
+    };
+    entries(cfg.chapters.as_deref().unwrap_or_default(), &mut out);
+    for part in cfg.parts.iter().flatten() {
+        let (line, col) = index.line_col(text, part.title.span().start);
+        out.push(Listed::Part {
+            title: part.title.get_ref().clone(),
+            at: Location::at(config, line, col),
+        });
+        entries(&part.chapters, &mut out);
+    }
+    entries(cfg.back_matter.as_deref().unwrap_or_default(), &mut out);
+    out
 }
 
 /// The real path of a file the book names, if it is a regular file inside

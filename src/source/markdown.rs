@@ -9,7 +9,7 @@
 
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, LineIndex, Location};
 use crate::limits::{BLOCK_DEPTH, INLINE_DEPTH};
-use crate::model::{Align, Block, BlockKind, Image, Inline, LinkTarget, ListItem, Pos};
+use crate::model::{Align, Block, BlockKind, Definition, Image, Inline, LinkTarget, ListItem, Pos};
 use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
 use std::collections::BTreeMap;
 use std::iter::Peekable;
@@ -35,6 +35,9 @@ pub fn options() -> Options {
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_SUPERSCRIPT
+        | Options::ENABLE_SUBSCRIPT
+        | Options::ENABLE_DEFINITION_LIST
 }
 
 /// Parses `text[body_start..]`; line numbers count from the top of `text`.
@@ -56,6 +59,7 @@ pub fn read(text: &str, body_start: usize, file: &Path, diags: &mut Diagnostics)
         flattened: 0,
         inline_flattened: 0,
         too_deep: false,
+        in_quote: 0,
     };
     let blocks = reader.blocks();
     MarkdownDoc {
@@ -84,6 +88,8 @@ struct Reader<'a, 'd, I: Iterator<Item = (Event<'a>, Range<usize>)>> {
     inline_flattened: usize,
     /// The nesting error has been reported (once per file).
     too_deep: bool,
+    /// How many block quotes the reader is inside.
+    in_quote: u32,
 }
 
 fn is_inline(ev: &Event) -> bool {
@@ -151,6 +157,21 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
                 Event::Html(html) => self.html_block(&html, range.start),
                 Event::Start(tag) => {
                     if let Some(kind) = self.block(tag, range.start) {
+                        // `{.epigraph}` or `{.landscape}` alone after a
+                        // block quote or a table is its class.
+                        if let BlockKind::Paragraph { content } = &kind
+                            && let [Inline::Text { text }] = content.as_slice()
+                            && let Some(found) = classes(text)
+                            && let Some(Block {
+                                kind:
+                                    BlockKind::BlockQuote { classes, .. }
+                                    | BlockKind::Table { classes, .. },
+                                ..
+                            }) = blocks.last_mut()
+                        {
+                            classes.extend(found);
+                            continue;
+                        }
                         blocks.push(Block { line, kind });
                     }
                 }
@@ -238,9 +259,42 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
                     content,
                 }
             }
-            Tag::BlockQuote(_) => BlockKind::BlockQuote {
-                blocks: self.blocks(),
-            },
+            Tag::BlockQuote(_) => {
+                self.in_quote += 1;
+                let mut blocks = self.blocks();
+                self.in_quote -= 1;
+                let classes = trailing_classes(&mut blocks);
+                split_attribution(&mut blocks);
+                BlockKind::BlockQuote { blocks, classes }
+            }
+            Tag::DefinitionList => {
+                let mut items: Vec<Definition> = Vec::new();
+                while let Some((ev, _)) = self.events.next() {
+                    match ev {
+                        Event::Start(Tag::DefinitionListTitle) => {
+                            let term = self.inlines();
+                            self.expect_end();
+                            items.push(Definition {
+                                term,
+                                definitions: Vec::new(),
+                            });
+                        }
+                        Event::Start(Tag::DefinitionListDefinition) => {
+                            let blocks = self.blocks();
+                            match items.last_mut() {
+                                Some(item) => item.definitions.push(blocks),
+                                None => items.push(Definition {
+                                    term: Vec::new(),
+                                    definitions: vec![blocks],
+                                }),
+                            }
+                        }
+                        Event::End(_) => break,
+                        _ => {}
+                    }
+                }
+                BlockKind::Definitions { items }
+            }
             Tag::CodeBlock(kind) => {
                 let mut text = String::new();
                 for (ev, _) in self.events.by_ref() {
@@ -333,9 +387,14 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
                         _ => {}
                     }
                 }
-                BlockKind::Table { align, head, rows }
+                BlockKind::Table {
+                    align,
+                    head,
+                    rows,
+                    classes: Vec::new(),
+                }
             }
-            Tag::MetadataBlock(_) | Tag::DefinitionList | Tag::Item => {
+            Tag::MetadataBlock(_) | Tag::Item => {
                 self.skip_container();
                 return None;
             }
@@ -437,6 +496,15 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
                 Event::InlineMath(t) | Event::DisplayMath(t) => out.push(Inline::Code {
                     text: t.to_string(),
                 }),
+                // In a quotation, a line that opens with a dash is its
+                // source ("— Jules Verne"), kept on a line of its own.
+                Event::SoftBreak
+                    if self.in_quote > 0
+                        && matches!(self.events.peek(), Some((Event::Text(t), _))
+                            if t.starts_with(['\u{2014}', '\u{2015}', '\u{2013}'])) =>
+                {
+                    out.push(Inline::LineBreak)
+                }
                 Event::SoftBreak => push_text(&mut out, " "),
                 Event::HardBreak => out.push(Inline::LineBreak),
                 Event::TaskListMarker(done) => self.task = Some(done),
@@ -456,29 +524,35 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
             }
         }
         out.retain(|i| !matches!(i, Inline::Text { text } if text.is_empty()));
-        out
+        scripts_within_words(out)
     }
 
     /// pulldown-cmark leaves a reference to an undefined footnote as the
     /// text `[`, `^label`, `]`. Having read the `[`, this takes the rest if
     /// it is there, so that resolution can warn about it like any other.
     fn bracket(&mut self) -> Bracket {
-        let label = match self.events.peek() {
-            Some((Event::Text(t), _))
-                if t.len() > 1 && t.starts_with('^') && !t.contains(char::is_whitespace) =>
-            {
-                t[1..].to_string()
+        // The label may come in pieces (`^` alone, then the name).
+        let mut label = String::new();
+        loop {
+            match self.events.peek() {
+                Some((Event::Text(t), _))
+                    if t.starts_with(']') && label.len() > 1 && label.starts_with('^') =>
+                {
+                    let rest = t[1..].to_string();
+                    self.events.next();
+                    return Bracket::Note(label[1..].to_string(), rest);
+                }
+                Some((Event::Text(t), _))
+                    if !t.contains(char::is_whitespace)
+                        && !t.contains(']')
+                        && (!label.is_empty() || t.starts_with('^'))
+                        && label.len() < 1000 =>
+                {
+                    label.push_str(t);
+                    self.events.next();
+                }
+                _ => return Bracket::Text(format!("[{label}")),
             }
-            _ => return Bracket::Text("[".into()),
-        };
-        self.events.next();
-        match self.events.peek() {
-            Some((Event::Text(t), _)) if t.starts_with(']') => {
-                let rest = t[1..].to_string();
-                self.events.next();
-                Bracket::Note(label, rest)
-            }
-            _ => Bracket::Text(format!("[^{label}")),
         }
     }
 
@@ -607,6 +681,66 @@ fn classes(text: &str) -> Option<Vec<String>> {
     (!classes.is_empty()).then_some(classes)
 }
 
+/// A quotation's last line that gives its source, made a paragraph of
+/// its own.
+fn split_attribution(blocks: &mut Vec<Block>) {
+    let Some(Block {
+        kind: BlockKind::Paragraph { content },
+        line,
+    }) = blocks.last_mut()
+    else {
+        return;
+    };
+    let Some(at) = content.iter().rposition(|i| matches!(i, Inline::LineBreak)) else {
+        return;
+    };
+    let source = matches!(content.get(at + 1), Some(Inline::Text { text })
+        if text.starts_with(['\u{2014}', '\u{2015}', '\u{2013}']));
+    if !source || at == 0 {
+        return;
+    }
+    let tail = content.split_off(at + 1);
+    content.pop();
+    // Its line: the quotation's last, as near as the model records.
+    let line = *line;
+    blocks.push(Block {
+        line,
+        kind: BlockKind::Paragraph { content: tail },
+    });
+}
+
+/// Classes at the end of a block quote's last paragraph (`> — Source`
+/// then `{.epigraph}` on the next line, which Markdown reads as part of
+/// that paragraph), taken off it.
+fn trailing_classes(blocks: &mut Vec<Block>) -> Vec<String> {
+    let Some(Block {
+        kind: BlockKind::Paragraph { content },
+        ..
+    }) = blocks.last_mut()
+    else {
+        return Vec::new();
+    };
+    let Some(Inline::Text { text }) = content.last_mut() else {
+        return Vec::new();
+    };
+    let Some(open) = text.rfind('{') else {
+        return Vec::new();
+    };
+    let Some(found) = classes(&text[open..]) else {
+        return Vec::new();
+    };
+    text.truncate(open);
+    let kept = text.trim_end().len();
+    text.truncate(kept);
+    if text.is_empty() {
+        content.pop();
+    }
+    if content.is_empty() {
+        blocks.pop();
+    }
+    found
+}
+
 /// A paragraph holding one image and nothing else (but classes after it,
 /// `{.bleed}`) is a figure.
 fn paragraph(line: u32, content: Vec<Inline>) -> Block {
@@ -633,4 +767,98 @@ fn paragraph(line: u32, content: Vec<Inline>) -> Block {
         line,
         kind: BlockKind::Paragraph { content },
     }
+}
+
+/// Super- and subscripts inside a word (`H~2~O`, `2^10^`), which
+/// pulldown-cmark reads only between words: a run of non-space characters
+/// between two `^` (or two `~`) in text.
+fn scripts_within_words(inlines: Vec<Inline>) -> Vec<Inline> {
+    if !inlines
+        .iter()
+        .any(|i| matches!(i, Inline::Text { text } if text.contains(['^', '~'])))
+    {
+        return inlines;
+    }
+    let mut out = Vec::with_capacity(inlines.len());
+    for inline in inlines {
+        let Inline::Text { text } = inline else {
+            out.push(inline);
+            continue;
+        };
+        let mut rest = text.as_str();
+        let mut plain = String::new();
+        loop {
+            let Some(open) = rest.find(['^', '~']) else {
+                plain.push_str(rest);
+                break;
+            };
+            let mark = rest[open..].chars().next().unwrap_or('^');
+            let after = &rest[open + 1..];
+            let close = after.find(|c: char| c == mark || c.is_whitespace());
+            match close {
+                Some(end) if end > 0 && after[end..].starts_with(mark) => {
+                    plain.push_str(&rest[..open]);
+                    if !plain.is_empty() {
+                        out.push(Inline::text(std::mem::take(&mut plain)));
+                    }
+                    let content = vec![Inline::text(&after[..end])];
+                    out.push(if mark == '^' {
+                        Inline::Superscript { content }
+                    } else {
+                        Inline::Subscript { content }
+                    });
+                    rest = &after[end + 1..];
+                }
+                _ => {
+                    plain.push_str(&rest[..open + 1]);
+                    rest = after;
+                }
+            }
+        }
+        if !plain.is_empty() {
+            out.push(Inline::text(plain));
+        }
+    }
+    out
+}
+
+/// A one-line metadata string (a title, a source, a subtitle) read as
+/// Markdown inlines, with the body's typographic quotes and dashes. Links
+/// keep only their text; a string Markdown would read as a block (`1. …`,
+/// `# …`) stays as written.
+pub fn inline(text: &str) -> Vec<Inline> {
+    let mut diags = Diagnostics::default();
+    let doc = read(text, 0, Path::new(""), &mut diags);
+    match doc.blocks.as_slice() {
+        [
+            Block {
+                kind: BlockKind::Paragraph { content },
+                ..
+            },
+        ] => unlink(content.clone()),
+        _ => vec![Inline::text(text.trim())],
+    }
+}
+
+/// A metadata string as plain text: its Markdown read, its marks dropped.
+pub fn inline_plain(text: &str) -> String {
+    crate::model::plain_text(&inline(text)).trim().to_string()
+}
+
+fn unlink(inlines: Vec<Inline>) -> Vec<Inline> {
+    inlines
+        .into_iter()
+        .flat_map(|i| match i {
+            Inline::Link { content, .. } => unlink(content),
+            Inline::Image { image } => vec![Inline::text(image.alt)],
+            Inline::NoteLabel { label, .. } => vec![Inline::text(format!("[^{label}]"))],
+            Inline::Emphasis { content } => vec![Inline::Emphasis {
+                content: unlink(content),
+            }],
+            Inline::Strong { content } => vec![Inline::Strong {
+                content: unlink(content),
+            }],
+            other => vec![other],
+        })
+        .collect()
 }

@@ -6,6 +6,7 @@
 //! format.
 
 pub mod book_toml;
+mod chapters;
 pub mod frontmatter;
 pub mod markdown;
 pub mod text;
@@ -133,23 +134,112 @@ struct Manuscript {
     notes: std::collections::BTreeMap<String, markdown::NoteDef>,
 }
 
+/// How a manuscript becomes chapters.
+struct Cutting {
+    /// The title its front matter (or the book) gives it.
+    title: Option<Vec<Inline>>,
+    /// The title is the file's own (not the book's).
+    own_title: bool,
+    /// The role book.toml gives the file.
+    role: Option<crate::model::ChapterRole>,
+    /// The heading level that starts chapters.
+    level: u8,
+    lang: Option<String>,
+    article: Option<ArticleInfo>,
+}
+
 impl Manuscript {
-    fn into_chapter(
-        self,
-        title: Vec<Inline>,
-        title_id: Option<String>,
-        article: Option<ArticleInfo>,
-        lang: Option<String>,
-    ) -> RawChapter {
-        RawChapter {
-            source: self.path,
+    /// The manuscript's chapters, cut at its chapter headings. `title`
+    /// names the file's first chapter when the file has text before its
+    /// first heading, or no heading at all (`None` then: an opening with
+    /// no title, or a title from the file's name). The front matter's
+    /// byline and author note go with the first chapter.
+    fn chapters(self, how: Cutting, diags: &mut Diagnostics) -> Vec<RawChapter> {
+        let Cutting {
             title,
-            title_id,
+            own_title,
+            role,
+            level,
             lang,
             article,
-            blocks: self.blocks,
-            notes: self.notes,
+        } = how;
+        let (opening, cuts) = chapters::cut(self.blocks, level);
+        let mut out = Vec::new();
+        let has_text = !opening.is_empty() || cuts.is_empty();
+        // A title given for the file that its first heading repeats is
+        // that heading's chapter, not a chapter of its own.
+        let repeated = match (&title, cuts.first()) {
+            (Some(t), Some(c)) if opening.is_empty() => {
+                crate::model::plain_text(t).trim() == crate::model::plain_text(&c.title).trim()
+            }
+            _ => false,
+        };
+        if let (Some(t), Some(first)) = (&title, cuts.first())
+            && !has_text
+            && !repeated
+            && own_title
+        {
+            diags.push(
+                Diagnostic::warning(
+                    Code::TitleUnused,
+                    Location::file(&self.path),
+                    format!(
+                        "`title: {}` names no chapter: the file opens with the chapter heading “{}”, and its headings title its chapters",
+                        crate::model::plain_text(t),
+                        crate::model::plain_text(&first.title)
+                    ),
+                )
+                .help("remove `title`, or make the headings `##` sections of one chapter"),
+            );
         }
+        if has_text && !repeated {
+            let (title, role) = match title {
+                Some(t) => (t, crate::model::ChapterRole::Chapter),
+                // A dedication or an epigraph shows no title.
+                None if role.is_some_and(|r| !r.has_heading()) => {
+                    (Vec::new(), crate::model::ChapterRole::Opening)
+                }
+                None if cuts.is_empty() => {
+                    let t = title_from_stem(&self.path);
+                    diags.push(
+                        Diagnostic::warning(
+                            Code::Untitled,
+                            Location::file(&self.path),
+                            format!("chapter has no title (no `title:` and no `# Title` line); using “{t}”"),
+                        )
+                        .help("begin the chapter with a `# Title` line"),
+                    );
+                    (vec![Inline::text(t)], crate::model::ChapterRole::Chapter)
+                }
+                None => (Vec::new(), crate::model::ChapterRole::Opening),
+            };
+            out.push(RawChapter {
+                source: self.path.clone(),
+                title,
+                title_id: None,
+                lang: lang.clone(),
+                article: None,
+                blocks: opening,
+                notes: self.notes.clone(),
+                role,
+            });
+        }
+        for c in cuts {
+            out.push(RawChapter {
+                source: self.path.clone(),
+                title: c.title,
+                title_id: c.title_id,
+                lang: lang.clone(),
+                article: None,
+                blocks: c.blocks,
+                notes: self.notes.clone(),
+                role: c.role,
+            });
+        }
+        if let Some(first) = out.first_mut() {
+            first.article = article;
+        }
+        out
     }
 }
 
@@ -300,40 +390,6 @@ pub fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
-/// The chapter's title: the front matter's `title`, or a leading `# Heading`
-/// (kept as inlines, so emphasis in it survives), with the id asked for.
-/// A leading heading that differs from the front matter's title stays in
-/// the text.
-fn settle_title(ms: &mut Manuscript) -> Option<(Vec<Inline>, Option<String>)> {
-    let leading = matches!(
-        ms.blocks.first(),
-        Some(Block {
-            kind: BlockKind::Heading { level: 1, .. },
-            ..
-        })
-    );
-    let heading = if leading {
-        match &ms.blocks[0].kind {
-            BlockKind::Heading { content, id, .. } => Some((content.clone(), id.clone())),
-            _ => None,
-        }
-    } else {
-        None
-    };
-    let given = ms.meta.title.clone().filter(|t| !t.trim().is_empty());
-    match (given, heading) {
-        (Some(t), Some((h1, _))) if crate::model::plain_text(&h1).trim() != t.trim() => {
-            Some((vec![Inline::text(t)], None))
-        }
-        (Some(t), None) => Some((vec![Inline::text(t)], None)),
-        (_, Some((h1, id))) if !crate::model::plain_text(&h1).trim().is_empty() => {
-            ms.blocks.remove(0);
-            Some((h1, Some(id).filter(|i| !i.is_empty())))
-        }
-        _ => None,
-    }
-}
-
 /// A readable title from a file name: `the-long_road` → `The long road`.
 fn title_from_stem(path: &Path) -> String {
     let stem = path
@@ -371,7 +427,7 @@ fn load_manuscript(path: &Path, overrides: &Overrides, diags: &mut Diagnostics) 
 }
 
 fn manuscript_book(
-    mut ms: Manuscript,
+    ms: Manuscript,
     path: &Path,
     overrides: &Overrides,
     diags: &mut Diagnostics,
@@ -382,35 +438,50 @@ fn manuscript_book(
         .unwrap_or(Path::new("."))
         .to_path_buf();
     let mut meta_in = ms.meta.clone();
-    let (title, title_id) = match settle_title(&mut ms) {
-        Some(t) => t,
-        None => {
-            let t = title_from_stem(path);
-            if overrides.title.is_none() {
-                let why = if ms.has_meta {
-                    "the front matter has no `title`"
-                } else {
-                    "no title given (no front matter and no `# Title` line)"
-                };
-                diags.push(
-                    Diagnostic::warning(
-                        Code::Untitled,
-                        Location::file(path),
-                        format!("{why}; using “{t}” from the file name"),
-                    )
-                    .help("set it with `title:` in front matter, or --title"),
-                );
-            }
-            (vec![Inline::text(t)], None)
+    let level = chapter_level(&meta_in, &MetaFile::new(path, &ms.text), diags);
+    // The book's title: the command line's, the front matter's, or the
+    // manuscript's one chapter heading when it opens the file.
+    let given = overrides
+        .title
+        .clone()
+        .filter(|t| !t.trim().is_empty())
+        .or_else(|| meta_in.title.clone().filter(|t| !t.trim().is_empty()));
+    let only_heading = {
+        let headings: Vec<&Block> = ms
+            .blocks
+            .iter()
+            .filter(|b| matches!(&b.kind, BlockKind::Heading { level: l, .. } if *l <= level))
+            .collect();
+        match (headings.as_slice(), ms.blocks.first()) {
+            ([h], Some(first)) if std::ptr::eq(*h, first) => match &h.kind {
+                BlockKind::Heading { content, .. } => Some(content.clone()),
+                _ => None,
+            },
+            _ => None,
         }
     };
-    if meta_in.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
-        meta_in.title = Some(crate::model::plain_text(&title));
-    }
-    let title = match &overrides.title {
-        Some(t) if !t.trim().is_empty() => vec![Inline::text(t.clone())],
-        _ => title,
+    let title_text = match (&given, &only_heading) {
+        (Some(t), _) => t.clone(),
+        (None, Some(h)) => crate::model::plain_text(h),
+        (None, None) => {
+            let t = title_from_stem(path);
+            let why = if ms.has_meta {
+                "the front matter has no `title`"
+            } else {
+                "no title given (no front matter and no single `# Title` line)"
+            };
+            diags.push(
+                Diagnostic::warning(
+                    Code::Untitled,
+                    Location::file(path),
+                    format!("{why}; using “{t}” from the file name"),
+                )
+                .help("set it with `title:` in front matter, or --title"),
+            );
+            t
+        }
     };
+    meta_in.title = Some(title_text.clone());
     let file = MetaFile::new(path, &ms.text);
     let meta = settle_metadata(&meta_in, overrides, &file, diags);
     let article = article_info(&ms, diags);
@@ -437,12 +508,30 @@ fn manuscript_book(
         Location::file(path),
         diags,
     );
+    // The book's title names the text before the first heading, if any.
+    // In a book, the front matter's author and source are the book's, on
+    // its title and copyright pages, not a byline under the first chapter.
+    let article = match layout {
+        Layout::Book => None,
+        Layout::Article => article,
+    };
+    let chapters = ms.chapters(
+        Cutting {
+            title: Some(markdown::inline(&title_text)),
+            own_title: false,
+            role: None,
+            level,
+            lang: None,
+            article,
+        },
+        diags,
+    );
     Some(RawBook {
         root,
         meta,
         layout,
         options,
-        chapters: vec![ms.into_chapter(title, title_id, article, None)],
+        chapters,
         cover,
     })
 }
@@ -455,25 +544,28 @@ fn load_book(
 ) -> Option<RawBook> {
     let (cfg, cfg_text) = book_toml::read(config, diags)?;
     let files = book_toml::chapter_files(dir, config, &cfg_text, &cfg, diags);
+    let book_level = chapter_level(&cfg.book, &MetaFile::new(config, &cfg_text), diags);
     let mut chapters = Vec::new();
-    for file in &files {
-        let Some(mut ms) = read_manuscript(file, diags) else {
+    for listed in &files {
+        let (file, role) = match listed {
+            book_toml::Listed::File { path, role } => (path, *role),
+            book_toml::Listed::Part { title, at } => {
+                chapters.push(RawChapter {
+                    source: at.file.clone(),
+                    title: vec![Inline::text(title.clone())],
+                    title_id: None,
+                    lang: None,
+                    article: None,
+                    blocks: Vec::new(),
+                    notes: Default::default(),
+                    role: crate::model::ChapterRole::Part,
+                });
+                continue;
+            }
+        };
+        let Some(ms) = read_manuscript(file, diags) else {
             continue;
         };
-        let (title, title_id) = settle_title(&mut ms).unwrap_or_else(|| {
-            let t = title_from_stem(file);
-            diags.push(
-                Diagnostic::warning(
-                    Code::Untitled,
-                    Location::file(file),
-                    format!(
-                        "chapter has no title (no `title:` and no `# Title` line); using “{t}”"
-                    ),
-                )
-                .help("begin the chapter with a `# Title` line"),
-            );
-            (vec![Inline::text(t)], None)
-        });
         let article = article_info(&ms, diags);
         let mut lang = ms.meta.lang.clone();
         if let Some(l) = &lang
@@ -489,9 +581,40 @@ fn load_book(
             );
             lang = None;
         }
-        chapters.push(ms.into_chapter(title, title_id, article, lang));
+        // A file's own title (an article's) names its text before any
+        // heading; the book's chapter level is the file's unless it sets one.
+        let level = match ms.meta.chapter_level {
+            Some(_) => chapter_level(&ms.meta, &MetaFile::new(&ms.path, &ms.text), diags),
+            None => book_level,
+        };
+        let title = ms
+            .meta
+            .title
+            .clone()
+            .filter(|t| !t.trim().is_empty())
+            .map(|t| markdown::inline(&t));
+        let mut own = ms.chapters(
+            Cutting {
+                title,
+                own_title: true,
+                role,
+                level,
+                lang,
+                article,
+            },
+            diags,
+        );
+        // The role book.toml gives is the file's first chapter's.
+        if let (Some(role), Some(first)) = (role, own.first_mut()) {
+            first.role = role;
+        }
+        chapters.extend(own);
     }
-    if files.is_empty() && !diags.has_errors() {
+    if !files
+        .iter()
+        .any(|f| matches!(f, book_toml::Listed::File { .. }))
+        && !diags.has_errors()
+    {
         diags.push(
             Diagnostic::error(
                 Code::NoChapters,
@@ -579,6 +702,7 @@ fn load_book(
         font_size: ranged(&cfg.style.font_size, 6.0, 24.0, "font-size"),
         line_height: ranged(&cfg.style.line_height, 1.0, 2.5, "line-height"),
         paragraph: cfg.style.paragraph.unwrap_or_default(),
+        chapter_numbers: cfg.style.chapter_numbers,
     };
     options.print = print_options(Some(&cfg.print), overrides);
     let size_at = match &cfg.pdf.page_size {
@@ -617,6 +741,22 @@ fn print_options(
         paper: cfg.and_then(|c| c.paper).unwrap_or_default(),
         crop_marks: overrides.crop_marks || cfg.and_then(|c| c.crop_marks).unwrap_or(false),
     })
+}
+
+/// The heading level that starts chapters: 1 (`#`, the default) or 2.
+fn chapter_level(m: &MetaInput, file: &MetaFile, diags: &mut Diagnostics) -> u8 {
+    match m.chapter_level {
+        None | Some(1) => 1,
+        Some(2) => 2,
+        Some(n) => {
+            diags.error(
+                Code::MetadataInvalid,
+                file.key(&["chapter-level"]),
+                format!("chapter-level {n}: chapters start at level 1 (`#`) or 2 (`##`)"),
+            );
+            1
+        }
+    }
 }
 
 /// A print target prints only its own trim sizes.
@@ -687,6 +827,12 @@ fn settle_metadata(
             .to_string()
     };
     let present = |s: &Option<String>| s.as_deref().map(clean).filter(|s| !s.is_empty());
+    // Strings shown to readers are Markdown, set like the body.
+    let shown = |s: &Option<String>| {
+        present(s)
+            .map(|s| markdown::inline_plain(&s))
+            .filter(|s| !s.is_empty())
+    };
     let title = match overrides.title.as_deref().map(clean) {
         Some(t) if !t.is_empty() => t,
         Some(_) => {
@@ -697,7 +843,7 @@ fn settle_metadata(
             ));
             present(&m.title).unwrap_or_else(|| "Untitled".to_string())
         }
-        None => present(&m.title).unwrap_or_else(|| "Untitled".to_string()),
+        None => shown(&m.title).unwrap_or_else(|| "Untitled".to_string()),
     };
     let mut contributors = m.contributors();
     for c in &mut contributors {
@@ -824,17 +970,17 @@ fn settle_metadata(
         .collect();
     Metadata {
         title,
-        subtitle: present(&m.subtitle),
+        subtitle: shown(&m.subtitle),
         contributors,
         language,
         identifier,
         publisher: present(&m.publisher),
         date,
         rights: present(&m.rights),
-        description: present(&m.description),
+        description: shown(&m.description),
         subjects,
         series,
-        source: present(&m.source),
+        source: shown(&m.source),
         modified,
     }
 }
@@ -860,17 +1006,29 @@ fn article_info(ms: &Manuscript, diags: &mut Diagnostics) -> Option<ArticleInfo>
         diags.push(e.at(MetaFile::new(&ms.path, &ms.text).key(&["date"]), ""));
         date = None;
     }
+    let everyone = m.contributors();
     let info = ArticleInfo {
-        subtitle: m.subtitle.clone().filter(|s| !s.trim().is_empty()),
-        authors: m
-            .contributors()
-            .into_iter()
+        subtitle: m
+            .subtitle
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .map(markdown::inline),
+        authors: everyone
+            .iter()
             .filter(|c| c.role == metadata::Role::Author)
-            .map(|c| c.name)
+            .map(|c| c.name.clone())
             .filter(|n| !n.trim().is_empty())
             .collect(),
+        contributors: everyone
+            .into_iter()
+            .filter(|c| c.role != metadata::Role::Author && !c.name.trim().is_empty())
+            .collect(),
         date,
-        source: m.source.clone().filter(|s| !s.trim().is_empty()),
+        source: m
+            .source
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .map(markdown::inline),
         author_note,
     };
     Some(info).filter(|i| !i.is_empty())

@@ -341,3 +341,19 @@ pub fn ragged_lines(pdf: &Path, em: f64) -> Vec<String> {
     }
     found
 }
+
+/// A page's text from its chapter title on: past the label set above a
+/// title ("CHAPTER 3", "APPENDIX A", "PART ONE") when there is one.
+pub fn from_title(page_text: &str) -> &str {
+    let t = page_text.trim_start();
+    let first = t.lines().next().unwrap_or("");
+    let label = ["CHAPTER ", "APPENDIX ", "PART "]
+        .iter()
+        .any(|w| first.starts_with(w))
+        && first == first.to_uppercase();
+    if label {
+        t[first.len()..].trim_start()
+    } else {
+        t
+    }
+}

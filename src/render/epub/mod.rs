@@ -147,14 +147,23 @@ fn assemble(book: &Book, diags: &mut Diagnostics) -> Result<Vec<u8>, Diagnostic>
     ));
     for (i, ch) in book.chapters.iter().enumerate() {
         let file = paths.chapter_file(i);
-        let title = xhtml::title_text(&ch.title);
+        let title = ch.contents_title();
         let body = ChapterWriter::new(&paths, i).chapter(ch);
-        let toc = toc_entry(&file, &title, &ch.blocks);
+        // A dedication or an epigraph is in the reading order, not the contents.
+        let toc = ch
+            .role
+            .in_contents()
+            .then(|| toc_entry(&file, &title, &ch.blocks).level(i32::from(ch.contents_level())));
         let doc_lang = ch.lang.as_deref().unwrap_or(lang);
+        let doc_title = if title.trim().is_empty() {
+            book.meta.title.clone()
+        } else {
+            title
+        };
         docs.push((
             file,
-            document(doc_lang, &title, Some("bodymatter"), &body),
-            Some(toc),
+            document(doc_lang, &doc_title, Some(ch.role.matter()), &body),
+            toc,
         ));
     }
 
@@ -205,7 +214,7 @@ fn assemble(book: &Book, diags: &mut Diagnostics) -> Result<Vec<u8>, Diagnostic>
     for (file, doc, toc) in &docs {
         let mut content = EpubContent::new(file.as_str(), doc.as_bytes());
         if let Some(toc) = toc {
-            content = content.title(toc.title.clone());
+            content = content.title(toc.title.clone()).level(toc.level);
             for child in &toc.children {
                 content = content.child(child.clone());
             }
@@ -374,19 +383,57 @@ fn landmarks(book: &Book) -> String {
     // Every book has a cover: its own, or a generated one.
     s.push_str("      <li><a epub:type=\"cover\" href=\"cover.xhtml\">Cover</a></li>\n");
     s.push_str("      <li><a epub:type=\"titlepage\" href=\"title.xhtml\">Title Page</a></li>\n");
-    if let Some(first) = book.chapters.first() {
-        let _ = writeln!(
-            s,
-            "      <li><a epub:type=\"bodymatter\" href=\"{}.xhtml\">{}</a></li>",
-            first.id,
-            escape(&crate::model::plain_text(&first.title))
-        );
+    // Where each part of the book begins, and the first of each kind of
+    // front and back matter that has a landmark of its own.
+    let mut seen = BTreeSet::new();
+    for ch in &book.chapters {
+        let matter = ch.role.matter();
+        let role = ch.role.epub_type().filter(|t| LANDMARKS.contains(t));
+        for kind in [Some(matter), role].into_iter().flatten() {
+            if seen.insert(kind) {
+                let name = match ch.contents_title() {
+                    t if t.trim().is_empty() => landmark_name(kind).to_string(),
+                    t => t,
+                };
+                let _ = writeln!(
+                    s,
+                    "      <li><a epub:type=\"{kind}\" href=\"{}.xhtml\">{}</a></li>",
+                    ch.id,
+                    escape(&name)
+                );
+            }
+        }
     }
     s.push_str(
         "      <li><a epub:type=\"copyright-page\" href=\"copyright.xhtml\">Copyright</a></li>\n",
     );
     s.push_str("    </ol>\n  </nav>");
     s
+}
+
+/// The roles that get a landmark of their own (EPUB 3 Structural
+/// Semantics names reading systems act on).
+const LANDMARKS: [&str; 9] = [
+    "dedication",
+    "epigraph",
+    "foreword",
+    "preface",
+    "introduction",
+    "acknowledgments",
+    "appendix",
+    "glossary",
+    "bibliography",
+];
+
+fn landmark_name(kind: &str) -> &str {
+    match kind {
+        "frontmatter" => "Front Matter",
+        "bodymatter" => "Start of Content",
+        "backmatter" => "Back Matter",
+        "dedication" => "Dedication",
+        "epigraph" => "Epigraph",
+        other => other,
+    }
 }
 
 /// The package document's `<metadata>`: Dublin Core, EPUB 3 refinements,
@@ -425,8 +472,26 @@ fn package_metadata(book: &Book) -> String {
         "<dc:language>{}</dc:language>",
         escape(&m.language)
     ));
-    for (i, c) in m.contributors.iter().enumerate() {
-        let tag = if c.role == Role::Author {
+    // The book's own people, then those of its articles (a collection's
+    // authors and translators), each once.
+    let mut people: Vec<(crate::model::Contributor, bool)> =
+        m.contributors.iter().map(|c| (c.clone(), true)).collect();
+    for a in book.chapters.iter().filter_map(|c| c.article.as_ref()) {
+        let authors = a.authors.iter().map(|name| crate::model::Contributor {
+            name: name.clone(),
+            role: Role::Author,
+        });
+        for c in authors.chain(a.contributors.iter().cloned()) {
+            if !people
+                .iter()
+                .any(|(p, _)| p.name == c.name && p.role == c.role)
+            {
+                people.push((c, false));
+            }
+        }
+    }
+    for (i, (c, own)) in people.iter().enumerate() {
+        let tag = if c.role == Role::Author && *own {
             "dc:creator"
         } else {
             "dc:contributor"
@@ -532,8 +597,11 @@ fn all_images_described(book: &Book) -> bool {
     fn blocks(bs: &[crate::model::Block]) -> bool {
         bs.iter().all(|b| match &b.kind {
             BlockKind::Figure { image, .. } => !image.alt.trim().is_empty(),
-            BlockKind::BlockQuote { blocks: inner } => blocks(inner),
+            BlockKind::BlockQuote { blocks: inner, .. } => blocks(inner),
             BlockKind::List { items, .. } => items.iter().all(|i| blocks(&i.blocks)),
+            BlockKind::Definitions { items } => items
+                .iter()
+                .all(|i| inlines(&i.term) && i.definitions.iter().all(|d| blocks(d))),
             BlockKind::Paragraph { content } => inlines(content),
             _ => true,
         })

@@ -115,11 +115,24 @@ impl<'a> ChapterWriter<'a> {
     }
 
     pub fn chapter(mut self, ch: &Chapter) -> String {
-        let _ = writeln!(
-            self.out,
-            "<section epub:type=\"chapter\" role=\"doc-chapter\" aria-labelledby=\"{}\">",
-            escape(&ch.title_id)
-        );
+        let role = ch.role;
+        let mut attrs = String::new();
+        if let Some(t) = role.epub_type() {
+            let _ = write!(attrs, " epub:type=\"{t}\"");
+        }
+        if let Some(r) = role.aria_role() {
+            let _ = write!(attrs, " role=\"{r}\"");
+        }
+        let class = role_class(role);
+        if !class.is_empty() {
+            let _ = write!(attrs, " class=\"{class}\"");
+        }
+        if role.has_heading() {
+            let _ = write!(attrs, " aria-labelledby=\"{}\"", escape(&ch.title_id));
+        } else if !ch.title.is_empty() {
+            let _ = write!(attrs, " aria-label=\"{}\"", escape(&plain_text(&ch.title)));
+        }
+        let _ = writeln!(self.out, "<section{attrs}>");
         let opening: Vec<String> = self
             .breaks
             .iter()
@@ -129,13 +142,23 @@ impl<'a> ChapterWriter<'a> {
         for label in opening {
             self.page_marker(&label);
         }
-        self.out.push_str("<header>\n");
-        let _ = write!(self.out, "<h1 id=\"{}\">", escape(&ch.title_id));
-        self.inlines(&ch.title);
-        self.out.push_str("</h1>\n");
+        if role.has_heading() {
+            self.out.push_str("<header>\n");
+            let _ = write!(self.out, "<h1 id=\"{}\">", escape(&ch.title_id));
+            if let Some(label) = &ch.label {
+                let _ = write!(self.out, "<span class=\"label\">{}</span> ", escape(label));
+            }
+            let _ = write!(self.out, "<span class=\"title\">");
+            self.inlines(&ch.title);
+            self.out.push_str("</span></h1>\n");
+        } else if ch.article.is_some() {
+            self.out.push_str("<header>\n");
+        }
         if let Some(a) = &ch.article {
             if let Some(sub) = &a.subtitle {
-                let _ = writeln!(self.out, "<p class=\"subtitle\">{}</p>", escape(sub));
+                self.out.push_str("<p class=\"subtitle\">");
+                self.inlines(sub);
+                self.out.push_str("</p>\n");
             }
             let lang = self.lang().to_string();
             if !a.authors.is_empty() {
@@ -145,15 +168,38 @@ impl<'a> ChapterWriter<'a> {
                     escape(&byline(&a.authors, &lang))
                 );
             }
+            for credit in crate::typography::contributor_credits(&a.contributors, &lang) {
+                let _ = writeln!(self.out, "<p class=\"credit\">{}</p>", escape(&credit));
+            }
             let date = a
                 .date
                 .as_deref()
                 .map(|d| crate::typography::human_date(d, &lang));
             if let Some(line) = provenance(a.source.as_deref(), date.as_deref(), &lang) {
-                let _ = writeln!(self.out, "<p class=\"source\">{}</p>", escape(&line));
+                self.out.push_str("<p class=\"source\">");
+                self.inlines(&line);
+                self.out.push_str("</p>\n");
             }
         }
-        self.out.push_str("</header>\n");
+        if role.has_heading() || ch.article.is_some() {
+            self.out.push_str("</header>\n");
+        }
+        if role == crate::model::ChapterRole::Epigraph {
+            // An epigraph is short: the pages that begin in it begin here.
+            let inside: Vec<String> = self
+                .breaks
+                .iter()
+                .filter(|b| b.at.is_some())
+                .map(|b| b.label.clone())
+                .collect();
+            for label in inside {
+                self.page_marker(&label);
+            }
+            self.quoted(&ch.blocks, true);
+            self.footnotes();
+            self.out.push_str("</section>\n");
+            return self.out;
+        }
         for (i, block) in ch.blocks.iter().enumerate() {
             // Pages that begin in this block: at its start, or (in a
             // paragraph) at the word they begin with.
@@ -231,6 +277,26 @@ impl<'a> ChapterWriter<'a> {
         }
     }
 
+    /// An epigraph's or a quotation's blocks; an epigraph's source (its
+    /// last paragraph, opening with a dash) is marked as such.
+    fn quoted(&mut self, blocks: &[Block], epigraph: bool) {
+        let source = match blocks.last() {
+            Some(b) if epigraph && crate::model::is_attribution(b) => Some(b),
+            _ => None,
+        };
+        let body = &blocks[..blocks.len() - usize::from(source.is_some())];
+        self.blocks(body);
+        if let Some(Block {
+            kind: BlockKind::Paragraph { content },
+            ..
+        }) = source
+        {
+            self.out.push_str("<p class=\"attribution\">");
+            self.inlines(content);
+            self.out.push_str("</p>\n");
+        }
+    }
+
     fn block(&mut self, block: &Block) {
         match &block.kind {
             BlockKind::Heading {
@@ -259,10 +325,44 @@ impl<'a> ChapterWriter<'a> {
                 }
                 self.out.push_str("</p>\n");
             }
-            BlockKind::BlockQuote { blocks } => {
-                self.out.push_str("<blockquote>\n");
-                self.blocks(blocks);
+            BlockKind::BlockQuote { blocks, classes } => {
+                if classes.is_empty() {
+                    self.out.push_str("<blockquote>\n");
+                } else {
+                    let _ = writeln!(
+                        self.out,
+                        "<blockquote class=\"{}\">",
+                        escape(&classes.join(" "))
+                    );
+                }
+                let epigraph = classes.iter().any(|c| c == "epigraph");
+                self.quoted(blocks, epigraph);
                 self.out.push_str("</blockquote>\n");
+            }
+            BlockKind::Definitions { items } => {
+                self.out.push_str("<dl>\n");
+                for item in items {
+                    self.out.push_str("<dt>");
+                    self.inlines(&item.term);
+                    self.out.push_str("</dt>\n");
+                    for d in &item.definitions {
+                        self.out.push_str("<dd>");
+                        match d.as_slice() {
+                            [
+                                Block {
+                                    kind: BlockKind::Paragraph { content },
+                                    ..
+                                },
+                            ] => self.inlines(content),
+                            blocks => {
+                                self.out.push('\n');
+                                self.blocks(blocks);
+                            }
+                        }
+                        self.out.push_str("</dd>\n");
+                    }
+                }
+                self.out.push_str("</dl>\n");
             }
             BlockKind::List { start, items } => {
                 let tag = if start.is_some() { "ol" } else { "ul" };
@@ -314,8 +414,17 @@ impl<'a> ChapterWriter<'a> {
                     .unwrap_or_default();
                 let _ = writeln!(self.out, "<pre><code{class}>{}</code></pre>", escape(text));
             }
-            BlockKind::Table { align, head, rows } => {
-                self.out.push_str("<table>\n");
+            BlockKind::Table {
+                align,
+                head,
+                rows,
+                classes,
+            } => {
+                if classes.is_empty() {
+                    self.out.push_str("<table>\n");
+                } else {
+                    let _ = writeln!(self.out, "<table class=\"{}\">", escape(&classes.join(" ")));
+                }
                 if !head.is_empty() {
                     self.out.push_str("<thead>\n");
                     self.row(head, align, "th");
@@ -473,7 +582,17 @@ impl<'a> ChapterWriter<'a> {
     }
 }
 
-/// Plain text of a title, for `<title>` and the table of contents.
-pub fn title_text(inlines: &[Inline]) -> String {
-    plain_text(inlines)
+/// The class a chapter's section carries for its role's styling.
+pub fn role_class(role: crate::model::ChapterRole) -> &'static str {
+    use crate::model::ChapterRole::*;
+    match role {
+        Part => "part",
+        Dedication => "dedication",
+        Epigraph => "epigraph",
+        Appendix => "appendix",
+        Opening => "opening",
+        AboutTheAuthor => "about-the-author",
+        AlsoBy => "also-by",
+        _ => "",
+    }
 }

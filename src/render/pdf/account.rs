@@ -28,7 +28,9 @@ fn letters(s: &str) -> usize {
 pub fn model_letters(book: &Book) -> Tally {
     let mut t = Tally::new();
     for (c, ch) in book.chapters.iter().enumerate() {
-        inlines(&ch.title, c, 0, &mut t);
+        if ch.role.has_heading() {
+            inlines(&ch.title, c, 0, &mut t);
+        }
         blocks(&ch.blocks, c, &mut t);
         if let Some(a) = &ch.article {
             blocks(&a.author_note, c, &mut t);
@@ -52,7 +54,7 @@ fn block(b: &Block, c: usize, note_line: Option<u32>, t: &mut Tally) {
             inlines(content, c, line, t)
         }
         BlockKind::CodeBlock { text, .. } => *t.entry((c, line)).or_default() += letters(text),
-        BlockKind::BlockQuote { blocks: inner } => {
+        BlockKind::BlockQuote { blocks: inner, .. } => {
             for b in inner {
                 block(b, c, note_line, t);
             }
@@ -60,6 +62,14 @@ fn block(b: &Block, c: usize, note_line: Option<u32>, t: &mut Tally) {
         BlockKind::List { items, .. } => {
             for b in items.iter().flat_map(|i| &i.blocks) {
                 block(b, c, note_line, t);
+            }
+        }
+        BlockKind::Definitions { items } => {
+            for item in items {
+                inlines(&item.term, c, line, t);
+                for b in item.definitions.iter().flatten() {
+                    block(b, c, note_line, t);
+                }
             }
         }
         BlockKind::Table { head, rows, .. } => {

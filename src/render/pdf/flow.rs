@@ -121,6 +121,11 @@ pub struct Flow<'a, 's, 'f> {
     capped: bool,
     /// The top-level block being set, when outside notes.
     top_block: Option<usize>,
+    /// Paragraphs set this way instead of justified (a dedication's are
+    /// centred).
+    align: Option<Align>,
+    /// The outline level of the chapter being set: 1 inside a part.
+    outline_base: u8,
 }
 
 /// Where body text starts on a line: the first baseline sits this far below
@@ -150,6 +155,8 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
             line: 0,
             capped: false,
             top_block: None,
+            align: None,
+            outline_base: 0,
         }
     }
 
@@ -324,10 +331,27 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                         out.push((dx, line));
                     }
                 }
-                BlockKind::BlockQuote { blocks } => {
+                BlockKind::BlockQuote { blocks, .. } => {
                     let add = self.indent_step(step);
                     self.nesting += 1;
                     self.note_blocks(blocks, style, dx + add, measure - add, out);
+                    self.nesting -= 1;
+                }
+                BlockKind::Definitions { items } => {
+                    let add = self.indent_step(step);
+                    let bold = TextStyle {
+                        font: FontId::Bold,
+                        ..style
+                    };
+                    self.nesting += 1;
+                    for item in items {
+                        let (pieces, _) = self.flatten(&item.term, bold);
+                        let set = self.setter.set(&pieces, measure, 0.0, Align::Left);
+                        out.extend(set.into_iter().map(|l| (dx, l)));
+                        for d in &item.definitions {
+                            self.note_blocks(d, style, dx + add, measure - add, out);
+                        }
+                    }
                     self.nesting -= 1;
                 }
                 BlockKind::List { start, items } => {
@@ -571,26 +595,74 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         }
     }
 
-    /// A chapter: a new page, its title (and byline for an article), its blocks.
+    /// A chapter: a new page, its title (and byline for an article), its
+    /// blocks. A part, a dedication and an epigraph have pages of their own
+    /// kind; the text before a file's first heading has no title.
     pub fn chapter(&mut self, index: usize, new_page: Option<bool>) {
+        use crate::model::ChapterRole;
         self.chapter = index;
         self.line = 0;
         let book = self.book;
         let ch = &book.chapters[index];
         let g = self.geometry;
-        let title_style = TextStyle::new(FontId::Regular, g.size * 1.9);
-        // Chapter openings sink a few lines down the page.
+        self.outline_base = ch.contents_level() - 1;
+        let outline = ch
+            .role
+            .in_contents()
+            .then(|| (ch.contents_title(), self.outline_base));
+        // Chapter openings sink a few lines down the page; a part's title,
+        // a dedication and an epigraph sit a third of the way down.
+        let sink = match ch.role {
+            ChapterRole::Part | ChapterRole::Dedication | ChapterRole::Epigraph => {
+                (g.lines as f32 / 4.0).floor().max(4.0)
+            }
+            ChapterRole::Opening => 0.0,
+            _ => 4.0,
+        };
         self.items.push(VItem {
-            height: g.leading * 4.0,
+            height: g.leading * sink,
             new_page,
             opens_chapter: Some(index),
             anchors: vec![ch.title_id.clone(), ch.id.clone()],
-            outline: Some((crate::model::plain_text(&ch.title), 0)),
+            outline,
             keep_with_next: true,
             ..VItem::default()
         });
+        match ch.role {
+            ChapterRole::Dedication => {
+                self.body_font = FontId::Italic;
+                self.align = Some(Align::Center);
+                self.top_blocks(&ch.blocks, 0.0);
+                self.align = None;
+                self.body_font = FontId::Regular;
+                return;
+            }
+            ChapterRole::Epigraph => {
+                self.epigraph(&ch.blocks, true);
+                return;
+            }
+            ChapterRole::Opening => {
+                self.top_blocks(&ch.blocks, 0.0);
+                return;
+            }
+            _ => {}
+        }
+        let part = ch.role == ChapterRole::Part;
+        let title_align = if part { Align::Center } else { Align::Left };
+        if let Some(label) = &ch.label {
+            let style = TextStyle::new(FontId::Regular, g.size * 0.9).generated();
+            let pieces = vec![plain(&label.to_uppercase(), style)];
+            let label_start = self.items.len();
+            for line in self.setter.set(&pieces, g.measure(), 0.0, title_align) {
+                let item = self.line_item(0.0, line, true);
+                self.items.push(item);
+            }
+            self.space_kept(1.0);
+            self.tag_from(label_start, "P");
+        }
+        let title_style = TextStyle::new(FontId::Regular, g.size * if part { 2.2 } else { 1.9 });
         let pieces = self.pieces(&ch.title, title_style);
-        let lines = self.setter.set(&pieces, g.measure(), 0.0, Align::Left);
+        let lines = self.setter.set(&pieces, g.measure(), 0.0, title_align);
         let big = (title_style.size * 1.2 / g.leading).ceil() * g.leading;
         let title_start = self.items.len();
         for line in lines {
@@ -612,10 +684,9 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         if let Some(a) = &ch.article {
             let lang = &book.meta.language;
             if let Some(sub) = &a.subtitle {
-                self.plain_line(
+                self.inline_line(
                     sub,
                     TextStyle::new(FontId::Italic, g.size * 1.2).generated(),
-                    true,
                 );
             }
             if !a.authors.is_empty() {
@@ -630,14 +701,17 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                 .date
                 .as_deref()
                 .map(|d| crate::typography::human_date(d, lang));
-            if let Some(p) =
-                crate::typography::provenance(a.source.as_deref(), date.as_deref(), lang)
-            {
+            for credit in crate::typography::contributor_credits(&a.contributors, lang) {
                 self.plain_line(
-                    &p,
+                    &credit,
                     TextStyle::new(FontId::Italic, g.size * 0.9).generated(),
                     true,
                 );
+            }
+            if let Some(p) =
+                crate::typography::provenance(a.source.as_deref(), date.as_deref(), lang)
+            {
+                self.inline_line(&p, TextStyle::new(FontId::Italic, g.size * 0.9).generated());
             }
         }
         self.tag_from(byline_start, "P");
@@ -646,7 +720,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
             keep_with_next: true,
             ..VItem::default()
         });
-        self.top_blocks(&ch.blocks);
+        self.top_blocks(&ch.blocks, 0.0);
         if let Some(a) = &ch.article
             && !a.author_note.is_empty()
         {
@@ -669,6 +743,16 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         }
     }
 
+    /// Lines of inline markup set flush left, kept with what follows.
+    fn inline_line(&mut self, inlines: &[Inline], style: TextStyle) {
+        let g = self.geometry;
+        let pieces = self.pieces(inlines, style);
+        for line in self.setter.set(&pieces, g.measure(), 0.0, Align::Left) {
+            let item = self.line_item(0.0, line, true);
+            self.items.push(item);
+        }
+    }
+
     fn plain_line(&mut self, text: &str, style: TextStyle, keep: bool) {
         let g = self.geometry;
         let pieces = vec![plain(text, style)];
@@ -678,16 +762,88 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         }
     }
 
+    /// Space that stays with what follows (inside a chapter's opening).
+    fn space_kept(&mut self, lines: f32) {
+        self.items.push(VItem {
+            height: lines * self.geometry.leading,
+            keep_with_next: true,
+            ..VItem::default()
+        });
+    }
+
+    /// An epigraph: set narrow towards the right, in italic, its source (a
+    /// last paragraph that opens with a dash) set flush right. `page`: the
+    /// epigraph is a page of its own, not the head of a chapter.
+    fn epigraph(&mut self, blocks: &[Block], page: bool) {
+        let g = self.geometry;
+        let dx = (g.measure() * if page { 0.2 } else { 0.3 }).round();
+        let quote: Vec<Block> = blocks
+            .iter()
+            .flat_map(|b| match &b.kind {
+                BlockKind::BlockQuote { blocks, .. } => blocks.clone(),
+                _ => vec![b.clone()],
+            })
+            .collect();
+        let source = quote.last().filter(|b| crate::model::is_attribution(b));
+        let body_len = quote.len() - usize::from(source.is_some());
+        self.body_font = FontId::Italic;
+        self.align = Some(Align::Left);
+        if page {
+            self.top_blocks(&quote[..body_len], dx);
+        } else {
+            self.nesting += 1;
+            self.blocks(&quote[..body_len], dx, true);
+            self.nesting -= 1;
+        }
+        self.body_font = FontId::Regular;
+        self.align = None;
+        if let Some(b) = source {
+            let start = self.items.len();
+            self.line = b.line;
+            if let BlockKind::Paragraph { content } = &b.kind {
+                let pieces = self.pieces(content, self.body());
+                let measure = g.measure() - dx;
+                let mut lines = self.setter.set(&pieces, measure, 0.0, Align::Left);
+                for l in &mut lines {
+                    let shift = (measure - l.width).max(0.0);
+                    shift_line(l, shift);
+                }
+                self.space_kept(0.3);
+                self.lines(lines, dx);
+            }
+            self.tag_from(start, "P");
+            if page {
+                for item in &mut self.items[start..] {
+                    item.place.get_or_insert((body_len, 0));
+                }
+            }
+        }
+        if !page {
+            self.space(1.0);
+        }
+    }
+
     /// The chapter's own blocks, each known by its index for the page
-    /// markers of the EPUB.
-    fn top_blocks(&mut self, blocks: &[Block]) {
+    /// markers of the EPUB; `dx` indents them all.
+    fn top_blocks(&mut self, blocks: &[Block], dx: f32) {
         let mut flush = true;
         let g = self.geometry;
         for (i, block) in blocks.iter().enumerate() {
             self.top_block = Some(i);
             let start = self.items.len();
             self.line = block.line;
-            self.block(block, 0.0, g.measure(), &mut flush);
+            // A block quote marked as the chapter's epigraph, at its head.
+            if i == 0
+                && let BlockKind::BlockQuote { classes, .. } = &block.kind
+                && classes.iter().any(|c| c == "epigraph")
+            {
+                self.epigraph(std::slice::from_ref(block), false);
+                for item in &mut self.items[start..] {
+                    item.place.get_or_insert((i, 0));
+                }
+                continue;
+            }
+            self.block(block, dx, g.measure() - dx, &mut flush);
             self.tag_block(start, block);
             // Every item of the block starts in it, at its start unless
             // it says where.
@@ -757,8 +913,13 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                 if spaced && !*flush {
                     self.space(0.5);
                 }
-                let indent = if *flush || spaced { 0.0 } else { g.size * 1.5 };
-                let lines = self.setter.set(&pieces, measure, indent, Align::Justify);
+                let align = self.align.unwrap_or(Align::Justify);
+                let indent = if *flush || spaced || self.align.is_some() {
+                    0.0
+                } else {
+                    g.size * 1.5
+                };
+                let lines = self.setter.set(&pieces, measure, indent, align);
                 self.lines(lines, dx);
                 *flush = false;
             }
@@ -780,7 +941,8 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                         item.anchors.insert(0, id.clone());
                         if *level <= 3 {
                             let title = crate::model::plain_text(content);
-                            item.outline = Some((title, (*level).saturating_sub(1).max(1)));
+                            let level = (*level).saturating_sub(1).max(1) + self.outline_base;
+                            item.outline = Some((title, level));
                         }
                     }
                     self.items.push(item);
@@ -794,7 +956,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                 }
                 *flush = true;
             }
-            BlockKind::BlockQuote { blocks } => {
+            BlockKind::BlockQuote { blocks, .. } => {
                 let add = self.indent_step(g.size * 2.0);
                 self.nesting += 1;
                 self.space(0.5);
@@ -884,8 +1046,36 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                 self.figure(image, caption, dx, measure);
                 *flush = true;
             }
-            BlockKind::Table { align, head, rows } => {
-                self.table(align, head, rows, dx, measure);
+            BlockKind::Table {
+                align,
+                head,
+                rows,
+                classes,
+            } => {
+                let landscape = classes.iter().any(|c| c == "landscape");
+                self.table(align, head, rows, dx, measure, landscape);
+                *flush = true;
+            }
+            BlockKind::Definitions { items } => {
+                self.space(0.5);
+                let indent = self.indent_step(g.size * 1.5);
+                self.nesting += 1;
+                for item in items {
+                    self.line = block.line;
+                    let bold = TextStyle::new(FontId::Bold, g.size);
+                    let pieces = self.pieces(&item.term, bold);
+                    let lines = self.setter.set(&pieces, measure, 0.0, Align::Left);
+                    self.report_lines(&lines);
+                    for line in lines {
+                        let item = self.line_item(dx, line, true);
+                        self.items.push(item);
+                    }
+                    for d in &item.definitions {
+                        self.blocks(d, dx + indent, true);
+                    }
+                }
+                self.nesting -= 1;
+                self.space(0.5);
                 *flush = true;
             }
         }
@@ -1062,6 +1252,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         rows: &[Vec<Vec<Inline>>],
         dx: f32,
         measure: f32,
+        _landscape: bool,
     ) {
         let g = self.geometry;
         let cols = head

@@ -45,7 +45,7 @@ impl FrontPlan {
 pub fn front_matter(
     cover: Option<(String, (u32, u32))>,
     g: &Geometry,
-    toc_len: usize,
+    toc: &[toc::Entry],
 ) -> FrontPlan {
     let mut plan = Vec::new();
     if cover.is_some() {
@@ -54,10 +54,20 @@ pub fn front_matter(
     }
     plan.push(Front::Title);
     plan.push(Front::Copyright);
+    // Entries go on a contents page while their lines fit (one at least).
     let per = toc::lines_per_page(g);
     let mut first = 0;
-    while first < toc_len {
-        let count = per.min(toc_len - first);
+    while first < toc.len() {
+        let mut used = 0;
+        let mut count = 0;
+        while first + count < toc.len() {
+            let lines = toc[first + count].lines(g);
+            if count > 0 && used + lines > per {
+                break;
+            }
+            used += lines;
+            count += 1;
+        }
         plan.push(Front::Contents { first, count });
         first += count;
     }
@@ -77,18 +87,6 @@ fn blank(g: &Geometry) -> Page {
         trim: None,
         bleed: None,
     }
-}
-
-fn roman(mut n: usize) -> String {
-    let table = [(10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")];
-    let mut s = String::new();
-    for (v, r) in table {
-        while n >= v {
-            s.push_str(r);
-            n -= v;
-        }
-    }
-    s
 }
 
 /// Centres a line of text at height `y`.
@@ -124,7 +122,7 @@ pub fn build_front(
     let cover = plan.cover;
     for (index, f) in plan.pages.iter().enumerate() {
         let mut page = blank(g);
-        page.label = Some(roman(index + 1));
+        page.label = Some(crate::typography::roman(index as u32 + 1));
         let left = g.left(index);
         match *f {
             Front::Blank => {}
@@ -299,6 +297,18 @@ pub fn running_heads(
     for (n, (page, body)) in pages.iter_mut().zip(bodies).enumerate() {
         if body.blank || body.full_bleed {
             page.label = Some((n + 1).to_string());
+            continue;
+        }
+        // A part's title page, a dedication and an epigraph carry neither
+        // running head nor folio.
+        if let Some(c) = body.opens_chapter
+            && matches!(
+                book.chapters[c].role,
+                crate::model::ChapterRole::Part
+                    | crate::model::ChapterRole::Dedication
+                    | crate::model::ChapterRole::Epigraph
+            )
+        {
             continue;
         }
         let index = front + n;

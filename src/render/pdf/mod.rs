@@ -407,7 +407,7 @@ fn typeset_on(
         (k.clone(), info.map_or((1, 1), |i| (i.width, i.height)))
     });
     let front = match book.layout {
-        Layout::Book => furniture::front_matter(cover, &g, toc_entries.len()),
+        Layout::Book => furniture::front_matter(cover, &g, &toc_entries),
         // An article has no title page or contents; a cover its author
         // gave still comes first.
         Layout::Article => furniture::FrontPlan {
@@ -426,10 +426,19 @@ fn typeset_on(
         .map_or(1, |n| n.get())
         .min(book.chapters.len())
         .max(1);
-    let new_page = |i: usize| match book.layout {
-        Layout::Book => Some(book.options.chapters_on_recto),
-        Layout::Article if i > 0 => Some(false),
-        Layout::Article => None,
+    // In a book every chapter starts a page (a part's title, a dedication
+    // and an epigraph a right-hand one); in an article, each file does,
+    // and chapters cut from one file follow on.
+    let new_page = |i: usize| {
+        use crate::model::ChapterRole::{Dedication, Epigraph, Part};
+        let ch = &book.chapters[i];
+        match book.layout {
+            Layout::Book if matches!(ch.role, Part | Dedication | Epigraph) => Some(true),
+            Layout::Book => Some(book.options.chapters_on_recto),
+            Layout::Article if i == 0 => None,
+            Layout::Article if book.chapters[i - 1].source == ch.source => None,
+            Layout::Article => Some(false),
+        }
     };
     /// One chapter, set: its index, items, notes and diagnostics.
     type Set = (usize, Vec<VItem>, Vec<flow::Note>, Diagnostics);

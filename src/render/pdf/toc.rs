@@ -13,15 +13,52 @@ pub struct Entry {
     /// 0 for a chapter, 1 for a section.
     pub level: u8,
     pub anchor: String,
+    /// The author of an article in a collection, set beneath its title.
+    pub author: Option<String>,
+    /// A part: set apart by a blank line.
+    pub part: bool,
+}
+
+impl Entry {
+    /// The lines it takes on the contents page, counted generously (a
+    /// long title wraps) so that a contents page never overflows.
+    pub fn lines(&self, g: &Geometry) -> usize {
+        let room = (g.measure() - g.size * 6.0).max(g.size * 4.0);
+        let chars = self.title.chars().count() as f32;
+        let title = ((chars * g.size * 0.6) / room).ceil().max(1.0) as usize;
+        title + usize::from(self.author.is_some()) + usize::from(self.part)
+    }
 }
 
 pub fn entries(book: &Book) -> Vec<Entry> {
     let mut out = Vec::new();
-    for ch in &book.chapters {
+    let book_authors: Vec<&str> = book
+        .meta
+        .contributors
+        .iter()
+        .filter(|c| c.role == crate::model::Role::Author)
+        .map(|c| c.name.as_str())
+        .collect();
+    for ch in book.chapters.iter().filter(|c| c.role.in_contents()) {
+        let base = ch.contents_level() - 1;
+        // A collection's contents name each article's author.
+        let author = ch
+            .article
+            .as_ref()
+            .filter(|a| {
+                !a.authors.is_empty()
+                    && a.authors
+                        .iter()
+                        .map(String::as_str)
+                        .ne(book_authors.iter().copied())
+            })
+            .map(|a| crate::typography::byline(&a.authors, &book.meta.language));
         out.push(Entry {
-            title: plain_text(&ch.title),
-            level: 0,
+            title: ch.contents_title(),
+            level: base,
             anchor: ch.title_id.clone(),
+            author,
+            part: ch.role == crate::model::ChapterRole::Part,
         });
         for b in &ch.blocks {
             if let BlockKind::Heading {
@@ -33,8 +70,10 @@ pub fn entries(book: &Book) -> Vec<Entry> {
             {
                 out.push(Entry {
                     title: plain_text(content),
-                    level: 1,
+                    level: base + 1,
                     anchor: id.clone(),
+                    author: None,
+                    part: false,
                 });
             }
         }
@@ -68,8 +107,11 @@ pub fn set_page(
     }
     let dot_style = TextStyle::new(FontId::Regular, g.size);
     let dot_w = setter.shaper.width(FontId::Regular, g.size, ". ");
-    for e in entries {
-        let indent = if e.level == 0 { 0.0 } else { g.size * 1.5 };
+    for (n, e) in entries.iter().enumerate() {
+        if e.part && n > 0 {
+            y -= g.leading;
+        }
+        let indent = g.size * 1.5 * f32::from(e.level);
         let style = TextStyle::new(
             FontId::Regular,
             if e.level == 0 { g.size } else { g.size * 0.92 },
@@ -109,6 +151,22 @@ pub fn set_page(
                     height: style.size * 1.2,
                     target: LinkDest::Anchor(e.anchor.clone()),
                 });
+            }
+            y -= g.leading;
+        }
+        if let Some(author) = &e.author {
+            let italic = TextStyle::new(FontId::Italic, g.size * 0.92);
+            if let Some(line) = setter
+                .set(
+                    &[piece(author, italic)],
+                    g.measure() - indent - g.size * 3.0,
+                    0.0,
+                    Align::Left,
+                )
+                .into_iter()
+                .next()
+            {
+                super::place_line(page, &line, left + indent + g.size, y);
             }
             y -= g.leading;
         }
