@@ -163,10 +163,31 @@ pub fn placed_letters(laid: &Laid) -> Tally {
             let item = &laid.items[idx];
             let c = chapter_of(laid.chapter_items, idx);
             for d in &item.draws {
-                if let Draw::Text { dx, baseline, line } = d
-                    && on_paper(g, line, left + dx, top - offset - baseline)
-                {
-                    *t.entry((c, item.line)).or_default() += line_letters(line);
+                match d {
+                    Draw::Text { dx, baseline, line }
+                        if on_paper(g, line, left + dx, top - offset - baseline) =>
+                    {
+                        *t.entry((c, item.line)).or_default() += line_letters(line);
+                    }
+                    // A landscape table: lines run up the page from the
+                    // foot of its frame.
+                    Draw::Turned { length, draws } => {
+                        let bottom = top - offset - length;
+                        for d in draws {
+                            if let Draw::Text { dx, baseline, line } = d {
+                                let x = left + baseline;
+                                let y = bottom + dx;
+                                let inside = x >= 0.0
+                                    && x <= g.page.width
+                                    && y >= -0.5
+                                    && y + line.width <= g.page.height + 0.5;
+                                if inside {
+                                    *t.entry((c, item.line)).or_default() += line_letters(line);
+                                }
+                            }
+                        }
+                    }
+                    _ => {}
                 }
             }
         }

@@ -70,7 +70,11 @@ impl Sheet<'_, '_, '_> {
                 glyphs: run.glyphs.clone(),
                 grey: 0.0,
                 cmyk: Some(colour),
-                turned,
+                turn: if turned {
+                    super::page::Turn::Clockwise
+                } else {
+                    super::page::Turn::Upright
+                },
                 tag: None,
             }));
         }

@@ -45,6 +45,11 @@ pub enum Draw {
         key: String,
         alt: String,
     },
+    /// Draws set in a landscape frame as long as the text block is tall
+    /// (`length`) and as deep as it is wide, turned a quarter
+    /// counter-clockwise onto the page: the frame's top is the page's
+    /// left edge, and its lines read from the bottom up.
+    Turned { length: f32, draws: Vec<Draw> },
     /// A picture that fills its whole page, to the trimmed edge and into
     /// the bleed, cropped to the page's proportions; `aspect` is its
     /// width over its height.
@@ -1252,7 +1257,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         rows: &[Vec<Vec<Inline>>],
         dx: f32,
         measure: f32,
-        _landscape: bool,
+        landscape: bool,
     ) {
         let g = self.geometry;
         let cols = head
@@ -1265,6 +1270,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         // column, at a size of 1pt: widths scale with the size.
         let mut natural = vec![0.0f32; cols];
         let mut minimum = vec![0.0f32; cols];
+        let mut has_notes = false;
         {
             let key = |n: u32| format!("table-note-{n}");
             let book = self.book;
@@ -1279,6 +1285,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                         notes: Vec::new(),
                     };
                     f.flatten(cell, TextStyle::new(font, 1.0), None, &mut pieces);
+                    has_notes |= !f.notes.is_empty();
                     let one = self.setter.set(&pieces, 1.0e9, 0.0, Align::Left);
                     let w = one.iter().map(|l| l.width).fold(0.0, f32::max);
                     natural[c] = natural[c].max(w);
@@ -1291,40 +1298,60 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                 }
             }
         }
-        // Padding is half the type size on each side of a cell.
-        let fits = |size: f32| minimum.iter().sum::<f32>() * size + size * cols as f32 <= measure;
+        // A column of numbers (and nothing else but its heading) is set
+        // flush right, so that its digits line up.
+        let align: Vec<crate::model::Align> = (0..cols)
+            .map(|c| match align.get(c).copied().unwrap_or(crate::model::Align::None) {
+                crate::model::Align::None if numeric_column(rows, c) => crate::model::Align::Right,
+                a => a,
+            })
+            .collect();
+        // Padding is half the type size on each side of a cell: neighbours
+        // are a full size apart.
+        let fits = |size: f32, room: f32| {
+            minimum.iter().sum::<f32>() * size + size * cols as f32 <= room
+        };
         let normal = g.size * 0.9;
-        let smallest = g.size * 0.65;
+        let smallest = normal * 0.8;
+        // A book turns a table too wide for its page even in smaller type
+        // onto a landscape page of its own (or one marked `{.landscape}`),
+        // a top-level table whose notes would not fit beside it aside.
+        let can_turn = self.book.layout == crate::model::Layout::Book
+            && self.top_block.is_some()
+            && self.nesting == 0
+            && !has_notes;
+        let turn = can_turn && (landscape || !fits(smallest, measure));
+        let room = if turn { g.text_height() } else { measure };
         let mut size = normal;
-        if !fits(size) {
-            let room = measure / (minimum.iter().sum::<f32>() + cols as f32).max(1e-3);
-            size = room.clamp(smallest, normal);
+        if !fits(size, room) {
+            let fit = room / (minimum.iter().sum::<f32>() + cols as f32).max(1e-3);
+            size = fit.clamp(smallest, normal);
         }
         let pad = size * 0.5;
         let gaps = pad * 2.0 * cols as f32;
-        let avail = measure - gaps;
+        let avail = room - gaps;
         // A column narrower than two letters of the smallest size holds no
         // word: such a table is set row by row as text.
         if avail / (cols as f32) < smallest * 2.0 {
             self.table_as_text(head, rows, dx, measure, cols);
             return;
         }
-        if !fits(size) || size < normal {
-            let broken = !fits(size);
+        if !fits(size, room) || size < normal || (turn && !landscape) {
+            let broken = !fits(size, room);
+            let mut how = format!("set at {size:.1} pt");
+            if turn {
+                how.push_str(" on a landscape page");
+            }
+            if broken {
+                how.push_str(", with long words broken inside their cells");
+            }
             self.diags.push(
                 Diagnostic::warning(
                     Code::TableTooWide,
                     self.at(self.line, 0),
-                    format!(
-                        "a table of {cols} columns is wider than the page: set at {size:.1} pt{}",
-                        if broken {
-                            ", with long words broken inside their cells"
-                        } else {
-                            ""
-                        }
-                    ),
+                    format!("a table of {cols} columns is wider than the page: {how}"),
                 )
-                .help("fewer or narrower columns print it at the text size"),
+                .help("fewer or narrower columns print it upright at the text size"),
             );
         }
         let natural: Vec<f32> = natural.iter().map(|n| n * size).collect();
@@ -1358,7 +1385,11 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
             }
         };
         let table_w: f32 = widths.iter().sum::<f32>() + gaps;
-        let left = dx + ((measure - table_w) / 2.0).max(0.0);
+        let left = if turn {
+            ((room - table_w) / 2.0).max(0.0)
+        } else {
+            dx + ((measure - table_w) / 2.0).max(0.0)
+        };
         let table_id = self.chapter * 100_000 + self.tables;
         self.tables += 1;
         let layout = TableLayout {
@@ -1368,16 +1399,104 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
             table_w,
             table_id,
         };
-        self.space(0.5);
+        let start = self.items.len();
+        if !turn {
+            self.space(0.5);
+        }
         let body = TextStyle::new(FontId::Regular, size);
         let bold = TextStyle::new(FontId::Bold, size);
         if !head.is_empty() {
-            self.table_row(&layout, align, head, bold, true);
+            self.table_row(&layout, &align, head, bold, true);
         }
         for row in rows {
-            self.table_row(&layout, align, row, body, false);
+            self.table_row(&layout, &align, row, body, false);
         }
-        self.space(0.5);
+        if turn {
+            self.turn_pages(start, !head.is_empty());
+        } else {
+            self.space(0.5);
+        }
+    }
+
+    /// Turns the table rows set from `start` (at the text block's height
+    /// as their width) onto landscape pages of their own: as many rows as
+    /// the text block's width holds to a page, the header row repeated.
+    fn turn_pages(&mut self, start: usize, has_head: bool) {
+        let g = self.geometry;
+        let rows: Vec<VItem> = self.items.drain(start..).collect();
+        let (head, body) = if has_head {
+            (rows.first().cloned(), &rows[1..])
+        } else {
+            (None, &rows[..])
+        };
+        let depth = g.measure();
+        let mut pages: Vec<Vec<VItem>> = Vec::new();
+        let mut used = f32::INFINITY;
+        for row in body {
+            if used + row.height > depth + 0.01 {
+                pages.push(head.iter().cloned().collect());
+                used = head.as_ref().map_or(0.0, |h| h.height);
+            }
+            used += row.height;
+            if let Some(page) = pages.last_mut() {
+                page.push(row.clone());
+            }
+        }
+        if pages.is_empty() {
+            pages.push(head.iter().cloned().collect());
+        }
+        for page in pages {
+            let mut draws = Vec::new();
+            let mut v = 0.0;
+            let mut place = None;
+            let mut tag = None;
+            let mut line = self.line;
+            for row in page {
+                place = place.or(row.place);
+                tag = tag.or(row.tag);
+                line = row.line;
+                for d in row.draws {
+                    draws.push(match d {
+                        Draw::Text { dx, baseline, line } => Draw::Text {
+                            dx,
+                            baseline: baseline + v,
+                            line,
+                        },
+                        Draw::Rule {
+                            dx,
+                            dy,
+                            width,
+                            thickness,
+                        } => Draw::Rule {
+                            dx,
+                            dy: dy + v,
+                            width,
+                            thickness,
+                        },
+                        other => other,
+                    });
+                }
+                v += row.height;
+            }
+            self.items.push(VItem {
+                height: g.text_height(),
+                draws: vec![Draw::Turned {
+                    length: g.text_height(),
+                    draws,
+                }],
+                new_page: Some(false),
+                place,
+                tag,
+                line,
+                ..VItem::default()
+            });
+        }
+        // The text goes on after the table on a page of its own.
+        self.items.push(VItem {
+            new_page: Some(false),
+            discardable: true,
+            ..VItem::default()
+        });
     }
 
     /// One table row: a line of items per line of its tallest cell, so a
@@ -1529,6 +1648,35 @@ struct TableLayout {
     pad: f32,
     table_w: f32,
     table_id: usize,
+}
+
+/// Whether every body cell of column `c` is a number (or empty): "12",
+/// "3.5", "−4", "1,234", "45%", "$9.99".
+fn numeric_column(rows: &[Vec<Vec<Inline>>], c: usize) -> bool {
+    let mut any = false;
+    for row in rows {
+        let text = row
+            .get(c)
+            .map(|cell| crate::model::plain_text(cell))
+            .unwrap_or_default();
+        let t = text.trim();
+        if t.is_empty() || t == "—" || t == "–" || t == "-" {
+            continue;
+        }
+        let core = t
+            .trim_start_matches(['$', '€', '£', '¥', '+', '-', '−', '±'])
+            .trim_end_matches(['%', '‰']);
+        let numeric = !core.is_empty()
+            && core.chars().next().is_some_and(|ch| ch.is_ascii_digit())
+            && core
+                .chars()
+                .all(|ch| ch.is_ascii_digit() || matches!(ch, '.' | ',' | '\u{202f}' | '\u{a0}'));
+        if !numeric {
+            return false;
+        }
+        any = true;
+    }
+    any
 }
 
 fn list_marker(start: Option<u64>, n: usize, task: Option<bool>) -> String {

@@ -162,15 +162,22 @@ fn preflight(
                 page::Item::Text(run) => {
                     let w: f32 = run.glyphs.iter().map(|g| g.advance).sum();
                     let text: String = run.glyphs.iter().map(|g| g.text.to_text()).collect();
-                    (
-                        run.x,
-                        run.y - run.size * 0.2,
-                        run.x + w,
-                        run.y + run.size * 0.7,
-                        text,
-                    )
+                    let (up, down) = (run.size * 0.7, run.size * 0.2);
+                    match run.turn {
+                        page::Turn::Upright => (run.x, run.y - down, run.x + w, run.y + up, text),
+                        page::Turn::Counter => (run.x - up, run.y, run.x + down, run.y + w, text),
+                        page::Turn::Clockwise => {
+                            (run.x - down, run.y - w, run.x + up, run.y, text)
+                        }
+                    }
                 }
                 page::Item::Rule { x, y, width, .. } => (*x, *y, x + width, *y, "a rule".into()),
+                page::Item::Bar {
+                    x,
+                    y,
+                    width,
+                    height,
+                } => (*x, *y, x + width, y + height, "a rule".into()),
                 page::Item::Fill { .. } => return None,
                 // A picture that covers the whole trimmed page fills it
                 // on purpose, into the bleed.
@@ -752,6 +759,30 @@ fn compose(c: &Composer, index: usize, body: &PageBody, named: &mut Named) -> Pa
 
 fn draw(page: &mut Page, d: &Draw, left: f32, y_top: f32, tag: Option<Tag>) {
     match d {
+        Draw::Turned { length, draws } => {
+            // Frame point (u across, v down) to the page: x = left + v,
+            // y = bottom + u.
+            let bottom = y_top - length;
+            for d in draws {
+                match d {
+                    Draw::Text { dx, baseline, line } => {
+                        place_turned(page, line, left + baseline, bottom + dx, tag)
+                    }
+                    Draw::Rule {
+                        dx,
+                        dy,
+                        width,
+                        thickness,
+                    } => page.items.push(Item::Bar {
+                        x: left + dy - thickness / 2.0,
+                        y: bottom + dx,
+                        width: *thickness,
+                        height: *width,
+                    }),
+                    other => draw(page, other, left, y_top, tag),
+                }
+            }
+        }
         Draw::Text { dx, baseline, line } => {
             place_tagged(page, line, left + dx, y_top - baseline, tag)
         }
@@ -810,6 +841,53 @@ pub(crate) fn place_line(page: &mut Page, line: &SetLine, x: f32, y: f32) {
 }
 
 /// Puts a set line on the page as part of structure element `tag`.
+/// A line turned a quarter counter-clockwise, its baseline starting at
+/// (x, y) and running up the page.
+fn place_turned(page: &mut Page, line: &SetLine, x: f32, y: f32, tag: Option<Tag>) {
+    for run in &line.runs {
+        page.items.push(Item::Text(GlyphRun {
+            font: run.style.font,
+            size: run.style.size,
+            x: x - run.style.rise,
+            y: y + run.x,
+            glyphs: run.glyphs.clone(),
+            grey: run.style.grey,
+            cmyk: None,
+            turn: page::Turn::Counter,
+            tag,
+        }));
+    }
+    for (x0, x1, style) in &line.strikes {
+        page.items.push(Item::Bar {
+            x: x - style.size * 0.28 - style.size * 0.025,
+            y: y + x0,
+            width: style.size * 0.05,
+            height: x1 - x0,
+        });
+    }
+    for (x0, img) in &line.images {
+        page.items.push(Item::Image(PlacedImage {
+            key: img.key.clone(),
+            x: x - img.height + img.descent,
+            y: y + x0,
+            width: img.height,
+            height: img.width,
+            alt: img.alt.clone(),
+            tag,
+        }));
+    }
+    for (x0, x1, dest) in &line.links {
+        let size = line.runs.first().map_or(10.0, |r| r.style.size);
+        page.links.push(LinkArea {
+            x: x - size * 0.85,
+            y: y + x0,
+            width: size * 1.1,
+            height: x1 - x0,
+            target: dest.clone(),
+        });
+    }
+}
+
 pub(crate) fn place_tagged(page: &mut Page, line: &SetLine, x: f32, y: f32, tag: Option<Tag>) {
     for run in &line.runs {
         page.items.push(Item::Text(GlyphRun {
@@ -820,7 +898,7 @@ pub(crate) fn place_tagged(page: &mut Page, line: &SetLine, x: f32, y: f32, tag:
             glyphs: run.glyphs.clone(),
             grey: run.style.grey,
             cmyk: None,
-            turned: false,
+            turn: page::Turn::Upright,
             tag,
         }));
     }

@@ -32,6 +32,13 @@ pub enum Item {
         thickness: f32,
     },
     Image(PlacedImage),
+    /// A black rectangle, its lower left corner at (x, y): a vertical rule.
+    Bar {
+        x: f32,
+        y: f32,
+        width: f32,
+        height: f32,
+    },
     /// A rectangle filled with a CMYK colour (0 to 1 each).
     Fill {
         x: f32,
@@ -55,12 +62,21 @@ pub struct GlyphRun {
     pub grey: f32,
     /// A CMYK colour instead of the grey (covers).
     pub cmyk: Option<[f32; 4]>,
-    /// Turned a quarter clockwise about its start (a spine's text, read
-    /// from the top down).
-    pub turned: bool,
+    /// Turned a quarter about its start: clockwise (a spine's text, read
+    /// from the top down) or counter-clockwise (a table set landscape,
+    /// read from the bottom up).
+    pub turn: Turn,
     /// The structure element this text belongs to; `None` for page
     /// furniture (running heads, folios, ornaments), marked as artifact.
     pub tag: Option<Tag>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Turn {
+    #[default]
+    Upright,
+    Clockwise,
+    Counter,
 }
 
 /// A place in the document's logical structure (tagged PDF): the kind of

@@ -1066,7 +1066,13 @@ impl Setter<'_, '_> {
         let mut i = 0;
         while i < items.len() {
             let breakable = match items[i] {
-                Item::Glue { .. } => i > 0 && matches!(items[i - 1], Item::Box { .. }),
+                // Not the glue that fills a paragraph's last line: a break
+                // there would leave that line empty.
+                Item::Glue { .. } => {
+                    i > 0
+                        && matches!(items[i - 1], Item::Box { .. })
+                        && !matches!(items.get(i + 1), Some(Item::Penalty { cost, .. }) if *cost <= -INFINITY)
+                }
                 Item::Penalty { cost, .. } => cost < INFINITY,
                 Item::Box { .. } => false,
             };

@@ -11,7 +11,7 @@ mod finish;
 mod image;
 pub mod pdfx;
 
-use super::page::{Document, Item, LinkDest, Page};
+use super::page::{Document, Item, LinkDest, Page, Turn};
 use super::shape::FontId;
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::fonts::{self, FontSet};
@@ -268,6 +268,26 @@ fn page_ops(
                     },
                 });
             }
+            Item::Bar {
+                x,
+                y,
+                width,
+                height,
+            } => {
+                ops.push(Op::SetFillColor {
+                    col: Color::Greyscale(printpdf::Greyscale::new(0.0, None)),
+                });
+                ops.push(Op::DrawRectangle {
+                    rectangle: Rect {
+                        x: Pt(*x),
+                        y: Pt(*y),
+                        width: Pt(*width),
+                        height: Pt(*height),
+                        mode: Some(PaintMode::Fill),
+                        winding_order: None,
+                    },
+                });
+            }
             Item::Image(img) => {
                 if let Some((id, turns)) = images.get(&img.key) {
                     // The alt text travels with the image as the marked
@@ -387,10 +407,10 @@ fn page_ops(
             grey = run.grey;
         }
         ops.push(Op::SetTextMatrix {
-            matrix: if run.turned {
-                TextMatrix::Raw([0.0, -1.0, 1.0, 0.0, run.x, run.y])
-            } else {
-                TextMatrix::Translate(Pt(run.x), Pt(run.y))
+            matrix: match run.turn {
+                Turn::Clockwise => TextMatrix::Raw([0.0, -1.0, 1.0, 0.0, run.x, run.y]),
+                Turn::Counter => TextMatrix::Raw([0.0, 1.0, -1.0, 0.0, run.x, run.y]),
+                Turn::Upright => TextMatrix::Translate(Pt(run.x), Pt(run.y)),
             },
         });
         let scale = run.size / font.units_per_em;
