@@ -311,6 +311,16 @@ pub fn labels(lang: &str) -> &'static Labels {
 }
 
 /// “Amir Basiri”, “A and B”, “A, B and C”.
+/// What joins a chapter's label to its title on one line ("Chapter 3: The
+/// Storm"); French sets a thin space before the colon.
+pub fn label_separator(lang: &str) -> &'static str {
+    if lang.split('-').next() == Some("fr") {
+        "\u{202F}: "
+    } else {
+        ": "
+    }
+}
+
 pub fn byline(names: &[String], lang: &str) -> String {
     match names {
         [] => String::new(),

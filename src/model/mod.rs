@@ -82,8 +82,8 @@ pub struct PageBreak {
     pub at: Option<(usize, u32)>,
 }
 
-/// The type of the PDF, where the book sets it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+/// The book's house style, where it sets one; the rest is Quire's default.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct StyleOptions {
     /// Body type size in points.
     pub font_size: Option<f32>,
@@ -93,6 +93,93 @@ pub struct StyleOptions {
     /// How chapters are numbered; by default in arabic in a book and not
     /// at all in an article.
     pub chapter_numbers: Option<Numbering>,
+    /// What marks a scene break.
+    pub scene_break: SceneBreak,
+    /// How far down the page a chapter's title sits, in body lines.
+    pub chapter_sink: Option<u8>,
+    /// The chapter's label above its title, or run into it.
+    pub chapter_number: NumberPlace,
+    /// How a chapter's first paragraph opens.
+    pub first_paragraph: FirstParagraph,
+    /// The face of chapter titles and headings.
+    pub headings: HeadingFace,
+}
+
+/// A scene break: an ornament, or space (with an asterism where a page
+/// begins or ends at it, so the break is never lost).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum SceneBreak {
+    Ornament(String),
+    Space,
+}
+
+impl Default for SceneBreak {
+    fn default() -> Self {
+        SceneBreak::Ornament("*\u{2003}*\u{2003}*".into())
+    }
+}
+
+impl SceneBreak {
+    /// From the style's words: `* * *`, `⁂` (or `asterism`), `fleuron`,
+    /// `blank`, or any short ornament.
+    pub fn parse(s: &str) -> Result<SceneBreak, String> {
+        let t = s.trim();
+        Ok(match t {
+            "blank" | "space" => SceneBreak::Space,
+            "* * *" | "stars" => SceneBreak::default(),
+            "asterism" | "\u{2042}" => SceneBreak::Ornament("\u{2042}".into()),
+            "fleuron" | "\u{2766}" => SceneBreak::Ornament("\u{2766}".into()),
+            _ if !t.is_empty() && t.chars().count() <= 12 && !t.chars().any(char::is_control) => {
+                SceneBreak::Ornament(t.replace(' ', "\u{2003}"))
+            }
+            _ => {
+                return Err(format!(
+                    "scene-break `{t}`: use `* * *`, `asterism`, `fleuron`, `blank`, or an ornament of up to 12 characters"
+                ));
+            }
+        })
+    }
+
+    /// The ornament drawn (for space, the one shown at a page's edge).
+    pub fn mark(&self) -> &str {
+        match self {
+            SceneBreak::Ornament(s) => s,
+            SceneBreak::Space => "\u{2042}",
+        }
+    }
+}
+
+/// Where a chapter's label goes: above the title ("CHAPTER 3" / "The
+/// Storm") or before it on its line ("3. The Storm").
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NumberPlace {
+    #[default]
+    Above,
+    Inline,
+}
+
+/// A chapter's first paragraph: as any other, its first words in small
+/// capitals, or a drop cap two lines deep.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FirstParagraph {
+    #[default]
+    Plain,
+    SmallCaps,
+    DropCap,
+}
+
+/// The face of titles and headings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HeadingFace {
+    /// Chapter titles in the regular face, headings bold (the default).
+    #[default]
+    Standard,
+    Bold,
+    Italic,
+    SmallCaps,
 }
 
 /// Chapter numbers: `arabic` (Chapter 3), `roman` (Chapter III), `words`

@@ -181,13 +181,23 @@ pub struct PdfToml {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct StyleToml {
     /// Body type size in points (6 to 24); default by page width.
-    pub font_size: Option<toml::Spanned<f32>>,
+    pub font_size: Option<f32>,
     /// Baseline distance over type size (1.0 to 2.5); default 1.35.
-    pub line_height: Option<toml::Spanned<f32>>,
+    pub line_height: Option<f32>,
     /// `indent` (default) or `space`.
     pub paragraph: Option<crate::model::ParagraphStyle>,
     /// `arabic`, `roman`, `words` or `none`.
     pub chapter_numbers: Option<crate::model::Numbering>,
+    /// `* * *`, `asterism`, `fleuron`, `blank` or a short ornament.
+    pub scene_break: Option<String>,
+    /// Lines a chapter's title sits below the top of the page (0 to 20).
+    pub chapter_sink: Option<u8>,
+    /// `above` (default) or `inline`.
+    pub chapter_number: Option<crate::model::NumberPlace>,
+    /// `plain` (default), `small-caps` or `drop-cap`.
+    pub first_paragraph: Option<crate::model::FirstParagraph>,
+    /// `standard` (default), `bold`, `italic` or `small-caps`.
+    pub headings: Option<crate::model::HeadingFace>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

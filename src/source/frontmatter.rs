@@ -52,6 +52,9 @@ pub fn split(text: &str) -> Option<FrontMatter<'_>> {
 pub struct Front {
     pub meta: MetaInput,
     pub print: Option<super::book_toml::PrintToml>,
+    /// The house style (`style: {scene-break: fleuron}`, the keys of
+    /// book.toml's `[style]`).
+    pub style: Option<super::book_toml::StyleToml>,
 }
 
 pub fn parse(fm: &FrontMatter, file: &Path, diags: &mut Diagnostics) -> Front {
@@ -115,6 +118,7 @@ pub fn parse(fm: &FrontMatter, file: &Path, diags: &mut Diagnostics) -> Front {
     // others are still used.
     let mut meta = MetaInput::default();
     let mut print = None;
+    let mut style = None;
     for (key, value) in map {
         let name = match &key {
             serde_yaml_ng::Value::String(s) => s.clone(),
@@ -132,6 +136,17 @@ pub fn parse(fm: &FrontMatter, file: &Path, diags: &mut Diagnostics) -> Front {
                     Code::MetadataInvalid,
                     loc,
                     format!("`print`: {}", strip_location(&e)),
+                ),
+            }
+            continue;
+        }
+        if name == "style" {
+            match serde_yaml_ng::from_value::<super::book_toml::StyleToml>(value) {
+                Ok(s) => style = Some(s),
+                Err(e) => diags.error(
+                    Code::MetadataInvalid,
+                    loc,
+                    format!("`style`: {}", strip_location(&e)),
                 ),
             }
             continue;
@@ -158,7 +173,7 @@ pub fn parse(fm: &FrontMatter, file: &Path, diags: &mut Diagnostics) -> Front {
             ),
         }
     }
-    Front { meta, print }
+    Front { meta, print, style }
 }
 
 /// Where YAML flow collections (`[`, `{`) or indentation first nest deeper

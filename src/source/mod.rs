@@ -130,6 +130,8 @@ struct Manuscript {
     has_meta: bool,
     /// Print settings from its front matter (`print:`).
     print: Option<book_toml::PrintToml>,
+    /// House style from its front matter (`style:`).
+    style: Option<book_toml::StyleToml>,
     blocks: Vec<Block>,
     notes: std::collections::BTreeMap<String, markdown::NoteDef>,
 }
@@ -332,7 +334,7 @@ fn parse_manuscript(path: &Path, kind: Kind, text: String, diags: &mut Diagnosti
         Some(fm) => (frontmatter::parse(&fm, path, diags), true, fm.body_start),
         None => (frontmatter::Front::default(), false, 0),
     };
-    let frontmatter::Front { meta, print } = meta;
+    let frontmatter::Front { meta, print, style } = meta;
     let (blocks, notes) = match kind {
         Kind::Markdown => {
             let doc = markdown::read(&text, body_start, path, diags);
@@ -353,6 +355,7 @@ fn parse_manuscript(path: &Path, kind: Kind, text: String, diags: &mut Diagnosti
         meta,
         has_meta,
         print,
+        style,
         blocks,
         notes,
     }
@@ -499,6 +502,11 @@ fn manuscript_book(
         .unwrap_or(Layout::Article);
     let options = Options {
         print: print_options(ms.print.as_ref(), overrides),
+        style: ms
+            .style
+            .as_ref()
+            .map(|st| style_options(st, &file, diags))
+            .unwrap_or_default(),
         ..Options::default()
     };
     check_trim(
@@ -683,27 +691,7 @@ fn load_book(
         top: length(&cfg.pdf.top).or(all),
         bottom: length(&cfg.pdf.bottom).or(all),
     };
-    let mut ranged =
-        |v: &Option<toml::Spanned<f32>>, lo: f32, hi: f32, what: &str| -> Option<f32> {
-            let v = v.as_ref()?;
-            let x = *v.get_ref();
-            if (lo..=hi).contains(&x) {
-                Some(x)
-            } else {
-                diags.error(
-                    Code::MetadataInvalid,
-                    at(v.span()),
-                    format!("{what} {x} is outside {lo} to {hi}"),
-                );
-                None
-            }
-        };
-    options.style = crate::model::StyleOptions {
-        font_size: ranged(&cfg.style.font_size, 6.0, 24.0, "font-size"),
-        line_height: ranged(&cfg.style.line_height, 1.0, 2.5, "line-height"),
-        paragraph: cfg.style.paragraph.unwrap_or_default(),
-        chapter_numbers: cfg.style.chapter_numbers,
-    };
+    options.style = style_options(&cfg.style, &mf, diags);
     options.print = print_options(Some(&cfg.print), overrides);
     let size_at = match &cfg.pdf.page_size {
         Some(size) => {
@@ -741,6 +729,55 @@ fn print_options(
         paper: cfg.and_then(|c| c.paper).unwrap_or_default(),
         crop_marks: overrides.crop_marks || cfg.and_then(|c| c.crop_marks).unwrap_or(false),
     })
+}
+
+/// The house style from `[style]` (book.toml) or `style:` (front matter);
+/// a bad value is reported at its key and the default kept.
+fn style_options(
+    st: &book_toml::StyleToml,
+    file: &MetaFile,
+    diags: &mut Diagnostics,
+) -> crate::model::StyleOptions {
+    let mut ranged = |v: Option<f32>, lo: f32, hi: f32, key: &str| -> Option<f32> {
+        let x = v?;
+        if (lo..=hi).contains(&x) {
+            Some(x)
+        } else {
+            diags.error(
+                Code::MetadataInvalid,
+                file.key(&[key]),
+                format!("{key} {x} is outside {lo} to {hi}"),
+            );
+            None
+        }
+    };
+    let font_size = ranged(st.font_size, 6.0, 24.0, "font-size");
+    let line_height = ranged(st.line_height, 1.0, 2.5, "line-height");
+    let chapter_sink =
+        ranged(st.chapter_sink.map(f32::from), 0.0, 20.0, "chapter-sink").map(|v| v as u8);
+    let scene_break = match st
+        .scene_break
+        .as_deref()
+        .map(crate::model::SceneBreak::parse)
+    {
+        None => Default::default(),
+        Some(Ok(b)) => b,
+        Some(Err(why)) => {
+            diags.error(Code::MetadataInvalid, file.key(&["scene-break"]), why);
+            Default::default()
+        }
+    };
+    crate::model::StyleOptions {
+        font_size,
+        line_height,
+        paragraph: st.paragraph.unwrap_or_default(),
+        chapter_numbers: st.chapter_numbers,
+        scene_break,
+        chapter_sink,
+        chapter_number: st.chapter_number.unwrap_or_default(),
+        first_paragraph: st.first_paragraph.unwrap_or_default(),
+        headings: st.headings.unwrap_or_default(),
+    }
 }
 
 /// The heading level that starts chapters: 1 (`#`, the default) or 2.

@@ -351,7 +351,82 @@ fn stylesheet(book: &Book, fonts: &fonts::FontSet) -> String {
             .replace("{{TEXT_FAMILY}}", &quote(fonts.text_family()))
             .replace("{{MONO_FAMILY}}", &quote(fonts.mono_family())),
     );
+    house_style(&book.options.style, &mut css);
     css
+}
+
+/// The rules a book's `[style]` adds to the stylesheet (none when it
+/// keeps the defaults).
+fn house_style(style: &crate::model::StyleOptions, css: &mut String) {
+    use crate::model::{FirstParagraph, HeadingFace, NumberPlace, SceneBreak};
+    let mut rules = String::new();
+    match &style.scene_break {
+        SceneBreak::Ornament(mark) if *mark != SceneBreak::default().mark() => {
+            let escaped: String = mark
+                .chars()
+                .map(|c| match c {
+                    '"' | '\\' => format!("\\{:x} ", c as u32),
+                    '\u{2003}' => " ".to_string(),
+                    c => c.to_string(),
+                })
+                .collect();
+            let _ = writeln!(rules, "hr.scene-break::after {{ content: \"{escaped}\"; }}");
+        }
+        SceneBreak::Ornament(_) => {}
+        SceneBreak::Space => {
+            rules.push_str("hr.scene-break { height: 0; margin: 0.75em 0; }\n");
+            rules.push_str("hr.scene-break::after { content: none; }\n");
+        }
+    }
+    if let Some(sink) = style.chapter_sink {
+        // A line of body text is about 1.4em.
+        let _ = writeln!(
+            rules,
+            "section > header h1 {{ margin-top: {:.1}em; }}",
+            f32::from(sink) * 1.4 / 1.6
+        );
+    }
+    if style.chapter_number == NumberPlace::Inline {
+        rules.push_str("h1 .label, h1 .title { display: inline; }\n");
+        rules.push_str(
+            "h1 .label { font-size: 1em; letter-spacing: 0; text-transform: none; margin: 0; }\n",
+        );
+        rules.push_str("h1 .label::after { content: \":\"; }\n");
+    }
+    // The first paragraph of a chapter, after its heading or its epigraph.
+    let first = "section > header + p, section > header + blockquote.epigraph + p";
+    match style.first_paragraph {
+        FirstParagraph::Plain => {}
+        FirstParagraph::SmallCaps => {
+            let _ = writeln!(
+                rules,
+                "{} {{ font-variant: small-caps; letter-spacing: 0.03em; }}",
+                first.replace(", ", "::first-line, ") + "::first-line"
+            );
+        }
+        FirstParagraph::DropCap => {
+            let _ = writeln!(
+                rules,
+                "{} {{ float: left; font-size: 3.1em; line-height: 0.85; margin: 0.06em 0.08em 0 0; }}",
+                first.replace(", ", "::first-letter, ") + "::first-letter"
+            );
+        }
+    }
+    let face = match style.headings {
+        HeadingFace::Standard => None,
+        HeadingFace::Bold => Some("font-weight: bold; font-style: normal;"),
+        HeadingFace::Italic => Some("font-weight: normal; font-style: italic;"),
+        HeadingFace::SmallCaps => {
+            Some("font-weight: normal; font-style: normal; font-variant: small-caps;")
+        }
+    };
+    if let Some(face) = face {
+        let _ = writeln!(rules, "h1, h2, h3, h4, h5, h6 {{ {face} }}");
+    }
+    if !rules.is_empty() {
+        css.push_str("\n/* The book's house style. */\n");
+        css.push_str(&rules);
+    }
 }
 
 /// The print edition's pages, for reading systems' "go to page": a

@@ -21,7 +21,7 @@ use super::style::Geometry;
 use super::toc::piece as plain;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
 use crate::limits::INDENT_LEVELS;
-use crate::model::{Block, BlockKind, Book, Inline};
+use crate::model::{Block, BlockKind, Book, FirstParagraph, HeadingFace, Inline};
 
 /// Something to draw, relative to its item's top left corner (y grows down).
 #[derive(Debug, Clone)]
@@ -89,6 +89,10 @@ pub struct VItem {
     /// top-level block and the number of words of that block before it
     /// (for the EPUB's markers of the print edition's page breaks).
     pub place: Option<(usize, u32)>,
+    /// Its draws show only when it is the first or last thing on its page
+    /// (the mark of a scene break set as space, which a page edge would
+    /// otherwise hide).
+    pub edge_only: bool,
 }
 
 /// A footnote met while flattening: its key, number and blocks.
@@ -131,6 +135,9 @@ pub struct Flow<'a, 's, 'f> {
     align: Option<Align>,
     /// The outline level of the chapter being set: 1 inside a part.
     outline_base: u8,
+    /// The chapter's first paragraph is still to come, and opens in the
+    /// house style (small capitals, a drop cap).
+    opening: bool,
 }
 
 /// Where body text starts on a line: the first baseline sits this far below
@@ -162,6 +169,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
             top_block: None,
             align: None,
             outline_base: 0,
+            opening: false,
         }
     }
 
@@ -425,8 +433,9 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                     out.extend(set.into_iter().map(|l| (dx, l)));
                 }
                 BlockKind::SceneBreak => {
+                    let mark = self.book.options.style.scene_break.mark().to_string();
                     let set = self.setter.set(
-                        &[plain("*\u{2003}*\u{2003}*", style.generated())],
+                        &[plain(&mark, style.generated())],
                         measure,
                         0.0,
                         Align::Center,
@@ -622,7 +631,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                 (g.lines as f32 / 4.0).floor().max(4.0)
             }
             ChapterRole::Opening => 0.0,
-            _ => 4.0,
+            _ => self.book.options.style.chapter_sink.map_or(4.0, f32::from),
         };
         self.items.push(VItem {
             height: g.leading * sink,
@@ -654,7 +663,9 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         }
         let part = ch.role == ChapterRole::Part;
         let title_align = if part { Align::Center } else { Align::Left };
-        if let Some(label) = &ch.label {
+        let house = &book.options.style;
+        let inline_label = house.chapter_number == crate::model::NumberPlace::Inline && !part;
+        if let Some(label) = ch.label.as_ref().filter(|_| !inline_label) {
             let style = TextStyle::new(FontId::Regular, g.size * 0.9).generated();
             let pieces = vec![plain(&label.to_uppercase(), style)];
             let label_start = self.items.len();
@@ -665,8 +676,21 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
             self.space_kept(1.0);
             self.tag_from(label_start, "P");
         }
-        let title_style = TextStyle::new(FontId::Regular, g.size * if part { 2.2 } else { 1.9 });
-        let pieces = self.pieces(&ch.title, title_style);
+        let (font, small_caps) = match house.headings {
+            HeadingFace::Standard => (FontId::Regular, false),
+            HeadingFace::Bold => (FontId::Bold, false),
+            HeadingFace::Italic => (FontId::Italic, false),
+            HeadingFace::SmallCaps => (FontId::Regular, true),
+        };
+        let title_style = TextStyle {
+            small_caps,
+            ..TextStyle::new(font, g.size * if part { 2.2 } else { 1.9 })
+        };
+        let mut pieces = self.pieces(&ch.title, title_style);
+        if let Some(label) = ch.label.as_ref().filter(|_| inline_label) {
+            let sep = crate::typography::label_separator(&book.meta.language);
+            pieces.insert(0, plain(&format!("{label}{sep}"), title_style.generated()));
+        }
         let lines = self.setter.set(&pieces, g.measure(), 0.0, title_align);
         let big = (title_style.size * 1.2 / g.leading).ceil() * g.leading;
         let title_start = self.items.len();
@@ -725,7 +749,9 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
             keep_with_next: true,
             ..VItem::default()
         });
+        self.opening = true;
         self.top_blocks(&ch.blocks, 0.0);
+        self.opening = false;
         if let Some(a) = &ch.article
             && !a.author_note.is_empty()
         {
@@ -828,6 +854,72 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         }
     }
 
+    /// A chapter's first paragraph in the house style: its first line in
+    /// small capitals, or a drop cap two lines deep. Flush left either way.
+    fn opening_paragraph(&mut self, content: &[Inline], dx: f32) {
+        let g = self.geometry;
+        let measure = g.measure() - dx;
+        let pieces = self.pieces(content, self.body());
+        match self.book.options.style.first_paragraph {
+            FirstParagraph::SmallCaps => {
+                // The words of the first line as first set, then set again
+                // with those in small capitals (wider: the line may hold
+                // fewer of them, which small capitals run past).
+                let whole = |l: &SetLine| line_words(l) - usize::from(l.ends_in_word);
+                let plain_lines = self.setter.set(&pieces, measure, 0.0, Align::Justify);
+                let mut words = plain_lines.first().map_or(0, whole);
+                let mut lines = plain_lines;
+                for _ in 0..4 {
+                    let caps = small_caps_words(&pieces, words);
+                    lines = self.setter.set(&caps, measure, 0.0, Align::Justify);
+                    let fit = lines.first().map_or(0, whole);
+                    if fit >= words || lines.len() < 2 {
+                        break;
+                    }
+                    words = fit;
+                }
+                self.lines(lines, dx);
+            }
+            _ => {
+                let Some((cap, rest)) = drop_cap(&pieces) else {
+                    let lines = self.setter.set(&pieces, measure, 0.0, Align::Justify);
+                    self.lines(lines, dx);
+                    return;
+                };
+                // Capitals as tall as two lines: from the first line's cap
+                // height to the second line's baseline.
+                let body = self.body();
+                let ratio = self.setter.shaper.cap_height(body.font);
+                let size = (g.leading + ratio * body.size) / ratio;
+                let cap_style = TextStyle { size, ..cap.style };
+                let cap_line = self
+                    .setter
+                    .set(&[plain(&cap.text, cap_style)], 1.0e6, 0.0, Align::Left)
+                    .pop()
+                    .unwrap_or_default();
+                let hang = cap_line.width + body.size * 0.25;
+                let lines = self
+                    .setter
+                    .set_hanging(&rest, measure, 0.0, Align::Justify, (2, hang));
+                if lines.len() < 2 {
+                    // One line can't hold a cap two lines deep.
+                    let lines = self.setter.set(&pieces, measure, 0.0, Align::Justify);
+                    self.lines(lines, dx);
+                    return;
+                }
+                let start = self.items.len();
+                self.lines(lines, dx);
+                let base = baseline_offset(g);
+                self.items[start].keep_with_next = true;
+                self.items[start].draws.push(Draw::Text {
+                    dx,
+                    baseline: base + g.leading,
+                    line: cap_line,
+                });
+            }
+        }
+    }
+
     /// The chapter's own blocks, each known by its index for the page
     /// markers of the EPUB; `dx` indents them all.
     fn top_blocks(&mut self, blocks: &[Block], dx: f32) {
@@ -848,7 +940,15 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                 }
                 continue;
             }
-            self.block(block, dx, g.measure() - dx, &mut flush);
+            if std::mem::take(&mut self.opening)
+                && let BlockKind::Paragraph { content } = &block.kind
+                && self.book.options.style.first_paragraph != FirstParagraph::Plain
+            {
+                self.opening_paragraph(content, dx);
+                flush = false;
+            } else {
+                self.block(block, dx, g.measure() - dx, &mut flush);
+            }
             self.tag_block(start, block);
             // Every item of the block starts in it, at its start unless
             // it says where.
@@ -931,10 +1031,21 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
             BlockKind::Heading {
                 level, id, content, ..
             } => {
-                let style = match level {
-                    1 | 2 => TextStyle::new(FontId::Bold, g.size * 1.15),
-                    3 => TextStyle::new(FontId::Italic, g.size * 1.05),
-                    _ => TextStyle::new(FontId::Bold, g.size),
+                let size = match level {
+                    1 | 2 => g.size * 1.15,
+                    3 => g.size * 1.05,
+                    _ => g.size,
+                };
+                let style = match (self.book.options.style.headings, level) {
+                    (HeadingFace::Standard, 3) => TextStyle::new(FontId::Italic, size),
+                    (HeadingFace::Standard | HeadingFace::Bold, _) => {
+                        TextStyle::new(FontId::Bold, size)
+                    }
+                    (HeadingFace::Italic, _) => TextStyle::new(FontId::Italic, size),
+                    (HeadingFace::SmallCaps, _) => TextStyle {
+                        small_caps: true,
+                        ..TextStyle::new(FontId::Regular, size)
+                    },
                 };
                 self.space(if *level <= 2 { 1.5 } else { 1.0 });
                 let pieces = self.pieces(content, style);
@@ -1030,14 +1141,50 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
             }
             BlockKind::SceneBreak => {
                 let style = TextStyle::new(FontId::Regular, g.size).generated();
-                let pieces = vec![plain("*\u{2003}*\u{2003}*", style)];
+                let mark = self.book.options.style.scene_break.clone();
+                let font = if mark
+                    .mark()
+                    .chars()
+                    .all(|c| self.setter.shaper.covers(style.font, c))
+                {
+                    style.font
+                } else {
+                    FontId::Mono
+                };
+                // A single ornament (a fleuron, an asterism) is set a size
+                // larger, as a typographer would.
+                let size = if mark.mark().chars().count() == 1 {
+                    g.size * 1.4
+                } else {
+                    g.size
+                };
+                let style = TextStyle {
+                    font,
+                    size,
+                    ..style
+                };
+                let pieces = vec![plain(mark.mark(), style)];
                 let lines = self.setter.set(&pieces, measure, 0.0, Align::Center);
-                self.space(1.0);
-                for line in lines {
-                    let item = self.line_item(dx, line, true);
-                    self.items.push(item);
+                match mark {
+                    crate::model::SceneBreak::Ornament(_) => {
+                        self.space(1.0);
+                        for line in lines {
+                            let item = self.line_item(dx, line, true);
+                            self.items.push(item);
+                        }
+                        self.space(1.0);
+                    }
+                    // A blank line; where it falls at the top or foot of a
+                    // page, the reader would never see it, so it shows the
+                    // mark there.
+                    crate::model::SceneBreak::Space => {
+                        for line in lines.into_iter().take(1) {
+                            let mut item = self.line_item(dx, line, false);
+                            item.edge_only = true;
+                            self.items.push(item);
+                        }
+                    }
                 }
-                self.space(1.0);
                 *flush = true;
             }
             BlockKind::Figure {
@@ -1301,16 +1448,19 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         // A column of numbers (and nothing else but its heading) is set
         // flush right, so that its digits line up.
         let align: Vec<crate::model::Align> = (0..cols)
-            .map(|c| match align.get(c).copied().unwrap_or(crate::model::Align::None) {
-                crate::model::Align::None if numeric_column(rows, c) => crate::model::Align::Right,
-                a => a,
-            })
+            .map(
+                |c| match align.get(c).copied().unwrap_or(crate::model::Align::None) {
+                    crate::model::Align::None if numeric_column(rows, c) => {
+                        crate::model::Align::Right
+                    }
+                    a => a,
+                },
+            )
             .collect();
         // Padding is half the type size on each side of a cell: neighbours
         // are a full size apart.
-        let fits = |size: f32, room: f32| {
-            minimum.iter().sum::<f32>() * size + size * cols as f32 <= room
-        };
+        let fits =
+            |size: f32, room: f32| minimum.iter().sum::<f32>() * size + size * cols as f32 <= room;
         let normal = g.size * 0.9;
         let smallest = normal * 0.8;
         // A book turns a table too wide for its page even in smaller type
@@ -1716,4 +1866,98 @@ fn shift_line(l: &mut SetLine, shift: f32) {
     for i in &mut l.images {
         i.0 += shift;
     }
+}
+
+/// How many words start on a set line.
+fn line_words(line: &SetLine) -> usize {
+    let mut words = 0;
+    let mut in_word = false;
+    for r in &line.runs {
+        for g in &r.glyphs {
+            let space = g.text.to_text().chars().all(char::is_whitespace);
+            if !space && !in_word {
+                words += 1;
+            }
+            in_word = !space;
+        }
+    }
+    words
+}
+
+/// `pieces` with their first `words` words in small capitals.
+fn small_caps_words(pieces: &[Piece], words: usize) -> Vec<Piece> {
+    let mut out = Vec::with_capacity(pieces.len() + 1);
+    let mut seen = 0;
+    let mut in_word = false;
+    for p in pieces {
+        if seen > words || p.text.is_empty() {
+            out.push(p.clone());
+            continue;
+        }
+        // Where in this piece the word after the last one begins.
+        let mut cut = None;
+        for (i, c) in p.text.char_indices() {
+            let space = c.is_whitespace();
+            if !space && !in_word {
+                seen += 1;
+                if seen > words {
+                    cut = Some(i);
+                    break;
+                }
+            }
+            in_word = !space;
+        }
+        let (head, tail) = p.text.split_at(cut.unwrap_or(p.text.len()));
+        if !head.is_empty() {
+            let mut h = p.clone();
+            h.text = head.to_string();
+            h.style.small_caps = true;
+            out.push(h);
+        }
+        if !tail.is_empty() {
+            let mut t = p.clone();
+            t.text = tail.to_string();
+            out.push(t);
+        }
+    }
+    out
+}
+
+/// A drop cap: the paragraph's first letter (with any opening quotation
+/// mark before it) as a piece of its own, and the rest.
+fn drop_cap(pieces: &[Piece]) -> Option<(Piece, Vec<Piece>)> {
+    let first = pieces.iter().position(|p| !p.text.is_empty())?;
+    let p = &pieces[first];
+    if first > 0 || p.link.is_some() || p.note.is_some() || !p.style.from_text {
+        return None;
+    }
+    let mut end = 0;
+    for (i, c) in p.text.char_indices() {
+        if c.is_alphanumeric() {
+            end = i + c.len_utf8();
+            break;
+        }
+        if !matches!(
+            c,
+            '"' | '\'' | '\u{201C}' | '\u{2018}' | '\u{00AB}' | '\u{201E}'
+        ) {
+            return None;
+        }
+    }
+    if end == 0 {
+        return None;
+    }
+    // Combining marks stay with their letter.
+    let tail = &p.text[end..];
+    let marks: usize = tail
+        .chars()
+        .take_while(|c| ('\u{300}'..='\u{36F}').contains(c))
+        .map(char::len_utf8)
+        .sum();
+    end += marks;
+    let mut cap = p.clone();
+    cap.text = p.text[..end].to_string();
+    let mut rest = pieces.to_vec();
+    rest[0].text = p.text[end..].to_string();
+    Some((cap, rest))
 }

@@ -166,9 +166,7 @@ fn preflight(
                     match run.turn {
                         page::Turn::Upright => (run.x, run.y - down, run.x + w, run.y + up, text),
                         page::Turn::Counter => (run.x - up, run.y, run.x + down, run.y + w, text),
-                        page::Turn::Clockwise => {
-                            (run.x - down, run.y - w, run.x + up, run.y, text)
-                        }
+                        page::Turn::Clockwise => (run.x - down, run.y - w, run.x + up, run.y, text),
                     }
                 }
                 page::Item::Rule { x, y, width, .. } => (*x, *y, x + width, *y, "a rule".into()),
@@ -689,9 +687,13 @@ fn compose(c: &Composer, index: usize, body: &PageBody, named: &mut Named) -> Pa
     };
     let left = g.left(index);
     let top = g.top_y();
-    for &(idx, offset) in &body.placed {
+    let last = body.placed.len().saturating_sub(1);
+    for (n, &(idx, offset)) in body.placed.iter().enumerate() {
         let item = &c.items[idx];
         let y_top = top - offset;
+        if item.edge_only && n != 0 && n != last {
+            continue;
+        }
         for name in &item.anchors {
             if named.names.insert(name.clone()) {
                 named.anchors.push(Anchor {

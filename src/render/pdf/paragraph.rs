@@ -27,6 +27,8 @@ pub struct TextStyle {
     /// markers, note numbers, bylines). Only these are counted when the
     /// typesetter proves that every word reached a page.
     pub from_text: bool,
+    /// Lower-case letters as the face's small capitals (OpenType `smcp`).
+    pub small_caps: bool,
 }
 
 impl TextStyle {
@@ -38,6 +40,7 @@ impl TextStyle {
             strike: false,
             grey: 0.0,
             from_text: true,
+            small_caps: false,
         }
     }
 
@@ -392,6 +395,19 @@ impl Setter<'_, '_> {
         indent: f32,
         align: Align,
     ) -> Vec<SetLine> {
+        self.set_hanging(pieces, measure, indent, align, (0, 0.0))
+    }
+
+    /// As `set`, with the first `hang.0` lines `hang.1` points narrower and
+    /// moved right by as much (beside a drop cap).
+    pub fn set_hanging(
+        &mut self,
+        pieces: &[Piece],
+        measure: f32,
+        indent: f32,
+        align: Align,
+        hang: (usize, f32),
+    ) -> Vec<SetLine> {
         if align != Align::Justify {
             let (items, content) = self.items(pieces, indent, false, None, align);
             let lines = self.ragged(&items, &content, measure, align);
@@ -434,8 +450,19 @@ impl Setter<'_, '_> {
                 ),
             };
             let (items, content) = self.items(pieces, indent, hyphenate, long_word, align);
-            if let Some(breaks) = linebreak::total_fit(&items, &|_| measure, &params) {
-                return self.assemble(&items, &content, &breaks, measure, align);
+            let width = |line: usize| {
+                if line < hang.0 {
+                    measure - hang.1
+                } else {
+                    measure
+                }
+            };
+            if let Some(breaks) = linebreak::total_fit(&items, &width, &params) {
+                let mut lines = self.assemble(&items, &content, &breaks, &width, align);
+                for line in lines.iter_mut().take(hang.0) {
+                    offset(line, hang.1);
+                }
+                return lines;
             }
         }
         // Nothing fits even with breaks between letters (a single glyph
@@ -445,7 +472,7 @@ impl Setter<'_, '_> {
     }
 
     fn glyphs(&mut self, style: TextStyle, text: &str) -> Vec<PlacedGlyph> {
-        let shaped = self.shaper.shape(style.font, text);
+        let shaped = self.shaper.shape_as(style.font, text, style.small_caps);
         let scale = self.shaper.scale(style.font, style.size);
         let texts = glyph_texts(text, &shaped.glyphs);
         shaped
@@ -780,7 +807,7 @@ impl Setter<'_, '_> {
         items: &[Item],
         content: &[Content],
         breaks: &[linebreak::Break],
-        measure: f32,
+        measure: &dyn Fn(usize) -> f32,
         align: Align,
     ) -> Vec<SetLine> {
         let mut lines = Vec::with_capacity(breaks.len());
@@ -801,6 +828,7 @@ impl Setter<'_, '_> {
             );
             let mut line = self.build_line(items, content, range, Some(b.index), ratio);
             line.ratio = ratio;
+            let measure = measure(n);
             line.issue = issue(items, b.index, &line, measure, spaces, forced || last);
             if align == Align::Center {
                 let dx = (measure - line.width) / 2.0;

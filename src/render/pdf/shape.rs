@@ -91,7 +91,8 @@ impl<'f> Shaper<'f> {
             });
         }
         Ok(Shaper {
-            cache: faces.iter().map(|_| HashMap::new()).collect(),
+            // Plain, then small capitals, for each face.
+            cache: faces.iter().chain(&faces).map(|_| HashMap::new()).collect(),
             faces,
             family: fonts.text_family().to_string(),
         })
@@ -107,14 +108,30 @@ impl<'f> Shaper<'f> {
     }
 
     pub fn shape(&mut self, font: FontId, text: &str) -> Rc<Shaped> {
-        if let Some(s) = self.cache[font.index()].get(text) {
+        self.shape_as(font, text, false)
+    }
+
+    /// Shapes `text`, its lower-case letters as small capitals when
+    /// `small_caps` (the face's own, by the `smcp` feature).
+    pub fn shape_as(&mut self, font: FontId, text: &str, small_caps: bool) -> Rc<Shaped> {
+        let slot = font.index() + if small_caps { self.faces.len() } else { 0 };
+        if let Some(s) = self.cache[slot].get(text) {
             return s.clone();
         }
         let face = &self.faces[font.index()].face;
         let mut buffer = rustybuzz::UnicodeBuffer::new();
         buffer.push_str(text);
         buffer.set_direction(rustybuzz::Direction::LeftToRight);
-        let out = rustybuzz::shape(face, &[], buffer);
+        let features = if small_caps {
+            vec![rustybuzz::Feature::new(
+                rustybuzz::ttf_parser::Tag::from_bytes(b"smcp"),
+                1,
+                ..,
+            )]
+        } else {
+            Vec::new()
+        };
+        let out = rustybuzz::shape(face, &features, buffer);
         let glyphs: Vec<Glyph> = out
             .glyph_infos()
             .iter()
@@ -127,8 +144,16 @@ impl<'f> Shaper<'f> {
             .collect();
         let width = glyphs.iter().map(|g| g.advance).sum();
         let shaped = Rc::new(Shaped { glyphs, width });
-        self.cache[font.index()].insert(text.to_string(), shaped.clone());
+        self.cache[slot].insert(text.to_string(), shaped.clone());
         shaped
+    }
+
+    /// The height of capitals over the type size.
+    pub fn cap_height(&self, font: FontId) -> f32 {
+        let f = &self.faces[font.index()];
+        f.face
+            .capital_height()
+            .map_or(0.7, |h| h as f32 / f.units_per_em)
     }
 
     /// Width of `text` in points.
