@@ -80,6 +80,9 @@ codes! {
     MetadataUnknownKey = "metadata-unknown-key",
     /// A needed piece of metadata (title, author) is missing or empty.
     MetadataMissing = "metadata-missing",
+    /// A setting that means nothing where it is given (a chapter file's
+    /// `style` or `print`, which the book sets once).
+    MetadataIgnored = "metadata-ignored",
     /// Not a BCP 47 language tag.
     LanguageTag = "language-tag",
     /// An ISBN with the wrong form or check digit.
@@ -133,6 +136,10 @@ codes! {
     Cover = "cover",
     /// A font file that is missing or unusable.
     FontInvalid = "font-invalid",
+    /// The book's own stylesheet: a syntax error, a file it names that is
+    /// missing or outside the project, a font it asks for that the book
+    /// does not have.
+    CssInvalid = "css-invalid",
     /// A PDF page size that is malformed or too small for the text.
     PageSize = "page-size",
     /// What a print target does not accept: a trim size it does not offer,

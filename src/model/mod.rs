@@ -65,6 +65,8 @@ pub struct Options {
     pub style: StyleOptions,
     /// Margins the book sets, in points from the trimmed edge.
     pub margins: Margins,
+    /// The book's own stylesheet for the EPUB, checked.
+    pub extra_css: Option<crate::source::css::ExtraCss>,
     /// Where the print edition's pages begin, for the EPUB's page list:
     /// set when the EPUB is built beside a print PDF.
     #[serde(skip)]
@@ -223,6 +225,7 @@ impl Default for Options {
             print: None,
             style: StyleOptions::default(),
             margins: Margins::default(),
+            extra_css: None,
             page_breaks: Vec::new(),
         }
     }

@@ -207,6 +207,8 @@ pub struct EpubToml {
     pub embed_fonts: Option<bool>,
     /// Larger images are scaled down to this many pixels (default 4,194,304).
     pub max_image_pixels: Option<u64>,
+    /// A stylesheet appended to Quire's, relative to book.toml.
+    pub css: Option<toml::Spanned<String>>,
 }
 
 pub fn read(path: &Path, diags: &mut Diagnostics) -> Option<(BookToml, String)> {

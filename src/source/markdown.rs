@@ -387,11 +387,22 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
                         _ => {}
                     }
                 }
+                // `{.landscape}` on the line right after the table is read
+                // by GFM as a last row: it is the table's classes.
+                let mut table_classes = Vec::new();
+                if let Some(last) = rows.last()
+                    && let Some((first, others)) = last.split_first()
+                    && others.iter().all(|c| c.is_empty())
+                    && let Some(found) = classes(&crate::model::plain_text(first))
+                {
+                    table_classes = found;
+                    rows.pop();
+                }
                 BlockKind::Table {
                     align,
                     head,
                     rows,
-                    classes: Vec::new(),
+                    classes: table_classes,
                 }
             }
             Tag::MetadataBlock(_) | Tag::Item => {

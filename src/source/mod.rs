@@ -7,6 +7,7 @@
 
 pub mod book_toml;
 mod chapters;
+pub mod css;
 pub mod frontmatter;
 pub mod markdown;
 pub mod text;
@@ -574,6 +575,21 @@ fn load_book(
         let Some(ms) = read_manuscript(file, diags) else {
             continue;
         };
+        for (key, set, table) in [
+            ("style", ms.style.is_some(), "[style]"),
+            ("print", ms.print.is_some(), "[print]"),
+        ] {
+            if set {
+                diags.push(
+                    Diagnostic::warning(
+                        Code::MetadataIgnored,
+                        MetaFile::new(&ms.path, &ms.text).key(&[key]),
+                        format!("`{key}` in a chapter's front matter is ignored: a book sets it once, for every chapter"),
+                    )
+                    .help(format!("move these settings to {table} in book.toml")),
+                );
+            }
+        }
         let article = article_info(&ms, diags);
         let mut lang = ms.meta.lang.clone();
         if let Some(l) = &lang
@@ -703,6 +719,21 @@ fn load_book(
     };
     check_trim(&options, layout, &meta.language, size_at, diags);
     options.fonts = book_toml::font_files(dir, config, &cfg_text, &cfg, diags);
+    if let Some(css) = &cfg.epub.css {
+        let root = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        let mut families = vec![
+            crate::fonts::SERIF_FAMILY.to_string(),
+            crate::fonts::MONO_FAMILY.to_string(),
+        ];
+        for (_, path) in &options.fonts {
+            if let Ok(data) = crate::files::read_limited(path, crate::limits::FONT_BYTES)
+                && let Ok(info) = crate::fonts::check_font_file(&data)
+            {
+                families.push(info.family);
+            }
+        }
+        options.extra_css = css::load(dir, &root, css.get_ref(), at(css.span()), &families, diags);
+    }
     let cover = cover(dir, config, &meta_in, &mf, options.max_image_pixels, diags);
     if chapters.is_empty() {
         return None;

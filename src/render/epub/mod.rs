@@ -194,6 +194,13 @@ fn assemble(book: &Book, diags: &mut Diagnostics) -> Result<Vec<u8>, Diagnostic>
                 .map_err(e)?;
         }
     }
+    if let Some(extra) = &book.options.extra_css {
+        for r in &extra.resources {
+            builder
+                .add_resource(&r.href, r.data.as_slice(), r.media_type)
+                .map_err(e)?;
+        }
+    }
     if let Some(png) = &generated_cover {
         builder
             .add_cover_image(&cover_path, png.as_slice(), "image/png")
@@ -352,6 +359,11 @@ fn stylesheet(book: &Book, fonts: &fonts::FontSet) -> String {
             .replace("{{MONO_FAMILY}}", &quote(fonts.mono_family())),
     );
     house_style(&book.options.style, &mut css);
+    if let Some(extra) = &book.options.extra_css {
+        css.push_str("\n/* The book's own stylesheet. */\n");
+        css.push_str(&extra.text);
+        css.push('\n');
+    }
     css
 }
 
