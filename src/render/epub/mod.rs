@@ -419,7 +419,7 @@ fn house_style(style: &crate::model::StyleOptions, css: &mut String) {
         FirstParagraph::DropCap => {
             let _ = writeln!(
                 rules,
-                "{} {{ float: left; font-size: 3.1em; line-height: 0.85; margin: 0.06em 0.08em 0 0; }}",
+                "{} {{ float: left; font-size: 2.7em; line-height: 0.8; margin: 0.07em 0.08em 0 0; }}",
                 first.replace(", ", "::first-letter, ") + "::first-letter"
             );
         }
