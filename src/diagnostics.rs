@@ -130,7 +130,7 @@ codes! {
     /// Something unsafe (a script, an event handler, an external
     /// reference) was removed from an SVG.
     SvgSanitized = "svg-sanitized",
-    /// An image a format cannot carry (SVG in the PDF).
+    /// An image a format cannot carry (a picture in a footnote of the PDF).
     ImageUnsupported = "image-unsupported",
     /// Advice on a cover image, from what stores accept.
     Cover = "cover",

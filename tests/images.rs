@@ -365,7 +365,7 @@ fn a_cmyk_jpeg_prints_in_its_own_colours() {
 }
 
 #[test]
-fn svg_goes_into_the_epub_and_is_a_clear_error_in_the_pdf() {
+fn svg_goes_into_the_epub_as_it_is_and_into_the_pdf_as_a_drawing() {
     let svg = br##"<svg xmlns="http://www.w3.org/2000/svg" width="100" height="50" viewBox="0 0 100 50"><rect width="100" height="50" fill="#263447"/></svg>"##;
     let dir = project(&[
         ("a.md", b"# S\n\n![A dark band](band.svg)\n"),
@@ -378,15 +378,29 @@ fn svg_goes_into_the_epub_and_is_a_clear_error_in_the_pdf() {
     assert!(epub_file(&epub, "OEBPS/content.opf").contains("media-type=\"image/svg+xml\""));
     assert_valid(&epub);
     let (r, pdf) = build_pdf(&dir.path().join("a.md"), out.path(), &[]);
-    assert_eq!(r.status, 1);
-    assert!(
-        r.stderr.contains(
-            "a.md:3:1: error: image `band.svg` is SVG, which cannot be placed in the PDF yet"
-        ),
-        "{}",
-        r.stderr
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    // No raster image: the band is a filled path, and it is on the page
+    // (rendered, its dark blue covers a patch of pixels).
+    let list = tool_text("pdfimages", &[OsStr::new("-list"), pdf.as_os_str()]);
+    assert_eq!(list.lines().count(), 2, "{list}");
+    let png = out.path().join("band");
+    tool(
+        "pdftoppm",
+        &[
+            OsStr::new("-png"),
+            OsStr::new("-r"),
+            OsStr::new("30"),
+            OsStr::new("-singlefile"),
+            pdf.as_os_str(),
+            png.as_os_str(),
+        ],
     );
-    assert!(!pdf.exists());
+    let page = image::open(png.with_extension("png")).unwrap().to_rgb8();
+    let dark = page
+        .pixels()
+        .filter(|p| p.0[0] < 70 && p.0[2] > 50 && u16::from(p.0[2]) > u16::from(p.0[0]) + 20)
+        .count();
+    assert!(dark > 100, "{dark} pixels of the band");
 }
 
 #[test]

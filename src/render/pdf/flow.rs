@@ -1316,28 +1316,25 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         let g = self.geometry;
         let asset = self.book.images.get(&image.path)?;
         let at = self.at(image.pos.line, image.pos.column);
-        if asset.info.media_type == "image/svg+xml" {
-            self.diags.push(
-                Diagnostic::error(
-                    Code::ImageUnsupported,
-                    at,
-                    format!(
-                        "image `{}` is SVG, which cannot be placed in the PDF yet",
-                        image.dest
-                    ),
-                )
-                .help("convert it to PNG (the EPUB keeps the SVG), or build --to epub"),
-            );
-            return None;
-        }
-        let (w, h) = (
-            asset.info.width.max(1) as f32,
-            asset.info.height.max(1) as f32,
-        );
+        let svg = asset.info.media_type == "image/svg+xml";
+        let (w, h) = if svg && (asset.info.width == 0 || asset.info.height == 0) {
+            // A drawing with no size of its own fills the measure.
+            (measure, measure * 0.6)
+        } else {
+            (
+                asset.info.width.max(1) as f32,
+                asset.info.height.max(1) as f32,
+            )
+        };
         // Scale to the measure, but never past 150 dpi (a small picture
         // stays small rather than turning to mush), nor taller than two
-        // thirds of the text block.
-        let natural = w * 72.0 / 150.0;
+        // thirds of the text block. A drawing is as big as it says (CSS
+        // pixels, 96 to the inch), and may grow to half as big again.
+        let natural = if svg {
+            w * 72.0 / 96.0 * 1.5
+        } else {
+            w * 72.0 / 150.0
+        };
         let mut width = measure.min(natural);
         let mut height = width * h / w;
         let max_h = g.text_height() * 0.66;
@@ -1347,7 +1344,11 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         }
         // Printers want 300 pixels to the inch at the printed size; under
         // 150 a print build refuses the image.
-        let dpi = w / (width / 72.0);
+        let dpi = if svg {
+            f32::INFINITY
+        } else {
+            w / (width / 72.0)
+        };
         if dpi < 149.5 && self.book.options.print.is_some() {
             self.diags.push(
                 Diagnostic::error(

@@ -15,14 +15,12 @@ use std::collections::BTreeMap;
 
 /// Transparency: each image with an alpha channel gets a soft mask (an
 /// indirect stream, which printpdf's external objects cannot refer to).
-fn attach_soft_masks(
-    lo: &mut lopdf::Document,
+/// The objects of the XObjects the pages name by `names`.
+fn xobject_targets<'n, V>(
+    lo: &lopdf::Document,
     pages: &[ObjectId],
-    masks: &BTreeMap<String, (u32, u32, Vec<u8>)>,
-) {
-    if masks.is_empty() {
-        return;
-    }
+    names: &'n BTreeMap<String, V>,
+) -> BTreeMap<ObjectId, &'n String> {
     let mut targets: BTreeMap<ObjectId, &String> = BTreeMap::new();
     for page in pages {
         let Ok(dict) = lo.get_dictionary(*page) else {
@@ -41,12 +39,24 @@ fn attach_soft_masks(
             Object::Dictionary(d) => Some(d),
             _ => None,
         };
-        for (name, (_, _, _)) in masks {
+        for name in names.keys() {
             if let Some(Ok(Object::Reference(id))) = xobjects.map(|x| x.get(name.as_bytes())) {
                 targets.insert(*id, name);
             }
         }
     }
+    targets
+}
+
+fn attach_soft_masks(
+    lo: &mut lopdf::Document,
+    pages: &[ObjectId],
+    masks: &BTreeMap<String, (u32, u32, Vec<u8>)>,
+) {
+    if masks.is_empty() {
+        return;
+    }
+    let targets = xobject_targets(lo, pages, masks);
     for (id, name) in targets {
         let (w, h, alpha) = &masks[name];
         let mut d = Dictionary::new();
@@ -101,6 +111,7 @@ pub fn finish(
     book: &Book,
     doc: &Document,
     masks: &BTreeMap<String, (u32, u32, Vec<u8>)>,
+    svgs: &BTreeMap<String, super::svg::SvgForm>,
     fonts: &crate::fonts::FontSet,
     marked: &[Vec<Marked>],
 ) -> Result<Vec<u8>, String> {
@@ -154,6 +165,11 @@ pub fn finish(
             };
             d.set(key, Object::Name(name.into_bytes()));
         }
+    }
+    // Drawings come in with their own fonts, subset tags and all.
+    if !svgs.is_empty() {
+        let targets = xobject_targets(&lo, &pages, svgs);
+        super::svg::attach(&mut lo, targets, svgs)?;
     }
 
     // Document information, our own.

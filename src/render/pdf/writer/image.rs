@@ -122,6 +122,24 @@ pub fn prepare(data: &[u8], info: &ImageInfo) -> Result<PdfImage, Problem> {
     })
 }
 
+/// An empty form XObject a unit square in size, where an SVG drawing
+/// goes once the document is assembled.
+pub fn placeholder() -> ExternalXObject {
+    let mut dict: BTreeMap<String, DictItem> = BTreeMap::new();
+    dict.insert("Type".into(), name("XObject"));
+    dict.insert("Subtype".into(), name("Form"));
+    dict.insert(
+        "BBox".into(),
+        DictItem::Array(vec![
+            DictItem::Int(0),
+            DictItem::Int(0),
+            DictItem::Int(1),
+            DictItem::Int(1),
+        ]),
+    );
+    xobject(dict, Vec::new(), 1, 1, false)
+}
+
 /// The matrix that maps the image's unit square onto the box at (x, y) of
 /// `w` × `h` points, turned clockwise by `turns` quarter turns.
 pub fn placement(x: f32, y: f32, w: f32, h: f32, turns: u8) -> [f32; 6] {

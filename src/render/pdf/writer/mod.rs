@@ -10,6 +10,7 @@
 mod finish;
 mod image;
 pub mod pdfx;
+mod svg;
 
 use super::page::{Document, Item, LinkDest, Page, Turn};
 use super::shape::FontId;
@@ -136,6 +137,7 @@ pub fn write(book: &Book, doc: &Document, fonts: &FontSet) -> Result<Vec<u8>, Di
     // Images: each distinct one embedded once, at full resolution.
     let mut images: BTreeMap<String, (XObjectId, u8)> = BTreeMap::new();
     let mut masks: BTreeMap<String, (u32, u32, Vec<u8>)> = BTreeMap::new();
+    let mut svgs: BTreeMap<String, svg::SvgForm> = BTreeMap::new();
     for page in &doc.pages {
         for item in &page.items {
             if let Item::Image(img) = item
@@ -161,8 +163,20 @@ pub fn write(book: &Book, doc: &Document, fonts: &FontSet) -> Result<Vec<u8>, Di
                             ));
                         }
                     };
-                let prepared = image::prepare(&bytes, &info).map_err(|p| p.at(at, &prefix))?;
                 let id = XObjectId(format!("Im{}", images.len()));
+                if info.media_type == "image/svg+xml" {
+                    // A placeholder form, replaced by the drawing once the
+                    // document is assembled.
+                    let form = svg::convert(&bytes, fonts).map_err(|p| p.at(at, &prefix))?;
+                    svgs.insert(id.0.clone(), form);
+                    pdf.resources.xobjects.map.insert(
+                        id.clone(),
+                        printpdf::XObject::External(image::placeholder()),
+                    );
+                    images.insert(img.key.clone(), (id, 0));
+                    continue;
+                }
+                let prepared = image::prepare(&bytes, &info).map_err(|p| p.at(at, &prefix))?;
                 if let Some(alpha) = prepared.alpha {
                     masks.insert(id.0.clone(), (prepared.width, prepared.height, alpha));
                 }
@@ -229,7 +243,8 @@ pub fn write(book: &Book, doc: &Document, fonts: &FontSet) -> Result<Vec<u8>, Di
         eprintln!("  printpdf to lopdf: {:?}", t.elapsed());
     }
     let t = std::time::Instant::now();
-    let out = finish::finish(lo, book, doc, &masks, fonts, &marked).map_err(|e| internal(book, e));
+    let out =
+        finish::finish(lo, book, doc, &masks, &svgs, fonts, &marked).map_err(|e| internal(book, e));
     if timing {
         eprintln!("  finish: {:?}", t.elapsed());
     }
