@@ -9,6 +9,7 @@ pub mod cli;
 pub mod diagnostics;
 pub mod files;
 pub mod fonts;
+pub mod highlight;
 pub mod images;
 pub mod limits;
 pub mod model;

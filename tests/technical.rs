@@ -88,3 +88,147 @@ fn an_svg_the_pdf_cannot_draw_is_an_error_at_its_line() {
     assert!(r.stderr.contains("[svg-invalid]"), "{}", r.stderr);
     assert!(!dir.path().join("dist").exists() || listing(&dir.path().join("dist")).is_empty());
 }
+
+/// The distinct CMYK fill colours set in a PDF's page content.
+fn fill_colours(pdf: &std::path::Path) -> std::collections::BTreeSet<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let qdf = dir.path().join("q.pdf");
+    let out = tool(
+        "qpdf",
+        &[
+            OsStr::new("--qdf"),
+            OsStr::new("--object-streams=disable"),
+            pdf.as_os_str(),
+            qdf.as_os_str(),
+        ],
+    );
+    assert!(out.status.code().is_some_and(|c| c == 0 || c == 3));
+    let bytes = std::fs::read(&qdf).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    text.lines()
+        .filter(|l| l.ends_with(" k"))
+        .map(|l| l.trim().to_string())
+        .collect()
+}
+
+const TEN_LANGUAGES: &str = r#"---
+title: Ten Languages
+---
+
+# Code
+
+```rust
+fn main() { let x: u32 = 1; println!("{x}"); } // rust
+```
+
+```python
+def f(x): return None  # python
+```
+
+```toml
+[package]
+name = "quire"
+```
+
+```sh
+for f in *.md; do echo "$f"; done
+```
+
+```json
+{"a": [1, true, null]}
+```
+
+```yaml
+title: A book # yaml
+```
+
+```html
+<a href="x">link</a>
+```
+
+```c
+#include <stdio.h>
+int main(void) { return 0; }
+```
+
+```js
+const x = await fetch("u"); // js
+```
+
+```sql
+SELECT name FROM users WHERE id = 3;
+```
+
+```klingon
+Qapla' batlh
+```
+
+```{.python .numberLines startFrom="10"}
+x = 1
+y = 2
+```
+"#;
+
+#[test]
+fn code_is_highlighted_in_both_formats_and_can_be_numbered() {
+    let dir = project(&[("code.md", TEN_LANGUAGES.as_bytes())]);
+    let input = dir.path().join("code.md");
+    let out = dir.path().join("out");
+    let (r, pdf) = build_pdf(&input, &out, &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(
+        !r.stderr.contains("klingon"),
+        "an unknown language is no news: {}",
+        r.stderr
+    );
+    let colours = fill_colours(&pdf);
+    assert!(colours.len() >= 3, "{colours:?}");
+    // Keywords bold: the bold code face is on the page.
+    let fonts = tool_text("pdffonts", &[pdf.as_os_str()]);
+    assert!(fonts.contains("DejaVuSansMono-Bold"), "{fonts}");
+    let text = pdftotext(&pdf, None);
+    assert!(text.contains("Qapla' batlh"), "plain code is kept: {text}");
+    assert!(
+        text.contains("10 x = 1") && text.contains("11 y = 2"),
+        "{text}"
+    );
+
+    let (r, epub) = build_epub(&input, &out, &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_valid(&epub);
+    let doc = epub_names(&epub)
+        .iter()
+        .filter(|n| n.ends_with(".xhtml"))
+        .map(|n| epub_file(&epub, n))
+        .find(|d| d.contains("<pre"))
+        .unwrap();
+    for class in [
+        "hl-kw", "hl-st", "hl-co", "hl-nu", "hl-li", "hl-at", "hl-ta",
+    ] {
+        assert!(doc.contains(&format!("class=\"{class}\"")), "{class}");
+    }
+    assert!(
+        !doc.contains("style=\"color"),
+        "classes, not inline colours"
+    );
+    assert!(doc.contains("<pre class=\"numbered\" style=\"counter-reset: line 9\">"));
+    assert!(doc.contains("Qapla' batlh") || doc.contains("Qapla&#39; batlh"));
+
+    // Turned off, the code is plain in both.
+    let plain = TEN_LANGUAGES.replace(
+        "title: Ten Languages",
+        "title: Plain\nstyle:\n  highlight: false",
+    );
+    std::fs::write(&input, plain).unwrap();
+    let (r, pdf) = build_pdf(&input, &out, &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(fill_colours(&pdf).is_empty(), "{:?}", fill_colours(&pdf));
+    let (r, epub) = build_epub(&input, &out, &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let all: String = epub_names(&epub)
+        .iter()
+        .filter(|n| n.ends_with(".xhtml"))
+        .map(|n| epub_file(&epub, n))
+        .collect();
+    assert!(!all.contains("hl-kw"));
+}

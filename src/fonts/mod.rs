@@ -29,7 +29,7 @@ pub struct BundledFont {
 pub const SERIF_FAMILY: &str = "Charis SIL";
 pub const MONO_FAMILY: &str = "DejaVu Sans Mono";
 
-pub const BUNDLED: [BundledFont; 5] = [
+pub const BUNDLED: [BundledFont; 6] = [
     BundledFont {
         family: SERIF_FAMILY,
         file_name: "charis-regular.ttf",
@@ -70,10 +70,27 @@ pub const BUNDLED: [BundledFont; 5] = [
         italic: false,
         data: include_bytes!("../../fonts/DejaVuSansMono.ttf"),
     },
+    // Keywords in highlighted code: weight, not only colour, carries the
+    // difference when a page is printed in grey.
+    BundledFont {
+        family: MONO_FAMILY,
+        file_name: "dejavu-sans-mono-bold.ttf",
+        postscript_name: "DejaVuSansMono-Bold",
+        weight: 700,
+        italic: false,
+        data: include_bytes!("../../fonts/DejaVuSansMono-Bold.ttf"),
+    },
 ];
 
 /// The five roles a book's type plays, in the order of [`FontSet::faces`].
-pub const ROLES: [&str; 5] = ["regular", "italic", "bold", "bold-italic", "mono"];
+pub const ROLES: [&str; 6] = [
+    "regular",
+    "italic",
+    "bold",
+    "bold-italic",
+    "mono",
+    "mono-bold",
+];
 
 /// One face as the renderers use it.
 #[derive(Debug, Clone)]
@@ -116,7 +133,7 @@ impl FontSet {
     /// (role → file, already checked by [`check_font_file`]).
     pub fn with(overrides: &[(String, std::path::PathBuf)]) -> Result<FontSet, Problem> {
         let mut set = FontSet::bundled();
-        let mut given = [false; 5];
+        let mut given = [false; 6];
         for (role, path) in overrides {
             let Some(i) = ROLES.iter().position(|r| r == role) else {
                 continue;
@@ -154,6 +171,18 @@ impl FontSet {
                     set.faces[i] = f;
                 }
             }
+        }
+        // A book's own code face without its bold: the bold is the same
+        // face, as it is for the text faces.
+        if given[4] && !given[5] {
+            let mut f = set.faces[4].clone();
+            f.file_name = format!(
+                "{}.{}",
+                ROLES[5],
+                f.file_name.rsplit('.').next().unwrap_or("ttf")
+            );
+            f.weight = BUNDLED[5].weight;
+            set.faces[5] = f;
         }
         Ok(set)
     }

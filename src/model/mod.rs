@@ -105,6 +105,8 @@ pub struct StyleOptions {
     pub first_paragraph: FirstParagraph,
     /// The face of chapter titles and headings.
     pub headings: HeadingFace,
+    /// Code is set plain, not highlighted (`highlight = false`).
+    pub plain_code: bool,
 }
 
 /// A scene break: an ornament, or space (with an asterism where a page
@@ -507,6 +509,8 @@ pub enum BlockKind {
     CodeBlock {
         language: Option<String>,
         text: String,
+        /// Lines numbered from this one (`{.numberLines}`, `linenos`).
+        first_line: Option<u32>,
     },
     Table {
         align: Vec<Align>,

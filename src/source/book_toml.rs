@@ -198,6 +198,8 @@ pub struct StyleToml {
     pub first_paragraph: Option<crate::model::FirstParagraph>,
     /// `standard` (default), `bold`, `italic` or `small-caps`.
     pub headings: Option<crate::model::HeadingFace>,
+    /// Highlight code with a language (default true).
+    pub highlight: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -307,16 +307,15 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
                 if text.ends_with('\n') {
                     text.pop();
                 }
-                let language = match kind {
-                    CodeBlockKind::Fenced(info) => info
-                        .split_whitespace()
-                        .next()
-                        .map(|s| s.trim_matches(|c| c == '{' || c == '}' || c == '.'))
-                        .filter(|s| !s.is_empty())
-                        .map(str::to_string),
-                    CodeBlockKind::Indented => None,
+                let (language, first_line) = match kind {
+                    CodeBlockKind::Fenced(info) => fence_info(&info),
+                    CodeBlockKind::Indented => (None, None),
                 };
-                BlockKind::CodeBlock { language, text }
+                BlockKind::CodeBlock {
+                    language,
+                    text,
+                    first_line,
+                }
             }
             Tag::HtmlBlock => {
                 let mut html = String::new();
@@ -750,6 +749,35 @@ fn trailing_classes(blocks: &mut Vec<Block>) -> Vec<String> {
         blocks.pop();
     }
     found
+}
+
+/// A fence's language and where its line numbers start, from its info
+/// string: ```` ```rust ````, ```` ```{.python .numberLines startFrom="10"} ````,
+/// ```` ```c linenos ````.
+fn fence_info(info: &str) -> (Option<String>, Option<u32>) {
+    let mut language = None;
+    let mut numbered = false;
+    let mut start = None;
+    for word in info.split(|c: char| c.is_whitespace() || c == '{' || c == '}' || c == ',') {
+        let w = word.trim_start_matches('.');
+        if w.is_empty() {
+            continue;
+        }
+        if let Some((key, value)) = w.split_once('=') {
+            let value = value.trim_matches(['"', '\'']);
+            if matches!(key, "startFrom" | "start-from" | "linenostart" | "start") {
+                start = value.parse::<u32>().ok();
+                numbered = true;
+            }
+            continue;
+        }
+        match w {
+            "numberLines" | "number-lines" | "linenos" | "numbered" => numbered = true,
+            _ if language.is_none() => language = Some(w.to_string()),
+            _ => {}
+        }
+    }
+    (language, numbered.then(|| start.unwrap_or(1)))
 }
 
 /// A paragraph holding one image and nothing else (but classes after it,

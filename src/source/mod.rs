@@ -808,6 +808,7 @@ fn style_options(
         chapter_number: st.chapter_number.unwrap_or_default(),
         first_paragraph: st.first_paragraph.unwrap_or_default(),
         headings: st.headings.unwrap_or_default(),
+        plain_code: st.highlight == Some(false),
     }
 }
 

@@ -407,12 +407,38 @@ impl<'a> ChapterWriter<'a> {
                 }
                 let _ = writeln!(self.out, "</{tag}>");
             }
-            BlockKind::CodeBlock { language, text } => {
+            BlockKind::CodeBlock {
+                language,
+                text,
+                first_line,
+            } => {
                 let class = language
                     .as_ref()
                     .map(|l| format!(" class=\"language-{}\"", escape(l)))
                     .unwrap_or_default();
-                let _ = writeln!(self.out, "<pre><code{class}>{}</code></pre>", escape(text));
+                let spans = match language {
+                    Some(l) if !self.paths.book.options.style.plain_code => {
+                        crate::highlight::highlight(l, text)
+                    }
+                    _ => Vec::new(),
+                };
+                match first_line {
+                    // Numbers from a counter, so that they are not copied
+                    // with the code.
+                    Some(n) => {
+                        let _ = write!(
+                            self.out,
+                            "<pre class=\"numbered\" style=\"counter-reset: line {}\"><code{class}>",
+                            n.saturating_sub(1)
+                        );
+                        code_html(&mut self.out, text, &spans, true);
+                    }
+                    None => {
+                        let _ = write!(self.out, "<pre><code{class}>");
+                        code_html(&mut self.out, text, &spans, false);
+                    }
+                }
+                self.out.push_str("</code></pre>\n");
             }
             BlockKind::Table {
                 align,
@@ -594,5 +620,51 @@ pub fn role_class(role: crate::model::ChapterRole) -> &'static str {
         AboutTheAuthor => "about-the-author",
         AlsoBy => "also-by",
         _ => "",
+    }
+}
+
+/// Code with its highlighted tokens as classed spans; `lines`: each line
+/// in a span of its own (for line numbers). A token that runs over lines
+/// (a block comment) is closed and reopened at each line's end.
+fn code_html(out: &mut String, text: &str, spans: &[crate::highlight::Span], lines: bool) {
+    let mut spans = spans.iter().peekable();
+    let mut offset = 0;
+    for (n, line) in text.split('\n').enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        if lines {
+            out.push_str("<span class=\"line\">");
+        }
+        let end = offset + line.len();
+        let mut at = offset;
+        while at < end {
+            // The next token that reaches into this line.
+            while spans.peek().is_some_and(|(r, _)| r.end <= at) {
+                spans.next();
+            }
+            match spans.peek() {
+                Some((r, tok)) if r.start < end => {
+                    let s = r.start.max(at);
+                    out.push_str(&escape(&text[at..s]));
+                    let e = r.end.min(end);
+                    let _ = write!(
+                        out,
+                        "<span class=\"{}\">{}</span>",
+                        tok.class(),
+                        escape(&text[s..e])
+                    );
+                    at = e;
+                }
+                _ => {
+                    out.push_str(&escape(&text[at..end]));
+                    at = end;
+                }
+            }
+        }
+        if lines {
+            out.push_str("</span>");
+        }
+        offset = end + 1;
     }
 }

@@ -854,7 +854,7 @@ fn place_turned(page: &mut Page, line: &SetLine, x: f32, y: f32, tag: Option<Tag
             y: y + run.x,
             glyphs: run.glyphs.clone(),
             grey: run.style.grey,
-            cmyk: None,
+            cmyk: run.style.cmyk,
             turn: page::Turn::Counter,
             tag,
         }));
@@ -899,7 +899,7 @@ pub(crate) fn place_tagged(page: &mut Page, line: &SetLine, x: f32, y: f32, tag:
             y: y + run.style.rise,
             glyphs: run.glyphs.clone(),
             grey: run.style.grey,
-            cmyk: None,
+            cmyk: run.style.cmyk,
             turn: page::Turn::Upright,
             tag,
         }));

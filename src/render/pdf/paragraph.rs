@@ -29,6 +29,8 @@ pub struct TextStyle {
     pub from_text: bool,
     /// Lower-case letters as the face's small capitals (OpenType `smcp`).
     pub small_caps: bool,
+    /// A CMYK colour instead of the grey (highlighted code).
+    pub cmyk: Option<[f32; 4]>,
 }
 
 impl TextStyle {
@@ -41,6 +43,7 @@ impl TextStyle {
             grey: 0.0,
             from_text: true,
             small_caps: false,
+            cmyk: None,
         }
     }
 
@@ -877,10 +880,14 @@ impl Setter<'_, '_> {
     /// is one line; a longer one breaks after a space or punctuation in the
     /// last third of the line, or else between any two characters, and
     /// its continuations are `hang` points narrower (the caller marks them).
-    pub fn code_lines(
+    ///
+    /// The text is in the styles that start at the given byte offsets (the
+    /// first at 0): highlighted code. Tabs must be expanded already for the
+    /// offsets to hold.
+    pub fn code_lines_styled(
         &mut self,
         text: &str,
-        style: TextStyle,
+        styles: &[(usize, TextStyle)],
         measure: f32,
         hang: f32,
     ) -> Vec<SetLine> {
@@ -896,7 +903,25 @@ impl Setter<'_, '_> {
                 col += 1;
             }
         }
-        let glyphs = self.glyphs(style, &expanded);
+        let style = styles
+            .first()
+            .map_or(TextStyle::new(super::shape::FontId::Mono, 9.0), |s| s.1);
+        let mut glyphs: Vec<PlacedGlyph> = Vec::with_capacity(expanded.len());
+        let mut glyph_styles: Vec<TextStyle> = Vec::with_capacity(expanded.len());
+        for (i, &(start, st)) in styles.iter().enumerate() {
+            let end = styles
+                .get(i + 1)
+                .map_or(expanded.len(), |s| s.0)
+                .min(expanded.len());
+            let start = start.min(end);
+            if start == end || !expanded.is_char_boundary(start) || !expanded.is_char_boundary(end)
+            {
+                continue;
+            }
+            let g = self.glyphs(st, &expanded[start..end]);
+            glyph_styles.extend(std::iter::repeat_n(st, g.len()));
+            glyphs.extend(g);
+        }
         let mut lines = Vec::new();
         let mut start = 0usize;
         while start < glyphs.len() {
@@ -923,15 +948,24 @@ impl Setter<'_, '_> {
             {
                 end = b;
             }
-            let part = glyphs[start..end].to_vec();
-            let w: f32 = part.iter().map(|g| g.advance).sum();
+            // One run a style.
+            let mut runs: Vec<LineRun> = Vec::new();
+            let mut x = 0.0f32;
+            for k in start..end {
+                let st = glyph_styles[k];
+                match runs.last_mut() {
+                    Some(r) if r.style == st => r.glyphs.push(glyphs[k].clone()),
+                    _ => runs.push(LineRun {
+                        style: st,
+                        x,
+                        glyphs: vec![glyphs[k].clone()],
+                    }),
+                }
+                x += glyphs[k].advance;
+            }
             lines.push(SetLine {
-                runs: vec![LineRun {
-                    style,
-                    x: 0.0,
-                    glyphs: part,
-                }],
-                width: w,
+                runs,
+                width: x,
                 ..SetLine::default()
             });
             start = end;

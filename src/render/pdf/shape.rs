@@ -17,15 +17,17 @@ pub enum FontId {
     Bold = 2,
     BoldItalic = 3,
     Mono = 4,
+    MonoBold = 5,
 }
 
 impl FontId {
-    pub const ALL: [FontId; 5] = [
+    pub const ALL: [FontId; 6] = [
         FontId::Regular,
         FontId::Italic,
         FontId::Bold,
         FontId::BoldItalic,
         FontId::Mono,
+        FontId::MonoBold,
     ];
 
     pub fn index(self) -> usize {
@@ -35,7 +37,8 @@ impl FontId {
     /// The face with emphasis toggled or strong added, as nested markup asks.
     pub fn styled(self, italic: bool, bold: bool) -> FontId {
         match (self, italic, bold) {
-            (FontId::Mono, _, _) => FontId::Mono,
+            (FontId::Mono | FontId::MonoBold, _, false) => self,
+            (FontId::Mono | FontId::MonoBold, _, true) => FontId::MonoBold,
             (_, false, false) => FontId::Regular,
             (_, true, false) => FontId::Italic,
             (_, false, true) => FontId::Bold,
