@@ -895,7 +895,7 @@ fn one_report_lists_every_stage_with_codes() {
         ),
         (
             "a.md",
-            b"# A\n\n![Missing](nowhere.png)\n\n![A square](sq.svg)\n\n[dangling](other.md)\n\n<div>html</div>\n",
+            b"# A\n\n![Missing](nowhere.png)\n\nA note.[^n]\n\n[^n]: ![A square](sq.svg)\n\n[dangling](other.md)\n\n<video>html</video>\n",
         ),
         ("b.md", b"---\ntitle: [unclosed\n---\n\nText.\n"),
         ("sq.svg", br#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>"#),

@@ -232,3 +232,117 @@ fn code_is_highlighted_in_both_formats_and_can_be_numbered() {
         .collect();
     assert!(!all.contains("hl-kw"));
 }
+
+#[test]
+fn safe_inline_html_is_kept_and_anchors_are_link_targets() {
+    let dir = project(&[
+        ("book.toml", b"chapters = [\"one.md\", \"two.md\"]\n[book]\ntitle = \"HTML\"\n"),
+        (
+            "one.md",
+            b"# Getting Started\n\n<a id=\"install\"></a>\n\nPress <kbd>Ctrl</kbd>+<kbd>C</kbd> in <span class=\"filename\">src/main.rs</span>; \
+              <abbr title=\"HyperText Markup Language\">HTML</abbr>, <code>fn <em>main</em></code>, <mark>marked</mark>, \
+              H<sub>2</sub>O, <q>quoted</q>.\n\n<div class=\"note\">\n\nInside a div.\n\n</div>\n\n<center>Centred text</center>\n\n\
+              <video src=\"a.mp4\"></video> <video src=\"b.mp4\"></video> <iframe src=\"c\"></iframe>\n",
+        ),
+        (
+            "two.md",
+            b"# More\n\nBack to [installation](one.md#install) and [later](#later).\n\nSome words.\n\n<a name=\"later\">Later</a> text.\n",
+        ),
+    ]);
+    let out = dir.path().join("out");
+    let (r, epub) = build_epub(dir.path(), &out, &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    // What cannot be kept: one warning a kind, with how often.
+    assert_eq!(
+        r.stderr.matches("[html-dropped]").count(),
+        2,
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("one.md:15:1: warning: raw HTML tag <video> dropped (2 times in this file)"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("link-dropped"), "{}", r.stderr);
+    assert_valid(&epub);
+    let one = epub_file(&epub, "OEBPS/ch01.xhtml");
+    for kept in [
+        "<kbd>Ctrl</kbd>",
+        "<span class=\"filename\">src/main.rs</span>",
+        "<abbr title=\"HyperText Markup Language\">HTML</abbr>",
+        "<code>fn <em>main</em></code>",
+        "<mark>marked</mark>",
+        "<sub>2</sub>",
+        "<q>quoted</q>",
+        "id=\"install\"",
+        "Inside a div.",
+        "Centred text",
+    ] {
+        assert!(one.contains(kept), "{kept} in {one}");
+    }
+    let two = epub_file(&epub, "OEBPS/ch02.xhtml");
+    assert!(two.contains("href=\"ch01.xhtml#install\""), "{two}");
+    assert!(
+        two.contains("href=\"#later\"") && two.contains("id=\"later\""),
+        "{two}"
+    );
+
+    let (r, pdf) = build_pdf(dir.path(), &out, &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let text = pdftotext(&pdf, None);
+    for kept in [
+        "Press Ctrl+C in src/main.rs",
+        "main, marked",
+        "\u{201C}quoted\u{201D}",
+        "Inside a div.",
+        "Centred text",
+    ] {
+        assert!(text.contains(kept), "{kept} in {text}");
+    }
+    // The links go to the pages of their targets.
+    let fonts = tool_text("pdffonts", &[pdf.as_os_str()]);
+    assert!(
+        fonts.contains("DejaVuSansMono"),
+        "keys in the code face: {fonts}"
+    );
+    let json = tool_text("qpdf", &[OsStr::new("--json"), pdf.as_os_str()]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let objects = &v["qpdf"][1];
+    let pages: Vec<String> = v["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["object"].as_str().unwrap().to_string())
+        .collect();
+    let page_of = |needle: &str| {
+        (1..=pages.len())
+            .find(|&p| {
+                pdftotext(&pdf, Some(p)).contains(needle)
+                    && !pdftotext(&pdf, Some(p)).contains(". . .")
+            })
+            .unwrap()
+    };
+    let (one_page, two_page) = (page_of("Press Ctrl"), page_of("Back to"));
+    let val = |x: &serde_json::Value| -> serde_json::Value {
+        match x.as_str() {
+            Some(r) if r.ends_with(" R") => objects[format!("obj:{r}")]["value"].clone(),
+            _ => x.clone(),
+        }
+    };
+    let annots = val(&val(&serde_json::Value::String(pages[two_page - 1].clone()))["/Annots"]);
+    let targets: Vec<usize> = annots
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| {
+            let a = val(a);
+            let d = val(&a["/A"])["/D"].clone();
+            let page = d[0].as_str()?;
+            Some(pages.iter().position(|p| p == page)? + 1)
+        })
+        .collect();
+    assert!(targets.contains(&one_page), "{targets:?} {one_page}");
+    assert!(targets.contains(&two_page), "{targets:?} {two_page}");
+}

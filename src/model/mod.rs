@@ -622,6 +622,78 @@ pub enum Inline {
         label: String,
         pos: Pos,
     },
+    /// Inline HTML the book keeps: `<kbd>`, `<mark>`, `<abbr title>`,
+    /// `<span class>`, `<code>` with markup inside, ….
+    Span {
+        kind: SpanKind,
+        /// Its classes, as given (letters, digits, `-`, `_`).
+        class: Option<String>,
+        /// An abbreviation's expansion.
+        title: Option<String>,
+        content: Vec<Inline>,
+    },
+    /// A place links may point at (`<a id="x">`, `<a name="x">`).
+    Anchor {
+        id: String,
+    },
+}
+
+/// The inline HTML elements the model keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SpanKind {
+    /// A key to press: a keycap in the EPUB, the code face in the PDF.
+    Kbd,
+    Mark,
+    Small,
+    Underline,
+    Abbr,
+    /// `<span>`: only its class.
+    Plain,
+    /// `<code>` that holds markup.
+    Code,
+    Var,
+    Samp,
+    /// `<q>`: quotation marks around it.
+    Quote,
+    Inserted,
+}
+
+impl SpanKind {
+    /// Its HTML element.
+    pub fn element(self) -> &'static str {
+        match self {
+            SpanKind::Kbd => "kbd",
+            SpanKind::Mark => "mark",
+            SpanKind::Small => "small",
+            SpanKind::Underline => "u",
+            SpanKind::Abbr => "abbr",
+            SpanKind::Plain => "span",
+            SpanKind::Code => "code",
+            SpanKind::Var => "var",
+            SpanKind::Samp => "samp",
+            SpanKind::Quote => "q",
+            SpanKind::Inserted => "ins",
+        }
+    }
+
+    /// The kind for an HTML element's name.
+    pub fn from_element(name: &str) -> Option<SpanKind> {
+        Some(match name {
+            "kbd" => SpanKind::Kbd,
+            "mark" => SpanKind::Mark,
+            "small" => SpanKind::Small,
+            "u" => SpanKind::Underline,
+            "abbr" | "acronym" => SpanKind::Abbr,
+            "span" => SpanKind::Plain,
+            "code" | "tt" => SpanKind::Code,
+            "var" => SpanKind::Var,
+            "samp" => SpanKind::Samp,
+            "q" => SpanKind::Quote,
+            "ins" => SpanKind::Inserted,
+            _ => return None,
+        })
+    }
 }
 
 impl Inline {
@@ -697,9 +769,10 @@ fn push_plain(inlines: &[Inline], out: &mut String) {
             | Inline::Strikethrough { content }
             | Inline::Superscript { content }
             | Inline::Subscript { content }
+            | Inline::Span { content, .. }
             | Inline::Link { content, .. } => push_plain(content, out),
             Inline::Image { image } => out.push_str(&image.alt),
-            Inline::FootnoteRef { .. } | Inline::NoteLabel { .. } => {}
+            Inline::FootnoteRef { .. } | Inline::NoteLabel { .. } | Inline::Anchor { .. } => {}
             Inline::LineBreak => out.push(' '),
         }
     }

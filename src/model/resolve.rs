@@ -240,6 +240,50 @@ pub fn resolve(raw: RawBook, diags: &mut Diagnostics) -> Book {
     }
 }
 
+/// Gives each `<a id>` in `inlines` an id unique in the book, and records
+/// the name a link may use for it.
+fn assign_anchor_ids(
+    inlines: &mut [Inline],
+    line: u32,
+    source: &Path,
+    ids: &mut Ids,
+    names: &mut HashMap<String, String>,
+    diags: &mut Diagnostics,
+) {
+    for inline in inlines {
+        match inline {
+            Inline::Anchor { id } => {
+                if !valid_id(id) {
+                    diags.push(
+                        Diagnostic::warning(
+                            Code::HeadingId,
+                            Location::at(source, line, 0),
+                            format!("`{id}` is not a valid id; links to it are left as text"),
+                        )
+                        .help("ids are letters, digits, `-` and `_`, starting with a letter"),
+                    );
+                    *id = ids.unique("anchor");
+                    continue;
+                }
+                let unique = ids.unique(id);
+                names.entry(id.clone()).or_insert_with(|| unique.clone());
+                names.insert(unique.clone(), unique.clone());
+                *id = unique;
+            }
+            Inline::Emphasis { content }
+            | Inline::Strong { content }
+            | Inline::Strikethrough { content }
+            | Inline::Superscript { content }
+            | Inline::Subscript { content }
+            | Inline::Span { content, .. }
+            | Inline::Link { content, .. } => {
+                assign_anchor_ids(content, line, source, ids, names, diags)
+            }
+            _ => {}
+        }
+    }
+}
+
 fn assign_heading_ids(
     blocks: &mut [Block],
     source: &Path,
@@ -248,8 +292,24 @@ fn assign_heading_ids(
     diags: &mut Diagnostics,
 ) {
     for block in blocks {
+        let line = block.line;
+        match &mut block.kind {
+            BlockKind::Paragraph { content } => {
+                assign_anchor_ids(content, line, source, ids, names, diags)
+            }
+            BlockKind::Table { head, rows, .. } => {
+                for cell in head.iter_mut().chain(rows.iter_mut().flatten()) {
+                    assign_anchor_ids(cell, line, source, ids, names, diags);
+                }
+            }
+            BlockKind::Figure { caption, .. } => {
+                assign_anchor_ids(caption, line, source, ids, names, diags)
+            }
+            _ => {}
+        }
         match &mut block.kind {
             BlockKind::Heading { id, content, .. } => {
+                assign_anchor_ids(content, line, source, ids, names, diags);
                 let requested = !id.is_empty();
                 if requested && !valid_id(id) {
                     diags.push(
@@ -391,6 +451,7 @@ impl Resolver<'_> {
                 | Inline::Strong { content }
                 | Inline::Strikethrough { content }
                 | Inline::Superscript { content }
+                | Inline::Span { content, .. }
                 | Inline::Subscript { content } => self.inlines(content, line),
                 Inline::Text { text } => {
                     *text = crate::typography::localize_quotes(text, &self.lang)
@@ -816,6 +877,7 @@ impl Notes<'_> {
                 | Inline::Strong { content }
                 | Inline::Strikethrough { content }
                 | Inline::Superscript { content }
+                | Inline::Span { content, .. }
                 | Inline::Subscript { content } => self.inlines(content),
                 _ => {}
             }

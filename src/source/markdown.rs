@@ -60,8 +60,25 @@ pub fn read(text: &str, body_start: usize, file: &Path, diags: &mut Diagnostics)
         inline_flattened: 0,
         too_deep: false,
         in_quote: 0,
+        dropped: BTreeMap::new(),
     };
     let blocks = reader.blocks();
+    // HTML that could not be kept: one warning a kind, at its first place.
+    for (kind, (offset, count)) in std::mem::take(&mut reader.dropped) {
+        let more = match count {
+            1 => String::new(),
+            n => format!(" ({n} times in this file)"),
+        };
+        let loc = reader.location(offset);
+        reader.diags.push(
+            Diagnostic::warning(
+                Code::HtmlDropped,
+                loc,
+                format!("raw HTML {kind} dropped{more}; its text is kept"),
+            )
+            .help("write it in Markdown, or with the HTML Quire keeps (see the README)"),
+        );
+    }
     MarkdownDoc {
         blocks,
         notes: reader.notes,
@@ -90,6 +107,8 @@ struct Reader<'a, 'd, I: Iterator<Item = (Event<'a>, Range<usize>)>> {
     too_deep: bool,
     /// How many block quotes the reader is inside.
     in_quote: u32,
+    /// HTML dropped, by kind: where first, and how often.
+    dropped: BTreeMap<String, (usize, usize)>,
 }
 
 fn is_inline(ev: &Event) -> bool {
@@ -149,12 +168,16 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
             let line = self.line(range.start);
             match ev {
                 Event::End(_) if self.flattened > 0 => self.flattened -= 1,
-                Event::End(_) => return blocks,
+                Event::End(_) => return merge_anchors(blocks),
                 Event::Rule => blocks.push(Block {
                     line,
                     kind: BlockKind::SceneBreak,
                 }),
-                Event::Html(html) => self.html_block(&html, range.start),
+                Event::Html(html) => {
+                    if let Some(kind) = self.html_block(&html, range.start) {
+                        blocks.push(Block { line, kind });
+                    }
+                }
                 Event::Start(tag) => {
                     if let Some(kind) = self.block(tag, range.start) {
                         // `{.epigraph}` or `{.landscape}` alone after a
@@ -178,7 +201,7 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
                 _ => {}
             }
         }
-        blocks
+        merge_anchors(blocks)
     }
 
     /// Past the depth limit, a container's start is noted (once, as an
@@ -326,8 +349,7 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
                         _ => {}
                     }
                 }
-                self.html_block(&html, offset);
-                return None;
+                return self.html_block(&html, offset);
             }
             Tag::List(start) => {
                 let mut items = Vec::new();
@@ -455,28 +477,106 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
         }
     }
 
-    fn html_block(&mut self, html: &str, offset: usize) {
-        let trimmed = html.trim();
-        if trimmed.is_empty() || (trimmed.starts_with("<!--") && trimmed.ends_with("-->")) {
-            return;
+    /// An HTML block: its text, with the inline HTML the model keeps, as
+    /// a paragraph (lines where its blocks end); grouping tags pass, and
+    /// each other kind of tag is reported once.
+    fn html_block(&mut self, html: &str, offset: usize) -> Option<BlockKind> {
+        let mut out: Vec<Inline> = Vec::new();
+        let mut open: Vec<(String, usize, String)> = Vec::new();
+        let mut rest = html;
+        let mut at = offset;
+        while !rest.is_empty() {
+            if rest.starts_with("<!--") {
+                let end = rest.find("-->").map_or(rest.len(), |e| e + 3);
+                at += end;
+                rest = &rest[end..];
+                continue;
+            }
+            let looks_like_tag = rest.starts_with('<')
+                && rest[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!');
+            if looks_like_tag && let Some(end) = rest.find('>') {
+                let tag = &rest[..=end];
+                let name = tag_name(tag);
+                const ENDS_A_LINE: &[&str] = &[
+                    "p",
+                    "div",
+                    "li",
+                    "summary",
+                    "h1",
+                    "h2",
+                    "h3",
+                    "h4",
+                    "h5",
+                    "h6",
+                    "figcaption",
+                    "tr",
+                    "dt",
+                    "dd",
+                    "blockquote",
+                    "section",
+                    "pre",
+                ];
+                if tag.starts_with("</") && ENDS_A_LINE.contains(&name.as_str()) {
+                    if !out.is_empty() && !matches!(out.last(), Some(Inline::LineBreak)) {
+                        out.push(Inline::LineBreak);
+                    }
+                } else if tag.starts_with("<!") {
+                    // A doctype or CDATA: nothing to show.
+                } else {
+                    self.inline_html(tag, at, &mut out, &mut open);
+                }
+                at += end + 1;
+                rest = &rest[end + 1..];
+                continue;
+            }
+            let end = rest[1..].find('<').map_or(rest.len(), |e| e + 1);
+            let text = crate::xml::unescape(&rest[..end]);
+            let collapsed: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            if !collapsed.is_empty() {
+                let lead = text.starts_with(char::is_whitespace)
+                    && matches!(out.last(), Some(Inline::Text { .. }));
+                let trail = text.ends_with(char::is_whitespace);
+                let mut t = String::new();
+                if lead {
+                    t.push(' ');
+                }
+                t.push_str(&collapsed);
+                if trail {
+                    t.push(' ');
+                }
+                push_text(&mut out, &t);
+            } else if !text.is_empty() && matches!(out.last(), Some(Inline::Text { .. })) {
+                push_text(&mut out, " ");
+            }
+            at += end;
+            rest = &rest[end..];
         }
-        let snippet: String = trimmed.chars().take(40).collect();
-        self.diags.push(
-            Diagnostic::warning(
-                Code::HtmlDropped,
-                self.location(offset),
-                format!("raw HTML block dropped (`{snippet}`…)"),
-            )
-            .help("write it in Markdown instead"),
-        );
+        while matches!(out.last(), Some(Inline::LineBreak)) {
+            out.pop();
+        }
+        if let Some(Inline::Text { text }) = out.last_mut() {
+            let t = text.trim_end().to_string();
+            *text = t;
+        }
+        out.retain(|i| !matches!(i, Inline::Text { text } if text.is_empty()));
+        let has_text = !crate::model::plain_text(&out).trim().is_empty()
+            || out.iter().any(|i| matches!(i, Inline::Anchor { .. }));
+        has_text.then_some(BlockKind::Paragraph { content: out })
+    }
+
+    /// Notes a piece of HTML that is dropped (reported once a kind).
+    fn drop_html(&mut self, kind: String, offset: usize) {
+        let e = self.dropped.entry(kind).or_insert((offset, 0));
+        e.1 += 1;
     }
 
     /// Inline content up to the end of the current inline container, or up
     /// to the next block-level event.
     fn inlines(&mut self) -> Vec<Inline> {
         let mut out: Vec<Inline> = Vec::new();
-        // Open raw-HTML inline tags: (tag name, index in `out` where it began).
-        let mut html_open: Vec<(String, usize)> = Vec::new();
+        // Open raw-HTML inline tags: (tag name, index in `out` where it
+        // began, the tag as written).
+        let mut html_open: Vec<(String, usize, String)> = Vec::new();
         while let Some((ev, range)) = self.events.peek().cloned() {
             if matches!(ev, Event::End(_)) && self.inline_flattened > 0 {
                 self.events.next();
@@ -532,6 +632,15 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
                 }
                 _ => {}
             }
+        }
+        // A line that opens with an anchor (`<a id="x"></a>` alone on it)
+        // leaves no space at the start.
+        if matches!(out.first(), Some(Inline::Anchor { .. }))
+            && let Some(Inline::Text { text }) =
+                out.iter_mut().find(|i| !matches!(i, Inline::Anchor { .. }))
+        {
+            let t = text.trim_start().to_string();
+            *text = t;
         }
         out.retain(|i| !matches!(i, Inline::Text { text } if text.is_empty()));
         scripts_within_words(out)
@@ -615,49 +724,84 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
         html: &str,
         offset: usize,
         out: &mut Vec<Inline>,
-        open: &mut Vec<(String, usize)>,
+        open: &mut Vec<(String, usize, String)>,
     ) {
         let h = html.trim();
         if h.starts_with("<!--") {
             return;
         }
         let closing = h.starts_with("</");
-        let name: String = h
-            .trim_start_matches("</")
-            .trim_start_matches('<')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        const WRAPPERS: &[&str] = &["sup", "sub", "em", "i", "strong", "b", "s", "del", "cite"];
+        let name = tag_name(h);
+        const WRAPPERS: &[&str] = &[
+            "sup", "sub", "em", "i", "strong", "b", "s", "del", "strike", "cite", "dfn", "a",
+            // Kept as spans.
+            "kbd", "mark", "small", "u", "abbr", "acronym", "span", "code", "tt", "var", "samp",
+            "q", "ins",
+        ];
         if name == "br" {
             out.push(Inline::LineBreak);
+        } else if name == "a"
+            && !closing
+            && (attr(h, "id").is_some() || attr(h, "name").is_some())
+            && attr(h, "href").is_none()
+        {
+            // A link target; `<a id="x"></a>` closes at once, and a
+            // closing tag with no opening one is ignored below.
+            let id = attr(h, "id")
+                .or_else(|| attr(h, "name"))
+                .unwrap_or_default();
+            out.push(Inline::Anchor { id });
         } else if WRAPPERS.contains(&name.as_str()) {
             if !closing {
                 // An empty text node keeps what follows from merging into
                 // the text before the tag.
-                open.push((name, out.len()));
+                open.push((name, out.len(), h.to_string()));
                 out.push(Inline::text(""));
-            } else if let Some(pos) = open.iter().rposition(|(n, _)| *n == name) {
-                let (_, start) = open.remove(pos);
+            } else if let Some(pos) = open.iter().rposition(|(n, _, _)| *n == name) {
+                let (_, start, open_tag) = open.remove(pos);
                 let content: Vec<Inline> = out
                     .drain(start.min(out.len())..)
                     .filter(|i| !matches!(i, Inline::Text { text } if text.is_empty()))
                     .collect();
+                let pos = self.pos(offset);
                 out.push(match name.as_str() {
                     "sup" => Inline::Superscript { content },
                     "sub" => Inline::Subscript { content },
                     "strong" | "b" => Inline::Strong { content },
-                    "s" | "del" => Inline::Strikethrough { content },
-                    _ => Inline::Emphasis { content },
+                    "s" | "del" | "strike" => Inline::Strikethrough { content },
+                    "em" | "i" | "cite" | "dfn" => Inline::Emphasis { content },
+                    "a" => match attr(&open_tag, "href") {
+                        Some(dest) => Inline::Link {
+                            target: LinkTarget::Unresolved { dest },
+                            title: attr(&open_tag, "title"),
+                            content,
+                            pos,
+                        },
+                        None => Inline::Span {
+                            kind: crate::model::SpanKind::Plain,
+                            class: None,
+                            title: None,
+                            content,
+                        },
+                    },
+                    other => Inline::Span {
+                        kind: crate::model::SpanKind::from_element(other)
+                            .unwrap_or(crate::model::SpanKind::Plain),
+                        class: attr(&open_tag, "class")
+                            .map(|c| clean_class(&c))
+                            .filter(|c| !c.is_empty()),
+                        title: attr(&open_tag, "title"),
+                        content,
+                    },
                 });
             }
-        } else if !closing {
-            self.diags.warning(
-                Code::HtmlDropped,
-                self.location(offset),
-                format!("raw HTML tag `{h}` dropped (its text is kept)"),
-            );
+        } else if !closing && !GROUPING.contains(&name.as_str()) {
+            let kind = if name.is_empty() {
+                "tag".to_string()
+            } else {
+                format!("tag <{name}>")
+            };
+            self.drop_html(kind, offset);
         }
     }
 }
@@ -679,6 +823,118 @@ fn push_text(out: &mut Vec<Inline>, t: &str) {
     } else {
         out.push(Inline::text(t));
     }
+}
+
+/// A paragraph of link targets alone (`<a id="x"></a>` on a line of its
+/// own) joins the paragraph or heading after it, where it points.
+fn merge_anchors(blocks: Vec<Block>) -> Vec<Block> {
+    let mut out: Vec<Block> = Vec::with_capacity(blocks.len());
+    let mut carried: Vec<Inline> = Vec::new();
+    for mut b in blocks {
+        if let BlockKind::Paragraph { content } = &b.kind
+            && !content.is_empty()
+            && content.iter().all(|i| matches!(i, Inline::Anchor { .. }))
+        {
+            carried.extend(content.iter().cloned());
+            continue;
+        }
+        if !carried.is_empty()
+            && let BlockKind::Paragraph { content } | BlockKind::Heading { content, .. } =
+                &mut b.kind
+        {
+            content.splice(0..0, carried.drain(..));
+        }
+        if !carried.is_empty() {
+            // Nothing to join: the targets stay a block of their own.
+            out.push(Block {
+                line: b.line,
+                kind: BlockKind::Paragraph {
+                    content: std::mem::take(&mut carried),
+                },
+            });
+        }
+        out.push(b);
+    }
+    if !carried.is_empty() {
+        let line = out.last().map_or(1, |b| b.line);
+        out.push(Block {
+            line,
+            kind: BlockKind::Paragraph { content: carried },
+        });
+    }
+    out
+}
+
+/// Elements that only group blocks or text: their tags are passed over
+/// and what is inside them kept.
+const GROUPING: &[&str] = &[
+    "div",
+    "section",
+    "article",
+    "aside",
+    "main",
+    "header",
+    "footer",
+    "nav",
+    "center",
+    "p",
+    "blockquote",
+    "details",
+    "figure",
+    "font",
+    "big",
+    "nobr",
+    "wbr",
+];
+
+/// The lower-case name of the element a tag opens or closes.
+fn tag_name(tag: &str) -> String {
+    tag.trim_start()
+        .trim_start_matches('<')
+        .trim_start_matches('/')
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase()
+}
+
+/// An attribute's value in a tag: `name="v"`, `name='v'` or `name=v`.
+fn attr(tag: &str, name: &str) -> Option<String> {
+    let lower = tag.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(k) = lower[from..].find(name) {
+        let at = from + k;
+        from = at + name.len();
+        let before = lower[..at].chars().next_back();
+        if !before.is_some_and(char::is_whitespace) {
+            continue;
+        }
+        let rest = tag[from..].trim_start();
+        let Some(rest) = rest.strip_prefix('=') else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let value = match rest.chars().next() {
+            Some(q @ ('"' | '\'')) => rest[1..].split(q).next().unwrap_or(""),
+            _ => rest
+                .split(|c: char| c.is_whitespace() || c == '>' || c == '/')
+                .next()
+                .unwrap_or(""),
+        };
+        return Some(crate::xml::unescape(value));
+    }
+    None
+}
+
+/// A class attribute's words that are safe in any output.
+fn clean_class(c: &str) -> String {
+    c.split_whitespace()
+        .filter(|w| {
+            w.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Classes written as `{.one .two}`.

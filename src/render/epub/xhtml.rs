@@ -536,6 +536,27 @@ impl<'a> ChapterWriter<'a> {
             Inline::Strikethrough { content } => self.wrap("del", content),
             Inline::Superscript { content } => self.wrap("sup", content),
             Inline::Subscript { content } => self.wrap("sub", content),
+            Inline::Span {
+                kind,
+                class,
+                title,
+                content,
+            } => {
+                let tag = kind.element();
+                let _ = write!(self.out, "<{tag}");
+                if let Some(c) = class {
+                    let _ = write!(self.out, " class=\"{}\"", escape(c));
+                }
+                if let Some(t) = title {
+                    let _ = write!(self.out, " title=\"{}\"", escape(t));
+                }
+                self.out.push('>');
+                self.inlines(content);
+                let _ = write!(self.out, "</{tag}>");
+            }
+            Inline::Anchor { id } => {
+                let _ = write!(self.out, "<span id=\"{}\"></span>", escape(id));
+            }
             Inline::Code { text } => {
                 self.out.push_str("<code>");
                 self.text(text);

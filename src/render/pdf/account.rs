@@ -93,6 +93,7 @@ fn inlines(is: &[Inline], c: usize, line: u32, t: &mut Tally) {
             | Inline::Strikethrough { content }
             | Inline::Superscript { content }
             | Inline::Subscript { content }
+            | Inline::Span { content, .. }
             | Inline::Link { content, .. } => inlines(content, c, line, t),
             Inline::FootnoteRef {
                 first: true,
@@ -104,7 +105,10 @@ fn inlines(is: &[Inline], c: usize, line: u32, t: &mut Tally) {
                 }
             }
             Inline::NoteLabel { label, .. } => *t.entry((c, line)).or_default() += letters(label),
-            Inline::FootnoteRef { .. } | Inline::Image { .. } | Inline::LineBreak => {}
+            Inline::FootnoteRef { .. }
+            | Inline::Image { .. }
+            | Inline::LineBreak
+            | Inline::Anchor { .. } => {}
         }
     }
 }

@@ -138,6 +138,8 @@ pub struct Flow<'a, 's, 'f> {
     /// The chapter's first paragraph is still to come, and opens in the
     /// house style (small capitals, a drop cap).
     opening: bool,
+    /// Link targets met in blocks that drew nothing, for the next line.
+    pending_anchors: Vec<String>,
 }
 
 /// Where body text starts on a line: the first baseline sits this far below
@@ -170,6 +172,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
             align: None,
             outline_base: 0,
             opening: false,
+            pending_anchors: Vec::new(),
         }
     }
 
@@ -1039,6 +1042,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
             } else {
                 self.block(block, dx, g.measure() - dx, &mut flush);
             }
+            self.anchor_block(start, block);
             self.tag_block(start, block);
             // Every item of the block starts in it, at its start unless
             // it says where.
@@ -1058,7 +1062,49 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
             let start = self.items.len();
             self.line = block.line;
             self.block(block, dx, measure, &mut flush);
+            self.anchor_block(start, block);
             self.tag_block(start, block);
+        }
+    }
+
+    /// Names the `<a id>` targets in `block`'s own text at its first line.
+    fn anchor_block(&mut self, start: usize, block: &Block) {
+        fn collect(inlines: &[Inline], out: &mut Vec<String>) {
+            for i in inlines {
+                match i {
+                    Inline::Anchor { id } => out.push(id.clone()),
+                    Inline::Emphasis { content }
+                    | Inline::Strong { content }
+                    | Inline::Strikethrough { content }
+                    | Inline::Superscript { content }
+                    | Inline::Subscript { content }
+                    | Inline::Span { content, .. }
+                    | Inline::Link { content, .. } => collect(content, out),
+                    _ => {}
+                }
+            }
+        }
+        let mut ids = Vec::new();
+        match &block.kind {
+            BlockKind::Paragraph { content } | BlockKind::Heading { content, .. } => {
+                collect(content, &mut ids)
+            }
+            BlockKind::Table { head, rows, .. } => {
+                for cell in head.iter().chain(rows.iter().flatten()) {
+                    collect(cell, &mut ids);
+                }
+            }
+            BlockKind::Figure { caption, .. } => collect(caption, &mut ids),
+            _ => {}
+        }
+        self.pending_anchors.extend(ids);
+        if self.pending_anchors.is_empty() {
+            return;
+        }
+        // A block with nothing drawn (an anchor alone) hands its names on
+        // to the next block that draws.
+        if let Some(item) = self.items[start..].iter_mut().find(|i| !i.draws.is_empty()) {
+            item.anchors.append(&mut self.pending_anchors);
         }
     }
 
@@ -1099,6 +1145,10 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
     fn block(&mut self, block: &Block, dx: f32, measure: f32, flush: &mut bool) {
         let g = self.geometry;
         match &block.kind {
+            // Only link targets: nothing to set, and the next paragraph is
+            // still the first.
+            BlockKind::Paragraph { content }
+                if content.iter().all(|i| matches!(i, Inline::Anchor { .. })) => {}
             BlockKind::Paragraph { content } => {
                 let pieces = self.pieces(content, self.body());
                 // Paragraphs part by an indent, or (a book's choice) by

@@ -150,6 +150,42 @@ impl Flattener<'_> {
                     };
                     push(out, text, s, link);
                 }
+                Inline::Span { kind, content, .. } => {
+                    use crate::model::SpanKind;
+                    let s = match kind {
+                        // Keys and computer text in the code face, bold
+                        // kept as its bold.
+                        SpanKind::Kbd | SpanKind::Code | SpanKind::Samp => TextStyle {
+                            font: if matches!(style.font, FontId::Bold | FontId::BoldItalic) {
+                                FontId::MonoBold
+                            } else {
+                                FontId::Mono
+                            },
+                            size: style.size * 0.88,
+                            ..style
+                        },
+                        SpanKind::Small => TextStyle {
+                            size: style.size * 0.85,
+                            ..style
+                        },
+                        SpanKind::Var => TextStyle {
+                            font: style.font.styled(
+                                true,
+                                matches!(style.font, FontId::Bold | FontId::BoldItalic),
+                            ),
+                            ..style
+                        },
+                        _ => style,
+                    };
+                    if *kind == SpanKind::Quote {
+                        push(out, "\u{201C}", style.generated(), link);
+                        self.flatten(content, s, link, out);
+                        push(out, "\u{201D}", style.generated(), link);
+                    } else {
+                        self.flatten(content, s, link, out);
+                    }
+                }
+                Inline::Anchor { .. } => {}
                 Inline::Link {
                     target, content, ..
                 } => {
