@@ -212,6 +212,10 @@ pub struct Labels {
     pub chapter: &'static str,
     pub part: &'static str,
     pub appendix: &'static str,
+    pub figure: &'static str,
+    pub table: &'static str,
+    pub listing: &'static str,
+    pub equation: &'static str,
 }
 
 pub fn labels(lang: &str) -> &'static Labels {
@@ -230,6 +234,10 @@ pub fn labels(lang: &str) -> &'static Labels {
         chapter: "Chapter",
         part: "Part",
         appendix: "Appendix",
+        figure: "Figure",
+        table: "Table",
+        listing: "Listing",
+        equation: "Equation",
     };
     const FR: Labels = Labels {
         first_published_in: "Première publication dans",
@@ -246,6 +254,10 @@ pub fn labels(lang: &str) -> &'static Labels {
         chapter: "Chapitre",
         part: "Partie",
         appendix: "Annexe",
+        figure: "Figure",
+        table: "Tableau",
+        listing: "Listing",
+        equation: "Équation",
     };
     const DE: Labels = Labels {
         first_published_in: "Erstveröffentlichung in",
@@ -262,6 +274,10 @@ pub fn labels(lang: &str) -> &'static Labels {
         chapter: "Kapitel",
         part: "Teil",
         appendix: "Anhang",
+        figure: "Abbildung",
+        table: "Tabelle",
+        listing: "Listing",
+        equation: "Gleichung",
     };
     const ES: Labels = Labels {
         first_published_in: "Publicado originalmente en",
@@ -278,6 +294,10 @@ pub fn labels(lang: &str) -> &'static Labels {
         chapter: "Capítulo",
         part: "Parte",
         appendix: "Apéndice",
+        figure: "Figura",
+        table: "Tabla",
+        listing: "Listado",
+        equation: "Ecuación",
     };
     const IT: Labels = Labels {
         first_published_in: "Pubblicato per la prima volta in",
@@ -294,6 +314,10 @@ pub fn labels(lang: &str) -> &'static Labels {
         chapter: "Capitolo",
         part: "Parte",
         appendix: "Appendice",
+        figure: "Figura",
+        table: "Tabella",
+        listing: "Listato",
+        equation: "Equazione",
     };
     match lang
         .split('-')

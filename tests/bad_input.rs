@@ -175,7 +175,7 @@ fn survivable_problems_warn_and_still_validate() {
         "a.md",
         "# A\n\nSee [nowhere](other.md) and [here](#no-such-id) and [ok](#a).\n\n\
 A note[^missing] and an unused one.\n\n[^unused]: Never referenced.\n\n\
-<div class=\"x\">raw block</div>\n\nInline <span>html</span> and <sup>2</sup>.\n"
+<video class=\"x\">raw block</video>\n\nInline <blink>html</blink> and <sup>2</sup> and <blink>again</blink>.\n"
             .as_bytes(),
     )]);
     let (r, epub) = build_epub(&dir.path().join("a.md"), &dir.path().join("dist"), &[]);
@@ -185,8 +185,8 @@ A note[^missing] and an unused one.\n\n[^unused]: Never referenced.\n\n\
         "a.md:3:29: warning: link to `#no-such-id`: no heading there has the id `no-such-id`; kept as text",
         "a.md:5:7: warning: footnote `[^missing]` is not defined; kept as text",
         "a.md:7: warning: footnote `[^unused]` is defined but never referenced",
-        "a.md:9:1: warning: raw HTML block dropped",
-        "a.md:11:8: warning: raw HTML tag `<span>` dropped",
+        "a.md:9:1: warning: raw HTML tag <video> dropped; its text is kept",
+        "a.md:11:8: warning: raw HTML tag <blink> dropped (2 times in this file); its text is kept",
     ] {
         assert!(
             r.stderr.contains(expect),
@@ -200,6 +200,10 @@ A note[^missing] and an unused one.\n\n[^unused]: Never referenced.\n\n\
         "{ch}"
     );
     assert!(ch.contains("<sup>2</sup>"));
+    assert!(
+        ch.contains("raw block") && ch.contains("again"),
+        "the text is kept: {ch}"
+    );
     assert_valid(&epub);
 }
 

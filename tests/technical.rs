@@ -346,3 +346,109 @@ fn safe_inline_html_is_kept_and_anchors_are_link_targets() {
     assert!(targets.contains(&one_page), "{targets:?} {one_page}");
     assert!(targets.contains(&two_page), "{targets:?} {two_page}");
 }
+
+#[test]
+fn figures_and_tables_are_numbered_by_chapter_and_referenced() {
+    let dir = project(&[
+        ("book.toml", b"chapters = [\"a.md\", \"b.md\"]\n[book]\ntitle = \"Refs\"\n"),
+        ("diagram.svg", DIAGRAM),
+        (
+            "a.md",
+            b"# First\n\nAs [@fig:pipe] shows and @tbl:sizes lists; see also [](#fig:pipe).\n\n\
+              ![The pipeline](diagram.svg){#fig:pipe}\n\n| Size | Pages |\n|---|---|\n| 5x8 | 200 |\n\n\
+              Table: Trim sizes {#tbl:sizes}\n\nUnknown: [@fig:nothing]. Mail a@fig:x is no reference.\n",
+        ),
+        (
+            "b.md",
+            b"# Second\n\nBack to [@fig:pipe]; here [@fig:two].\n\n![Another](diagram.svg){#fig:two}\n",
+        ),
+    ]);
+    let out = dir.path().join("out");
+    let (r, epub) = build_epub(dir.path(), &out, &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("a.md:13:1: warning: no figure or table is labelled `fig:nothing`"),
+        "{}",
+        r.stderr
+    );
+    assert_valid(&epub);
+    let a = epub_file(&epub, "OEBPS/ch01.xhtml");
+    assert!(
+        a.contains("<a href=\"#fig-pipe\">Figure\u{a0}1.1</a> shows"),
+        "{a}"
+    );
+    assert!(
+        a.contains("<a href=\"#tbl-sizes\">Table\u{a0}1.1</a> lists"),
+        "{a}"
+    );
+    assert!(a.contains("<figure id=\"fig-pipe\">"), "{a}");
+    assert!(
+        a.contains(
+            "<caption><span class=\"caption-label\">Table\u{a0}1.1</span>: Trim sizes</caption>"
+        ),
+        "{a}"
+    );
+    assert!(a.contains("Mail a@fig:x is no reference"), "{a}");
+    let b = epub_file(&epub, "OEBPS/ch02.xhtml");
+    assert!(
+        b.contains("<a href=\"ch01.xhtml#fig-pipe\">Figure\u{a0}1.1</a>"),
+        "{b}"
+    );
+    assert!(b.contains("Figure\u{a0}2.1"), "{b}");
+
+    let (r, pdf) = build_pdf(dir.path(), &out, &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let text = pdftotext(&pdf, None);
+    for s in [
+        "As Figure 1.1 shows and Table 1.1 lists",
+        "Figure 1.1: The pipeline",
+        "Table 1.1: Trim sizes",
+        "Back to Figure 1.1; here Figure 2.1.",
+        "Figure 2.1: Another",
+    ] {
+        assert!(text.replace('\u{a0}', " ").contains(s), "{s} in {text}");
+    }
+    // The reference in chapter two links to the page of the figure.
+    let pages = pdf_pages(&pdf);
+    let figure_page = (1..=pages)
+        .find(|&p| pdftotext(&pdf, Some(p)).contains("The pipeline"))
+        .unwrap();
+    let back_page = (1..=pages)
+        .find(|&p| pdftotext(&pdf, Some(p)).contains("Back to"))
+        .unwrap();
+    let json = tool_text("qpdf", &[OsStr::new("--json"), pdf.as_os_str()]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let objects = &v["qpdf"][1];
+    let page_ids: Vec<String> = v["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["object"].as_str().unwrap().to_string())
+        .collect();
+    let val = |x: &serde_json::Value| -> serde_json::Value {
+        match x.as_str() {
+            Some(r) if r.ends_with(" R") => objects[format!("obj:{r}")]["value"].clone(),
+            _ => x.clone(),
+        }
+    };
+    let annots = val(&val(&serde_json::Value::String(page_ids[back_page - 1].clone()))["/Annots"]);
+    let targets: Vec<usize> = annots
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| {
+            let d = val(&val(a)["/A"])["/D"].clone();
+            Some(
+                page_ids
+                    .iter()
+                    .position(|p| Some(p.as_str()) == d[0].as_str())?
+                    + 1,
+            )
+        })
+        .collect();
+    assert!(
+        targets.contains(&figure_page),
+        "{targets:?} → {figure_page}"
+    );
+}

@@ -519,6 +519,12 @@ pub enum BlockKind {
         /// Classes written after it (`{.landscape}`).
         #[serde(skip_serializing_if = "Vec::is_empty", default)]
         classes: Vec<String>,
+        /// `Table: …` before or after it.
+        #[serde(skip_serializing_if = "Vec::is_empty", default)]
+        caption: Vec<Inline>,
+        /// Its number, when it has an id (`{#tbl:sizes}`).
+        #[serde(skip_serializing_if = "Option::is_none", default)]
+        label: Option<Label>,
     },
     /// Terms and their definitions.
     Definitions {
@@ -533,8 +539,22 @@ pub enum BlockKind {
         /// page to the trimmed edge and into the bleed).
         #[serde(skip_serializing_if = "Vec::is_empty", default)]
         classes: Vec<String>,
+        /// Its number, when it has an id (`{#fig:map}`).
+        #[serde(skip_serializing_if = "Option::is_none", default)]
+        label: Option<Label>,
     },
     SceneBreak,
+}
+
+/// A numbered figure or table, for cross-references.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Label {
+    /// The key as written (`fig:map`).
+    pub key: String,
+    /// Its id in the output, unique in the book.
+    pub id: String,
+    /// "Figure 3.2", in the book's language (set by `resolve`).
+    pub number: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -635,6 +655,12 @@ pub enum Inline {
     /// A place links may point at (`<a id="x">`, `<a name="x">`).
     Anchor {
         id: String,
+    },
+    /// A reference to a numbered figure or table as written (`[@fig:map]`,
+    /// `@tbl:sizes`); `resolve` makes it a link reading "Figure 3.2".
+    Ref {
+        key: String,
+        pos: Pos,
     },
 }
 
@@ -772,7 +798,10 @@ fn push_plain(inlines: &[Inline], out: &mut String) {
             | Inline::Span { content, .. }
             | Inline::Link { content, .. } => push_plain(content, out),
             Inline::Image { image } => out.push_str(&image.alt),
-            Inline::FootnoteRef { .. } | Inline::NoteLabel { .. } | Inline::Anchor { .. } => {}
+            Inline::FootnoteRef { .. }
+            | Inline::NoteLabel { .. }
+            | Inline::Anchor { .. }
+            | Inline::Ref { .. } => {}
             Inline::LineBreak => out.push(' '),
         }
     }

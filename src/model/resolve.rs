@@ -226,6 +226,7 @@ pub fn resolve(raw: RawBook, diags: &mut Diagnostics) -> Book {
         }
     }
     number(&mut out, raw.layout, &raw.options.style, &raw.meta.language);
+    number_labels(&mut out, raw.layout, &raw.meta.language, resolver.diags);
     let cover = raw.cover.map(|(key, asset)| {
         resolver.images.entry(key.clone()).or_insert(asset);
         key
@@ -237,6 +238,196 @@ pub fn resolve(raw: RawBook, diags: &mut Diagnostics) -> Book {
         chapters: out,
         images: resolver.images,
         options: raw.options,
+    }
+}
+
+/// Numbers figures and tables with ids ("Figure 3.2": by chapter in a
+/// book, through the whole text in an article), then makes each reference
+/// to one (`[@fig:map]`, or a link with no text to its id) a link that
+/// reads its number.
+fn number_labels(chapters: &mut [Chapter], layout: Layout, lang: &str, diags: &mut Diagnostics) {
+    use super::ChapterRole;
+    let words = crate::typography::labels(lang);
+    // key → (chapter, id, number)
+    let mut found: HashMap<String, (usize, String, String)> = HashMap::new();
+    let mut by_id: HashMap<String, String> = HashMap::new();
+    let (mut chapter_no, mut appendix_no) = (0u32, 0u32);
+    let mut counts: HashMap<&str, u32> = HashMap::new();
+    for (c, ch) in chapters.iter_mut().enumerate() {
+        let prefix = match (layout, ch.role) {
+            (Layout::Book, ChapterRole::Chapter) => {
+                chapter_no += 1;
+                Some(chapter_no.to_string())
+            }
+            (Layout::Book, ChapterRole::Appendix) => {
+                appendix_no += 1;
+                Some(
+                    char::from_u32(u32::from(b'A') + (appendix_no - 1) % 26)
+                        .unwrap_or('A')
+                        .to_string(),
+                )
+            }
+            _ => None,
+        };
+        if layout == Layout::Book {
+            counts.clear();
+        }
+        let mut labels: Vec<&mut super::Label> = Vec::new();
+        collect_labels(&mut ch.blocks, &mut labels);
+        for label in labels {
+            let kind = label.key.split(':').next().unwrap_or("");
+            let word = match kind {
+                "tbl" => words.table,
+                "lst" => words.listing,
+                "eq" => words.equation,
+                _ => words.figure,
+            };
+            let n = counts
+                .entry(if kind == "tbl" { "tbl" } else { "fig" })
+                .or_default();
+            *n += 1;
+            label.number = match &prefix {
+                Some(p) => format!("{word}\u{a0}{p}.{n}"),
+                None => format!("{word}\u{a0}{n}"),
+            };
+            by_id.insert(label.id.clone(), label.number.clone());
+            if found
+                .insert(
+                    label.key.clone(),
+                    (c, label.id.clone(), label.number.clone()),
+                )
+                .is_some()
+            {
+                diags.warning(
+                    Code::HeadingId,
+                    Location::file(&ch.source),
+                    format!(
+                        "`{}` labels two figures or tables; references go to the last",
+                        label.key
+                    ),
+                );
+            }
+        }
+    }
+    for ch in chapters.iter_mut() {
+        let source = ch.source.clone();
+        let mut visit = |inlines: &mut Vec<Inline>| {
+            fill_references(inlines, &found, &by_id, &source, diags);
+        };
+        for_each_inlines(&mut ch.blocks, &mut visit);
+    }
+}
+
+fn collect_labels<'b>(blocks: &'b mut [Block], out: &mut Vec<&'b mut super::Label>) {
+    for b in blocks {
+        match &mut b.kind {
+            BlockKind::Figure { label: Some(l), .. } | BlockKind::Table { label: Some(l), .. } => {
+                out.push(l)
+            }
+            BlockKind::BlockQuote { blocks, .. } => collect_labels(blocks, out),
+            BlockKind::List { items, .. } => {
+                for item in items {
+                    collect_labels(&mut item.blocks, out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Calls `f` on every run of inline content in `blocks`, nested ones and
+/// footnotes included.
+fn for_each_inlines(blocks: &mut [Block], f: &mut dyn FnMut(&mut Vec<Inline>)) {
+    for b in blocks {
+        match &mut b.kind {
+            BlockKind::Paragraph { content } | BlockKind::Heading { content, .. } => f(content),
+            BlockKind::Figure { caption, .. } => f(caption),
+            BlockKind::Table {
+                head,
+                rows,
+                caption,
+                ..
+            } => {
+                f(caption);
+                for cell in head.iter_mut().chain(rows.iter_mut().flatten()) {
+                    f(cell);
+                }
+            }
+            BlockKind::BlockQuote { blocks, .. } => for_each_inlines(blocks, f),
+            BlockKind::List { items, .. } => {
+                for item in items {
+                    for_each_inlines(&mut item.blocks, f);
+                }
+            }
+            BlockKind::Definitions { items } => {
+                for item in items {
+                    f(&mut item.term);
+                    for d in &mut item.definitions {
+                        for_each_inlines(d, f);
+                    }
+                }
+            }
+            BlockKind::CodeBlock { .. } | BlockKind::SceneBreak => {}
+        }
+    }
+}
+
+fn fill_references(
+    inlines: &mut [Inline],
+    found: &HashMap<String, (usize, String, String)>,
+    by_id: &HashMap<String, String>,
+    source: &Path,
+    diags: &mut Diagnostics,
+) {
+    for inline in inlines.iter_mut() {
+        match inline {
+            Inline::Ref { key, pos } => {
+                *inline = match found.get(key.as_str()) {
+                    Some((chapter, id, number)) => Inline::Link {
+                        target: LinkTarget::Internal {
+                            chapter: *chapter,
+                            id: Some(id.clone()),
+                        },
+                        title: None,
+                        content: vec![Inline::text(number)],
+                        pos: *pos,
+                    },
+                    None => {
+                        diags.push(
+                            Diagnostic::warning(
+                                Code::LinkDropped,
+                                Location::at(source, pos.line, pos.column),
+                                format!("no figure or table is labelled `{key}`: the reference is left as written"),
+                            )
+                            .help("give the figure `{#…}` after its image, or the table one after it"),
+                        );
+                        Inline::text(format!("[@{key}]"))
+                    }
+                };
+            }
+            Inline::Link {
+                target: LinkTarget::Internal { id: Some(id), .. },
+                content,
+                ..
+            } if content.is_empty() => {
+                if let Some(number) = by_id.get(id.as_str()) {
+                    content.push(Inline::text(number));
+                }
+            }
+            Inline::Emphasis { content }
+            | Inline::Strong { content }
+            | Inline::Strikethrough { content }
+            | Inline::Superscript { content }
+            | Inline::Subscript { content }
+            | Inline::Span { content, .. }
+            | Inline::Link { content, .. } => fill_references(content, found, by_id, source, diags),
+            Inline::FootnoteRef { blocks, .. } => {
+                let mut visit =
+                    |inl: &mut Vec<Inline>| fill_references(inl, found, by_id, source, diags);
+                for_each_inlines(blocks, &mut visit);
+            }
+            _ => {}
+        }
     }
 }
 
@@ -306,6 +497,32 @@ fn assign_heading_ids(
                 assign_anchor_ids(caption, line, source, ids, names, diags)
             }
             _ => {}
+        }
+        if let BlockKind::Figure {
+            label: Some(label), ..
+        }
+        | BlockKind::Table {
+            label: Some(label), ..
+        } = &mut block.kind
+        {
+            let base: String = label
+                .key
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                        c
+                    } else {
+                        '-'
+                    }
+                })
+                .collect();
+            let base = if base.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                base
+            } else {
+                format!("x{base}")
+            };
+            label.id = ids.unique(&base);
+            names.insert(label.key.clone(), label.id.clone());
         }
         match &mut block.kind {
             BlockKind::Heading { id, content, .. } => {
@@ -405,16 +622,18 @@ impl Resolver<'_> {
                         }
                     }
                 }
-                BlockKind::Table { head, rows, .. } => {
+                BlockKind::Table {
+                    head,
+                    rows,
+                    caption,
+                    ..
+                } => {
                     for cell in head.iter_mut().chain(rows.iter_mut().flatten()) {
                         self.inlines(cell, line);
                     }
+                    self.inlines(caption, line);
                 }
-                BlockKind::Figure {
-                    image,
-                    caption,
-                    classes: _,
-                } => {
+                BlockKind::Figure { image, caption, .. } => {
                     self.image(image, line);
                     self.inlines(caption, line);
                 }

@@ -9,7 +9,9 @@
 
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, LineIndex, Location};
 use crate::limits::{BLOCK_DEPTH, INLINE_DEPTH};
-use crate::model::{Align, Block, BlockKind, Definition, Image, Inline, LinkTarget, ListItem, Pos};
+use crate::model::{
+    Align, Block, BlockKind, Definition, Image, Inline, Label, LinkTarget, ListItem, Pos,
+};
 use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
 use std::collections::BTreeMap;
 use std::iter::Peekable;
@@ -179,21 +181,63 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
                     }
                 }
                 Event::Start(tag) => {
-                    if let Some(kind) = self.block(tag, range.start) {
+                    if let Some(mut kind) = self.block(tag, range.start) {
                         // `{.epigraph}` or `{.landscape}` alone after a
                         // block quote or a table is its class.
                         if let BlockKind::Paragraph { content } = &kind
                             && let [Inline::Text { text }] = content.as_slice()
-                            && let Some(found) = classes(text)
+                            && let Some(mut found) = classes(text)
+                        {
+                            match blocks.last_mut() {
+                                Some(Block {
+                                    kind: BlockKind::Table { classes, label, .. },
+                                    ..
+                                }) => {
+                                    if let Some(l) = take_label(&mut found) {
+                                        *label = Some(l);
+                                    }
+                                    classes.extend(found);
+                                    continue;
+                                }
+                                Some(Block {
+                                    kind: BlockKind::BlockQuote { classes, .. },
+                                    ..
+                                }) => {
+                                    take_label(&mut found);
+                                    classes.extend(found);
+                                    continue;
+                                }
+                                _ => {}
+                            }
+                        }
+                        // `Table: caption {#tbl:x}` after a table, or
+                        // before one, is its caption.
+                        if let BlockKind::Paragraph { content } = &kind
                             && let Some(Block {
-                                kind:
-                                    BlockKind::BlockQuote { classes, .. }
-                                    | BlockKind::Table { classes, .. },
+                                kind: BlockKind::Table { caption, label, .. },
                                 ..
                             }) = blocks.last_mut()
+                            && caption.is_empty()
+                            && let Some((text, l)) = table_caption(content)
                         {
-                            classes.extend(found);
+                            *caption = text;
+                            if l.is_some() {
+                                *label = l;
+                            }
                             continue;
+                        }
+                        if let BlockKind::Table { caption, label, .. } = &mut kind
+                            && let Some(Block {
+                                kind: BlockKind::Paragraph { content },
+                                ..
+                            }) = blocks.last()
+                            && let Some((text, l)) = table_caption(content)
+                        {
+                            *caption = text;
+                            if l.is_some() {
+                                *label = l;
+                            }
+                            blocks.pop();
                         }
                         blocks.push(Block { line, kind });
                     }
@@ -419,11 +463,14 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
                     table_classes = found;
                     rows.pop();
                 }
+                let label = take_label(&mut table_classes);
                 BlockKind::Table {
                     align,
                     head,
                     rows,
                     classes: table_classes,
+                    caption: Vec::new(),
+                    label,
                 }
             }
             Tag::MetadataBlock(_) | Tag::Item => {
@@ -573,6 +620,8 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
     /// Inline content up to the end of the current inline container, or up
     /// to the next block-level event.
     fn inlines(&mut self) -> Vec<Inline> {
+        let first = self.events.peek().map(|(_, r)| r.start);
+        let start = first.map_or(Pos { line: 0, column: 0 }, |o| self.pos(o));
         let mut out: Vec<Inline> = Vec::new();
         // Open raw-HTML inline tags: (tag name, index in `out` where it
         // began, the tag as written).
@@ -643,7 +692,7 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
             *text = t;
         }
         out.retain(|i| !matches!(i, Inline::Text { text } if text.is_empty()));
-        scripts_within_words(out)
+        cross_references(scripts_within_words(out), start)
     }
 
     /// pulldown-cmark leaves a reference to an undefined footnote as the
@@ -825,6 +874,67 @@ fn push_text(out: &mut Vec<Inline>, t: &str) {
     }
 }
 
+/// Kinds of numbered things a reference may name.
+const REF_KINDS: &[&str] = &["fig", "tbl", "lst", "eq", "sec"];
+
+/// `[@fig:map]` and `@fig:map` in text, made references to resolve.
+fn cross_references(inlines: Vec<Inline>, pos: Pos) -> Vec<Inline> {
+    if !inlines
+        .iter()
+        .any(|i| matches!(i, Inline::Text { text } if text.contains('@')))
+    {
+        return inlines;
+    }
+    let mut out = Vec::with_capacity(inlines.len());
+    for inline in inlines {
+        let Inline::Text { text } = inline else {
+            out.push(inline);
+            continue;
+        };
+        let mut rest = text.as_str();
+        let mut plain = String::new();
+        while let Some(at) = rest.find('@') {
+            let before = rest[..at].chars().next_back();
+            let bracketed = before == Some('[');
+            let key_len = rest[at + 1..]
+                .char_indices()
+                .find(|&(_, c)| !(c.is_alphanumeric() || matches!(c, '-' | '_' | ':' | '.')))
+                .map_or(rest.len() - at - 1, |(k, _)| k);
+            let key = rest[at + 1..at + 1 + key_len].trim_end_matches(['.', ':']);
+            let known = key
+                .split_once(':')
+                .is_some_and(|(kind, name)| REF_KINDS.contains(&kind) && !name.is_empty());
+            let after = at + 1 + key.len();
+            let closes = rest[after..].starts_with(']');
+            let word_before = before.is_some_and(|c| c.is_alphanumeric());
+            if !known || word_before || (bracketed && !closes) {
+                plain.push_str(&rest[..after.max(at + 1)]);
+                rest = &rest[after.max(at + 1)..];
+                continue;
+            }
+            let (keep, skip) = if bracketed {
+                (&rest[..at - 1], after + 1)
+            } else {
+                (&rest[..at], after)
+            };
+            plain.push_str(keep);
+            if !plain.is_empty() {
+                out.push(Inline::text(std::mem::take(&mut plain)));
+            }
+            out.push(Inline::Ref {
+                key: key.to_string(),
+                pos,
+            });
+            rest = &rest[skip..];
+        }
+        plain.push_str(rest);
+        if !plain.is_empty() {
+            out.push(Inline::text(plain));
+        }
+    }
+    out
+}
+
 /// A paragraph of link targets alone (`<a id="x"></a>` on a line of its
 /// own) joins the paragraph or heading after it, where it points.
 fn merge_anchors(blocks: Vec<Block>) -> Vec<Block> {
@@ -937,14 +1047,68 @@ fn clean_class(c: &str) -> String {
         .join(" ")
 }
 
-/// Classes written as `{.one .two}`.
+/// Classes written as `{.one .two}`; an id among them (`{#fig:map}`) is
+/// kept with its `#`.
 fn classes(text: &str) -> Option<Vec<String>> {
     let inner = text.trim().strip_prefix('{')?.strip_suffix('}')?;
     let classes: Vec<String> = inner
         .split_whitespace()
-        .map(|c| c.strip_prefix('.').map(str::to_string))
+        .map(|c| {
+            c.strip_prefix('.').map(str::to_string).or_else(|| {
+                c.starts_with('#')
+                    .then(|| c.to_string())
+                    .filter(|c| c.len() > 1)
+            })
+        })
         .collect::<Option<_>>()?;
     (!classes.is_empty()).then_some(classes)
+}
+
+/// The id among `classes` (`#fig:map`), taken out as a label to number.
+fn take_label(classes: &mut Vec<String>) -> Option<Label> {
+    let at = classes.iter().position(|c| c.starts_with('#'))?;
+    let key = classes.remove(at)[1..].to_string();
+    classes.retain(|c| !c.starts_with('#'));
+    Some(Label {
+        key,
+        id: String::new(),
+        number: String::new(),
+    })
+}
+
+/// A table's caption paragraph: `Table: text` or `: text`, with an id at
+/// its end (`{#tbl:sizes}`).
+fn table_caption(content: &[Inline]) -> Option<(Vec<Inline>, Option<Label>)> {
+    let Some(Inline::Text { text }) = content.first() else {
+        return None;
+    };
+    let rest = text
+        .strip_prefix("Table:")
+        .or_else(|| text.strip_prefix(": "))?
+        .trim_start()
+        .to_string();
+    let mut caption = content.to_vec();
+    caption[0] = Inline::text(rest);
+    let mut blocks = vec![Block {
+        line: 0,
+        kind: BlockKind::Paragraph { content: caption },
+    }];
+    let mut found = trailing_classes(&mut blocks);
+    let label = take_label(&mut found);
+    let caption = match blocks.pop() {
+        Some(Block {
+            kind: BlockKind::Paragraph { content },
+            ..
+        }) => content,
+        _ => Vec::new(),
+    };
+    Some((
+        caption
+            .into_iter()
+            .filter(|i| !matches!(i, Inline::Text { text } if text.is_empty()))
+            .collect(),
+        label,
+    ))
 }
 
 /// A quotation's last line that gives its source, made a paragraph of
@@ -1048,13 +1212,22 @@ fn paragraph(line: u32, content: Vec<Inline>) -> Block {
         [Inline::Image { image }, Inline::Text { text }] => classes(text).map(|c| (image, c)),
         _ => None,
     };
-    if let Some((image, classes)) = figure {
+    if let Some((image, mut classes)) = figure {
+        let label = take_label(&mut classes);
+        // A numbered figure with no title takes its description as its
+        // caption, as `![A map](map.png){#fig:map}` means.
+        let caption = match (&image.title, &label) {
+            (Some(t), _) => vec![Inline::text(t)],
+            (None, Some(_)) if !image.alt.trim().is_empty() => vec![Inline::text(&image.alt)],
+            _ => Vec::new(),
+        };
         return Block {
             line,
             kind: BlockKind::Figure {
-                caption: image.title.iter().map(Inline::text).collect(),
+                caption,
                 image: image.clone(),
                 classes,
+                label,
             },
         };
     }

@@ -445,11 +445,22 @@ impl<'a> ChapterWriter<'a> {
                 head,
                 rows,
                 classes,
+                caption,
+                label,
             } => {
-                if classes.is_empty() {
-                    self.out.push_str("<table>\n");
-                } else {
-                    let _ = writeln!(self.out, "<table class=\"{}\">", escape(&classes.join(" ")));
+                self.out.push_str("<table");
+                if let Some(l) = label {
+                    let _ = write!(self.out, " id=\"{}\"", escape(&l.id));
+                }
+                if !classes.is_empty() {
+                    let _ = write!(self.out, " class=\"{}\"", escape(&classes.join(" ")));
+                }
+                self.out.push_str(">\n");
+                if !caption.is_empty() || label.is_some() {
+                    self.out.push_str("<caption>");
+                    self.caption_label(label.as_ref(), !caption.is_empty());
+                    self.inlines(caption);
+                    self.out.push_str("</caption>\n");
                 }
                 if !head.is_empty() {
                     self.out.push_str("<thead>\n");
@@ -466,20 +477,21 @@ impl<'a> ChapterWriter<'a> {
                 image,
                 caption,
                 classes,
+                label,
             } => {
-                if classes.is_empty() {
-                    self.out.push_str("<figure>\n");
-                } else {
-                    let _ = writeln!(
-                        self.out,
-                        "<figure class=\"{}\">",
-                        escape(&classes.join(" "))
-                    );
+                self.out.push_str("<figure");
+                if let Some(l) = label {
+                    let _ = write!(self.out, " id=\"{}\"", escape(&l.id));
                 }
+                if !classes.is_empty() {
+                    let _ = write!(self.out, " class=\"{}\"", escape(&classes.join(" ")));
+                }
+                self.out.push_str(">\n");
                 self.image(&image.path, &image.alt, None);
                 self.out.push('\n');
-                if !caption.is_empty() {
+                if !caption.is_empty() || label.is_some() {
                     self.out.push_str("<figcaption>");
+                    self.caption_label(label.as_ref(), !caption.is_empty());
                     self.inlines(caption);
                     self.out.push_str("</figcaption>\n");
                 }
@@ -522,6 +534,19 @@ impl<'a> ChapterWriter<'a> {
         }
     }
 
+    /// "Figure 3.2: " at the head of a caption (no colon when the caption
+    /// is only the number).
+    fn caption_label(&mut self, label: Option<&crate::model::Label>, more: bool) {
+        if let Some(l) = label {
+            let _ = write!(
+                self.out,
+                "<span class=\"caption-label\">{}</span>{}",
+                escape(&l.number),
+                if more { ": " } else { "" }
+            );
+        }
+    }
+
     fn wrap(&mut self, tag: &str, content: &[Inline]) {
         let _ = write!(self.out, "<{tag}>");
         self.inlines(content);
@@ -554,6 +579,7 @@ impl<'a> ChapterWriter<'a> {
                 self.inlines(content);
                 let _ = write!(self.out, "</{tag}>");
             }
+            Inline::Ref { key, .. } => self.text(&format!("[@{key}]")),
             Inline::Anchor { id } => {
                 let _ = write!(self.out, "<span id=\"{}\"></span>", escape(id));
             }

@@ -108,7 +108,8 @@ fn inlines(is: &[Inline], c: usize, line: u32, t: &mut Tally) {
             Inline::FootnoteRef { .. }
             | Inline::Image { .. }
             | Inline::LineBreak
-            | Inline::Anchor { .. } => {}
+            | Inline::Anchor { .. }
+            | Inline::Ref { .. } => {}
         }
     }
 }

@@ -407,11 +407,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                         out.extend(set.into_iter().map(|l| (dx, l)));
                     }
                 }
-                BlockKind::Figure {
-                    image,
-                    caption,
-                    classes: _,
-                } => {
+                BlockKind::Figure { image, caption, .. } => {
                     self.diags.push(
                         Diagnostic::warning(
                             Code::ImageUnsupported,
@@ -1333,11 +1329,14 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                 image,
                 caption,
                 classes,
+                label,
             } => {
                 if classes.iter().any(|c| c == "bleed") {
                     self.bleed_figure(image);
                 }
-                self.figure(image, caption, dx, measure);
+                let start = self.items.len();
+                self.figure(image, caption, label.as_ref(), dx, measure);
+                self.label_anchor(start, label.as_ref());
                 *flush = true;
             }
             BlockKind::Table {
@@ -1345,9 +1344,22 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                 head,
                 rows,
                 classes,
+                caption,
+                label,
             } => {
                 let landscape = classes.iter().any(|c| c == "landscape");
+                let start = self.items.len();
+                // A table's caption goes above it.
+                if !caption.is_empty() || label.is_some() {
+                    self.space(0.5);
+                    let lines = self.caption_lines(caption, label.as_ref(), measure);
+                    for line in lines {
+                        let item = self.line_item(dx, line, true);
+                        self.items.push(item);
+                    }
+                }
                 self.table(align, head, rows, dx, measure, landscape);
+                self.label_anchor(start, label.as_ref());
                 *flush = true;
             }
             BlockKind::Definitions { items } => {
@@ -1418,8 +1430,45 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         });
     }
 
-    fn figure(&mut self, image: &crate::model::Image, caption: &[Inline], dx: f32, measure: f32) {
+    /// A caption's lines: its number ("Figure 3.2: ") in roman, the rest
+    /// in italic, centred.
+    fn caption_lines(
+        &mut self,
+        caption: &[Inline],
+        label: Option<&crate::model::Label>,
+        measure: f32,
+    ) -> Vec<SetLine> {
         let g = self.geometry;
+        let style = TextStyle::new(FontId::Italic, g.size * 0.9);
+        let mut pieces = Vec::new();
+        if let Some(l) = label {
+            let sep = if caption.is_empty() { "" } else { ": " };
+            pieces.push(plain(
+                &format!("{}{sep}", l.number),
+                TextStyle::new(FontId::Regular, g.size * 0.9).generated(),
+            ));
+        }
+        pieces.extend(self.pieces(caption, style));
+        self.setter.set(&pieces, measure, 0.0, Align::Center)
+    }
+
+    /// Names a numbered figure's or table's id at its first drawn item.
+    fn label_anchor(&mut self, start: usize, label: Option<&crate::model::Label>) {
+        if let Some(l) = label
+            && let Some(item) = self.items[start..].iter_mut().find(|i| !i.draws.is_empty())
+        {
+            item.anchors.push(l.id.clone());
+        }
+    }
+
+    fn figure(
+        &mut self,
+        image: &crate::model::Image,
+        caption: &[Inline],
+        label: Option<&crate::model::Label>,
+        dx: f32,
+        measure: f32,
+    ) {
         // A picture set to fill its page has been placed already.
         let bleeds = matches!(self.items.last(), Some(VItem { draws, .. }) if matches!(draws.first(), Some(Draw::PageImage { .. })));
         self.space(1.0);
@@ -1429,15 +1478,13 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
             self.items.push(VItem {
                 height: slot,
                 draws: vec![draw],
-                keep_with_next: !caption.is_empty(),
+                keep_with_next: !caption.is_empty() || label.is_some(),
                 line: self.line,
                 ..VItem::default()
             });
         }
-        if !caption.is_empty() {
-            let style = TextStyle::new(FontId::Italic, g.size * 0.9);
-            let pieces = self.pieces(caption, style);
-            let lines = self.setter.set(&pieces, measure, 0.0, Align::Center);
+        if !caption.is_empty() || label.is_some() {
+            let lines = self.caption_lines(caption, label, measure);
             let n = lines.len();
             for (i, line) in lines.into_iter().enumerate() {
                 let item = self.line_item(dx, line, i + 1 < n);

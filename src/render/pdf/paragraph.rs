@@ -186,6 +186,8 @@ impl Flattener<'_> {
                     }
                 }
                 Inline::Anchor { .. } => {}
+                // Resolved into links; one left is reported already.
+                Inline::Ref { key, .. } => push(out, &format!("[@{key}]"), style, link),
                 Inline::Link {
                     target, content, ..
                 } => {
