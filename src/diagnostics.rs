@@ -108,6 +108,8 @@ codes! {
     NestingTooDeep = "nesting-too-deep",
     /// Raw HTML Quire cannot carry over was dropped (its text is kept).
     HtmlDropped = "html-dropped",
+    /// Math (`$…$`, `$$…$$`) set as its TeX source, not typeset.
+    MathSource = "math-source",
     /// A link to nowhere, or with a scheme Quire does not keep live; its
     /// words are kept as text.
     LinkDropped = "link-dropped",

@@ -452,3 +452,31 @@ fn figures_and_tables_are_numbered_by_chapter_and_referenced() {
         "{targets:?} → {figure_page}"
     );
 }
+
+#[test]
+fn math_is_kept_as_written_and_said_to_be_source() {
+    let dir = project(&[(
+        "m.md",
+        b"# Calculus\n\nThe integral $\\int_0^\\infty e^{-x^2}\\,dx$ converges, and\n\n$$\\frac{a}{b} \\cdot c$$\n\nIt costs $5 and $10, which is not math.\n".as_slice(),
+    )]);
+    let out = dir.path().join("out");
+    let (r, epub) = build_epub(&dir.path().join("m.md"), &out, &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(r.stderr.matches("[math-source]").count(), 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("m.md:3:14: warning: 2 math formula(s) set as their TeX source"),
+        "{}",
+        r.stderr
+    );
+    assert_valid(&epub);
+    let doc = epub_file(&epub, "OEBPS/ch01.xhtml");
+    assert!(
+        doc.contains("<code>$\\int_0^\\infty e^{-x^2}\\,dx$</code>"),
+        "{doc}"
+    );
+    assert!(doc.contains("It costs $5 and $10"), "{doc}");
+    let (r, pdf) = build_pdf(&dir.path().join("m.md"), &out, &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(pdftotext(&pdf, None).contains("e^{-x^2}\\,dx"));
+}

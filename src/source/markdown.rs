@@ -40,6 +40,7 @@ pub fn options() -> Options {
         | Options::ENABLE_SUPERSCRIPT
         | Options::ENABLE_SUBSCRIPT
         | Options::ENABLE_DEFINITION_LIST
+        | Options::ENABLE_MATH
 }
 
 /// Parses `text[body_start..]`; line numbers count from the top of `text`.
@@ -63,8 +64,22 @@ pub fn read(text: &str, body_start: usize, file: &Path, diags: &mut Diagnostics)
         too_deep: false,
         in_quote: 0,
         dropped: BTreeMap::new(),
+        math_seen: None,
     };
     let blocks = reader.blocks();
+    if let Some((offset, count)) = reader.math_seen.take() {
+        let loc = reader.location(offset);
+        reader.diags.push(
+            Diagnostic::warning(
+                Code::MathSource,
+                loc,
+                format!(
+                    "{count} math formula(s) set as their TeX source, in the code face: Quire does not typeset math yet"
+                ),
+            )
+            .help("for typeset equations, give them as images (SVG) for now"),
+        );
+    }
     // HTML that could not be kept: one warning a kind, at its first place.
     for (kind, (offset, count)) in std::mem::take(&mut reader.dropped) {
         let more = match count {
@@ -111,6 +126,8 @@ struct Reader<'a, 'd, I: Iterator<Item = (Event<'a>, Range<usize>)>> {
     in_quote: u32,
     /// HTML dropped, by kind: where first, and how often.
     dropped: BTreeMap<String, (usize, usize)>,
+    /// Math met: where first, and how often.
+    math_seen: Option<(usize, usize)>,
 }
 
 fn is_inline(ev: &Event) -> bool {
@@ -378,6 +395,12 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
                     CodeBlockKind::Fenced(info) => fence_info(&info),
                     CodeBlockKind::Indented => (None, None),
                 };
+                if language
+                    .as_deref()
+                    .is_some_and(|l| matches!(l, "math" | "latex" | "tex"))
+                {
+                    self.math(offset);
+                }
                 BlockKind::CodeBlock {
                     language,
                     text,
@@ -611,6 +634,12 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
         has_text.then_some(BlockKind::Paragraph { content: out })
     }
 
+    /// Notes math, set as its TeX source (reported once a file).
+    fn math(&mut self, offset: usize) {
+        let e = self.math_seen.get_or_insert((offset, 0));
+        e.1 += 1;
+    }
+
     /// Notes a piece of HTML that is dropped (reported once a kind).
     fn drop_html(&mut self, kind: String, offset: usize) {
         let e = self.dropped.entry(kind).or_insert((offset, 0));
@@ -652,9 +681,26 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
                 Event::Code(t) => out.push(Inline::Code {
                     text: t.to_string(),
                 }),
-                Event::InlineMath(t) | Event::DisplayMath(t) => out.push(Inline::Code {
-                    text: t.to_string(),
-                }),
+                // Math is kept exactly as written (its backslashes
+                // intact) and set as its source; said once a file.
+                Event::InlineMath(t) => {
+                    self.math(range.start);
+                    out.push(Inline::Code {
+                        text: format!("${t}$"),
+                    })
+                }
+                Event::DisplayMath(t) => {
+                    self.math(range.start);
+                    if !out.is_empty() {
+                        out.push(Inline::LineBreak);
+                    }
+                    out.push(Inline::Code {
+                        text: format!("$${t}$$"),
+                    });
+                    if self.events.peek().is_some_and(|(e, _)| is_inline(e)) {
+                        out.push(Inline::LineBreak);
+                    }
+                }
                 // In a quotation, a line that opens with a dash is its
                 // source ("— Jules Verne"), kept on a line of its own.
                 Event::SoftBreak
