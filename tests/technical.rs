@@ -480,3 +480,39 @@ fn math_is_kept_as_written_and_said_to_be_source() {
     assert_eq!(r.status, 0, "{}", r.stderr);
     assert!(pdftotext(&pdf, None).contains("e^{-x^2}\\,dx"));
 }
+
+#[test]
+fn a_code_block_a_little_too_wide_is_set_smaller_instead_of_wrapping() {
+    // At A4 the code measure holds 66 characters: 73 is a little too
+    // many, 130 far too many.
+    let slightly = format!("let x = \"{}\";", "a".repeat(62));
+    let far = format!("let y = \"{}\";", "b".repeat(118));
+    let md = format!("# Code\n\n```rust\n{slightly}\n```\n\n```rust\n{far}\n```\n");
+    let dir = project(&[("c.md", md.as_bytes())]);
+    let out = dir.path().join("out");
+    let (r, pdf) = build_pdf(&dir.path().join("c.md"), &out, &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stderr.matches("[code-wrapped]").count(),
+        1,
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("c.md:7:"),
+        "the far one wraps: {}",
+        r.stderr
+    );
+    let text = pdftotext(&pdf, None);
+    assert!(text.contains(&slightly), "on one line: {text}");
+    // Turned off, both wrap.
+    let md = format!("---\ntitle: C\nstyle:\n  code-shrink: 0\n---\n\n{md}");
+    std::fs::write(dir.path().join("c.md"), md).unwrap();
+    let (r, _) = build_pdf(&dir.path().join("c.md"), &out, &[]);
+    assert_eq!(
+        r.stderr.matches("[code-wrapped]").count(),
+        2,
+        "{}",
+        r.stderr
+    );
+}

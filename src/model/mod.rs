@@ -107,6 +107,9 @@ pub struct StyleOptions {
     pub headings: HeadingFace,
     /// Code is set plain, not highlighted (`highlight = false`).
     pub plain_code: bool,
+    /// How much smaller code may be set to avoid wrapping; `None` for
+    /// the default (15%).
+    pub code_shrink: Option<f32>,
 }
 
 /// A scene break: an ornament, or space (with an asterism where a page

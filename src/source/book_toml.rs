@@ -200,6 +200,9 @@ pub struct StyleToml {
     pub headings: Option<crate::model::HeadingFace>,
     /// Highlight code with a language (default true).
     pub highlight: Option<bool>,
+    /// How much smaller a code block's type may be set to keep its lines
+    /// from wrapping (0 to 0.3; default 0.15).
+    pub code_shrink: Option<f32>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -502,6 +502,21 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
             None => (0.0, None),
         };
         let measure = measure - gutter;
+        // A block whose longest line is a little too long is set a little
+        // smaller instead of wrapping.
+        let shrink = self.book.options.style.code_shrink.unwrap_or(0.15);
+        let longest = text
+            .lines()
+            .map(|l| self.setter.shaper.width(style.font, style.size, l))
+            .fold(0.0f32, f32::max);
+        let style = if longest > measure && longest * (1.0 - shrink) <= measure {
+            TextStyle {
+                size: style.size * (measure / longest) * 0.999,
+                ..style
+            }
+        } else {
+            style
+        };
         let hang = style.size * 1.2;
         let mark_style = TextStyle {
             font: if self.setter.shaper.covers(FontId::Mono, '\u{21AA}') {
