@@ -516,3 +516,31 @@ fn a_code_block_a_little_too_wide_is_set_smaller_instead_of_wrapping() {
         r.stderr
     );
 }
+
+#[test]
+fn html_pictures_are_figures_and_images() {
+    let dir = project(&[
+        (
+            "a.md",
+            b"# Pictures\n\n<figure>\n  <img src=\"diagram.svg\" alt=\"The pipeline diagram\">\n  <figcaption>From text to pages.</figcaption>\n</figure>\n\nAfter it.\n".as_slice(),
+        ),
+        ("diagram.svg", DIAGRAM),
+        ("b.md", b"# B\n\n<img src=\"gone.png\" alt=\"gone\">\n".as_slice()),
+    ]);
+    let out = dir.path().join("out");
+    let (r, epub) = build_epub(&dir.path().join("a.md"), &out, &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("html-dropped"), "{}", r.stderr);
+    assert_valid(&epub);
+    let doc = epub_file(&epub, "OEBPS/ch01.xhtml");
+    assert!(doc.contains("<img src=\"images/diagram.svg\" alt=\"The pipeline diagram\"/>"), "{doc}");
+    assert!(doc.contains("<figcaption>From text to pages.</figcaption>"), "{doc}");
+    let (r, pdf) = build_pdf(&dir.path().join("a.md"), &out, &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let text = pdftotext(&pdf, None);
+    assert!(text.contains("Parser") && text.contains("From text to pages."), "{text}");
+    // A picture that is not there is an error at its line, as in Markdown.
+    let r = run(quire().current_dir(dir.path()).args(["check", "b.md"]));
+    assert_eq!(r.status, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("b.md:3:1: error: image not found: gone.png"), "{}", r.stderr);
+}

@@ -629,6 +629,43 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
             *text = t;
         }
         out.retain(|i| !matches!(i, Inline::Text { text } if text.is_empty()));
+        // One picture and words around it (`<figure><img><figcaption>`):
+        // a figure with those words as its caption.
+        let images = out
+            .iter()
+            .filter(|i| matches!(i, Inline::Image { .. }))
+            .count();
+        if images == 1 {
+            let at = out
+                .iter()
+                .position(|i| matches!(i, Inline::Image { .. }))
+                .unwrap_or(0);
+            let Inline::Image { image } = out.remove(at) else {
+                unreachable!("found above");
+            };
+            let mut caption: Vec<Inline> = out
+                .into_iter()
+                .map(|i| match i {
+                    Inline::LineBreak => Inline::text(" "),
+                    other => other,
+                })
+                .collect();
+            if let Some(Inline::Text { text }) = caption.first_mut() {
+                *text = text.trim_start().to_string();
+            }
+            caption.retain(|i| !matches!(i, Inline::Text { text } if text.trim().is_empty()));
+            if caption.is_empty()
+                && let Some(t) = &image.title
+            {
+                caption.push(Inline::text(t));
+            }
+            return Some(BlockKind::Figure {
+                image,
+                caption,
+                classes: Vec::new(),
+                label: None,
+            });
+        }
         let has_text = !crate::model::plain_text(&out).trim().is_empty()
             || out.iter().any(|i| matches!(i, Inline::Anchor { .. }));
         has_text.then_some(BlockKind::Paragraph { content: out })
@@ -835,6 +872,20 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
         ];
         if name == "br" {
             out.push(Inline::LineBreak);
+        } else if name == "img" && !closing {
+            // A picture, found and checked like a Markdown one.
+            match attr(h, "src") {
+                Some(src) if !src.trim().is_empty() => out.push(Inline::Image {
+                    image: Image {
+                        path: String::new(),
+                        dest: src,
+                        alt: attr(h, "alt").unwrap_or_default(),
+                        title: attr(h, "title").filter(|t| !t.trim().is_empty()),
+                        pos: self.pos(offset),
+                    },
+                }),
+                _ => self.drop_html("tag <img> with no src".to_string(), offset),
+            }
         } else if name == "a"
             && !closing
             && (attr(h, "id").is_some() || attr(h, "name").is_some())
@@ -1024,6 +1075,9 @@ fn merge_anchors(blocks: Vec<Block>) -> Vec<Block> {
 /// Elements that only group blocks or text: their tags are passed over
 /// and what is inside them kept.
 const GROUPING: &[&str] = &[
+    "figcaption",
+    "summary",
+    "picture",
     "div",
     "section",
     "article",
