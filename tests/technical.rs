@@ -533,14 +533,28 @@ fn html_pictures_are_figures_and_images() {
     assert!(!r.stderr.contains("html-dropped"), "{}", r.stderr);
     assert_valid(&epub);
     let doc = epub_file(&epub, "OEBPS/ch01.xhtml");
-    assert!(doc.contains("<img src=\"images/diagram.svg\" alt=\"The pipeline diagram\"/>"), "{doc}");
-    assert!(doc.contains("<figcaption>From text to pages.</figcaption>"), "{doc}");
+    assert!(
+        doc.contains("<img src=\"images/diagram.svg\" alt=\"The pipeline diagram\"/>"),
+        "{doc}"
+    );
+    assert!(
+        doc.contains("<figcaption>From text to pages.</figcaption>"),
+        "{doc}"
+    );
     let (r, pdf) = build_pdf(&dir.path().join("a.md"), &out, &[]);
     assert_eq!(r.status, 0, "{}", r.stderr);
     let text = pdftotext(&pdf, None);
-    assert!(text.contains("Parser") && text.contains("From text to pages."), "{text}");
+    assert!(
+        text.contains("Parser") && text.contains("From text to pages."),
+        "{text}"
+    );
     // A picture that is not there is an error at its line, as in Markdown.
     let r = run(quire().current_dir(dir.path()).args(["check", "b.md"]));
     assert_eq!(r.status, 1, "{}", r.stderr);
-    assert!(r.stderr.contains("b.md:3:1: error: image not found: gone.png"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("b.md:3:1: error: image not found: gone.png"),
+        "{}",
+        r.stderr
+    );
 }
