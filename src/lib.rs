@@ -12,6 +12,7 @@ pub mod fonts;
 pub mod highlight;
 pub mod images;
 pub mod limits;
+pub mod math;
 pub mod model;
 pub mod print;
 pub mod render;

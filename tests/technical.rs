@@ -454,31 +454,61 @@ fn figures_and_tables_are_numbered_by_chapter_and_referenced() {
 }
 
 #[test]
-fn math_is_kept_as_written_and_said_to_be_source() {
-    let dir = project(&[(
-        "m.md",
-        b"# Calculus\n\nThe integral $\\int_0^\\infty e^{-x^2}\\,dx$ converges, and\n\n$$\\frac{a}{b} \\cdot c$$\n\nIt costs $5 and $10, which is not math.\n".as_slice(),
-    )]);
+fn math_is_mathml_in_the_epub_and_source_in_the_pdf() {
+    let dir = project(&[
+        (
+            "m.md",
+            b"# Calculus\n\nThe integral $\\int_0^\\infty e^{-x^2}\\,dx$ converges, and\n\n$$\\sum_{n=1}^{\\infty} \\frac{1}{n^2} = \\frac{\\pi^2}{6}$$\n\n```math\nA = \\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix}\n```\n\nIt costs $5 and $10, which is not math.\n".as_slice(),
+        ),
+        ("bad.md", b"# Bad\n\nHere $a + \\foo{b}$ is unknown.\n".as_slice()),
+    ]);
     let out = dir.path().join("out");
     let (r, epub) = build_epub(&dir.path().join("m.md"), &out, &[]);
     assert_eq!(r.status, 0, "{}", r.stderr);
-    assert_eq!(r.stderr.matches("[math-source]").count(), 1, "{}", r.stderr);
     assert!(
-        r.stderr
-            .contains("m.md:3:14: warning: 2 math formula(s) set as their TeX source"),
-        "{}",
+        !r.stderr.contains("math"),
+        "the EPUB sets it all: {}",
         r.stderr
     );
     assert_valid(&epub);
     let doc = epub_file(&epub, "OEBPS/ch01.xhtml");
+    assert_eq!(doc.matches("<math xmlns=").count(), 3, "{doc}");
     assert!(
-        doc.contains("<code>$\\int_0^\\infty e^{-x^2}\\,dx$</code>"),
+        doc.contains("alttext=\"\\int_0^\\infty e^{-x^2}\\,dx\""),
         "{doc}"
     );
+    assert!(
+        doc.contains("<munderover>"),
+        "limits under and over a displayed sum"
+    );
+    assert!(doc.contains("<mfrac>") && doc.contains("<mtable>"), "{doc}");
     assert!(doc.contains("It costs $5 and $10"), "{doc}");
+    let opf = epub_file(&epub, "OEBPS/content.opf");
+    assert!(
+        opf.contains("href=\"ch01.xhtml\" properties=\"mathml\""),
+        "{opf}"
+    );
+
     let (r, pdf) = build_pdf(&dir.path().join("m.md"), &out, &[]);
     assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(r.stderr.matches("[math-source]").count(), 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("m.md:3:14: warning: 3 math formula(s) set as their TeX source in the PDF"),
+        "{}",
+        r.stderr
+    );
     assert!(pdftotext(&pdf, None).contains("e^{-x^2}\\,dx"));
+
+    // A command Quire does not read is an error at its place, in check too.
+    let r = run(quire().current_dir(dir.path()).args(["check", "bad.md"]));
+    assert_eq!(r.status, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("bad.md:3:11: error: unknown command `\\foo` [math-invalid]"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]

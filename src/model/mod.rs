@@ -659,6 +659,12 @@ pub enum Inline {
     Anchor {
         id: String,
     },
+    /// Math in LaTeX notation, checked when read.
+    Math {
+        tex: String,
+        display: bool,
+        pos: Pos,
+    },
     /// A reference to a numbered figure or table as written (`[@fig:map]`,
     /// `@tbl:sizes`); `resolve` makes it a link reading "Figure 3.2".
     Ref {
@@ -792,7 +798,9 @@ pub fn plain_text(inlines: &[Inline]) -> String {
 fn push_plain(inlines: &[Inline], out: &mut String) {
     for inline in inlines {
         match inline {
-            Inline::Text { text } | Inline::Code { text } => out.push_str(text),
+            Inline::Text { text } | Inline::Code { text } | Inline::Math { tex: text, .. } => {
+                out.push_str(text)
+            }
             Inline::Emphasis { content }
             | Inline::Strong { content }
             | Inline::Strikethrough { content }

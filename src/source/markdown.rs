@@ -64,22 +64,8 @@ pub fn read(text: &str, body_start: usize, file: &Path, diags: &mut Diagnostics)
         too_deep: false,
         in_quote: 0,
         dropped: BTreeMap::new(),
-        math_seen: None,
     };
     let blocks = reader.blocks();
-    if let Some((offset, count)) = reader.math_seen.take() {
-        let loc = reader.location(offset);
-        reader.diags.push(
-            Diagnostic::warning(
-                Code::MathSource,
-                loc,
-                format!(
-                    "{count} math formula(s) set as their TeX source, in the code face: Quire does not typeset math yet"
-                ),
-            )
-            .help("for typeset equations, give them as images (SVG) for now"),
-        );
-    }
     // HTML that could not be kept: one warning a kind, at its first place.
     for (kind, (offset, count)) in std::mem::take(&mut reader.dropped) {
         let more = match count {
@@ -126,8 +112,6 @@ struct Reader<'a, 'd, I: Iterator<Item = (Event<'a>, Range<usize>)>> {
     in_quote: u32,
     /// HTML dropped, by kind: where first, and how often.
     dropped: BTreeMap<String, (usize, usize)>,
-    /// Math met: where first, and how often.
-    math_seen: Option<(usize, usize)>,
 }
 
 fn is_inline(ev: &Event) -> bool {
@@ -395,11 +379,19 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
                     CodeBlockKind::Fenced(info) => fence_info(&info),
                     CodeBlockKind::Indented => (None, None),
                 };
-                if language
-                    .as_deref()
-                    .is_some_and(|l| matches!(l, "math" | "latex" | "tex"))
-                {
-                    self.math(offset);
+                // A math fence is a displayed formula.
+                if language.as_deref() == Some("math") {
+                    self.check_math(
+                        &text,
+                        offset + text_offset(&self.text[self.base + offset..]),
+                    );
+                    return Some(BlockKind::Paragraph {
+                        content: vec![Inline::Math {
+                            tex: text,
+                            display: true,
+                            pos: self.pos(offset),
+                        }],
+                    });
                 }
                 BlockKind::CodeBlock {
                     language,
@@ -671,10 +663,16 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
         has_text.then_some(BlockKind::Paragraph { content: out })
     }
 
-    /// Notes math, set as its TeX source (reported once a file).
-    fn math(&mut self, offset: usize) {
-        let e = self.math_seen.get_or_insert((offset, 0));
-        e.1 += 1;
+    /// Checks a formula that starts at `offset`: a command Quire does not
+    /// know is an error at its place.
+    fn check_math(&mut self, tex: &str, offset: usize) {
+        if let Err(e) = crate::math::parse(tex) {
+            let loc = self.location(offset + e.offset);
+            self.diags.push(
+                Diagnostic::error(Code::MathInvalid, loc, e.message)
+                    .help("Quire reads the LaTeX of textbook equations; write this one with those commands, or as an image"),
+            );
+        }
     }
 
     /// Notes a piece of HTML that is dropped (reported once a kind).
@@ -721,18 +719,22 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
                 // Math is kept exactly as written (its backslashes
                 // intact) and set as its source; said once a file.
                 Event::InlineMath(t) => {
-                    self.math(range.start);
-                    out.push(Inline::Code {
-                        text: format!("${t}$"),
+                    self.check_math(&t, range.start + 1);
+                    out.push(Inline::Math {
+                        tex: t.to_string(),
+                        display: false,
+                        pos: self.pos(range.start),
                     })
                 }
                 Event::DisplayMath(t) => {
-                    self.math(range.start);
+                    self.check_math(&t, range.start + 2);
                     if !out.is_empty() {
                         out.push(Inline::LineBreak);
                     }
-                    out.push(Inline::Code {
-                        text: format!("$${t}$$"),
+                    out.push(Inline::Math {
+                        tex: t.to_string(),
+                        display: true,
+                        pos: self.pos(range.start),
                     });
                     if self.events.peek().is_some_and(|(e, _)| is_inline(e)) {
                         out.push(Inline::LineBreak);
@@ -969,6 +971,11 @@ fn push_text(out: &mut Vec<Inline>, t: &str) {
     } else {
         out.push(Inline::text(t));
     }
+}
+
+/// Where a fence's text starts: after its first line.
+fn text_offset(fence: &str) -> usize {
+    fence.find('\n').map_or(0, |n| n + 1)
 }
 
 /// Kinds of numbered things a reference may name.

@@ -236,6 +236,11 @@ fn assemble(book: &Book, diags: &mut Diagnostics) -> Result<Vec<u8>, Diagnostic>
     package::finish(
         &assembled,
         &package::Finish {
+            mathml: &docs
+                .iter()
+                .filter(|(_, doc, _)| doc.contains("<math xmlns="))
+                .map(|(file, _, _)| file.clone())
+                .collect::<Vec<_>>(),
             metadata: &metadata,
             landmarks: &landmarks,
             language: lang,

@@ -18,6 +18,8 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
 
 pub struct Finish<'a> {
+    /// Documents that hold MathML (their manifest items say so).
+    pub mathml: &'a [String],
     /// The complete `<metadata>…</metadata>` element.
     pub metadata: &'a str,
     /// The `<nav epub:type="landmarks">…</nav>` element.
@@ -110,7 +112,27 @@ fn replace_span(
 }
 
 fn package_document(opf: &str, f: &Finish) -> Result<String, String> {
-    let opf = replace_span(opf, "<metadata", "</metadata>", f.metadata, "content.opf")?;
+    let mut opf = replace_span(opf, "<metadata", "</metadata>", f.metadata, "content.opf")?;
+    for file in f.mathml {
+        let needle = format!("href=\"{file}\"");
+        if let Some(at) = opf.find(&needle) {
+            let item_start = opf[..at].rfind("<item").unwrap_or(at);
+            let mut item_end = at + opf[at..].find('>').unwrap_or(0);
+            if opf[..item_end].ends_with('/') {
+                item_end -= 1;
+            }
+            let item = opf[item_start..item_end].trim_end();
+            let item_end = item_start + item.len();
+            let new = if let Some(p) = item.find("properties=\"") {
+                let mut s = item.to_string();
+                s.insert_str(p + "properties=\"".len(), "mathml ");
+                s
+            } else {
+                format!("{item} properties=\"mathml\"")
+            };
+            opf.replace_range(item_start..item_end, &new);
+        }
+    }
     // The package's language is the book's language.
     Ok(opf.replacen(
         "<package version=\"3.0\"",

@@ -580,6 +580,17 @@ impl<'a> ChapterWriter<'a> {
                 let _ = write!(self.out, "</{tag}>");
             }
             Inline::Ref { key, .. } => self.text(&format!("[@{key}]")),
+            Inline::Math { tex, display, .. } => match crate::math::parse(tex) {
+                Ok(node) => self
+                    .out
+                    .push_str(&crate::math::mathml(&node, tex, *display)),
+                // Reported when the book was read; the source stands in.
+                Err(_) => {
+                    self.out.push_str("<code class=\"math\">");
+                    self.text(tex);
+                    self.out.push_str("</code>");
+                }
+            },
             Inline::Anchor { id } => {
                 let _ = write!(self.out, "<span id=\"{}\"></span>", escape(id));
             }

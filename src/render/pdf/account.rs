@@ -85,7 +85,7 @@ fn block(b: &Block, c: usize, note_line: Option<u32>, t: &mut Tally) {
 fn inlines(is: &[Inline], c: usize, line: u32, t: &mut Tally) {
     for i in is {
         match i {
-            Inline::Text { text } | Inline::Code { text } => {
+            Inline::Text { text } | Inline::Code { text } | Inline::Math { tex: text, .. } => {
                 *t.entry((c, line)).or_default() += letters(text)
             }
             Inline::Emphasis { content }

@@ -40,6 +40,7 @@ impl crate::render::Renderer for Pdf {
 
     fn render(&self, book: &Book) -> crate::render::Rendered {
         let mut diags = Diagnostics::default();
+        math_as_source(book, &mut diags);
         let (files, breaks) = match make(book, &mut diags) {
             Ok(made) => made,
             Err(d) => {
@@ -50,6 +51,87 @@ impl crate::render::Renderer for Pdf {
         let mut rendered = crate::render::Rendered::new(files, diags);
         rendered.page_breaks = breaks;
         rendered
+    }
+}
+
+/// The PDF does not typeset math yet: each file with formulas gets one
+/// warning, at its first, saying how many are set as their TeX source.
+fn math_as_source(book: &Book, diags: &mut Diagnostics) {
+    use crate::model::{Block, BlockKind, Inline, Pos};
+    fn inlines(is: &[Inline], found: &mut Vec<Pos>) {
+        for i in is {
+            match i {
+                Inline::Math { pos, .. } => found.push(*pos),
+                Inline::Emphasis { content }
+                | Inline::Strong { content }
+                | Inline::Strikethrough { content }
+                | Inline::Superscript { content }
+                | Inline::Subscript { content }
+                | Inline::Span { content, .. }
+                | Inline::Link { content, .. } => inlines(content, found),
+                Inline::FootnoteRef { blocks: b, .. } => blocks(b, found),
+                _ => {}
+            }
+        }
+    }
+    fn blocks(bs: &[Block], found: &mut Vec<Pos>) {
+        for b in bs {
+            match &b.kind {
+                BlockKind::Paragraph { content } | BlockKind::Heading { content, .. } => {
+                    inlines(content, found)
+                }
+                BlockKind::BlockQuote { blocks: inner, .. } => blocks(inner, found),
+                BlockKind::List { items, .. } => {
+                    for item in items {
+                        blocks(&item.blocks, found);
+                    }
+                }
+                BlockKind::Table {
+                    head,
+                    rows,
+                    caption,
+                    ..
+                } => {
+                    inlines(caption, found);
+                    for cell in head.iter().chain(rows.iter().flatten()) {
+                        inlines(cell, found);
+                    }
+                }
+                BlockKind::Definitions { items } => {
+                    for item in items {
+                        inlines(&item.term, found);
+                        for d in &item.definitions {
+                            blocks(d, found);
+                        }
+                    }
+                }
+                BlockKind::Figure { caption, .. } => inlines(caption, found),
+                BlockKind::CodeBlock { .. } | BlockKind::SceneBreak => {}
+            }
+        }
+    }
+    let mut by_file: std::collections::BTreeMap<&std::path::Path, Vec<Pos>> = Default::default();
+    for ch in &book.chapters {
+        let mut found = Vec::new();
+        blocks(&ch.blocks, &mut found);
+        if !found.is_empty() {
+            by_file.entry(&ch.source).or_default().extend(found);
+        }
+    }
+    for (file, found) in by_file {
+        let first = found.iter().min_by_key(|p| (p.line, p.column)).copied();
+        let Some(first) = first else { continue };
+        diags.push(
+            Diagnostic::warning(
+                Code::MathSource,
+                Location::at(file, first.line, first.column),
+                format!(
+                    "{} math formula(s) set as their TeX source in the PDF, which does not typeset math yet (the EPUB has them as MathML)",
+                    found.len()
+                ),
+            )
+            .help("for typeset equations in print, give them as images (SVG) for now"),
+        );
     }
 }
 

@@ -186,6 +186,18 @@ impl Flattener<'_> {
                     }
                 }
                 Inline::Anchor { .. } => {}
+                // Set as its source, in the code face (said once a file).
+                Inline::Math { tex, display, .. } => {
+                    let s = TextStyle {
+                        font: FontId::Mono,
+                        size: style.size * 0.88,
+                        ..style
+                    };
+                    let delim = if *display { "$$" } else { "$" };
+                    push(out, delim, s.generated(), link);
+                    push(out, tex, s, link);
+                    push(out, delim, s.generated(), link);
+                }
                 // Resolved into links; one left is reported already.
                 Inline::Ref { key, .. } => push(out, &format!("[@{key}]"), style, link),
                 Inline::Link {
