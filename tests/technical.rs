@@ -242,7 +242,8 @@ fn safe_inline_html_is_kept_and_anchors_are_link_targets() {
             b"# Getting Started\n\n<a id=\"install\"></a>\n\nPress <kbd>Ctrl</kbd>+<kbd>C</kbd> in <span class=\"filename\">src/main.rs</span>; \
               <abbr title=\"HyperText Markup Language\">HTML</abbr>, <code>fn <em>main</em></code>, <mark>marked</mark>, \
               H<sub>2</sub>O, <q>quoted</q>.\n\n<div class=\"note\">\n\nInside a div.\n\n</div>\n\n<center>Centred text</center>\n\n\
-              <video src=\"a.mp4\"></video> <video src=\"b.mp4\"></video> <iframe src=\"c\"></iframe>\n",
+              <video src=\"a.mp4\"></video> <video src=\"b.mp4\"></video> <iframe src=\"c\"></iframe>\n\n\
+              <details>\n<summary>Show the answer</summary>\n\nThe answer is 42.\n\n</details>\n",
         ),
         (
             "two.md",
@@ -279,6 +280,8 @@ fn safe_inline_html_is_kept_and_anchors_are_link_targets() {
         "id=\"install\"",
         "Inside a div.",
         "Centred text",
+        "<strong>Show the answer</strong>",
+        "The answer is 42.",
     ] {
         assert!(one.contains(kept), "{kept} in {one}");
     }

@@ -579,6 +579,9 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
                     "pre",
                 ];
                 if tag.starts_with("</") && ENDS_A_LINE.contains(&name.as_str()) {
+                    // Closes what it opened (a summary's bold), then ends
+                    // the line.
+                    self.inline_html(tag, at, &mut out, &mut open);
                     if !out.is_empty() && !matches!(out.last(), Some(Inline::LineBreak)) {
                         out.push(Inline::LineBreak);
                     }
@@ -870,7 +873,8 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
             "sup", "sub", "em", "i", "strong", "b", "s", "del", "strike", "cite", "dfn", "a",
             // Kept as spans.
             "kbd", "mark", "small", "u", "abbr", "acronym", "span", "code", "tt", "var", "samp",
-            "q", "ins",
+            "q", "ins", // A <details> block's title, set bold.
+            "summary",
         ];
         if name == "br" {
             out.push(Inline::LineBreak);
@@ -915,7 +919,7 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
                 out.push(match name.as_str() {
                     "sup" => Inline::Superscript { content },
                     "sub" => Inline::Subscript { content },
-                    "strong" | "b" => Inline::Strong { content },
+                    "strong" | "b" | "summary" => Inline::Strong { content },
                     "s" | "del" | "strike" => Inline::Strikethrough { content },
                     "em" | "i" | "cite" | "dfn" => Inline::Emphasis { content },
                     "a" => match attr(&open_tag, "href") {
