@@ -371,7 +371,7 @@ fn figures_and_tables_are_numbered_by_chapter_and_referenced() {
     assert_eq!(r.status, 0, "{}", r.stderr);
     assert!(
         r.stderr
-            .contains("a.md:13:1: warning: no figure or table is labelled `fig:nothing`"),
+            .contains("a.md:13:1: warning: nothing is labelled `fig:nothing`"),
         "{}",
         r.stderr
     );
@@ -590,4 +590,48 @@ fn html_pictures_are_figures_and_images() {
         "{}",
         r.stderr
     );
+}
+
+#[test]
+fn listings_and_equations_are_numbered_and_referenced() {
+    let dir = project(&[(
+        "c.md",
+        b"# Loops\n\nThe loop in [@lst:main] runs forever, and [@eq:euler] is famous.\n\n```{.rust #lst:main caption=\"The main loop\"}\nloop {\n    step();\n}\n```\n\n$$e^{i\\pi} + 1 = 0$$ {#eq:euler}\n".as_slice(),
+    )]);
+    let out = dir.path().join("out");
+    let input = dir.path().join("c.md");
+    let (r, epub) = build_epub(&input, &out, &["--layout", "book"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_valid(&epub);
+    let doc = epub_names(&epub)
+        .iter()
+        .filter(|n| n.ends_with(".xhtml"))
+        .map(|n| epub_file(&epub, n))
+        .find(|d| d.contains("The loop in"))
+        .unwrap();
+    assert!(
+        doc.contains("<a href=\"#lst-main\">Listing\u{a0}1.1</a>"),
+        "{doc}"
+    );
+    assert!(
+        doc.contains("<a href=\"#eq-euler\">Equation\u{a0}1.1</a>"),
+        "{doc}"
+    );
+    assert!(
+        doc.contains("<figure class=\"listing\" id=\"lst-main\">"),
+        "{doc}"
+    );
+    assert!(
+        doc.contains("<mtext>(1.1)</mtext>") && doc.contains("<math id=\"eq-euler\""),
+        "{doc}"
+    );
+    let (r, pdf) = build_pdf(&input, &out, &["--layout", "book"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let text = pdftotext(&pdf, None).replace('\u{a0}', " ");
+    assert!(
+        text.contains("The loop in Listing 1.1 runs forever, and Equation 1.1 is famous."),
+        "{text}"
+    );
+    assert!(text.contains("Listing 1.1: The main loop"), "{text}");
+    assert!(text.contains("(1.1)"), "{text}");
 }

@@ -514,6 +514,12 @@ pub enum BlockKind {
         text: String,
         /// Lines numbered from this one (`{.numberLines}`, `linenos`).
         first_line: Option<u32>,
+        /// `caption="…"` in the fence.
+        #[serde(skip_serializing_if = "Option::is_none", default)]
+        caption: Option<String>,
+        /// Its number, when it has an id (`{#lst:main}`).
+        #[serde(skip_serializing_if = "Option::is_none", default)]
+        label: Option<Label>,
     },
     Table {
         align: Vec<Align>,
@@ -664,6 +670,8 @@ pub enum Inline {
         tex: String,
         display: bool,
         pos: Pos,
+        /// A displayed equation's number (`$$…$$ {#eq:euler}`).
+        label: Option<Label>,
     },
     /// A reference to a numbered figure or table as written (`[@fig:map]`,
     /// `@tbl:sizes`); `resolve` makes it a link reading "Figure 3.2".

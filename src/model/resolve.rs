@@ -283,7 +283,12 @@ fn number_labels(chapters: &mut [Chapter], layout: Layout, lang: &str, diags: &m
                 _ => words.figure,
             };
             let n = counts
-                .entry(if kind == "tbl" { "tbl" } else { "fig" })
+                .entry(match kind {
+                    "tbl" => "tbl",
+                    "lst" => "lst",
+                    "eq" => "eq",
+                    _ => "fig",
+                })
                 .or_default();
             *n += 1;
             label.number = match &prefix {
@@ -321,8 +326,15 @@ fn number_labels(chapters: &mut [Chapter], layout: Layout, lang: &str, diags: &m
 fn collect_labels<'b>(blocks: &'b mut [Block], out: &mut Vec<&'b mut super::Label>) {
     for b in blocks {
         match &mut b.kind {
-            BlockKind::Figure { label: Some(l), .. } | BlockKind::Table { label: Some(l), .. } => {
-                out.push(l)
+            BlockKind::Figure { label: Some(l), .. }
+            | BlockKind::Table { label: Some(l), .. }
+            | BlockKind::CodeBlock { label: Some(l), .. } => out.push(l),
+            BlockKind::Paragraph { content } => {
+                for i in content {
+                    if let Inline::Math { label: Some(l), .. } = i {
+                        out.push(l);
+                    }
+                }
             }
             BlockKind::BlockQuote { blocks, .. } => collect_labels(blocks, out),
             BlockKind::List { items, .. } => {
@@ -397,9 +409,13 @@ fn fill_references(
                             Diagnostic::warning(
                                 Code::LinkDropped,
                                 Location::at(source, pos.line, pos.column),
-                                format!("no figure or table is labelled `{key}`: the reference is left as written"),
+                                format!(
+                                    "nothing is labelled `{key}`: the reference is left as written"
+                                ),
                             )
-                            .help("give the figure `{#…}` after its image, or the table one after it"),
+                            .help(
+                                "give the figure `{#…}` after its image, or the table one after it",
+                            ),
                         );
                         Inline::text(format!("[@{key}]"))
                     }
@@ -443,6 +459,23 @@ fn assign_anchor_ids(
 ) {
     for inline in inlines {
         match inline {
+            Inline::Math {
+                label: Some(label), ..
+            } => {
+                let base: String = label
+                    .key
+                    .chars()
+                    .map(|c| {
+                        if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                            c
+                        } else {
+                            '-'
+                        }
+                    })
+                    .collect();
+                label.id = ids.unique(&base);
+                names.insert(label.key.clone(), label.id.clone());
+            }
             Inline::Anchor { id } => {
                 if !valid_id(id) {
                     diags.push(
@@ -502,6 +535,9 @@ fn assign_heading_ids(
             label: Some(label), ..
         }
         | BlockKind::Table {
+            label: Some(label), ..
+        }
+        | BlockKind::CodeBlock {
             label: Some(label), ..
         } = &mut block.kind
         {

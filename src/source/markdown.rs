@@ -375,9 +375,14 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
                 if text.ends_with('\n') {
                     text.pop();
                 }
-                let (language, first_line) = match kind {
+                let Fence {
+                    language,
+                    first_line,
+                    caption,
+                    label,
+                } = match kind {
                     CodeBlockKind::Fenced(info) => fence_info(&info),
-                    CodeBlockKind::Indented => (None, None),
+                    CodeBlockKind::Indented => Fence::default(),
                 };
                 // A math fence is a displayed formula.
                 if language.as_deref() == Some("math") {
@@ -390,6 +395,7 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
                             tex: text,
                             display: true,
                             pos: self.pos(offset),
+                            label: None,
                         }],
                     });
                 }
@@ -397,6 +403,8 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
                     language,
                     text,
                     first_line,
+                    caption,
+                    label,
                 }
             }
             Tag::HtmlBlock => {
@@ -727,6 +735,7 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
                         tex: t.to_string(),
                         display: false,
                         pos: self.pos(range.start),
+                        label: None,
                     })
                 }
                 Event::DisplayMath(t) => {
@@ -738,6 +747,7 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
                         tex: t.to_string(),
                         display: true,
                         pos: self.pos(range.start),
+                        label: None,
                     });
                     if self.events.peek().is_some_and(|(e, _)| is_inline(e)) {
                         out.push(Inline::LineBreak);
@@ -780,7 +790,7 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
             *text = t;
         }
         out.retain(|i| !matches!(i, Inline::Text { text } if text.is_empty()));
-        cross_references(scripts_within_words(out), start)
+        equation_labels(cross_references(scripts_within_words(out), start))
     }
 
     /// pulldown-cmark leaves a reference to an undefined footnote as the
@@ -975,6 +985,54 @@ fn push_text(out: &mut Vec<Inline>, t: &str) {
     } else {
         out.push(Inline::text(t));
     }
+}
+
+/// `{#eq:name}` right after a displayed formula numbers it.
+fn equation_labels(mut inlines: Vec<Inline>) -> Vec<Inline> {
+    let mut i = 0;
+    while i + 1 < inlines.len() {
+        // The text after the formula (past the line break that ends it).
+        let j = if matches!(inlines[i + 1], Inline::LineBreak) {
+            i + 2
+        } else {
+            i + 1
+        };
+        if j >= inlines.len() {
+            break;
+        }
+        let found = match (&inlines[i], &inlines[j]) {
+            (
+                Inline::Math {
+                    display: true,
+                    label: None,
+                    ..
+                },
+                Inline::Text { text },
+            ) => text.trim_start().strip_prefix("{#eq:").and_then(|rest| {
+                let close = rest.find('}')?;
+                let name = &rest[..close];
+                (!name.is_empty() && !name.contains(char::is_whitespace))
+                    .then(|| (format!("eq:{name}"), rest[close + 1..].to_string()))
+            }),
+            _ => None,
+        };
+        if let Some((key, after)) = found {
+            if let Inline::Math { label, .. } = &mut inlines[i] {
+                *label = Some(Label {
+                    key,
+                    id: String::new(),
+                    number: String::new(),
+                });
+            }
+            if after.trim().is_empty() {
+                inlines.drain(i + 1..=j);
+            } else {
+                inlines[j] = Inline::text(after.trim_start());
+            }
+        }
+        i += 1;
+    }
+    inlines
 }
 
 /// Where a fence's text starts: after its first line.
@@ -1285,30 +1343,74 @@ fn trailing_classes(blocks: &mut Vec<Block>) -> Vec<String> {
 /// A fence's language and where its line numbers start, from its info
 /// string: ```` ```rust ````, ```` ```{.python .numberLines startFrom="10"} ````,
 /// ```` ```c linenos ````.
-fn fence_info(info: &str) -> (Option<String>, Option<u32>) {
-    let mut language = None;
+#[derive(Default)]
+struct Fence {
+    language: Option<String>,
+    first_line: Option<u32>,
+    caption: Option<String>,
+    label: Option<Label>,
+}
+
+fn fence_info(info: &str) -> Fence {
+    let mut fence = Fence::default();
     let mut numbered = false;
     let mut start = None;
-    for word in info.split(|c: char| c.is_whitespace() || c == '{' || c == '}' || c == ',') {
+    // Words, with quoted values kept whole (`caption="The main loop"`).
+    let mut words: Vec<String> = Vec::new();
+    let mut word = String::new();
+    let mut quote: Option<char> = None;
+    for c in info.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => word.push(c),
+            (None, '"' | '\'') => quote = Some(c),
+            (None, c) if c.is_whitespace() || matches!(c, '{' | '}' | ',') => {
+                if !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+            }
+            (None, c) => word.push(c),
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    for word in &words {
+        if let Some(id) = word.strip_prefix('#') {
+            if !id.is_empty() {
+                fence.label = Some(Label {
+                    key: id.to_string(),
+                    id: String::new(),
+                    number: String::new(),
+                });
+            }
+            continue;
+        }
         let w = word.trim_start_matches('.');
         if w.is_empty() {
             continue;
         }
         if let Some((key, value)) = w.split_once('=') {
-            let value = value.trim_matches(['"', '\'']);
-            if matches!(key, "startFrom" | "start-from" | "linenostart" | "start") {
-                start = value.parse::<u32>().ok();
-                numbered = true;
+            match key {
+                "startFrom" | "start-from" | "linenostart" | "start" => {
+                    start = value.parse::<u32>().ok();
+                    numbered = true;
+                }
+                "caption" | "title" if !value.trim().is_empty() => {
+                    fence.caption = Some(value.trim().to_string());
+                }
+                _ => {}
             }
             continue;
         }
         match w {
             "numberLines" | "number-lines" | "linenos" | "numbered" => numbered = true,
-            _ if language.is_none() => language = Some(w.to_string()),
+            _ if fence.language.is_none() => fence.language = Some(w.to_string()),
             _ => {}
         }
     }
-    (language, numbered.then(|| start.unwrap_or(1)))
+    fence.first_line = numbered.then(|| start.unwrap_or(1));
+    fence
 }
 
 /// A paragraph holding one image and nothing else (but classes after it,

@@ -238,7 +238,7 @@ fn assemble(book: &Book, diags: &mut Diagnostics) -> Result<Vec<u8>, Diagnostic>
         &package::Finish {
             mathml: &docs
                 .iter()
-                .filter(|(_, doc, _)| doc.contains("<math xmlns="))
+                .filter(|(_, doc, _)| doc.contains("http://www.w3.org/1998/Math/MathML"))
                 .map(|(file, _, _)| file.clone())
                 .collect::<Vec<_>>(),
             metadata: &metadata,

@@ -411,7 +411,22 @@ impl<'a> ChapterWriter<'a> {
                 language,
                 text,
                 first_line,
+                caption,
+                label,
             } => {
+                let listing = caption.is_some() || label.is_some();
+                if listing {
+                    self.out.push_str("<figure class=\"listing\"");
+                    if let Some(l) = label {
+                        let _ = write!(self.out, " id=\"{}\"", escape(&l.id));
+                    }
+                    self.out.push_str(">\n<figcaption>");
+                    self.caption_label(label.as_ref(), caption.is_some());
+                    if let Some(c) = caption {
+                        self.text(c);
+                    }
+                    self.out.push_str("</figcaption>\n");
+                }
                 let class = language
                     .as_ref()
                     .map(|l| format!(" class=\"language-{}\"", escape(l)))
@@ -439,6 +454,9 @@ impl<'a> ChapterWriter<'a> {
                     }
                 }
                 self.out.push_str("</code></pre>\n");
+                if listing {
+                    self.out.push_str("</figure>\n");
+                }
             }
             BlockKind::Table {
                 align,
@@ -580,10 +598,28 @@ impl<'a> ChapterWriter<'a> {
                 let _ = write!(self.out, "</{tag}>");
             }
             Inline::Ref { key, .. } => self.text(&format!("[@{key}]")),
-            Inline::Math { tex, display, .. } => match crate::math::parse(tex) {
-                Ok(node) => self
-                    .out
-                    .push_str(&crate::math::mathml(&node, tex, *display)),
+            Inline::Math {
+                tex,
+                display,
+                label,
+                ..
+            } => match crate::math::parse(tex) {
+                Ok(node) => {
+                    let mut m = crate::math::mathml(&node, tex, *display);
+                    if let Some(l) = label {
+                        let tag = l.number.rsplit('\u{a0}').next().unwrap_or("");
+                        m = m.replacen("<math ", &format!("<math id=\"{}\" ", escape(&l.id)), 1);
+                        m = m.replacen(
+                            "</mrow></math>",
+                            &format!(
+                                "<mspace width=\"2em\"/><mtext>({})</mtext></mrow></math>",
+                                escape(tag)
+                            ),
+                            1,
+                        );
+                    }
+                    self.out.push_str(&m);
+                }
                 // Reported when the book was read; the source stands in.
                 Err(_) => {
                     self.out.push_str("<code class=\"math\">");

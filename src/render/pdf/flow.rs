@@ -476,6 +476,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
             language,
             text,
             first_line,
+            ..
         } = block
         else {
             return Vec::new();
@@ -1084,6 +1085,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
             for i in inlines {
                 match i {
                     Inline::Anchor { id } => out.push(id.clone()),
+                    Inline::Math { label: Some(l), .. } => out.push(l.id.clone()),
                     Inline::Emphasis { content }
                     | Inline::Strong { content }
                     | Inline::Strikethrough { content }
@@ -1282,13 +1284,28 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                 }
                 *flush = true;
             }
-            BlockKind::CodeBlock { first_line, .. } => {
+            BlockKind::CodeBlock {
+                first_line,
+                caption,
+                label,
+                ..
+            } => {
                 self.space(0.5);
+                let start = self.items.len();
+                // A listing's caption goes above it, kept with it.
+                if caption.is_some() || label.is_some() {
+                    let inlines: Vec<Inline> = caption.iter().map(Inline::text).collect();
+                    for line in self.caption_lines(&inlines, label.as_ref(), measure) {
+                        let item = self.line_item(dx, line, true);
+                        self.items.push(item);
+                    }
+                }
                 let style = TextStyle::new(FontId::Mono, g.size * 0.82);
                 // Numbered lines keep their numbers in the indent.
                 let gutter = if first_line.is_some() { 0.0 } else { g.size };
                 let lines = self.code(&block.kind, style, measure - gutter);
                 self.lines(lines, dx + gutter);
+                self.label_anchor(start, label.as_ref());
                 self.space(0.5);
                 *flush = true;
             }

@@ -187,7 +187,12 @@ impl Flattener<'_> {
                 }
                 Inline::Anchor { .. } => {}
                 // Set as its source, in the code face (said once a file).
-                Inline::Math { tex, display, .. } => {
+                Inline::Math {
+                    tex,
+                    display,
+                    label,
+                    ..
+                } => {
                     let s = TextStyle {
                         font: FontId::Mono,
                         size: style.size * 0.88,
@@ -197,6 +202,10 @@ impl Flattener<'_> {
                     push(out, delim, s.generated(), link);
                     push(out, tex, s, link);
                     push(out, delim, s.generated(), link);
+                    if let Some(l) = label {
+                        let tag = l.number.rsplit('\u{a0}').next().unwrap_or("");
+                        push(out, &format!("\u{2003}({tag})"), style.generated(), link);
+                    }
                 }
                 // Resolved into links; one left is reported already.
                 Inline::Ref { key, .. } => push(out, &format!("[@{key}]"), style, link),
