@@ -635,3 +635,42 @@ fn listings_and_equations_are_numbered_and_referenced() {
     assert!(text.contains("Listing 1.1: The main loop"), "{text}");
     assert!(text.contains("(1.1)"), "{text}");
 }
+
+#[test]
+fn an_html_table_of_simple_cells_is_a_table() {
+    let dir = project(&[(
+        "t.md",
+        b"# Tables\n\n<table>\n  <caption>Keys and what they do</caption>\n  <tr><th>Key</th><th>Action</th></tr>\n  <tr><td><kbd>Ctrl</kbd>+<kbd>S</kbd></td><td>Save the <code>file</code></td></tr>\n  <tr><td><kbd>Ctrl</kbd>+<kbd>Q</kbd></td><td>Quit &amp; close</td></tr>\n</table>\n\nAfter.\n".as_slice(),
+    )]);
+    let out = dir.path().join("out");
+    let (r, epub) = build_epub(&dir.path().join("t.md"), &out, &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("html-dropped"), "{}", r.stderr);
+    assert_valid(&epub);
+    let doc = epub_file(&epub, "OEBPS/ch01.xhtml");
+    assert!(
+        doc.contains("<caption>Keys and what they do</caption>"),
+        "{doc}"
+    );
+    assert!(
+        doc.contains("<tr><th>Key</th><th>Action</th></tr>"),
+        "{doc}"
+    );
+    assert!(
+        doc.contains("<td><kbd>Ctrl</kbd>+<kbd>S</kbd></td><td>Save the <code>file</code></td>"),
+        "{doc}"
+    );
+    let (r, pdf) = build_pdf(&dir.path().join("t.md"), &out, &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let text = tool_text(
+        "pdftotext",
+        &[OsStr::new("-layout"), pdf.as_os_str(), OsStr::new("-")],
+    );
+    let row = text
+        .lines()
+        .find(|l| l.contains("Ctrl+S"))
+        .unwrap_or_default()
+        .to_string();
+    assert!(row.contains("Save the file"), "cells side by side: {text}");
+    assert!(text.contains("Quit & close"), "{text}");
+}

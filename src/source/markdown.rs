@@ -551,6 +551,97 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
     /// a paragraph (lines where its blocks end); grouping tags pass, and
     /// each other kind of tag is reported once.
     fn html_block(&mut self, html: &str, offset: usize) -> Option<BlockKind> {
+        let lead = html.len() - html.trim_start().len();
+        if html
+            .trim_start()
+            .get(..6)
+            .is_some_and(|t| t.eq_ignore_ascii_case("<table"))
+            && let Some(table) = self.html_table(&html[lead..], offset + lead)
+        {
+            return Some(table);
+        }
+        let out = self.html_inlines(html, offset);
+        self.html_block_of(out)
+    }
+
+    /// An HTML table of simple cells: its rows, a first row of `<th>` as
+    /// its head, its `<caption>`. `None` when it holds no row.
+    fn html_table(&mut self, html: &str, offset: usize) -> Option<BlockKind> {
+        let lower = html.to_ascii_lowercase();
+        // The inner HTML of each `<name …>…</name>` in `range`, with its
+        // offset.
+        fn elements(lower: &str, range: std::ops::Range<usize>, name: &str) -> Vec<(usize, usize)> {
+            let mut out = Vec::new();
+            let mut at = range.start;
+            let open = format!("<{name}");
+            let close = format!("</{name}>");
+            while let Some(k) = lower[at..range.end].find(&open) {
+                let start = at + k;
+                let after = lower[start + open.len()..].chars().next();
+                if !after.is_some_and(|c| c == '>' || c.is_whitespace()) {
+                    at = start + open.len();
+                    continue;
+                }
+                let Some(gt) = lower[start..range.end].find('>') else {
+                    break;
+                };
+                let inner = start + gt + 1;
+                let end = lower[inner..range.end]
+                    .find(&close)
+                    .map_or(range.end, |e| inner + e);
+                out.push((inner, end));
+                at = (end + close.len()).min(range.end);
+            }
+            out
+        }
+        let caption = elements(&lower, 0..html.len(), "caption")
+            .first()
+            .map(|&(a, b)| self.html_inlines(&html[a..b], offset + a))
+            .unwrap_or_default();
+        let mut head: Vec<Vec<Inline>> = Vec::new();
+        let mut rows: Vec<Vec<Vec<Inline>>> = Vec::new();
+        for (r0, r1) in elements(&lower, 0..html.len(), "tr") {
+            let mut cells: Vec<(usize, usize, bool)> = elements(&lower, r0..r1, "td")
+                .into_iter()
+                .map(|(a, b)| (a, b, false))
+                .chain(
+                    elements(&lower, r0..r1, "th")
+                        .into_iter()
+                        .map(|(a, b)| (a, b, true)),
+                )
+                .collect();
+            cells.sort_by_key(|c| c.0);
+            let all_head = !cells.is_empty() && cells.iter().all(|c| c.2);
+            let row: Vec<Vec<Inline>> = cells
+                .iter()
+                .map(|&(a, b, _)| self.html_inlines(&html[a..b], offset + a))
+                .collect();
+            if all_head && head.is_empty() && rows.is_empty() {
+                head = row;
+            } else {
+                rows.push(row);
+            }
+        }
+        if head.is_empty() && rows.is_empty() {
+            return None;
+        }
+        let cols = head.len().max(rows.iter().map(Vec::len).max().unwrap_or(0));
+        Some(BlockKind::Table {
+            align: vec![Align::None; cols],
+            head,
+            rows,
+            classes: Vec::new(),
+            caption: caption
+                .into_iter()
+                .filter(|i| !matches!(i, Inline::LineBreak))
+                .collect(),
+            label: None,
+        })
+    }
+
+    /// The inline content of some HTML: its text, with the inline HTML the
+    /// model keeps, a line break where a block of it ends.
+    fn html_inlines(&mut self, html: &str, offset: usize) -> Vec<Inline> {
         let mut out: Vec<Inline> = Vec::new();
         let mut open: Vec<(String, usize, String)> = Vec::new();
         let mut rest = html;
@@ -632,6 +723,16 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
             *text = t;
         }
         out.retain(|i| !matches!(i, Inline::Text { text } if text.is_empty()));
+        if let Some(Inline::Text { text }) = out.first_mut() {
+            let t = text.trim_start().to_string();
+            *text = t;
+        }
+        out
+    }
+
+    /// What an HTML block's inline content makes: a figure, a paragraph,
+    /// or nothing.
+    fn html_block_of(&mut self, mut out: Vec<Inline>) -> Option<BlockKind> {
         // One picture and words around it (`<figure><img><figcaption>`):
         // a figure with those words as its caption.
         let images = out
