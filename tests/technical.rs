@@ -674,3 +674,87 @@ fn an_html_table_of_simple_cells_is_a_table() {
     assert!(row.contains("Save the file"), "cells side by side: {text}");
     assert!(text.contains("Quit & close"), "{text}");
 }
+
+/// Words of a text for comparing one output with another: letters and
+/// digits only, lower case.
+fn words_of(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// The book in tests/technical-book: a diagram, code in ten languages, a
+/// table with code, anchors linked across chapters, scripts, thirty
+/// equations and numbered figures, tables, listings and equations.
+#[test]
+fn the_technical_book_builds_whole_into_both_formats() {
+    let book = repo().join("tests/technical-book");
+    let out = tempfile::tempdir().unwrap();
+    let (r, epub) = build_epub(&book, out.path(), &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let v = epubcheck(&epub);
+    assert_eq!((v.fatals, v.errors, v.warnings), (0, 0, 0), "{}", v.report);
+    let (r, pdf) = build_pdf(&book, out.path(), &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let check = tool("qpdf", &[OsStr::new("--check"), pdf.as_os_str()]);
+    assert!(check.status.success());
+    // Every word of the EPUB's chapters (math aside) is in the PDF.
+    let mut expected = Vec::new();
+    for name in epub_names(&epub).iter().filter(|n| n.contains("/ch0")) {
+        let doc = epub_file(&epub, name);
+        let body = &doc[doc.find("<body").unwrap()..];
+        let mut text = String::new();
+        let mut rest = body;
+        while let Some(start) = rest.find("<math") {
+            text.push_str(&rest[..start]);
+            rest = &rest[start + rest[start..].find("</math>").unwrap() + 7..];
+        }
+        text.push_str(rest);
+        let mut plain = String::new();
+        let mut tag = false;
+        for c in text.chars() {
+            match c {
+                '<' => tag = true,
+                '>' => {
+                    tag = false;
+                    plain.push(' ');
+                }
+                c if !tag => plain.push(c),
+                _ => {}
+            }
+        }
+        expected.extend(words_of(
+            &plain
+                .replace("&amp;", "&")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\""),
+        ));
+    }
+    let got: std::collections::HashSet<String> =
+        words_of(&pdftotext(&pdf, None)).into_iter().collect();
+    let missing: Vec<&String> = expected.iter().filter(|w| !got.contains(*w)).collect();
+    let recall = 1.0 - missing.len() as f64 / expected.len() as f64;
+    assert!(recall >= 0.99, "recall {recall:.3}, missing {missing:?}");
+    // The diagram is drawn, not pasted: the only raster is the cover.
+    let images = tool_text("pdfimages", &[OsStr::new("-list"), pdf.as_os_str()]);
+    assert_eq!(images.lines().count(), 3, "{images}");
+    // Highlighted code in colour.
+    assert!(fill_colours(&pdf).len() >= 3);
+    // Cross-references read their numbers.
+    let text = pdftotext(&pdf, None)
+        .replace('\u{a0}', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for r in [
+        "in Figure 1.1 turns",
+        "and Table 1.1 lists",
+        "such as Equation 3.1",
+        "Listing 2.1 is the smallest",
+        "Back to the pipeline and Figure 1.1.",
+    ] {
+        assert!(text.contains(r), "{r}");
+    }
+}

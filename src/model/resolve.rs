@@ -475,6 +475,7 @@ fn assign_anchor_ids(
                     .collect();
                 label.id = ids.unique(&base);
                 names.insert(label.key.clone(), label.id.clone());
+                names.insert(label.id.clone(), label.id.clone());
             }
             Inline::Anchor { id } => {
                 if !valid_id(id) {
@@ -559,6 +560,7 @@ fn assign_heading_ids(
             };
             label.id = ids.unique(&base);
             names.insert(label.key.clone(), label.id.clone());
+            names.insert(label.id.clone(), label.id.clone());
         }
         match &mut block.kind {
             BlockKind::Heading { id, content, .. } => {

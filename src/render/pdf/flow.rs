@@ -1171,8 +1171,20 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                 if spaced && !*flush {
                     self.space(0.5);
                 }
-                let align = self.align.unwrap_or(Align::Justify);
-                let indent = if *flush || spaced || self.align.is_some() {
+                // A displayed formula alone is centred, not indented.
+                let display = content
+                    .iter()
+                    .any(|i| matches!(i, Inline::Math { display: true, .. }))
+                    && content.iter().all(|i| {
+                        matches!(i, Inline::Math { display: true, .. } | Inline::LineBreak)
+                            || matches!(i, Inline::Text { text } if text.trim().is_empty())
+                    });
+                let align = if display {
+                    Align::Center
+                } else {
+                    self.align.unwrap_or(Align::Justify)
+                };
+                let indent = if *flush || spaced || self.align.is_some() || display {
                     0.0
                 } else {
                     g.size * 1.5
