@@ -213,32 +213,6 @@ fn parts_nest_in_the_nav_and_the_outline() {
     );
 }
 
-/// Words with their boxes on each page: (text, x0, y0, x1, y1).
-type Word = (String, f64, f64, f64, f64);
-
-fn page_words(pdf: &Path) -> Vec<Vec<Word>> {
-    let html = tool_text(
-        "pdftotext",
-        &[OsStr::new("-bbox"), pdf.as_os_str(), OsStr::new("-")],
-    );
-    let mut pages: Vec<Vec<Word>> = Vec::new();
-    for l in html.lines() {
-        if l.contains("<page") {
-            pages.push(Vec::new());
-        } else if l.contains("<word")
-            && let Some(p) = pages.last_mut()
-        {
-            let attr = |name: &str| -> f64 {
-                let i = l.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
-                l[i..].split('"').next().unwrap().parse().unwrap()
-            };
-            let text = l[l.find('>').unwrap() + 1..l.rfind("</word>").unwrap()].to_string();
-            p.push((text, attr("xMin"), attr("yMin"), attr("xMax"), attr("yMax")));
-        }
-    }
-    pages
-}
-
 #[test]
 fn every_role_gets_its_type_and_its_page() {
     let roles = [

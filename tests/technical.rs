@@ -89,6 +89,41 @@ fn an_svg_the_pdf_cannot_draw_is_an_error_at_its_line() {
     assert!(!dir.path().join("dist").exists() || listing(&dir.path().join("dist")).is_empty());
 }
 
+/// The pages (from 1) that the links on page `page` of a PDF go to, read
+/// from its link annotations with qpdf.
+fn link_target_pages(pdf: &std::path::Path, page: usize) -> Vec<usize> {
+    let json = tool_text("qpdf", &[OsStr::new("--json"), pdf.as_os_str()]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let objects = &v["qpdf"][1];
+    let page_ids: Vec<String> = v["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["object"].as_str().unwrap().to_string())
+        .collect();
+    let val = |x: &serde_json::Value| -> serde_json::Value {
+        match x.as_str() {
+            Some(r) if r.ends_with(" R") => objects[format!("obj:{r}")]["value"].clone(),
+            _ => x.clone(),
+        }
+    };
+    let annots = val(&val(&serde_json::Value::String(page_ids[page - 1].clone()))["/Annots"]);
+    annots
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| {
+            let d = val(&val(a)["/A"])["/D"].clone();
+            Some(
+                page_ids
+                    .iter()
+                    .position(|p| Some(p.as_str()) == d[0].as_str())?
+                    + 1,
+            )
+        })
+        .collect()
+}
+
 /// The distinct CMYK fill colours set in a PDF's page content.
 fn fill_colours(pdf: &std::path::Path) -> std::collections::BTreeSet<String> {
     let dir = tempfile::tempdir().unwrap();
@@ -310,17 +345,9 @@ fn safe_inline_html_is_kept_and_anchors_are_link_targets() {
         fonts.contains("DejaVuSansMono"),
         "keys in the code face: {fonts}"
     );
-    let json = tool_text("qpdf", &[OsStr::new("--json"), pdf.as_os_str()]);
-    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-    let objects = &v["qpdf"][1];
-    let pages: Vec<String> = v["pages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["object"].as_str().unwrap().to_string())
-        .collect();
+    let pages = pdf_pages(&pdf);
     let page_of = |needle: &str| {
-        (1..=pages.len())
+        (1..=pages)
             .find(|&p| {
                 pdftotext(&pdf, Some(p)).contains(needle)
                     && !pdftotext(&pdf, Some(p)).contains(". . .")
@@ -328,24 +355,7 @@ fn safe_inline_html_is_kept_and_anchors_are_link_targets() {
             .unwrap()
     };
     let (one_page, two_page) = (page_of("Press Ctrl"), page_of("Back to"));
-    let val = |x: &serde_json::Value| -> serde_json::Value {
-        match x.as_str() {
-            Some(r) if r.ends_with(" R") => objects[format!("obj:{r}")]["value"].clone(),
-            _ => x.clone(),
-        }
-    };
-    let annots = val(&val(&serde_json::Value::String(pages[two_page - 1].clone()))["/Annots"]);
-    let targets: Vec<usize> = annots
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|a| {
-            let a = val(a);
-            let d = val(&a["/A"])["/D"].clone();
-            let page = d[0].as_str()?;
-            Some(pages.iter().position(|p| p == page)? + 1)
-        })
-        .collect();
+    let targets = link_target_pages(&pdf, two_page);
     assert!(targets.contains(&one_page), "{targets:?} {one_page}");
     assert!(targets.contains(&two_page), "{targets:?} {two_page}");
 }
@@ -420,36 +430,7 @@ fn figures_and_tables_are_numbered_by_chapter_and_referenced() {
     let back_page = (1..=pages)
         .find(|&p| pdftotext(&pdf, Some(p)).contains("Back to"))
         .unwrap();
-    let json = tool_text("qpdf", &[OsStr::new("--json"), pdf.as_os_str()]);
-    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-    let objects = &v["qpdf"][1];
-    let page_ids: Vec<String> = v["pages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["object"].as_str().unwrap().to_string())
-        .collect();
-    let val = |x: &serde_json::Value| -> serde_json::Value {
-        match x.as_str() {
-            Some(r) if r.ends_with(" R") => objects[format!("obj:{r}")]["value"].clone(),
-            _ => x.clone(),
-        }
-    };
-    let annots = val(&val(&serde_json::Value::String(page_ids[back_page - 1].clone()))["/Annots"]);
-    let targets: Vec<usize> = annots
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|a| {
-            let d = val(&val(a)["/A"])["/D"].clone();
-            Some(
-                page_ids
-                    .iter()
-                    .position(|p| Some(p.as_str()) == d[0].as_str())?
-                    + 1,
-            )
-        })
-        .collect();
+    let targets = link_target_pages(&pdf, back_page);
     assert!(
         targets.contains(&figure_page),
         "{targets:?} → {figure_page}"

@@ -743,6 +743,35 @@ impl Inline {
     pub fn text(s: impl Into<String>) -> Self {
         Inline::Text { text: s.into() }
     }
+
+    /// The inline content this one wraps (emphasis, a link, a span, …),
+    /// for walks that go into every kind alike.
+    pub fn content_mut(&mut self) -> Option<&mut Vec<Inline>> {
+        match self {
+            Inline::Emphasis { content }
+            | Inline::Strong { content }
+            | Inline::Strikethrough { content }
+            | Inline::Superscript { content }
+            | Inline::Subscript { content }
+            | Inline::Span { content, .. }
+            | Inline::Link { content, .. } => Some(content),
+            _ => None,
+        }
+    }
+
+    /// As [`Inline::content_mut`], to read.
+    pub fn content(&self) -> Option<&[Inline]> {
+        match self {
+            Inline::Emphasis { content }
+            | Inline::Strong { content }
+            | Inline::Strikethrough { content }
+            | Inline::Superscript { content }
+            | Inline::Subscript { content }
+            | Inline::Span { content, .. }
+            | Inline::Link { content, .. } => Some(content),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -430,21 +430,42 @@ fn fill_references(
                     content.push(Inline::text(number));
                 }
             }
-            Inline::Emphasis { content }
-            | Inline::Strong { content }
-            | Inline::Strikethrough { content }
-            | Inline::Superscript { content }
-            | Inline::Subscript { content }
-            | Inline::Span { content, .. }
-            | Inline::Link { content, .. } => fill_references(content, found, by_id, source, diags),
             Inline::FootnoteRef { blocks, .. } => {
                 let mut visit =
                     |inl: &mut Vec<Inline>| fill_references(inl, found, by_id, source, diags);
                 for_each_inlines(blocks, &mut visit);
             }
-            _ => {}
+            other => {
+                if let Some(content) = other.content_mut() {
+                    fill_references(content, found, by_id, source, diags);
+                }
+            }
         }
     }
+}
+
+/// Gives a numbered thing's label an id unique in the book (`fig:map`
+/// becomes `fig-map`), by which links may name it as by its key.
+fn register_label(label: &mut super::Label, ids: &mut Ids, names: &mut HashMap<String, String>) {
+    let base: String = label
+        .key
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let base = if base.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        base
+    } else {
+        format!("x{base}")
+    };
+    label.id = ids.unique(&base);
+    names.insert(label.key.clone(), label.id.clone());
+    names.insert(label.id.clone(), label.id.clone());
 }
 
 /// Gives each `<a id>` in `inlines` an id unique in the book, and records
@@ -461,22 +482,7 @@ fn assign_anchor_ids(
         match inline {
             Inline::Math {
                 label: Some(label), ..
-            } => {
-                let base: String = label
-                    .key
-                    .chars()
-                    .map(|c| {
-                        if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                            c
-                        } else {
-                            '-'
-                        }
-                    })
-                    .collect();
-                label.id = ids.unique(&base);
-                names.insert(label.key.clone(), label.id.clone());
-                names.insert(label.id.clone(), label.id.clone());
-            }
+            } => register_label(label, ids, names),
             Inline::Anchor { id } => {
                 if !valid_id(id) {
                     diags.push(
@@ -495,16 +501,11 @@ fn assign_anchor_ids(
                 names.insert(unique.clone(), unique.clone());
                 *id = unique;
             }
-            Inline::Emphasis { content }
-            | Inline::Strong { content }
-            | Inline::Strikethrough { content }
-            | Inline::Superscript { content }
-            | Inline::Subscript { content }
-            | Inline::Span { content, .. }
-            | Inline::Link { content, .. } => {
-                assign_anchor_ids(content, line, source, ids, names, diags)
+            other => {
+                if let Some(content) = other.content_mut() {
+                    assign_anchor_ids(content, line, source, ids, names, diags);
+                }
             }
-            _ => {}
         }
     }
 }
@@ -542,25 +543,7 @@ fn assign_heading_ids(
             label: Some(label), ..
         } = &mut block.kind
         {
-            let base: String = label
-                .key
-                .chars()
-                .map(|c| {
-                    if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                        c
-                    } else {
-                        '-'
-                    }
-                })
-                .collect();
-            let base = if base.starts_with(|c: char| c.is_ascii_alphabetic()) {
-                base
-            } else {
-                format!("x{base}")
-            };
-            label.id = ids.unique(&base);
-            names.insert(label.key.clone(), label.id.clone());
-            names.insert(label.id.clone(), label.id.clone());
+            register_label(label, ids, names);
         }
         match &mut block.kind {
             BlockKind::Heading { id, content, .. } => {

@@ -234,12 +234,16 @@ pub struct Line {
     pub words: u32,
 }
 
-pub fn page_lines(pdf: &Path) -> Vec<Vec<Line>> {
+/// Words with their boxes on each page: (text, x0, y0, x1, y1).
+pub type Word = (String, f64, f64, f64, f64);
+
+/// The words of each page of a PDF, from `pdftotext -bbox`.
+pub fn page_words(pdf: &Path) -> Vec<Vec<Word>> {
     let html = tool_text(
         "pdftotext",
         &[OsStr::new("-bbox"), pdf.as_os_str(), OsStr::new("-")],
     );
-    let mut pages: Vec<Vec<Line>> = Vec::new();
+    let mut pages: Vec<Vec<Word>> = Vec::new();
     for l in html.lines() {
         if l.contains("<page") {
             pages.push(Vec::new());
@@ -250,7 +254,18 @@ pub fn page_lines(pdf: &Path) -> Vec<Vec<Line>> {
                 let i = l.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
                 l[i..].split('"').next().unwrap().parse().unwrap()
             };
-            let (x0, x1, y0, y1) = (attr("xMin"), attr("xMax"), attr("yMin"), attr("yMax"));
+            let text = l[l.find('>').unwrap() + 1..l.rfind("</word>").unwrap()].to_string();
+            p.push((text, attr("xMin"), attr("yMin"), attr("xMax"), attr("yMax")));
+        }
+    }
+    pages
+}
+
+pub fn page_lines(pdf: &Path) -> Vec<Vec<Line>> {
+    let mut pages: Vec<Vec<Line>> = Vec::new();
+    for words in page_words(pdf) {
+        let mut p: Vec<Line> = Vec::new();
+        for (_, x0, y0, x1, y1) in words {
             // Words share a line when their middles are level: a code
             // span or a note number in a line is part of it, though its
             // box is smaller. The line keeps its tallest word's box.
@@ -277,9 +292,8 @@ pub fn page_lines(pdf: &Path) -> Vec<Vec<Line>> {
                 }),
             }
         }
-    }
-    for p in &mut pages {
         p.sort_by(|a, b| a.y.total_cmp(&b.y));
+        pages.push(p);
     }
     pages
 }

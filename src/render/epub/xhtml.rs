@@ -416,11 +416,8 @@ impl<'a> ChapterWriter<'a> {
             } => {
                 let listing = caption.is_some() || label.is_some();
                 if listing {
-                    self.out.push_str("<figure class=\"listing\"");
-                    if let Some(l) = label {
-                        let _ = write!(self.out, " id=\"{}\"", escape(&l.id));
-                    }
-                    self.out.push_str(">\n<figcaption>");
+                    self.open_numbered("figure", label.as_ref(), &["listing".to_string()]);
+                    self.out.push_str("<figcaption>");
                     self.caption_label(label.as_ref(), caption.is_some());
                     if let Some(c) = caption {
                         self.text(c);
@@ -466,14 +463,7 @@ impl<'a> ChapterWriter<'a> {
                 caption,
                 label,
             } => {
-                self.out.push_str("<table");
-                if let Some(l) = label {
-                    let _ = write!(self.out, " id=\"{}\"", escape(&l.id));
-                }
-                if !classes.is_empty() {
-                    let _ = write!(self.out, " class=\"{}\"", escape(&classes.join(" ")));
-                }
-                self.out.push_str(">\n");
+                self.open_numbered("table", label.as_ref(), classes);
                 if !caption.is_empty() || label.is_some() {
                     self.out.push_str("<caption>");
                     self.caption_label(label.as_ref(), !caption.is_empty());
@@ -497,14 +487,7 @@ impl<'a> ChapterWriter<'a> {
                 classes,
                 label,
             } => {
-                self.out.push_str("<figure");
-                if let Some(l) = label {
-                    let _ = write!(self.out, " id=\"{}\"", escape(&l.id));
-                }
-                if !classes.is_empty() {
-                    let _ = write!(self.out, " class=\"{}\"", escape(&classes.join(" ")));
-                }
-                self.out.push_str(">\n");
+                self.open_numbered("figure", label.as_ref(), classes);
                 self.image(&image.path, &image.alt, None);
                 self.out.push('\n');
                 if !caption.is_empty() || label.is_some() {
@@ -550,6 +533,24 @@ impl<'a> ChapterWriter<'a> {
         for inline in inlines {
             self.inline(inline);
         }
+    }
+
+    /// The opening tag of a figure, table or listing: its label's id and
+    /// its classes.
+    fn open_numbered(
+        &mut self,
+        tag: &str,
+        label: Option<&crate::model::Label>,
+        classes: &[String],
+    ) {
+        let _ = write!(self.out, "<{tag}");
+        if !classes.is_empty() {
+            let _ = write!(self.out, " class=\"{}\"", escape(&classes.join(" ")));
+        }
+        if let Some(l) = label {
+            let _ = write!(self.out, " id=\"{}\"", escape(&l.id));
+        }
+        self.out.push_str(">\n");
     }
 
     /// "Figure 3.2: " at the head of a caption (no colon when the caption

@@ -1086,14 +1086,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                 match i {
                     Inline::Anchor { id } => out.push(id.clone()),
                     Inline::Math { label: Some(l), .. } => out.push(l.id.clone()),
-                    Inline::Emphasis { content }
-                    | Inline::Strong { content }
-                    | Inline::Strikethrough { content }
-                    | Inline::Superscript { content }
-                    | Inline::Subscript { content }
-                    | Inline::Span { content, .. }
-                    | Inline::Link { content, .. } => collect(content, out),
-                    _ => {}
+                    other => collect(other.content().unwrap_or_default(), out),
                 }
             }
         }

@@ -62,15 +62,8 @@ fn math_as_source(book: &Book, diags: &mut Diagnostics) {
         for i in is {
             match i {
                 Inline::Math { pos, .. } => found.push(*pos),
-                Inline::Emphasis { content }
-                | Inline::Strong { content }
-                | Inline::Strikethrough { content }
-                | Inline::Superscript { content }
-                | Inline::Subscript { content }
-                | Inline::Span { content, .. }
-                | Inline::Link { content, .. } => inlines(content, found),
                 Inline::FootnoteRef { blocks: b, .. } => blocks(b, found),
-                _ => {}
+                other => inlines(other.content().unwrap_or_default(), found),
             }
         }
     }
