@@ -108,9 +108,6 @@ codes! {
     NestingTooDeep = "nesting-too-deep",
     /// Raw HTML Quire cannot carry over was dropped (its text is kept).
     HtmlDropped = "html-dropped",
-    /// Math (`$…$`, `$$…$$`) set as its TeX source in the PDF, which does
-    /// not typeset math yet (the EPUB carries MathML).
-    MathSource = "math-source",
     /// Math with a command or environment Quire does not read.
     MathInvalid = "math-invalid",
     /// A link to nowhere, or with a scheme Quire does not keep live; its

@@ -44,7 +44,66 @@ pub enum Node {
     Table {
         rows: Vec<Vec<Node>>,
         fences: Option<(String, String)>,
+        columns: Columns,
     },
+}
+
+/// How a table's columns are aligned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Columns {
+    /// Each column centred (matrices, `\binom`).
+    Centre,
+    /// Pairs of columns, the first set right and the second left, meeting
+    /// at the alignment point (`aligned`, `align`, `split`).
+    Align,
+    /// Each column set left (`cases`, `array`).
+    Left,
+}
+
+impl Node {
+    /// The characters a reader sees, in order (for counting and search).
+    pub fn visible_text(&self) -> String {
+        let mut out = String::new();
+        self.collect_text(&mut out);
+        out
+    }
+
+    fn collect_text(&self, out: &mut String) {
+        match self {
+            Node::Ident(s) | Node::Number(s) | Node::Function(s) | Node::Text(s) => out.push_str(s),
+            Node::Op { text, .. } => out.push_str(text),
+            Node::Row(nodes) => nodes.iter().for_each(|n| n.collect_text(out)),
+            Node::Scripts { base, sub, sup, .. } => {
+                base.collect_text(out);
+                for s in [sub, sup].into_iter().flatten() {
+                    s.collect_text(out);
+                }
+            }
+            Node::Frac(a, b) => {
+                a.collect_text(out);
+                b.collect_text(out);
+            }
+            Node::Sqrt(index, body) => {
+                if let Some(i) = index {
+                    i.collect_text(out);
+                }
+                body.collect_text(out);
+            }
+            Node::Accent(base, _) | Node::Variant(_, base) => base.collect_text(out),
+            Node::Space(_) => {}
+            Node::Table { rows, fences, .. } => {
+                if let Some((open, _)) = fences {
+                    out.push_str(open);
+                }
+                for cell in rows.iter().flatten() {
+                    cell.collect_text(out);
+                }
+                if let Some((_, close)) = fences {
+                    out.push_str(close);
+                }
+            }
+        }
+    }
 }
 
 /// What is wrong with a formula: where (a byte offset in it) and what.
@@ -569,6 +628,7 @@ impl Parser<'_> {
                 Ok(Some(Node::Table {
                     rows: vec![vec![n], vec![k]],
                     fences: Some(("(".into(), ")".into())),
+                    columns: Columns::Centre,
                 }))
             }
             "sqrt" => {
@@ -636,6 +696,11 @@ impl Parser<'_> {
                         self.text_argument()?;
                     }
                 }
+                let columns = match env.trim_end_matches('*') {
+                    "aligned" | "align" | "split" | "alignat" | "eqnarray" => Columns::Align,
+                    "cases" | "array" => Columns::Left,
+                    _ => Columns::Centre,
+                };
                 let end = format!("\\end{{{env}}}");
                 let mut rows: Vec<Vec<Node>> = vec![Vec::new()];
                 loop {
@@ -664,6 +729,7 @@ impl Parser<'_> {
                 Ok(Some(Node::Table {
                     rows,
                     fences: fences.map(|(a, b)| (a.to_string(), b.to_string())),
+                    columns,
                 }))
             }
             "end" => {
@@ -862,14 +928,32 @@ fn write_node(node: &Node, display: bool, out: &mut String) {
         Node::Space(em) => {
             let _ = write!(out, "<mspace width=\"{em:.4}em\"/>");
         }
-        Node::Table { rows, fences } => {
+        Node::Table {
+            rows,
+            fences,
+            columns,
+        } => {
             out.push_str("<mrow>");
             if let Some((open, _)) = fences
                 && !open.is_empty()
             {
                 let _ = write!(out, "<mo stretchy=\"true\">{}</mo>", escape(open));
             }
-            out.push_str("<mtable>");
+            match columns {
+                Columns::Centre => out.push_str("<mtable>"),
+                Columns::Left => out.push_str("<mtable columnalign=\"left\">"),
+                Columns::Align => {
+                    let n = rows.iter().map(Vec::len).max().unwrap_or(0);
+                    let spec: Vec<&str> = (0..n)
+                        .map(|i| if i % 2 == 0 { "right" } else { "left" })
+                        .collect();
+                    let _ = write!(
+                        out,
+                        "<mtable displaystyle=\"true\" columnalign=\"{}\" columnspacing=\"0em 2em\">",
+                        spec.join(" ")
+                    );
+                }
+            }
             for row in rows {
                 out.push_str("<mtr>");
                 for cell in row {

@@ -438,7 +438,7 @@ fn figures_and_tables_are_numbered_by_chapter_and_referenced() {
 }
 
 #[test]
-fn math_is_mathml_in_the_epub_and_source_in_the_pdf() {
+fn math_is_mathml_in_the_epub_and_typeset_in_the_pdf() {
     let dir = project(&[
         (
             "m.md",
@@ -473,16 +473,63 @@ fn math_is_mathml_in_the_epub_and_source_in_the_pdf() {
         "{opf}"
     );
 
+    // The PDF typesets it with the bundled math face.
     let (r, pdf) = build_pdf(&dir.path().join("m.md"), &out, &[]);
     assert_eq!(r.status, 0, "{}", r.stderr);
-    assert_eq!(r.stderr.matches("[math-source]").count(), 1, "{}", r.stderr);
+    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
+    let fonts = tool_text("pdffonts", &[pdf.as_os_str()]);
+    assert!(fonts.contains("+DejaVuMathTeXGyre-Regular"), "{fonts}");
+    let text = pdftotext(&pdf, None);
+    for source in ["\\int", "\\frac", "\\sum", "$$", "^{", "begin"] {
+        assert!(!text.contains(source), "{source} in {text}");
+    }
+    assert!(text.contains("It costs $5 and $10"), "{text}");
+    let words = &page_words(&pdf)[0];
+    let at = |w: &str| -> (f64, f64) {
+        let (_, x0, y0, _, _) = words
+            .iter()
+            .find(|(t, ..)| t == w)
+            .unwrap_or_else(|| panic!("{w} not on the page: {words:?}"));
+        (*x0, *y0)
+    };
+    // The displayed sum: its limits above and below it, and each
+    // fraction's numerator over its denominator.
+    let (sum_x, sum_y) = at("∑");
+    let (inf_x, inf_y) = words
+        .iter()
+        .filter(|(t, ..)| t == "∞")
+        .map(|(_, x0, y0, ..)| (*x0, *y0))
+        .find(|(_, y)| *y > at("integral").1 + 10.0)
+        .expect("the sum's upper limit");
+    assert!(inf_y < sum_y - 5.0 && (inf_x - sum_x).abs() < 10.0);
+    assert!(at("n=1").1 > sum_y + 8.0, "{words:?}");
+    assert!(at("π").1 < at("6").1 - 8.0 && (at("π").0 - at("6").0).abs() < 8.0);
+    // The matrix: two rows, a over c and b over d.
+    assert!((at("a").0 - at("c").0).abs() < 2.0 && at("c").1 > at("a").1 + 8.0);
+    assert!((at("b").0 - at("d").0).abs() < 2.0 && at("d").1 > at("b").1 + 8.0);
+    // The superscript is smaller and raised.
+    let sup = words
+        .iter()
+        .find(|(t, ..)| t == "−x")
+        .expect("e's exponent");
+    let e = words.iter().find(|(t, ..)| t == "e").expect("e");
     assert!(
-        r.stderr
-            .contains("m.md:3:14: warning: 3 math formula(s) set as their TeX source in the PDF"),
-        "{}",
-        r.stderr
+        sup.4 - sup.2 < (e.4 - e.2) * 0.85 && sup.4 < e.4,
+        "{sup:?} {e:?}"
     );
-    assert!(pdftotext(&pdf, None).contains("e^{-x^2}\\,dx"));
+    // Two fraction rules, drawn as filled rectangles on the page.
+    let qdf = dir.path().join("q.pdf");
+    tool(
+        "qpdf",
+        &[
+            OsStr::new("--qdf"),
+            OsStr::new("--object-streams=disable"),
+            pdf.as_os_str(),
+            qdf.as_os_str(),
+        ],
+    );
+    let raw = String::from_utf8_lossy(&std::fs::read(&qdf).unwrap()).to_string();
+    assert_eq!(raw.lines().filter(|l| l.ends_with(" re")).count(), 2);
 
     // A command Quire does not read is an error at its place, in check too.
     let r = run(quire().current_dir(dir.path()).args(["check", "bad.md"]));
@@ -723,6 +770,14 @@ fn the_technical_book_builds_whole_into_both_formats() {
     assert_eq!(images.lines().count(), 3, "{images}");
     // Highlighted code in colour.
     assert!(fill_colours(&pdf).len() >= 3);
+    // Thirty equations typeset, none left as its source.
+    let all = pdftotext(&pdf, None);
+    for source in ["\\frac", "\\int", "\\begin", "$$"] {
+        assert!(!all.contains(source), "{source}");
+    }
+    assert!(all.contains('∑') && all.contains('∫') && all.contains('√'));
+    let fonts = tool_text("pdffonts", &[pdf.as_os_str()]);
+    assert!(fonts.contains("+DejaVuMathTeXGyre-Regular"), "{fonts}");
     // Cross-references read their numbers.
     let text = pdftotext(&pdf, None)
         .replace('\u{a0}', " ")
@@ -738,4 +793,67 @@ fn the_technical_book_builds_whole_into_both_formats() {
     ] {
         assert!(text.contains(r), "{r}");
     }
+}
+
+#[test]
+fn long_formulas_break_at_relations_and_operators_and_never_silently_overrun() {
+    let sum: Vec<String> = (1..=30).map(|i| format!("b_{{{i}}}")).collect();
+    let long = sum.join(" + ");
+    let text =
+        format!("# Sums\n\nThe inline sum ${long} = s$ is long.\n\n$$\\frac{{{long}}}{{2}}$$\n");
+    let dir = project(&[("s.md", text.as_bytes())]);
+    let out = dir.path().join("out");
+    let (r, pdf) = build_pdf(&dir.path().join("s.md"), &out, &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    // The inline sum breaks across lines inside the measure.
+    let words = &page_words(&pdf)[0];
+    let end = words
+        .iter()
+        .find(|w| w.0 == "long.")
+        .expect("the sentence's end");
+    let lines = &page_lines(&pdf)[0];
+    let right = lines
+        .iter()
+        .filter(|l| l.y <= end.2 + 1.0)
+        .map(|l| l.x1)
+        .fold(0.0, f64::max);
+    let heading = lines.iter().map(|l| l.x0).fold(f64::MAX, f64::min);
+    // Within the text block (A4, as wide on the right as on the left).
+    assert!(right <= 595.0 - heading + 1.0, "{lines:?}");
+    let first = words.iter().find(|w| w.0 == "sum").expect("the sentence");
+    assert!(
+        end.2 > first.2 + 20.0,
+        "the formula takes lines of its own: {first:?} {end:?}"
+    );
+    // A fraction as wide has nowhere to break: said, with what it is.
+    assert!(
+        r.stderr
+            .contains("s.md:5: warning: the formula `b1+b2+b3+b4")
+            && r.stderr
+                .contains("pt wider than the line, with no relation or operator to break at"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_math_face_without_a_math_table_is_refused_where_it_is_named() {
+    let charis = std::fs::read(repo().join("fonts/CharisSIL-Regular.ttf")).unwrap();
+    let dir = project(&[
+        (
+            "book.toml",
+            b"[book]\ntitle = \"M\"\n\n[fonts]\nmath = \"type/charis.ttf\"\n".as_slice(),
+        ),
+        ("type/charis.ttf", charis.as_slice()),
+        ("one.md", b"# One\n\n$x^2$\n".as_slice()),
+    ]);
+    let r = run(quire().current_dir(dir.path()).args(["check", "."]));
+    assert_eq!(r.status, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "book.toml:5:8: error: font `type/charis.ttf`: it has no OpenType MATH table"
+        ),
+        "{}",
+        r.stderr
+    );
 }

@@ -29,7 +29,7 @@ pub struct BundledFont {
 pub const SERIF_FAMILY: &str = "Charis SIL";
 pub const MONO_FAMILY: &str = "DejaVu Sans Mono";
 
-pub const BUNDLED: [BundledFont; 6] = [
+pub const BUNDLED: [BundledFont; 7] = [
     BundledFont {
         family: SERIF_FAMILY,
         file_name: "charis-regular.ttf",
@@ -80,17 +80,32 @@ pub const BUNDLED: [BundledFont; 6] = [
         italic: false,
         data: include_bytes!("../../fonts/DejaVuSansMono-Bold.ttf"),
     },
+    // Formulas in the PDF: a face with an OpenType MATH table (the sizes
+    // of fractions, scripts and radicals, and the glyphs delimiters grow
+    // into). Its letters follow DejaVu Serif, close in colour to Charis.
+    BundledFont {
+        family: "DejaVu Math TeX Gyre",
+        file_name: "dejavu-math.ttf",
+        postscript_name: "DejaVuMathTeXGyre-Regular",
+        weight: 400,
+        italic: false,
+        data: include_bytes!("../../fonts/DejaVuMathTeXGyre.ttf"),
+    },
 ];
 
-/// The five roles a book's type plays, in the order of [`FontSet::faces`].
-pub const ROLES: [&str; 6] = [
+/// The roles a book's type plays, in the order of [`FontSet::faces`].
+pub const ROLES: [&str; 7] = [
     "regular",
     "italic",
     "bold",
     "bold-italic",
     "mono",
     "mono-bold",
+    "math",
 ];
+
+/// Where the math face is in [`FontSet::faces`].
+pub const MATH_ROLE: usize = 6;
 
 /// One face as the renderers use it.
 #[derive(Debug, Clone)]
@@ -133,13 +148,20 @@ impl FontSet {
     /// (role → file, already checked by [`check_font_file`]).
     pub fn with(overrides: &[(String, std::path::PathBuf)]) -> Result<FontSet, Problem> {
         let mut set = FontSet::bundled();
-        let mut given = [false; 6];
+        let mut given = [false; ROLES.len()];
         for (role, path) in overrides {
             let Some(i) = ROLES.iter().position(|r| r == role) else {
                 continue;
             };
             let data = crate::files::read_limited(path, crate::limits::FONT_BYTES)?;
             let info = check_font_file(&data)?;
+            if i == MATH_ROLE && !has_math_table(&data) {
+                return Err(Problem::new(
+                    Code::FontInvalid,
+                    "the math face has no OpenType MATH table, so formulas cannot be set with it",
+                )
+                .help("give a math font (Latin Modern Math, STIX Two Math, TeX Gyre … Math), or leave `math` out to use the bundled one"));
+            }
             let ext = if data.starts_with(b"OTTO") {
                 "otf"
             } else {
@@ -194,6 +216,11 @@ impl FontSet {
     pub fn mono_family(&self) -> &str {
         &self.faces[4].family
     }
+}
+
+/// Whether a font carries an OpenType MATH table.
+pub fn has_math_table(data: &[u8]) -> bool {
+    ttf_parser::Face::parse(data, 0).is_ok_and(|f| f.tables().math.is_some())
 }
 
 /// What a font file says about itself.

@@ -143,6 +143,9 @@ pub struct FontsToml {
     pub bold: Option<toml::Spanned<String>>,
     pub bold_italic: Option<toml::Spanned<String>>,
     pub mono: Option<toml::Spanned<String>>,
+    pub mono_bold: Option<toml::Spanned<String>>,
+    /// Formulas in the PDF: a face with an OpenType MATH table.
+    pub math: Option<toml::Spanned<String>>,
 }
 
 impl FontsToml {
@@ -153,6 +156,8 @@ impl FontsToml {
             ("bold", &self.bold),
             ("bold-italic", &self.bold_italic),
             ("mono", &self.mono),
+            ("mono-bold", &self.mono_bold),
+            ("math", &self.math),
         ]
         .into_iter()
         .filter_map(|(r, v)| v.as_ref().map(|v| (r, v)))
@@ -413,12 +418,26 @@ pub fn font_files(
         };
         let checked = crate::files::read_limited(&real, crate::limits::FONT_BYTES)
             .map_err(|e| e.to_string())
-            .and_then(|data| crate::fonts::check_font_file(&data).map_err(|e| e.to_string()));
+            .and_then(|data| {
+                crate::fonts::check_font_file(&data).map_err(|e| e.to_string())?;
+                if role == "math" && !crate::fonts::has_math_table(&data) {
+                    return Err(
+                        "it has no OpenType MATH table, so formulas cannot be set with it"
+                            .to_string(),
+                    );
+                }
+                Ok(())
+            });
         match checked {
             Ok(_) => out.push((role.to_string(), real)),
             Err(e) => diags.push(
-                Diagnostic::error(Code::FontInvalid, loc, format!("font `{rel}`: {e}"))
-                    .help("give a TrueType (.ttf) or OpenType (.otf) file"),
+                Diagnostic::error(Code::FontInvalid, loc, format!("font `{rel}`: {e}")).help(
+                    if role == "math" {
+                        "give a math font (Latin Modern Math, STIX Two Math, a TeX Gyre … Math), or leave `math` out for the bundled one"
+                    } else {
+                        "give a TrueType (.ttf) or OpenType (.otf) file"
+                    },
+                ),
             ),
         }
     }

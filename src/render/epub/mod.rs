@@ -338,8 +338,9 @@ fn embedded_faces(fonts: &fonts::FontSet) -> impl Iterator<Item = &fonts::Face> 
         .faces
         .iter()
         .enumerate()
-        // The bold code face is the PDF's: reading systems embolden.
-        .filter(move |(i, f)| *i == 0 || *i == 4 || (*i != 5 && f.data != fonts.faces[0].data))
+        // The bold code face is the PDF's: reading systems embolden. So is
+        // the math face: the EPUB's formulas are MathML, set by the reader.
+        .filter(move |(i, f)| *i == 0 || *i == 4 || (*i < 5 && f.data != fonts.faces[0].data))
         .map(|(_, f)| f)
 }
 

@@ -85,8 +85,16 @@ fn block(b: &Block, c: usize, note_line: Option<u32>, t: &mut Tally) {
 fn inlines(is: &[Inline], c: usize, line: u32, t: &mut Tally) {
     for i in is {
         match i {
-            Inline::Text { text } | Inline::Code { text } | Inline::Math { tex: text, .. } => {
+            Inline::Text { text } | Inline::Code { text } => {
                 *t.entry((c, line)).or_default() += letters(text)
+            }
+            // A formula shows its letters, not its commands (or, if it
+            // could not be read, its source).
+            Inline::Math { tex, .. } => {
+                *t.entry((c, line)).or_default() += match crate::math::parse(tex) {
+                    Ok(node) => letters(&node.visible_text()),
+                    Err(_) => letters(tex),
+                }
             }
             Inline::Emphasis { content }
             | Inline::Strong { content }
@@ -129,12 +137,23 @@ pub struct Laid<'a> {
 }
 
 fn line_letters(line: &SetLine) -> usize {
-    line.runs
+    let text: usize = line
+        .runs
         .iter()
         .filter(|r| r.style.from_text)
         .flat_map(|r| r.glyphs.iter())
         .map(|g| letters(&g.text.to_text()))
-        .sum()
+        .sum();
+    let math: usize = line
+        .maths
+        .iter()
+        .flat_map(|(_, m)| &m.items)
+        .map(|i| match i {
+            super::mathset::MathItem::Glyph { text, .. } => letters(&text.to_text()),
+            super::mathset::MathItem::Rule { .. } => 0,
+        })
+        .sum();
+    text + math
 }
 
 /// Whether a line drawn with its start at `x` and baseline at `y` lies on

@@ -241,6 +241,12 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                 ),
                 "use a wider page or a smaller element",
             ),
+            LineIssue::WideFormula { formula, over } => (
+                format!(
+                    "the formula `{formula}` is {over:.0} pt wider than the line, with no relation or operator to break at; it runs past the margin{more}"
+                ),
+                "break it into rows (`\\begin{aligned} … \\\\ … \\end{aligned}`), or shorten it",
+            ),
         };
         let d =
             Diagnostic::warning(Code::LineUnjustified, self.at(self.line, 0), message).help(help);
@@ -696,14 +702,15 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
             in_word = line.ends_in_word;
             let orphan = i == 0 && n > 1;
             let widow = n > 1 && i == n - 2;
+            let (above, below) = math_room(&line, self.geometry);
             self.items.push(VItem {
-                height: self.geometry.leading,
+                height: self.geometry.leading + above + below,
                 // A note's number links back here.
                 anchors: line.notes.iter().map(|k| format!("{k}-ref")).collect(),
                 notes: line.notes.clone(),
                 draws: vec![Draw::Text {
                     dx,
-                    baseline: base,
+                    baseline: base + above,
                     line,
                 }],
                 keep_with_next: orphan || widow,
@@ -2078,6 +2085,34 @@ fn hang(line: &mut SetLine, marker: SetLine, gap: f32) {
     line.runs.splice(0..0, runs);
 }
 
+/// The room a line's formulas need beyond the line's own, above and
+/// below, in whole half-lines (so that the text after keeps to the
+/// page's grid).
+fn math_room(line: &SetLine, g: &Geometry) -> (f32, f32) {
+    if line.maths.is_empty() {
+        return (0.0, 0.0);
+    }
+    let base = baseline_offset(g);
+    // Formulas may reach as high as capitals with their accents and as
+    // low as descenders without touching the lines around.
+    let (height, depth) = line.maths.iter().fold((0.0f32, 0.0f32), |(h, d), (_, m)| {
+        (h.max(m.height), d.max(m.depth))
+    });
+    let display = line.maths.iter().any(|(_, m)| m.display);
+    let pad = if display { g.size * 0.3 } else { g.size * 0.1 };
+    let half = g.leading / 2.0;
+    let round = |x: f32| {
+        if x <= 0.01 {
+            0.0
+        } else {
+            (x / half).ceil() * half
+        }
+    };
+    let above = round(height + pad - base);
+    let below = round(depth + pad - (g.leading - base));
+    (above, below)
+}
+
 fn shift_line(l: &mut SetLine, shift: f32) {
     for r in &mut l.runs {
         r.x += shift;
@@ -2092,6 +2127,9 @@ fn shift_line(l: &mut SetLine, shift: f32) {
     }
     for i in &mut l.images {
         i.0 += shift;
+    }
+    for m in &mut l.maths {
+        m.0 += shift;
     }
 }
 

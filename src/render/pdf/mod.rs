@@ -12,6 +12,7 @@ mod flow;
 mod furniture;
 mod hyphenate;
 mod linebreak;
+mod mathset;
 mod page;
 mod paginate;
 mod paragraph;
@@ -40,7 +41,6 @@ impl crate::render::Renderer for Pdf {
 
     fn render(&self, book: &Book) -> crate::render::Rendered {
         let mut diags = Diagnostics::default();
-        math_as_source(book, &mut diags);
         let (files, breaks) = match make(book, &mut diags) {
             Ok(made) => made,
             Err(d) => {
@@ -51,80 +51,6 @@ impl crate::render::Renderer for Pdf {
         let mut rendered = crate::render::Rendered::new(files, diags);
         rendered.page_breaks = breaks;
         rendered
-    }
-}
-
-/// The PDF does not typeset math yet: each file with formulas gets one
-/// warning, at its first, saying how many are set as their TeX source.
-fn math_as_source(book: &Book, diags: &mut Diagnostics) {
-    use crate::model::{Block, BlockKind, Inline, Pos};
-    fn inlines(is: &[Inline], found: &mut Vec<Pos>) {
-        for i in is {
-            match i {
-                Inline::Math { pos, .. } => found.push(*pos),
-                Inline::FootnoteRef { blocks: b, .. } => blocks(b, found),
-                other => inlines(other.content().unwrap_or_default(), found),
-            }
-        }
-    }
-    fn blocks(bs: &[Block], found: &mut Vec<Pos>) {
-        for b in bs {
-            match &b.kind {
-                BlockKind::Paragraph { content } | BlockKind::Heading { content, .. } => {
-                    inlines(content, found)
-                }
-                BlockKind::BlockQuote { blocks: inner, .. } => blocks(inner, found),
-                BlockKind::List { items, .. } => {
-                    for item in items {
-                        blocks(&item.blocks, found);
-                    }
-                }
-                BlockKind::Table {
-                    head,
-                    rows,
-                    caption,
-                    ..
-                } => {
-                    inlines(caption, found);
-                    for cell in head.iter().chain(rows.iter().flatten()) {
-                        inlines(cell, found);
-                    }
-                }
-                BlockKind::Definitions { items } => {
-                    for item in items {
-                        inlines(&item.term, found);
-                        for d in &item.definitions {
-                            blocks(d, found);
-                        }
-                    }
-                }
-                BlockKind::Figure { caption, .. } => inlines(caption, found),
-                BlockKind::CodeBlock { .. } | BlockKind::SceneBreak => {}
-            }
-        }
-    }
-    let mut by_file: std::collections::BTreeMap<&std::path::Path, Vec<Pos>> = Default::default();
-    for ch in &book.chapters {
-        let mut found = Vec::new();
-        blocks(&ch.blocks, &mut found);
-        if !found.is_empty() {
-            by_file.entry(&ch.source).or_default().extend(found);
-        }
-    }
-    for (file, found) in by_file {
-        let first = found.iter().min_by_key(|p| (p.line, p.column)).copied();
-        let Some(first) = first else { continue };
-        diags.push(
-            Diagnostic::warning(
-                Code::MathSource,
-                Location::at(file, first.line, first.column),
-                format!(
-                    "{} math formula(s) set as their TeX source in the PDF, which does not typeset math yet (the EPUB has them as MathML)",
-                    found.len()
-                ),
-            )
-            .help("for typeset equations in print, give them as images (SVG) for now"),
-        );
     }
 }
 
@@ -934,6 +860,9 @@ fn place_turned(page: &mut Page, line: &SetLine, x: f32, y: f32, tag: Option<Tag
             tag,
         }));
     }
+    for (x0, m) in &line.maths {
+        place_math(page, m, (x, y + x0), page::Turn::Counter, tag);
+    }
     for (x0, x1, style) in &line.strikes {
         page.items.push(Item::Bar {
             x: x - style.size * 0.28 - style.size * 0.025,
@@ -987,6 +916,9 @@ pub(crate) fn place_tagged(page: &mut Page, line: &SetLine, x: f32, y: f32, tag:
             thickness: style.size * 0.05,
         });
     }
+    for (x0, m) in &line.maths {
+        place_math(page, m, (x + x0, y), page::Turn::Upright, tag);
+    }
     for (x0, img) in &line.images {
         page.items.push(Item::Image(PlacedImage {
             key: img.key.clone(),
@@ -1007,5 +939,101 @@ pub(crate) fn place_tagged(page: &mut Page, line: &SetLine, x: f32, y: f32, tag:
             height: size * 1.1,
             target: dest.clone(),
         });
+    }
+}
+
+/// Draws a set formula with its origin at `at`, upright or turned a
+/// quarter counter-clockwise (a landscape table's): glyphs that follow
+/// one another on a baseline at one size share a run.
+fn place_math(
+    page: &mut Page,
+    m: &mathset::MathBox,
+    at: (f32, f32),
+    turn: page::Turn,
+    tag: Option<Tag>,
+) {
+    let turned = turn == page::Turn::Counter;
+    // A point of the formula (along, up) on the page.
+    let pos = |dx: f32, dy: f32| {
+        if turned {
+            (at.0 - dy, at.1 + dx)
+        } else {
+            (at.0 + dx, at.1 + dy)
+        }
+    };
+    let mut run: Option<(GlyphRun, f32, f32)> = None;
+    for item in &m.items {
+        match item {
+            mathset::MathItem::Glyph {
+                x: gx,
+                y: gy,
+                size,
+                gid,
+                advance,
+                text,
+            } => {
+                let glyph = page::PlacedGlyph {
+                    gid: *gid,
+                    advance: *advance,
+                    natural: *advance,
+                    text: text.clone(),
+                };
+                match &mut run {
+                    Some((r, end, base))
+                        if r.size == *size && *base == *gy && (*end - gx).abs() < 0.01 =>
+                    {
+                        r.glyphs.push(glyph);
+                        *end = gx + advance;
+                    }
+                    _ => {
+                        if let Some((r, _, _)) = run.take() {
+                            page.items.push(Item::Text(r));
+                        }
+                        let (px, py) = pos(*gx, *gy);
+                        run = Some((
+                            GlyphRun {
+                                font: shape::FontId::Math,
+                                size: *size,
+                                x: px,
+                                y: py,
+                                glyphs: vec![glyph],
+                                grey: 0.0,
+                                cmyk: None,
+                                turn,
+                                tag,
+                            },
+                            gx + advance,
+                            *gy,
+                        ));
+                    }
+                }
+            }
+            mathset::MathItem::Rule {
+                x: rx,
+                y: ry,
+                width,
+                thickness,
+            } => {
+                let (px, py) = pos(*rx, *ry);
+                page.items.push(if turned {
+                    Item::Bar {
+                        x: px - thickness / 2.0,
+                        y: py,
+                        width: *thickness,
+                        height: *width,
+                    }
+                } else {
+                    Item::Rule {
+                        x: px,
+                        y: py,
+                        width: *width,
+                        thickness: *thickness,
+                    }
+                });
+            }
+        }
+    }
+    if let Some((r, _, _)) = run {
+        page.items.push(Item::Text(r));
     }
 }

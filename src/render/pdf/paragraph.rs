@@ -10,9 +10,11 @@
 
 use super::hyphenate::Hyphenator;
 use super::linebreak::{self, INFINITY, Item, Params};
+use super::mathset::{self, MathBox};
 use super::page::{GlyphText, LinkDest, PlacedGlyph};
 use super::shape::{FontId, Shaper, glyph_texts};
 use crate::model::{Book, Inline, LinkTarget};
+use std::sync::Arc;
 
 /// How a piece of text looks.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -78,6 +80,17 @@ pub struct Piece {
     pub line_break: bool,
     /// An image in the line (the text is empty).
     pub image: Option<InlineImage>,
+    /// A formula (the text is empty).
+    pub math: Option<Arc<MathPiece>>,
+}
+
+/// A formula in a paragraph, parsed, to be set by the setter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MathPiece {
+    pub node: crate::math::Node,
+    pub display: bool,
+    /// A displayed equation's number, set at the right margin: "(3.2)".
+    pub tag: Option<String>,
 }
 
 /// Turns inline markup into pieces. `note_key` names a footnote from its
@@ -186,27 +199,39 @@ impl Flattener<'_> {
                     }
                 }
                 Inline::Anchor { .. } => {}
-                // Set as its source, in the code face (said once a file).
                 Inline::Math {
                     tex,
                     display,
                     label,
                     ..
-                } => {
-                    let s = TextStyle {
-                        font: FontId::Mono,
-                        size: style.size * 0.88,
-                        ..style
-                    };
-                    let delim = if *display { "$$" } else { "$" };
-                    push(out, delim, s.generated(), link);
-                    push(out, tex, s, link);
-                    push(out, delim, s.generated(), link);
-                    if let Some(l) = label {
-                        let tag = l.number.rsplit('\u{a0}').next().unwrap_or("");
-                        push(out, &format!("\u{2003}({tag})"), style.generated(), link);
+                } => match crate::math::parse(tex) {
+                    Ok(node) => out.push(Piece {
+                        text: String::new(),
+                        style,
+                        link: link.cloned(),
+                        note: None,
+                        line_break: false,
+                        image: None,
+                        math: Some(Arc::new(MathPiece {
+                            node,
+                            display: *display,
+                            tag: label.as_ref().map(|l| {
+                                let n = l.number.rsplit('\u{a0}').next().unwrap_or("");
+                                format!("({n})")
+                            }),
+                        })),
+                    }),
+                    // Reported when the book was read (an error): its
+                    // source, so the build that goes on shows something.
+                    Err(_) => {
+                        let s = TextStyle {
+                            font: FontId::Mono,
+                            size: style.size * 0.88,
+                            ..style
+                        };
+                        push(out, tex, s, link);
                     }
-                }
+                },
                 // Resolved into links; one left is reported already.
                 Inline::Ref { key, .. } => push(out, &format!("[@{key}]"), style, link),
                 Inline::Link {
@@ -238,6 +263,7 @@ impl Flattener<'_> {
                                 aspect: asset.info.width.max(1) as f32
                                     / asset.info.height.max(1) as f32,
                             }),
+                            math: None,
                         });
                     }
                 }
@@ -263,6 +289,7 @@ impl Flattener<'_> {
                         note: Some(key),
                         line_break: false,
                         image: None,
+                        math: None,
                     });
                 }
                 Inline::LineBreak => out.push(Piece {
@@ -272,6 +299,7 @@ impl Flattener<'_> {
                     note: None,
                     line_break: true,
                     image: None,
+                    math: None,
                 }),
                 Inline::NoteLabel { label, .. } => push(out, &format!("[^{label}]"), style, link),
             }
@@ -286,6 +314,7 @@ fn push(out: &mut Vec<Piece>, text: &str, style: TextStyle, link: Option<&LinkDe
         && last.note.is_none()
         && !last.line_break
         && last.image.is_none()
+        && last.math.is_none()
     {
         last.text.push_str(text);
         return;
@@ -297,6 +326,7 @@ fn push(out: &mut Vec<Piece>, text: &str, style: TextStyle, link: Option<&LinkDe
         note: None,
         line_break: false,
         image: None,
+        math: None,
     });
 }
 
@@ -325,6 +355,8 @@ pub struct SetLine {
     pub strikes: Vec<(f32, f32, TextStyle)>,
     /// Images in the line: where they start, and how they are drawn.
     pub images: Vec<(f32, LineImage)>,
+    /// Formulas in the line: where they start, and their set boxes.
+    pub maths: Vec<(f32, Arc<MathBox>)>,
     /// Footnotes referenced on this line, by key.
     pub notes: Vec<String>,
     pub width: f32,
@@ -363,6 +395,9 @@ pub enum LineIssue {
     BrokenWord { word: String },
     /// Wider than the measure even so (a single glyph wider than the line).
     Overfull { word: String },
+    /// A formula with no place to break that is wider than the line, by
+    /// this many points.
+    WideFormula { formula: String, over: f32 },
 }
 
 /// A justified line whose spaces stretch past this many times their
@@ -389,6 +424,10 @@ enum Content {
     },
     Image {
         image: LineImage,
+        link: Option<LinkDest>,
+    },
+    Math {
+        math: Arc<MathBox>,
         link: Option<LinkDest>,
     },
     Nothing,
@@ -460,6 +499,53 @@ impl Setter<'_, '_> {
         self.set_hanging(pieces, measure, indent, align, (0, 0.0))
     }
 
+    /// Sets a formula with the math face, at the text's size.
+    fn set_math(&mut self, m: &MathPiece, size: f32) -> Vec<(MathBox, Option<(f32, f32)>)> {
+        let face = self.shaper.raw_face(FontId::Math);
+        match mathset::MathFace::new(face) {
+            Some(f) => mathset::layout_parts(&f, &m.node, size, m.display),
+            // A math face without its table was refused when it was read.
+            None => Vec::new(),
+        }
+    }
+
+    /// Centres each displayed formula on its line and puts its equation
+    /// number, if it has one, at the right margin.
+    fn place_display(&mut self, lines: &mut [SetLine], pieces: &[Piece], measure: f32) {
+        let Some(style) = pieces.iter().find(|p| p.math.is_some()).map(|p| p.style) else {
+            return;
+        };
+        for line in lines.iter_mut() {
+            let alone = !line.maths.is_empty()
+                && line.maths.iter().all(|(_, m)| m.display)
+                && line
+                    .runs
+                    .iter()
+                    .flat_map(|r| &r.glyphs)
+                    .all(|g| g.text.to_text().trim().is_empty());
+            if alone {
+                let start = line.maths.first().map_or(0.0, |(x, _)| *x);
+                let end = line.maths.last().map_or(0.0, |(x, m)| x + m.width);
+                offset(line, (measure - (end - start)) / 2.0 - start);
+            }
+            let tags: Vec<String> = line
+                .maths
+                .iter()
+                .filter_map(|(_, m)| m.tag.clone())
+                .collect();
+            for tag in tags {
+                let style = style.generated();
+                let glyphs = self.glyphs(style, &tag);
+                let width: f32 = glyphs.iter().map(|g| g.advance).sum();
+                line.runs.push(LineRun {
+                    style,
+                    x: measure - width,
+                    glyphs,
+                });
+            }
+        }
+    }
+
     /// As `set`, with the first `hang.0` lines `hang.1` points narrower and
     /// moved right by as much (beside a drop cap).
     pub fn set_hanging(
@@ -472,13 +558,14 @@ impl Setter<'_, '_> {
     ) -> Vec<SetLine> {
         if align != Align::Justify {
             let (items, content) = self.items(pieces, indent, false, None, align);
-            let lines = self.ragged(&items, &content, measure, align);
-            if lines.iter().all(|l| l.width <= measure + 0.01) {
-                return lines;
+            let mut lines = self.ragged(&items, &content, measure, align);
+            if lines.iter().any(|l| l.width > measure + 0.01) {
+                // A word longer than the line: break it between letters.
+                let (items, content) = self.items(pieces, indent, false, Some(measure), align);
+                lines = self.ragged(&items, &content, measure, align);
             }
-            // A word longer than the line: break it between letters.
-            let (items, content) = self.items(pieces, indent, false, Some(measure), align);
-            return self.ragged(&items, &content, measure, align);
+            self.place_display(&mut lines, pieces, measure);
+            return lines;
         }
         // A space in the body face at the body size: the unit of the
         // emergency stretch.
@@ -523,6 +610,9 @@ impl Setter<'_, '_> {
                 let mut lines = self.assemble(&items, &content, &breaks, &width, align);
                 for line in lines.iter_mut().take(hang.0) {
                     offset(line, hang.1);
+                }
+                if pieces.iter().any(|p| p.math.is_some()) {
+                    self.place_display(&mut lines, pieces, measure);
                 }
                 return lines;
             }
@@ -603,6 +693,63 @@ impl Setter<'_, '_> {
                     },
                     link: piece.link.clone(),
                 });
+                continue;
+            }
+            if let Some(m) = &piece.math {
+                self.word(
+                    &mut items,
+                    &mut content,
+                    pieces,
+                    &mut word,
+                    hyphenate,
+                    long_word,
+                );
+                let parts = self.set_math(m, piece.style.size);
+                // A displayed formula inside a paragraph's text is a line
+                // of its own.
+                let text_before = content.iter().any(|c| !matches!(c, Content::Nothing));
+                if m.display && text_before {
+                    forced_break(&mut items, &mut content);
+                }
+                let n = parts.len();
+                for (k, (mut part, after)) in parts.into_iter().enumerate() {
+                    if k + 1 == n {
+                        part.tag = m.tag.clone();
+                    }
+                    items.push(Item::Box { width: part.width });
+                    content.push(Content::Math {
+                        math: Arc::new(part),
+                        link: piece.link.clone(),
+                    });
+                    if let Some((cost, space)) = after {
+                        items.push(Item::Penalty {
+                            width: 0.0,
+                            cost,
+                            flagged: false,
+                        });
+                        content.push(Content::Nothing);
+                        // As TeX's \thickmuskip (after a relation) and
+                        // \medmuskip (after an operator), the space may
+                        // stretch, and the smaller shrink, with the line.
+                        let (stretch, shrink) = if cost < 600.0 {
+                            (space, 0.0)
+                        } else {
+                            (space / 2.0, space / 2.0)
+                        };
+                        items.push(Item::Glue {
+                            width: space,
+                            stretch,
+                            shrink,
+                        });
+                        content.push(Content::Nothing);
+                    }
+                }
+                let text_after = pieces[pi + 1..]
+                    .iter()
+                    .any(|p| !p.text.trim().is_empty() || p.image.is_some() || p.math.is_some());
+                if m.display && text_after {
+                    forced_break(&mut items, &mut content);
+                }
                 continue;
             }
             if piece.line_break {
@@ -914,7 +1061,7 @@ fn issue(
 ) -> Option<LineIssue> {
     let word = || line_word(line);
     if line.width > measure + 0.5 {
-        return Some(LineIssue::Overfull { word: word() });
+        return Some(overfull(line, measure));
     }
     if matches!(items[break_at], Item::Penalty { cost, flagged: false, .. } if cost == EMERGENCY_PENALTY)
     {
@@ -1100,6 +1247,13 @@ impl Setter<'_, '_> {
                         line.notes.push(key.clone());
                     }
                 }
+                (Item::Box { width }, Content::Math { math, link }) => {
+                    line.maths.push((x, math.clone()));
+                    if let Some(dest) = link {
+                        line.links.push((x, x + width, dest.clone()));
+                    }
+                    x += width;
+                }
                 (Item::Box { width }, Content::Image { image, link }) => {
                     line.images.push((x, image.clone()));
                     if let Some(dest) = link {
@@ -1236,9 +1390,7 @@ impl Setter<'_, '_> {
                 let range = linebreak::line_items(items, s, b);
                 let mut line = self.build_line(items, content, range, Some(b), 0.0);
                 line.issue = if line.width > measure + 0.5 {
-                    Some(LineIssue::Overfull {
-                        word: line_word(&line),
-                    })
+                    Some(overfull(&line, measure))
                 } else if matches!(items[b], Item::Penalty { cost, flagged: false, .. } if cost == EMERGENCY_PENALTY)
                 {
                     Some(LineIssue::BrokenWord {
@@ -1275,6 +1427,34 @@ fn forced_break(items: &mut Vec<Item>, content: &mut Vec<Content>) {
 }
 
 /// The longest word of a set line, shortened for a message.
+/// What makes a line wider than the measure: its widest formula, if it
+/// has one wider than the line, or else a word.
+fn overfull(line: &SetLine, measure: f32) -> LineIssue {
+    match line
+        .maths
+        .iter()
+        .map(|(_, m)| m)
+        .max_by(|a, b| a.width.total_cmp(&b.width))
+        .filter(|m| m.width > measure + 0.5)
+    {
+        Some(m) => {
+            let text = m.text();
+            let formula = if text.chars().count() > 40 {
+                format!("{}…", text.chars().take(37).collect::<String>())
+            } else {
+                text
+            };
+            LineIssue::WideFormula {
+                formula,
+                over: m.width - measure,
+            }
+        }
+        None => LineIssue::Overfull {
+            word: line_word(line),
+        },
+    }
+}
+
 pub fn line_word(line: &SetLine) -> String {
     let text: String = line
         .runs
@@ -1308,6 +1488,9 @@ fn offset(line: &mut SetLine, dx: f32) {
     }
     for i in &mut line.images {
         i.0 += dx;
+    }
+    for m in &mut line.maths {
+        m.0 += dx;
     }
 }
 

@@ -18,16 +18,19 @@ pub enum FontId {
     BoldItalic = 3,
     Mono = 4,
     MonoBold = 5,
+    /// The math face (formulas only).
+    Math = 6,
 }
 
 impl FontId {
-    pub const ALL: [FontId; 6] = [
+    pub const ALL: [FontId; 7] = [
         FontId::Regular,
         FontId::Italic,
         FontId::Bold,
         FontId::BoldItalic,
         FontId::Mono,
         FontId::MonoBold,
+        FontId::Math,
     ];
 
     pub fn index(self) -> usize {
@@ -163,6 +166,11 @@ impl<'f> Shaper<'f> {
     pub fn width(&mut self, font: FontId, size: f32, text: &str) -> f32 {
         let w = self.shape(font, text).width as f32;
         w * self.scale(font, size)
+    }
+
+    /// The face itself, for what shaping does not give (the MATH table).
+    pub fn raw_face(&self, font: FontId) -> &rustybuzz::ttf_parser::Face<'f> {
+        &self.faces[font.index()].face
     }
 
     /// Whether the face has a glyph for `c`.

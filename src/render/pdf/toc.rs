@@ -181,5 +181,6 @@ pub fn piece(text: &str, style: TextStyle) -> Piece {
         note: None,
         line_break: false,
         image: None,
+        math: None,
     }
 }
