@@ -70,6 +70,8 @@ impl Node {
 
     fn collect_text(&self, out: &mut String) {
         match self {
+            // A `\tag`'s number is set apart, as Quire's own numbers are.
+            Node::Text(s) if s.starts_with("\u{2003}(") => {}
             Node::Ident(s) | Node::Number(s) | Node::Function(s) | Node::Text(s) => out.push_str(s),
             Node::Op { text, .. } => out.push_str(text),
             Node::Row(nodes) => nodes.iter().for_each(|n| n.collect_text(out)),

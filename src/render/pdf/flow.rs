@@ -2099,7 +2099,7 @@ fn math_room(line: &SetLine, g: &Geometry) -> (f32, f32) {
         (h.max(m.height), d.max(m.depth))
     });
     let display = line.maths.iter().any(|(_, m)| m.display);
-    let pad = if display { g.size * 0.3 } else { g.size * 0.1 };
+    let pad = if display { g.size * 0.5 } else { g.size * 0.1 };
     let half = g.leading / 2.0;
     let round = |x: f32| {
         if x <= 0.01 {

@@ -205,22 +205,29 @@ impl Flattener<'_> {
                     label,
                     ..
                 } => match crate::math::parse(tex) {
-                    Ok(node) => out.push(Piece {
-                        text: String::new(),
-                        style,
-                        link: link.cloned(),
-                        note: None,
-                        line_break: false,
-                        image: None,
-                        math: Some(Arc::new(MathPiece {
-                            node,
-                            display: *display,
-                            tag: label.as_ref().map(|l| {
+                    Ok(mut node) => {
+                        let own = if *display { take_tag(&mut node) } else { None };
+                        let tag = label
+                            .as_ref()
+                            .map(|l| {
                                 let n = l.number.rsplit('\u{a0}').next().unwrap_or("");
                                 format!("({n})")
-                            }),
-                        })),
-                    }),
+                            })
+                            .or(own);
+                        out.push(Piece {
+                            text: String::new(),
+                            style,
+                            link: link.cloned(),
+                            note: None,
+                            line_break: false,
+                            image: None,
+                            math: Some(Arc::new(MathPiece {
+                                node,
+                                display: *display,
+                                tag,
+                            })),
+                        })
+                    }
                     // Reported when the book was read (an error): its
                     // source, so the build that goes on shows something.
                     Err(_) => {
@@ -304,6 +311,23 @@ impl Flattener<'_> {
                 Inline::NoteLabel { label, .. } => push(out, &format!("[^{label}]"), style, link),
             }
         }
+    }
+}
+
+/// A displayed formula's own `\tag{…}` (the parser keeps it as text
+/// at the end of the formula), taken out for the right margin.
+fn take_tag(node: &mut crate::math::Node) -> Option<String> {
+    use crate::math::Node;
+    let Node::Row(nodes) = node else {
+        return None;
+    };
+    match nodes.last() {
+        Some(Node::Text(t)) if t.starts_with("\u{2003}(") => {
+            let tag = t.trim_start_matches('\u{2003}').to_string();
+            nodes.pop();
+            Some(tag)
+        }
+        _ => None,
     }
 }
 
