@@ -434,7 +434,7 @@ fn input_files(input: &Input, book: Option<&crate::model::Book>) -> Vec<PathBuf>
     if let Some(book) = book {
         files.extend(book.chapters.iter().map(|c| c.source.clone()));
         files.extend(book.images.values().map(|a| a.file.clone()));
-        files.extend(book.options.fonts.iter().map(|(_, f)| f.clone()));
+        files.extend(book.options.fonts.iter().map(|f| f.path.clone()));
     }
     files
         .iter()

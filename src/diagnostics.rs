@@ -138,6 +138,8 @@ codes! {
     Cover = "cover",
     /// A font file that is missing or unusable.
     FontInvalid = "font-invalid",
+    /// Characters that no font of the book can draw.
+    GlyphMissing = "glyph-missing",
     /// The book's own stylesheet: a syntax error, a file it names that is
     /// missing or outside the project, a font it asks for that the book
     /// does not have.

@@ -8,6 +8,7 @@
 //! the five roles (`[fonts]` in `book.toml`); [`FontSet`] is what the
 //! renderers use either way.
 
+pub mod coverage;
 mod sfnt;
 
 use crate::diagnostics::{Code, Problem};
@@ -119,6 +120,8 @@ pub struct Face {
     pub file_name: String,
     pub weight: u16,
     pub italic: bool,
+    /// Which face of the file (a collection holds several).
+    pub index: u32,
 }
 
 /// The faces a book is set in: regular, italic, bold, bold italic, mono.
@@ -139,6 +142,7 @@ impl FontSet {
                     file_name: b.file_name.to_string(),
                     weight: b.weight,
                     italic: b.italic,
+                    index: 0,
                 })
                 .collect(),
         }
@@ -146,15 +150,31 @@ impl FontSet {
 
     /// The bundled faces with the book's own in the roles it names
     /// (role → file, already checked by [`check_font_file`]).
-    pub fn with(overrides: &[(String, std::path::PathBuf)]) -> Result<FontSet, Problem> {
+    pub fn with(overrides: &[crate::model::FontFile]) -> Result<FontSet, Problem> {
         let mut set = FontSet::bundled();
         let mut given = [false; ROLES.len()];
-        for (role, path) in overrides {
-            let Some(i) = ROLES.iter().position(|r| r == role) else {
+        for f in overrides.iter().filter(|f| f.role == "fallback") {
+            let data = crate::files::read_limited(&f.path, crate::limits::FONT_BYTES)?;
+            let info = check_font_file(&data, f.index, false)?;
+            let n = set.faces.len() - ROLES.len();
+            let ext = extension(&data, f.index);
+            set.faces.push(Face {
+                data: std::borrow::Cow::Owned(data),
+                family: info.family,
+                postscript_name: info.postscript_name,
+                file_name: format!("fallback-{}.{ext}", n + 1),
+                weight: 400,
+                italic: false,
+                index: f.index,
+            });
+        }
+        for f in overrides {
+            let Some(i) = ROLES.iter().position(|r| *r == f.role) else {
                 continue;
             };
-            let data = crate::files::read_limited(path, crate::limits::FONT_BYTES)?;
-            let info = check_font_file(&data)?;
+            let data = crate::files::read_limited(&f.path, crate::limits::FONT_BYTES)?;
+            let info = check_font_file(&data, f.index, true)?;
+            let ext = extension(&data, f.index);
             if i == MATH_ROLE && !has_math_table(&data) {
                 return Err(Problem::new(
                     Code::FontInvalid,
@@ -162,11 +182,6 @@ impl FontSet {
                 )
                 .help("give a math font (Latin Modern Math, STIX Two Math, TeX Gyre … Math), or leave `math` out to use the bundled one"));
             }
-            let ext = if data.starts_with(b"OTTO") {
-                "otf"
-            } else {
-                "ttf"
-            };
             set.faces[i] = Face {
                 data: std::borrow::Cow::Owned(data),
                 family: info.family,
@@ -174,6 +189,7 @@ impl FontSet {
                 file_name: format!("{}.{ext}", ROLES[i]),
                 weight: BUNDLED[i].weight,
                 italic: BUNDLED[i].italic,
+                index: f.index,
             };
             given[i] = true;
         }
@@ -216,6 +232,27 @@ impl FontSet {
     pub fn mono_family(&self) -> &str {
         &self.faces[4].family
     }
+
+    /// Where the fallback faces are in [`FontSet::faces`], in the order
+    /// they are tried.
+    pub fn fallbacks(&self) -> std::ops::Range<usize> {
+        ROLES.len()..self.faces.len()
+    }
+
+    /// Whether face `i` has a glyph for `c`.
+    pub fn covers(&self, i: usize, c: char) -> bool {
+        let f = &self.faces[i];
+        ttf_parser::Face::parse(&f.data, f.index).is_ok_and(|face| face.glyph_index(c).is_some())
+    }
+}
+
+/// The file extension a face's own file has: `otf` for PostScript
+/// outlines (CFF), `ttf` for TrueType.
+pub fn extension(data: &[u8], index: u32) -> &'static str {
+    match ttf_parser::Face::parse(data, index) {
+        Ok(f) if f.tables().cff.is_some() || f.tables().cff2.is_some() => "otf",
+        _ => "ttf",
+    }
 }
 
 /// Whether a font carries an OpenType MATH table.
@@ -229,30 +266,39 @@ pub struct FontInfo {
     pub postscript_name: String,
 }
 
-/// Checks that `data` is a usable TrueType or OpenType font (not a
-/// collection, with outlines and a Unicode character map) and reads its names.
-pub fn check_font_file(data: &[u8]) -> Result<FontInfo, Problem> {
+/// Checks that face `index` of `data` is a usable TrueType or OpenType
+/// font (with outlines and a Unicode character map; with Latin letters
+/// when `latin`, as the text faces must have) and reads its names.
+pub fn check_font_file(data: &[u8], index: u32, latin: bool) -> Result<FontInfo, Problem> {
     let bad = |m: String| Problem::new(Code::FontInvalid, m);
-    if data.starts_with(b"ttcf") {
-        return Err(bad("font collections (.ttc) are not supported".into())
-            .help("give a single .ttf or .otf"));
+    let count = ttf_parser::fonts_in_collection(data).unwrap_or(1);
+    if index >= count {
+        return Err(bad(format!(
+            "the file holds {count} face(s); there is no face #{index} (they count from 0)"
+        )));
     }
-    let face = ttf_parser::Face::parse(data, 0)
+    let face = ttf_parser::Face::parse(data, index)
         .map_err(|e| bad(format!("not a TrueType or OpenType font ({e})")))?;
-    if face.glyph_index('a').is_none() && face.glyph_index('A').is_none() {
-        return Err(bad(
-            "the font has no Latin letters (no Unicode character map?)".into(),
-        ));
+    let mapped = face
+        .tables()
+        .cmap
+        .is_some_and(|c| c.subtables.into_iter().any(|s| s.is_unicode()));
+    if !mapped || (latin && face.glyph_index('a').is_none() && face.glyph_index('A').is_none()) {
+        return Err(bad(if mapped {
+            "the font has no Latin letters".into()
+        } else {
+            "the font has no Unicode character map".into()
+        }));
     }
     // A font whose tables run past its end (a truncated download) parses,
     // then fails when it is subset or shaped: find out now.
     let mut probe = subsetter::GlyphRemapper::new();
-    if let Some(g) = face.glyph_index('a').or_else(|| face.glyph_index('A')) {
-        probe.remap(g.0);
-    }
-    subsetter::subset(data, 0, &probe)
+    probe.remap(1.min(face.number_of_glyphs().saturating_sub(1)));
+    subsetter::subset(data, index, &probe)
         .map_err(|e| bad(format!("the font is damaged or truncated ({e:?})")))?;
-    sfnt::read_tables(data).map_err(|e| bad(format!("the font is damaged ({e})")))?;
+    if count == 1 {
+        sfnt::read_tables(data).map_err(|e| bad(format!("the font is damaged ({e})")))?;
+    }
     let name = |id: u16| {
         face.names()
             .into_iter()
@@ -276,10 +322,14 @@ pub fn check_font_file(data: &[u8]) -> Result<FontInfo, Problem> {
 /// A subset of `data` holding the glyphs for `chars` (and the glyphs they
 /// are built from), with a character map, so that a reading system can
 /// still use it as an ordinary font. Characters the font lacks are skipped.
-pub fn subset_with_cmap(data: &[u8], chars: &BTreeSet<char>) -> Result<Vec<u8>, Problem> {
+pub fn subset_with_cmap(
+    data: &[u8],
+    index: u32,
+    chars: &BTreeSet<char>,
+) -> Result<Vec<u8>, Problem> {
     let bad = |m: String| Problem::new(Code::FontInvalid, m);
     let face =
-        ttf_parser::Face::parse(data, 0).map_err(|e| bad(format!("unreadable font: {e}")))?;
+        ttf_parser::Face::parse(data, index).map_err(|e| bad(format!("unreadable font: {e}")))?;
     let mut mapper = subsetter::GlyphRemapper::new();
     let mut old_ids = Vec::new();
     for &c in chars {
@@ -288,7 +338,7 @@ pub fn subset_with_cmap(data: &[u8], chars: &BTreeSet<char>) -> Result<Vec<u8>, 
             old_ids.push((c, gid.0));
         }
     }
-    let subset = subsetter::subset(data, 0, &mapper)
+    let subset = subsetter::subset(data, index, &mapper)
         .map_err(|e| bad(format!("cannot subset font: {e:?}")))?;
     let map: Vec<(char, u16)> = old_ids
         .into_iter()
@@ -310,16 +360,17 @@ pub fn subset_with_cmap(data: &[u8], chars: &BTreeSet<char>) -> Result<Vec<u8>, 
 /// so tools that read the font by itself still find its letters.
 pub fn subset_glyphs(
     data: &[u8],
+    index: u32,
     gids: &BTreeSet<u16>,
 ) -> Result<(Vec<u8>, std::collections::BTreeMap<u16, u16>), Problem> {
     let bad = |m: String| Problem::new(Code::FontInvalid, m);
     let face =
-        ttf_parser::Face::parse(data, 0).map_err(|e| bad(format!("unreadable font: {e}")))?;
+        ttf_parser::Face::parse(data, index).map_err(|e| bad(format!("unreadable font: {e}")))?;
     let mut mapper = subsetter::GlyphRemapper::new();
     for &g in gids {
         mapper.remap(g);
     }
-    let subset = subsetter::subset(data, 0, &mapper)
+    let subset = subsetter::subset(data, index, &mapper)
         .map_err(|e| bad(format!("cannot subset font: {e:?}")))?;
     let remap: std::collections::BTreeMap<u16, u16> = gids
         .iter()
@@ -358,7 +409,7 @@ mod tests {
     #[test]
     fn subset_keeps_a_working_cmap() {
         let chars: BTreeSet<char> = "Quire, “typeset”.".chars().collect();
-        let sub = subset_with_cmap(BUNDLED[0].data, &chars).unwrap();
+        let sub = subset_with_cmap(BUNDLED[0].data, 0, &chars).unwrap();
         assert!(
             sub.len() < BUNDLED[0].data.len() / 10,
             "{} bytes",

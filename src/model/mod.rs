@@ -55,8 +55,9 @@ pub struct Options {
     /// PDF chapters open on a right-hand page (a blank page before if needed).
     pub chapters_on_recto: bool,
     /// The book's own font files, by role (`regular`, `italic`, `bold`,
-    /// `bold-italic`, `mono`), found and checked; the rest are bundled.
-    pub fonts: Vec<(String, PathBuf)>,
+    /// `bold-italic`, `mono`, `mono-bold`, `math`, and `fallback` in the
+    /// order they are tried), found and checked; the rest are bundled.
+    pub fonts: Vec<FontFile>,
     /// Images over this many pixels are refused before they are decoded.
     pub max_image_pixels: u64,
     /// Print production: the PDF is an interior for this printer.
@@ -790,6 +791,15 @@ pub enum LinkTarget {
     Unresolved {
         dest: String,
     },
+}
+
+/// A font file the book names: its role, where it is, and which face in
+/// it (a collection, `.ttc`, holds several).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FontFile {
+    pub role: String,
+    pub path: PathBuf,
+    pub index: u32,
 }
 
 /// A place in a manuscript: 1-based line and column (in characters).

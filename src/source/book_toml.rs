@@ -146,6 +146,10 @@ pub struct FontsToml {
     pub mono_bold: Option<toml::Spanned<String>>,
     /// Formulas in the PDF: a face with an OpenType MATH table.
     pub math: Option<toml::Spanned<String>>,
+    /// Faces tried in order for characters the book's faces lack
+    /// (`"type/NotoSansJP.otf"`, or `"NotoSerifCJK.ttc#2"` for one face
+    /// of a collection).
+    pub fallback: Option<Vec<toml::Spanned<String>>>,
 }
 
 impl FontsToml {
@@ -161,6 +165,7 @@ impl FontsToml {
         ]
         .into_iter()
         .filter_map(|(r, v)| v.as_ref().map(|v| (r, v)))
+        .chain(self.fallback.iter().flatten().map(|v| ("fallback", v)))
         .collect()
     }
 }
@@ -399,14 +404,18 @@ pub fn font_files(
     text: &str,
     cfg: &BookToml,
     diags: &mut Diagnostics,
-) -> Vec<(String, PathBuf)> {
+) -> Vec<crate::model::FontFile> {
     let index = LineIndex::new(text);
     let root = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
     let mut out = Vec::new();
     for (role, entry) in cfg.fonts.roles() {
         let (line, col) = index.line_col(text, entry.span().start);
         let loc = Location::at(config, line, col);
-        let rel = entry.get_ref();
+        // `file.ttc#2`: the third face of a collection.
+        let (rel, face) = match entry.get_ref().rsplit_once('#') {
+            Some((file, n)) if n.parse::<u32>().is_ok() => (file, n.parse().unwrap_or(0)),
+            _ => (entry.get_ref().as_str(), 0),
+        };
         let Some(real) = confined(
             &dir.join(rel),
             &root,
@@ -419,7 +428,8 @@ pub fn font_files(
         let checked = crate::files::read_limited(&real, crate::limits::FONT_BYTES)
             .map_err(|e| e.to_string())
             .and_then(|data| {
-                crate::fonts::check_font_file(&data).map_err(|e| e.to_string())?;
+                crate::fonts::check_font_file(&data, face, role != "fallback")
+                    .map_err(|e| e.to_string())?;
                 if role == "math" && !crate::fonts::has_math_table(&data) {
                     return Err(
                         "it has no OpenType MATH table, so formulas cannot be set with it"
@@ -429,11 +439,17 @@ pub fn font_files(
                 Ok(())
             });
         match checked {
-            Ok(_) => out.push((role.to_string(), real)),
+            Ok(_) => out.push(crate::model::FontFile {
+                role: role.to_string(),
+                path: real,
+                index: face,
+            }),
             Err(e) => diags.push(
                 Diagnostic::error(Code::FontInvalid, loc, format!("font `{rel}`: {e}")).help(
                     if role == "math" {
                         "give a math font (Latin Modern Math, STIX Two Math, a TeX Gyre … Math), or leave `math` out for the bundled one"
+                    } else if e.contains("there is no face") {
+                        "name a face the collection has: `file.ttc#0` is its first"
                     } else {
                         "give a TrueType (.ttf) or OpenType (.otf) file"
                     },

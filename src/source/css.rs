@@ -213,7 +213,7 @@ fn resource(
         }
     };
     let checked = match ext.as_str() {
-        "ttf" | "otf" => crate::fonts::check_font_file(&data)
+        "ttf" | "otf" => crate::fonts::check_font_file(&data, 0, false)
             .map(|_| ())
             .map_err(|p| p.message),
         "woff" if !data.starts_with(b"wOFF") => Err("not a WOFF font".to_string()),

@@ -725,9 +725,9 @@ fn load_book(
             crate::fonts::SERIF_FAMILY.to_string(),
             crate::fonts::MONO_FAMILY.to_string(),
         ];
-        for (_, path) in &options.fonts {
-            if let Ok(data) = crate::files::read_limited(path, crate::limits::FONT_BYTES)
-                && let Ok(info) = crate::fonts::check_font_file(&data)
+        for f in &options.fonts {
+            if let Ok(data) = crate::files::read_limited(&f.path, crate::limits::FONT_BYTES)
+                && let Ok(info) = crate::fonts::check_font_file(&data, f.index, false)
             {
                 families.push(info.family);
             }

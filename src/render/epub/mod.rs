@@ -76,6 +76,9 @@ fn assemble(book: &Book, diags: &mut Diagnostics) -> Result<Vec<u8>, Diagnostic>
     let e = |err: epub_builder::Error| internal(book, err);
     let fonts = fonts::FontSet::with(&book.options.fonts)
         .map_err(|p| p.at(Location::file(book_file(book)), "font: "))?;
+    for d in fonts::coverage::check(book, &fonts, crate::diagnostics::Severity::Warning, "EPUB") {
+        diags.push(d);
+    }
     let lang = book.meta.language.as_str();
     // Every image in a form reading systems show, converted once. A
     // problem with one image is reported and the others still checked.
@@ -172,19 +175,19 @@ fn assemble(book: &Book, diags: &mut Diagnostics) -> Result<Vec<u8>, Diagnostic>
     builder.set_title(xhtml::clean(&book.meta.title));
     builder.add_language(lang);
     builder.set_toc_name(crate::typography::labels(lang).contents);
+    let mut chars: BTreeSet<char> = (' '..='~').collect();
+    for (_, doc, _) in &docs {
+        chars.extend(doc.chars().filter(|c| !c.is_control()));
+    }
     builder
-        .stylesheet(stylesheet(book, &fonts).as_bytes())
+        .stylesheet(stylesheet(book, &fonts, &chars).as_bytes())
         .map_err(e)?;
 
     if book.options.embed_fonts {
-        let mut chars: BTreeSet<char> = (' '..='~').collect();
-        for (_, doc, _) in &docs {
-            chars.extend(doc.chars().filter(|c| !c.is_control()));
-        }
-        for font in embedded_faces(&fonts) {
-            let data = fonts::subset_with_cmap(&font.data, &chars)
+        for (font, serves) in embedded_faces(&fonts, &chars) {
+            let data = fonts::subset_with_cmap(&font.data, font.index, &serves)
                 .map_err(|p| p.at(Location::file(book_file(book)), "font: "))?;
-            let mime = if font.data.starts_with(b"OTTO") {
+            let mime = if data.starts_with(b"OTTO") {
                 "font/otf"
             } else {
                 "font/ttf"
@@ -330,24 +333,49 @@ fn depth(t: &TocElement) -> usize {
     1 + t.children.iter().map(depth).max().unwrap_or(0)
 }
 
-/// The faces to embed: a face that merely repeats the regular one (a book
-/// that gave only a regular face) is left to the reading system to slant
-/// or embolden.
-fn embedded_faces(fonts: &fonts::FontSet) -> impl Iterator<Item = &fonts::Face> {
-    fonts
+/// The faces to embed, each with the characters it is embedded for: a
+/// face that merely repeats the regular one (a book that gave only its
+/// regular face) is not embedded twice; a fallback face only for the
+/// characters the book's own faces and the fallbacks before it lack.
+fn embedded_faces<'f>(
+    fonts: &'f fonts::FontSet,
+    chars: &BTreeSet<char>,
+) -> Vec<(&'f fonts::Face, BTreeSet<char>)> {
+    let mut out: Vec<(&fonts::Face, BTreeSet<char>)> = fonts
         .faces
         .iter()
         .enumerate()
         // The bold code face is the PDF's: reading systems embolden. So is
         // the math face: the EPUB's formulas are MathML, set by the reader.
-        .filter(move |(i, f)| *i == 0 || *i == 4 || (*i < 5 && f.data != fonts.faces[0].data))
-        .map(|(_, f)| f)
+        .filter(|(i, f)| *i == 0 || *i == 4 || (*i < 4 && f.data != fonts.faces[0].data))
+        .map(|(_, f)| (f, chars.clone()))
+        .collect();
+    let mut lacking: BTreeSet<char> = chars
+        .iter()
+        .copied()
+        .filter(|&c| fonts::coverage::needs_glyph(c) && !fonts.covers(0, c))
+        .collect();
+    for i in fonts.fallbacks() {
+        let serves: BTreeSet<char> = lacking
+            .iter()
+            .copied()
+            .filter(|&c| fonts.covers(i, c))
+            .collect();
+        if serves.is_empty() {
+            continue;
+        }
+        lacking.retain(|c| !serves.contains(c));
+        let mut with_space = serves;
+        with_space.insert(' ');
+        out.push((&fonts.faces[i], with_space));
+    }
+    out
 }
 
-fn stylesheet(book: &Book, fonts: &fonts::FontSet) -> String {
+fn stylesheet(book: &Book, fonts: &fonts::FontSet, chars: &BTreeSet<char>) -> String {
     let mut css = String::new();
     if book.options.embed_fonts {
-        for f in embedded_faces(fonts) {
+        for (f, _) in embedded_faces(fonts, chars) {
             let _ = writeln!(
                 css,
                 "@font-face {{ font-family: \"{}\"; font-weight: {}; font-style: {}; src: url(\"fonts/{}\"); }}",
@@ -360,10 +388,21 @@ fn stylesheet(book: &Book, fonts: &fonts::FontSet) -> String {
         css.push('\n');
     }
     let quote = |f: &str| format!("\"{}\"", f.replace(['"', '\\'], ""));
+    // The fallbacks follow each family, then the reading system's own.
+    let fallbacks: String = fonts
+        .fallbacks()
+        .map(|i| format!(", {}", quote(&fonts.faces[i].family)))
+        .collect();
     css.push_str(
         &STYLESHEET
-            .replace("{{TEXT_FAMILY}}", &quote(fonts.text_family()))
-            .replace("{{MONO_FAMILY}}", &quote(fonts.mono_family())),
+            .replace(
+                "{{TEXT_FAMILY}}",
+                &format!("{}{fallbacks}", quote(fonts.text_family())),
+            )
+            .replace(
+                "{{MONO_FAMILY}}",
+                &format!("{}{fallbacks}", quote(fonts.mono_family())),
+            ),
     );
     house_style(&book.options.style, &mut css);
     if let Some(extra) = &book.options.extra_css {

@@ -70,6 +70,14 @@ type Made = (Vec<crate::render::File>, Vec<crate::model::PageBreak>);
 fn make(book: &Book, diags: &mut Diagnostics) -> Result<Made, Diagnostic> {
     let fonts = crate::fonts::FontSet::with(&book.options.fonts)
         .map_err(|p| p.at(book_file(book), "font: "))?;
+    let missing =
+        crate::fonts::coverage::check(book, &fonts, crate::diagnostics::Severity::Error, "PDF");
+    if !missing.is_empty() {
+        for d in missing {
+            diags.push(d);
+        }
+        return Ok(Default::default());
+    }
     let t = std::time::Instant::now();
     let doc = typeset(book, &fonts, diags)?;
     if std::env::var_os("QUIRE_TIMINGS").is_some() {
@@ -372,7 +380,12 @@ fn typeset_on(
     let print = book.options.print.is_some();
     let mut shaper = Shaper::new(fonts).map_err(|p| p.at(book_file(book), "font: "))?;
     let hyphenator = hyphenate::Hyphenator::new(&book.meta.language);
-    if !hyphenator.supports_language() {
+    // Chinese, Japanese, Korean and Thai are not hyphenated at all.
+    let unhyphenated = matches!(
+        book.meta.language.split(['-', '_']).next().unwrap_or(""),
+        "ja" | "zh" | "ko" | "th" | "lo" | "km" | "my"
+    );
+    if !hyphenator.supports_language() && !unhyphenated {
         diags.warning(
             Code::Hyphenation,
             book_file(book),

@@ -13,8 +13,10 @@ use super::linebreak::{self, INFINITY, Item, Params};
 use super::mathset::{self, MathBox};
 use super::page::{GlyphText, LinkDest, PlacedGlyph};
 use super::shape::{FontId, Shaper, glyph_texts};
+use crate::fonts::coverage;
 use crate::model::{Book, Inline, LinkTarget};
 use std::sync::Arc;
+use unicode_script::UnicodeScript;
 
 /// How a piece of text looks.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -474,6 +476,21 @@ const HYPHEN_PENALTY: f32 = 500.0;
 const ONE_LETTER_PENALTY: f32 = 400.0;
 /// Cost of a break after a slash or dash inside a word (no hyphen added).
 const SOFT_BREAK_PENALTY: f32 = 150.0;
+/// A break between two Chinese or Japanese characters: free, with a
+/// little stretch.
+const CJK_BREAK: f32 = 0.25;
+/// What a line may not start with (closing brackets, small kana, stops).
+const NO_BREAK_BEFORE: &str = "、。，．・：；？！ー）」』】〕〉》〙〗｝］’”ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々〻‐゠〜…‥,.:;?!)]}%";
+/// What a line may not end with (opening brackets).
+const NO_BREAK_AFTER: &str = "（「『【〔〈《〘〖｛［‘“([{";
+
+/// Chinese and Japanese characters, which lines break between.
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3000..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF
+        | 0xFF00..=0xFFEF | 0x20000..=0x2FA1F)
+}
+
 /// Cost of an emergency break between any two letters.
 const EMERGENCY_PENALTY: f32 = 900.0;
 
@@ -521,6 +538,106 @@ impl Setter<'_, '_> {
         align: Align,
     ) -> Vec<SetLine> {
         self.set_hanging(pieces, measure, indent, align, (0, 0.0))
+    }
+
+    /// The pieces with each run of characters their face lacks given to
+    /// the first fallback face that has them, character cluster by
+    /// cluster; `None` when every face has all of its piece's characters.
+    fn with_fallbacks(&self, pieces: &[Piece]) -> Option<Vec<Piece>> {
+        if self.shaper.fallbacks() == 0 {
+            return None;
+        }
+        let lacks = |p: &Piece| {
+            p.text
+                .chars()
+                .any(|c| coverage::needs_glyph(c) && !self.shaper.covers(p.style.font, c))
+        };
+        if !pieces.iter().any(lacks) {
+            return None;
+        }
+        let mut out = Vec::with_capacity(pieces.len() + 8);
+        for p in pieces {
+            if !lacks(p) {
+                out.push(p.clone());
+                continue;
+            }
+            // Runs of one script (spaces, digits and punctuation go with
+            // the run they are in), each in one face where one face has
+            // all of it, so that a word is never set in two.
+            let mut runs: Vec<(unicode_script::Script, String)> = Vec::new();
+            for c in p.text.chars() {
+                let script = c.script();
+                let neutral = matches!(
+                    script,
+                    unicode_script::Script::Common | unicode_script::Script::Inherited
+                );
+                match runs.last_mut() {
+                    Some((s, t)) if neutral || *s == script => t.push(c),
+                    Some((s, t)) if matches!(s, unicode_script::Script::Common) => {
+                        *s = script;
+                        t.push(c);
+                    }
+                    _ => runs.push((
+                        if neutral {
+                            unicode_script::Script::Common
+                        } else {
+                            script
+                        },
+                        c.to_string(),
+                    )),
+                }
+            }
+            let push = |out: &mut Vec<Piece>, font: FontId, text: String| {
+                if text.is_empty() {
+                    return;
+                }
+                match out.last_mut() {
+                    Some(last)
+                        if last.style.font == font
+                            && last.style == TextStyle { font, ..p.style }
+                            && last.link == p.link
+                            && last.note == p.note =>
+                    {
+                        last.text.push_str(&text)
+                    }
+                    _ => out.push(Piece {
+                        text,
+                        style: TextStyle { font, ..p.style },
+                        ..p.clone()
+                    }),
+                }
+            };
+            for (_, text) in runs {
+                let drawn = |f: FontId| {
+                    text.chars()
+                        .all(|c| !coverage::needs_glyph(c) || self.shaper.covers(f, c))
+                };
+                let whole = std::iter::once(p.style.font)
+                    .chain((0..self.shaper.fallbacks()).map(FontId::Fallback))
+                    .find(|&f| drawn(f));
+                if let Some(f) = whole {
+                    push(&mut out, f, text);
+                    continue;
+                }
+                // No one face has it all: character by character.
+                let mut current = p.style.font;
+                let mut run = String::new();
+                for c in text.chars() {
+                    let font = if coverage::needs_glyph(c) {
+                        self.shaper.face_for(p.style.font, c)
+                    } else {
+                        current
+                    };
+                    if font != current {
+                        push(&mut out, current, std::mem::take(&mut run));
+                    }
+                    current = font;
+                    run.push(c);
+                }
+                push(&mut out, current, run);
+            }
+        }
+        Some(out)
     }
 
     /// Sets a formula with the math face, at the text's size.
@@ -580,6 +697,14 @@ impl Setter<'_, '_> {
         align: Align,
         hang: (usize, f32),
     ) -> Vec<SetLine> {
+        let split;
+        let pieces = match self.with_fallbacks(pieces) {
+            Some(p) => {
+                split = p;
+                &split[..]
+            }
+            None => pieces,
+        };
         if align != Align::Justify {
             let (items, content) = self.items(pieces, indent, false, None, align);
             let mut lines = self.ragged(&items, &content, measure, align);
@@ -934,6 +1059,20 @@ impl Setter<'_, '_> {
                     }
                 }
             }
+            // Chinese and Japanese break between any two characters, but
+            // for the few a line may not start or end with (kinsoku).
+            let mut prev: Option<char> = None;
+            for (i, c) in text.char_indices() {
+                if let Some(p) = prev
+                    && (is_cjk(p) || is_cjk(c))
+                    && !NO_BREAK_AFTER.contains(p)
+                    && !NO_BREAK_BEFORE.contains(c)
+                    && !c.is_ascii_alphanumeric()
+                {
+                    points.push((i, false, CJK_BREAK));
+                }
+                prev = Some(c);
+            }
             let single =
                 segments.len() == 1 && piece.style.font != FontId::Mono && piece.note.is_none();
             if hyphenate && single {
@@ -986,6 +1125,15 @@ impl Setter<'_, '_> {
                         style: piece.style,
                         glyph,
                     }));
+                } else if cost == CJK_BREAK {
+                    // Room to stretch between characters, so that a
+                    // justified line of them fills the measure.
+                    items.push(Item::Glue {
+                        width: 0.0,
+                        stretch: piece.style.size * 0.15,
+                        shrink: 0.0,
+                    });
+                    content.push(Content::Nothing);
                 } else {
                     items.push(Item::Penalty {
                         width: 0.0,

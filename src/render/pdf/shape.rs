@@ -12,29 +12,30 @@ use std::rc::Rc;
 /// The faces the typesetter uses, in the order of `FontSet::faces`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FontId {
-    Regular = 0,
-    Italic = 1,
-    Bold = 2,
-    BoldItalic = 3,
-    Mono = 4,
-    MonoBold = 5,
+    Regular,
+    Italic,
+    Bold,
+    BoldItalic,
+    Mono,
+    MonoBold,
     /// The math face (formulas only).
-    Math = 6,
+    Math,
+    /// The n-th fallback face, for characters the others lack.
+    Fallback(u8),
 }
 
 impl FontId {
-    pub const ALL: [FontId; 7] = [
-        FontId::Regular,
-        FontId::Italic,
-        FontId::Bold,
-        FontId::BoldItalic,
-        FontId::Mono,
-        FontId::MonoBold,
-        FontId::Math,
-    ];
-
     pub fn index(self) -> usize {
-        self as usize
+        match self {
+            FontId::Regular => 0,
+            FontId::Italic => 1,
+            FontId::Bold => 2,
+            FontId::BoldItalic => 3,
+            FontId::Mono => 4,
+            FontId::MonoBold => 5,
+            FontId::Math => 6,
+            FontId::Fallback(n) => crate::fonts::ROLES.len() + n as usize,
+        }
     }
 
     /// The face with emphasis toggled or strong added, as nested markup asks.
@@ -84,7 +85,7 @@ impl<'f> Shaper<'f> {
     pub fn new(fonts: &'f FontSet) -> Result<Shaper<'f>, crate::diagnostics::Problem> {
         let mut faces = Vec::new();
         for f in &fonts.faces {
-            let face = rustybuzz::Face::from_slice(&f.data, 0).ok_or_else(|| {
+            let face = rustybuzz::Face::from_slice(&f.data, f.index).ok_or_else(|| {
                 crate::diagnostics::Problem::new(
                     crate::diagnostics::Code::FontInvalid,
                     format!("font {} is unreadable", f.file_name),
@@ -171,6 +172,23 @@ impl<'f> Shaper<'f> {
     /// The face itself, for what shaping does not give (the MATH table).
     pub fn raw_face(&self, font: FontId) -> &rustybuzz::ttf_parser::Face<'f> {
         &self.faces[font.index()].face
+    }
+
+    /// How many fallback faces there are.
+    pub fn fallbacks(&self) -> u8 {
+        self.faces.len().saturating_sub(crate::fonts::ROLES.len()) as u8
+    }
+
+    /// The face to draw `c` with in text meant for `font`: its own if it
+    /// has the glyph, else the first fallback that has.
+    pub fn face_for(&self, font: FontId, c: char) -> FontId {
+        if self.covers(font, c) {
+            return font;
+        }
+        (0..self.fallbacks())
+            .map(FontId::Fallback)
+            .find(|&f| self.covers(f, c))
+            .unwrap_or(font)
     }
 
     /// Whether the face has a glyph for `c`.

@@ -86,7 +86,7 @@ pub fn write(book: &Book, doc: &Document, fonts: &FontSet) -> Result<Vec<u8>, Di
     for (font, gids) in &used {
         let face = &fonts.faces[font.index()];
         let data: &[u8] = &face.data;
-        let (subset, remap) = fonts::subset_glyphs(data, gids)
+        let (subset, remap) = fonts::subset_glyphs(data, face.index, gids)
             .map_err(|p| p.at(book_file.clone(), &format!("font {}: ", face.family)))?;
         let mut warnings = Vec::new();
         let parsed = ParsedFont::from_bytes(&subset, 0, &mut warnings).ok_or_else(|| {
@@ -101,7 +101,7 @@ pub fn write(book: &Book, doc: &Document, fonts: &FontSet) -> Result<Vec<u8>, Di
             .fonts
             .map
             .insert(id.clone(), printpdf::PdfFont::new(parsed));
-        let face = ttf_parser::Face::parse(data, 0).map_err(|e| internal(book, e))?;
+        let face = ttf_parser::Face::parse(data, face.index).map_err(|e| internal(book, e))?;
         let cids = gids
             .iter()
             .map(|&g| {

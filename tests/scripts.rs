@@ -1,0 +1,207 @@
+//! Books in other scripts: characters no font can draw are errors (not
+//! empty boxes), fallback faces from real font files (Debian's Noto,
+//! including a font collection), and Japanese line breaking.
+
+mod common;
+
+use common::*;
+use std::ffi::OsStr;
+use std::path::Path;
+
+const NOTO_SERIF: &str = "/usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf";
+const NOTO_CJK: &str = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc";
+
+/// Greek prose (from the opening of the Gospel of John, in the public
+/// domain) with Latin words and numbers mixed in.
+const GREEK: &str = "# Ελληνικά\n\nἘν ἀρχῇ ἦν ὁ λόγος, καὶ ὁ λόγος ἦν πρὸς τὸν θεόν, καὶ θεὸς ἦν ὁ λόγος. The text is quoted from the edition of 1881, page 42.\n\nΟὗτος ἦν ἐν ἀρχῇ πρὸς τὸν θεόν. Πάντα δι᾽ αὐτοῦ ἐγένετο, καὶ χωρὶς αὐτοῦ ἐγένετο οὐδὲ ἕν.\n";
+
+/// Japanese prose (the opening of Natsume Sōseki's 吾輩は猫である, 1905,
+/// in the public domain), with a Latin word and a number.
+const JAPANESE: &str = "# 吾輩は猫である\n\n吾輩は猫である。名前はまだ無い。どこで生れたかとんと見当がつかぬ。何でも薄暗いじめじめした所でニャーニャー泣いていた事だけは記憶している。吾輩はここで始めて人間というものを見た。しかもあとで聞くとそれは書生という人間中で一番獰悪な種族であったそうだ。この書生というのは時々我々を捕えて煮て食うという話である。しかしその当時は何という考もなかったから別段恐しいとも思わなかった。ただ彼の掌に載せられてスーと持ち上げられた時何だかフワフワした感じがあったばかりである。\n\n「吾輩」は1905年に書かれた。Quire で組んだ。掌の上で少し落ちついて書生の顔を見たのがいわゆる人間というものの見始であろう。この時妙なものだと思った感じが今でも残っている。第一毛をもって装飾されべきはずの顔がつるつるしてまるで薬缶だ。その後猫にもだいぶ逢ったがこんな片輪には一度も出会わした事がない。\n";
+
+fn font(path: &str) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_else(|e| {
+        panic!("{path}: {e} (bash .ci/test installs fonts-noto-core and fonts-noto-cjk)")
+    })
+}
+
+fn book(fallback: &str) -> tempfile::TempDir {
+    let serif = font(NOTO_SERIF);
+    let cjk = font(NOTO_CJK);
+    let toml = format!("[book]\ntitle = \"Scripts\"\nlang = \"en\"\n\n[fonts]\n{fallback}\n");
+    project(&[
+        ("book.toml", toml.as_bytes()),
+        ("type/NotoSerif-Regular.ttf", serif.as_slice()),
+        ("type/NotoSerifCJK-Regular.ttc", cjk.as_slice()),
+        ("01-greek.md", GREEK.as_bytes()),
+        ("02-japanese.md", JAPANESE.as_bytes()),
+    ])
+}
+
+/// The text of a manuscript as a reader sees it: its words, or for
+/// Japanese, its characters, without markup and spaces.
+fn letters(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect::<String>()
+}
+
+#[test]
+fn greek_and_japanese_are_set_with_fallback_faces_in_both_formats() {
+    let dir =
+        book("fallback = [\"type/NotoSerif-Regular.ttf\", \"type/NotoSerifCJK-Regular.ttc#0\"]");
+    let out = dir.path().join("out");
+    let (r, epub) = build_epub(dir.path(), &out, &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
+    let v = epubcheck(&epub);
+    assert_eq!((v.fatals, v.errors, v.warnings), (0, 0, 0), "{}", v.report);
+    // The fallbacks go in as subsets, named in the stylesheet's stacks.
+    let names = epub_names(&epub);
+    assert!(
+        names.iter().any(|n| n.ends_with("fonts/fallback-1.ttf")),
+        "{names:?}"
+    );
+    assert!(
+        names.iter().any(|n| n.ends_with("fonts/fallback-2.otf")),
+        "{names:?}"
+    );
+    let css = epub_file(&epub, "OEBPS/stylesheet.css");
+    assert!(
+        css.contains("\"Charis SIL\", \"Noto Serif\", \"Noto Serif CJK JP\", Georgia, serif"),
+        "{css}"
+    );
+
+    let (r, pdf) = build_pdf(dir.path(), &out, &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
+    let fonts = tool_text("pdffonts", &[pdf.as_os_str()]);
+    assert!(fonts.contains("+NotoSerif-Regular"), "{fonts}");
+    assert!(fonts.contains("+NotoSerifCJKjp-Regular"), "{fonts}");
+    let text = pdftotext(&pdf, None);
+    let got = letters(&text);
+    // Every paragraph comes back, in order.
+    for para in GREEK.split("\n\n").chain(JAPANESE.split("\n\n")) {
+        let want = letters(para.trim_start_matches("# "));
+        assert!(got.contains(&want), "{want}\nnot in\n{text}");
+    }
+    // A Greek word is set in one face, not some letters in each: no
+    // Greek glyph comes from Charis.
+    let greek_page = (1..=pdf_pages(&pdf))
+        .find(|&p| pdftotext(&pdf, Some(p)).contains("λόγος"))
+        .unwrap();
+    let used = fonts_on_page(&pdf, greek_page);
+    assert!(used.iter().any(|f| f.contains("NotoSerif")), "{used:?}");
+}
+
+/// The fonts a page's text uses, from `pdffonts -f N -l N`.
+fn fonts_on_page(pdf: &Path, page: usize) -> Vec<String> {
+    let p = page.to_string();
+    tool_text(
+        "pdffonts",
+        &[
+            OsStr::new("-f"),
+            OsStr::new(&p),
+            OsStr::new("-l"),
+            OsStr::new(&p),
+            pdf.as_os_str(),
+        ],
+    )
+    .lines()
+    .skip(2)
+    .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+    .collect()
+}
+
+#[test]
+fn without_a_fallback_the_missing_characters_are_an_error_in_build_and_check() {
+    let dir = book("");
+    let out = dir.path().join("out");
+    for args in [vec!["build", ".", "-o", "out"], vec!["check", "."]] {
+        let r = run(quire().current_dir(dir.path()).args(&args));
+        assert_eq!(r.status, 1, "{args:?}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("01-greek.md:1:3: error: ")
+                && r.stderr
+                    .contains("that no font of the book can draw: Greek ('")
+                && r.stderr.contains("'Ε' U+0395")
+                && r.stderr
+                    .contains("the PDF would show empty boxes [glyph-missing]"),
+            "{args:?}: {}",
+            r.stderr
+        );
+        assert!(
+            r.stderr.contains("02-japanese.md:1:3: error: ")
+                && r.stderr.contains("Han ('")
+                && r.stderr.contains("Hiragana ('")
+                && r.stderr.contains("such as Noto Serif CJK"),
+            "{}",
+            r.stderr
+        );
+    }
+    assert!(!out.exists(), "nothing written");
+    // The EPUB alone is written: a reading system has fonts of its own.
+    let (r, _) = build_epub(dir.path(), &out, &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("the EPUB relies on the reading system's own fonts for them"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_face_a_collection_does_not_have_is_refused_where_it_is_named() {
+    let dir = book("fallback = [\"type/NotoSerifCJK-Regular.ttc#40\"]");
+    let r = run(quire().current_dir(dir.path()).args(["check", "."]));
+    assert_eq!(r.status, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("book.toml:6:13: error: font `type/NotoSerifCJK-Regular.ttc`: the file holds 5 face(s); there is no face #40 (they count from 0)"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn japanese_lines_never_start_with_a_stop_or_end_with_an_opening_bracket() {
+    let long = JAPANESE.repeat(6).replace("# 吾輩は猫である\n\n", "");
+    let serif = font(NOTO_SERIF);
+    let cjk = font(NOTO_CJK);
+    let dir = project(&[
+        (
+            "book.toml",
+            b"[book]\ntitle = \"J\"\nlang = \"ja\"\n\n[fonts]\nfallback = [\"type/cjk.ttc#0\", \"type/serif.ttf\"]\n".as_slice(),
+        ),
+        ("type/serif.ttf", serif.as_slice()),
+        ("type/cjk.ttc", cjk.as_slice()),
+        ("01.md", format!("# 猫\n\n{long}").as_bytes()),
+    ]);
+    let out = dir.path().join("out");
+    let (r, pdf) = build_pdf(dir.path(), &out, &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
+    let text = pdftotext(&pdf, None);
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.chars().any(|c| c > '\u{3000}'))
+        .collect();
+    assert!(lines.len() > 20, "{text}");
+    for l in &lines {
+        let first = l.chars().next().unwrap();
+        let last = l.chars().last().unwrap();
+        assert!(!"。、」』）ー".contains(first), "starts with {first}: {l}");
+        assert!(!"「『（".contains(last), "ends with {last}: {l}");
+    }
+    // Justified: the lines of a paragraph, but its last, fill the measure
+    // (pages face each other: each has its own right margin).
+    let (mut full, mut all) = (0, 0);
+    for page in page_lines(&pdf) {
+        let lines: Vec<_> = page.iter().filter(|l| l.x1 - l.x0 > 200.0).collect();
+        let right = lines.iter().map(|l| l.x1).fold(0.0, f64::max);
+        all += lines.len();
+        full += lines.iter().filter(|l| (right - l.x1).abs() < 1.5).count();
+    }
+    assert!(all > 20 && full * 10 >= all * 8, "{full} of {all}");
+}
