@@ -14,6 +14,9 @@ pub struct Metadata {
     pub contributors: Vec<Contributor>,
     /// BCP 47 language tag.
     pub language: String,
+    /// The book reads right to left (its language is Arabic, Hebrew,
+    /// Persian, Urdu, …, or its `dir` is `rtl`).
+    pub rtl: bool,
     pub identifier: Identifier,
     pub publisher: Option<String>,
     /// Publication date as written: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
@@ -159,6 +162,19 @@ impl std::fmt::Display for Scalar {
     }
 }
 
+/// Whether a language is written right to left.
+pub fn rtl_language(tag: &str) -> bool {
+    matches!(
+        tag.split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase()
+            .as_str(),
+        "ar" | "he" | "iw" | "fa" | "ur" | "yi" | "ps" | "sd" | "ug" | "dv" | "ckb" | "syr"
+    ) || tag.contains("-Arab")
+        || tag.contains("-Hebr")
+}
+
 /// Metadata as a manuscript's front matter or `book.toml` gives it.
 /// Field names are kebab-case; common alternatives are accepted as aliases.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -178,6 +194,10 @@ pub struct MetaInput {
     pub illustrator: Option<OneOrMany<String>>,
     #[serde(alias = "language")]
     pub lang: Option<String>,
+    /// `rtl` or `ltr`: the direction the book reads in, when its
+    /// language does not say (or to say otherwise).
+    #[serde(default, deserialize_with = "lenient")]
+    pub dir: Option<String>,
     #[serde(default, deserialize_with = "lenient")]
     pub identifier: Option<String>,
     pub isbn: Option<Scalar>,
@@ -326,6 +346,7 @@ impl MetaInput {
             &mut self.title,
             &mut self.subtitle,
             &mut self.lang,
+            &mut self.dir,
             &mut self.identifier,
             &mut self.publisher,
             &mut self.rights,

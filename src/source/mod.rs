@@ -967,6 +967,22 @@ fn settle_metadata(
         );
         language = "en".into();
     }
+    let rtl = match m.dir.as_deref().map(str::to_ascii_lowercase).as_deref() {
+        Some("rtl") => true,
+        Some("ltr") => false,
+        Some(other) => {
+            diags.push(
+                Diagnostic::error(
+                    Code::ConfigInvalid,
+                    file.key(&["dir"]),
+                    format!("`dir = \"{other}\"`: a book reads `rtl` or `ltr`"),
+                )
+                .help("leave it out to go by the language"),
+            );
+            metadata::rtl_language(&language)
+        }
+        None => metadata::rtl_language(&language),
+    };
     let derived = || {
         let authors: Vec<String> = contributors
             .iter()
@@ -1044,6 +1060,7 @@ fn settle_metadata(
         subtitle: shown(&m.subtitle),
         contributors,
         language,
+        rtl,
         identifier,
         publisher: present(&m.publisher),
         date,

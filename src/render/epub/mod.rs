@@ -247,6 +247,7 @@ fn assemble(book: &Book, diags: &mut Diagnostics) -> Result<Vec<u8>, Diagnostic>
             metadata: &metadata,
             landmarks: &landmarks,
             language: lang,
+            rtl: book.meta.rtl,
             identifier: &book.meta.identifier.urn(),
             toc_depth: docs
                 .iter()

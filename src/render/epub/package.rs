@@ -25,6 +25,9 @@ pub struct Finish<'a> {
     /// The `<nav epub:type="landmarks">…</nav>` element.
     pub landmarks: &'a str,
     pub language: &'a str,
+    /// The book reads right to left: every document says `dir="rtl"` and
+    /// the spine turns its pages that way.
+    pub rtl: bool,
     pub identifier: &'a str,
     /// Levels in the table of contents, for the NCX's `dtb:depth`.
     pub toc_depth: usize,
@@ -57,6 +60,13 @@ pub fn finish(raw: &[u8], f: &Finish) -> Result<Vec<u8>, String> {
             "OEBPS/nav.xhtml" => nav_document(&text(&name, data)?, f)?.into_bytes(),
             "OEBPS/toc.ncx" => ncx(&text(&name, data)?, f)?.into_bytes(),
             _ => data,
+        };
+        let data = if f.rtl && name.ends_with(".xhtml") {
+            text(&name, data)?
+                .replacen("<html ", "<html dir=\"rtl\" ", 1)
+                .into_bytes()
+        } else {
+            data
         };
         let method = if name == "mimetype" || name.ends_with(".jpg") || name.ends_with(".png") {
             CompressionMethod::Stored
@@ -132,6 +142,17 @@ fn package_document(opf: &str, f: &Finish) -> Result<String, String> {
             };
             opf.replace_range(item_start..item_end, &new);
         }
+    }
+    if f.rtl {
+        opf = if opf.contains("page-progression-direction=\"ltr\"") {
+            opf.replacen(
+                "page-progression-direction=\"ltr\"",
+                "page-progression-direction=\"rtl\"",
+                1,
+            )
+        } else {
+            opf.replacen("<spine", "<spine page-progression-direction=\"rtl\"", 1)
+        };
     }
     // The package's language is the book's language.
     Ok(opf.replacen(

@@ -122,6 +122,8 @@ pub fn full_wrap(
         setter: Setter {
             shaper: &mut shaper,
             hyphenator: &hyphenator,
+            rtl: false,
+            book_rtl: false,
         },
         _book: book,
     };

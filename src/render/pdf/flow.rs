@@ -774,7 +774,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
             _ => {}
         }
         let part = ch.role == ChapterRole::Part;
-        let title_align = if part { Align::Center } else { Align::Left };
+        let title_align = if part { Align::Center } else { Align::Start };
         let house = &book.options.style;
         let inline_label = house.chapter_number == crate::model::NumberPlace::Inline && !part;
         if let Some(label) = ch.label.as_ref().filter(|_| !inline_label) {
@@ -890,7 +890,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
     fn inline_line(&mut self, inlines: &[Inline], style: TextStyle) {
         let g = self.geometry;
         let pieces = self.pieces(inlines, style);
-        for line in self.setter.set(&pieces, g.measure(), 0.0, Align::Left) {
+        for line in self.setter.set(&pieces, g.measure(), 0.0, Align::Start) {
             let item = self.line_item(0.0, line, true);
             self.items.push(item);
         }
@@ -930,7 +930,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         let source = quote.last().filter(|b| crate::model::is_attribution(b));
         let body_len = quote.len() - usize::from(source.is_some());
         self.body_font = FontId::Italic;
-        self.align = Some(Align::Left);
+        self.align = Some(Align::Start);
         if page {
             self.top_blocks(&quote[..body_len], dx);
         } else {
@@ -1214,7 +1214,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                 };
                 self.space(if *level <= 2 { 1.5 } else { 1.0 });
                 let pieces = self.pieces(content, style);
-                let lines = self.setter.set(&pieces, measure, 0.0, Align::Left);
+                let lines = self.setter.set(&pieces, measure, 0.0, Align::Start);
                 self.report_lines(&lines);
                 for (i, line) in lines.into_iter().enumerate() {
                     let mut item = self.line_item(dx, line, true);
@@ -1414,7 +1414,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                     self.line = block.line;
                     let bold = TextStyle::new(FontId::Bold, g.size);
                     let pieces = self.pieces(&item.term, bold);
-                    let lines = self.setter.set(&pieces, measure, 0.0, Align::Left);
+                    let lines = self.setter.set(&pieces, measure, 0.0, Align::Start);
                     self.report_lines(&lines);
                     for line in lines {
                         let item = self.line_item(dx, line, true);
@@ -1902,7 +1902,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
             let pieces = self.pieces(cell, style);
             let a = match align.get(c) {
                 Some(crate::model::Align::Center) => Align::Center,
-                _ => Align::Left,
+                _ => Align::Start,
             };
             let mut lines = self.setter.set(&pieces, width, 0.0, a);
             if let Some(crate::model::Align::Right) = align.get(c) {

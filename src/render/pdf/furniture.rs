@@ -359,10 +359,12 @@ pub fn running_heads(
             .into_iter()
             .next()
         {
-            let x = if recto {
-                left + g.measure() - line.width
-            } else {
+            // The folio on the outside edge (rectos are on the left in a
+            // book bound on the right).
+            let x = if recto == g.rtl {
                 left
+            } else {
+                left + g.measure() - line.width
             };
             super::place_line(page, &line, x, head_y);
         }

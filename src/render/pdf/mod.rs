@@ -237,6 +237,12 @@ pub fn trim_for(book: &Book) -> style::PageSize {
 /// The screen geometry, or for a print target the printed page for a book
 /// of `pages` pages (the gutter grows with the page count).
 pub fn geometry_for(book: &Book, pages: u32) -> Geometry {
+    let mut g = geometry_unbound(book, pages);
+    g.rtl = book.meta.rtl;
+    g
+}
+
+fn geometry_unbound(book: &Book, pages: u32) -> Geometry {
     let trim = trim_for(book);
     let o = &book.options;
     let design = style::Design {
@@ -380,11 +386,13 @@ fn typeset_on(
     let print = book.options.print.is_some();
     let mut shaper = Shaper::new(fonts).map_err(|p| p.at(book_file(book), "font: "))?;
     let hyphenator = hyphenate::Hyphenator::new(&book.meta.language);
-    // Chinese, Japanese, Korean and Thai are not hyphenated at all.
-    let unhyphenated = matches!(
-        book.meta.language.split(['-', '_']).next().unwrap_or(""),
-        "ja" | "zh" | "ko" | "th" | "lo" | "km" | "my"
-    );
+    // Chinese, Japanese, Korean and Thai are not hyphenated at all, nor
+    // are Arabic, Hebrew and the languages written in their scripts.
+    let unhyphenated = book.meta.rtl
+        || matches!(
+            book.meta.language.split(['-', '_']).next().unwrap_or(""),
+            "ja" | "zh" | "ko" | "th" | "lo" | "km" | "my"
+        );
     if !hyphenator.supports_language() && !unhyphenated {
         diags.warning(
             Code::Hyphenation,
@@ -486,6 +494,8 @@ fn typeset_on(
                             let setter = Setter {
                                 shaper: &mut shaper,
                                 hyphenator: &hyphenator,
+                                rtl: false,
+                                book_rtl: book.meta.rtl,
                             };
                             let mut fl = Flow::new(book, g, setter);
                             fl.chapter(i, new_page(i));
@@ -577,6 +587,8 @@ fn typeset_on(
         let mut setter = Setter {
             shaper: &mut shaper,
             hyphenator: &hyphenator,
+            rtl: false,
+            book_rtl: book.meta.rtl,
         };
         furniture::running_heads(book, &g, &mut setter, &mut pages[..], &bodies, front_count);
     }
@@ -586,6 +598,8 @@ fn typeset_on(
         let mut setter = Setter {
             shaper: &mut shaper,
             hyphenator: &hyphenator,
+            rtl: false,
+            book_rtl: book.meta.rtl,
         };
         let known: std::collections::HashMap<String, usize> = anchors
             .iter()

@@ -361,6 +361,9 @@ pub enum Align {
     Justify,
     Left,
     Center,
+    /// Ragged, starting where the paragraph's direction starts: at the
+    /// left, or at the right in a right-to-left paragraph.
+    Start,
 }
 
 /// A run of glyphs within a set line, x relative to the line's start.
@@ -462,6 +465,11 @@ enum Content {
 pub struct Setter<'a, 'f> {
     pub shaper: &'a mut Shaper<'f>,
     pub hyphenator: &'a Hyphenator,
+    /// The paragraph being set reads right to left (its first letter
+    /// with a direction is Hebrew, Arabic, …, or the book reads so).
+    pub rtl: bool,
+    /// The book reads right to left: its paragraphs do, but for code.
+    pub book_rtl: bool,
 }
 
 /// Cost of a break at a hyphen (TeX's \hyphenpenalty). Ten times TeX's 50:
@@ -483,6 +491,18 @@ const CJK_BREAK: f32 = 0.25;
 const NO_BREAK_BEFORE: &str = "、。，．・：；？！ー）」』】〕〉》〙〗｝］’”ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々〻‐゠〜…‥,.:;?!)]}%";
 /// What a line may not end with (opening brackets).
 const NO_BREAK_AFTER: &str = "（「『【〔〈《〘〖｛［‘“([{";
+
+/// A character's direction, if it has one: `Some(true)` for right to
+/// left (Hebrew, Arabic), `Some(false)` for left to right (Latin,
+/// Greek, …, and digits, which keep their order in either).
+fn strong_direction(c: char) -> Option<bool> {
+    use unicode_bidi::BidiClass;
+    match unicode_bidi::bidi_class(c) {
+        BidiClass::R | BidiClass::AL => Some(true),
+        BidiClass::L | BidiClass::EN | BidiClass::AN => Some(false),
+        _ => None,
+    }
+}
 
 /// Chinese and Japanese characters, which lines break between.
 fn is_cjk(c: char) -> bool {
@@ -697,6 +717,36 @@ impl Setter<'_, '_> {
         align: Align,
         hang: (usize, f32),
     ) -> Vec<SetLine> {
+        let code = pieces
+            .iter()
+            .all(|p| matches!(p.style.font, FontId::Mono | FontId::MonoBold));
+        self.rtl = pieces
+            .iter()
+            .flat_map(|p| p.text.chars())
+            .find_map(strong_direction)
+            .unwrap_or(false)
+            || (self.book_rtl && !code);
+        let mut lines = self.set_directed(pieces, measure, indent, align, hang);
+        if self.rtl && matches!(align, Align::Justify | Align::Start) {
+            // Lines that do not fill the measure end at the right.
+            for line in &mut lines {
+                if line.width < measure - 0.5 {
+                    let dx = measure - line.width;
+                    offset(line, dx);
+                }
+            }
+        }
+        lines
+    }
+
+    fn set_directed(
+        &mut self,
+        pieces: &[Piece],
+        measure: f32,
+        indent: f32,
+        align: Align,
+        hang: (usize, f32),
+    ) -> Vec<SetLine> {
         let split;
         let pieces = match self.with_fallbacks(pieces) {
             Some(p) => {
@@ -770,6 +820,29 @@ impl Setter<'_, '_> {
         // wider than the measure): set it ragged, reported as overfull.
         let (items, content) = self.items(pieces, indent, true, Some(0.0), Align::Left);
         self.ragged(&items, &content, measure, Align::Left)
+    }
+
+    /// The glyphs of neutral characters in a right-to-left word, drawn
+    /// right to left with brackets mirrored (`(` drawn as `)`), each still
+    /// copying as what it is.
+    fn mirrored_glyphs(&mut self, style: TextStyle, text: &str) -> Vec<PlacedGlyph> {
+        let mirrored: String = text
+            .chars()
+            .map(|c| unicode_bidi_mirroring::get_mirrored(c).unwrap_or(c))
+            .collect();
+        if mirrored.len() != text.len() {
+            return self.glyphs(style, text);
+        }
+        let mut glyphs = self.glyphs(style, &mirrored);
+        let mut at = 0;
+        for g in &mut glyphs {
+            let n = g.text.len();
+            g.text = GlyphText::new(text.get(at..at + n).unwrap_or(""));
+            at += n;
+        }
+        // They read right to left too.
+        glyphs.reverse();
+        glyphs
     }
 
     fn glyphs(&mut self, style: TextStyle, text: &str) -> Vec<PlacedGlyph> {
@@ -1013,6 +1086,8 @@ impl Setter<'_, '_> {
             );
             content.insert(at, Content::Nothing);
         }
+        // Brackets set beside right-to-left letters face the other way.
+        let word_rtl = self.rtl && segments.iter().any(|(_, t)| super::shape::is_rtl_text(t));
         for (si, (pi, text)) in segments.iter().enumerate() {
             let piece = &pieces[*pi];
             // Soft hyphens (U+00AD) are the author's own hyphenation
@@ -1033,7 +1108,11 @@ impl Setter<'_, '_> {
             } else {
                 text
             };
-            let glyphs = self.glyphs(piece.style, text);
+            let glyphs = if word_rtl && !text.chars().any(|c| strong_direction(c).is_some()) {
+                self.mirrored_glyphs(piece.style, text)
+            } else {
+                self.glyphs(piece.style, text)
+            };
             // Where this segment may break: after explicit hyphens and
             // dashes or slashes (no hyphen added), at hyphenation points
             // (a hyphen added), or anywhere in an emergency.
@@ -1087,6 +1166,11 @@ impl Setter<'_, '_> {
                         .skip(1)
                         .map(|(i, _)| (i, false, EMERGENCY_PENALTY)),
                 );
+            }
+            // A right-to-left word's glyphs are in drawing order, not the
+            // text's: it is not broken.
+            if super::shape::is_rtl_text(text) {
+                points.clear();
             }
             // Where two kinds of break fall at one place, the first found
             // (a hyphen, a soft break) wins over a break between letters.
@@ -1354,6 +1438,85 @@ impl Setter<'_, '_> {
         lines
     }
 
+    /// The items of a line in the order they are drawn, left to right:
+    /// as they are, unless right-to-left words are in it, when the
+    /// Unicode bidirectional algorithm's reordering (rule L2) is applied
+    /// word by word, each word's glyphs being drawn in order already.
+    fn visual_order(
+        &self,
+        items: &[Item],
+        content: &[Content],
+        range: std::ops::Range<usize>,
+    ) -> Vec<usize> {
+        let idx: Vec<usize> = range.collect();
+        // Each item's direction: Some(true) right to left, Some(false)
+        // left to right, None neutral (spaces, punctuation, images).
+        let dirs: Vec<Option<bool>> = idx
+            .iter()
+            .map(|&i| match (&items[i], &content[i]) {
+                (Item::Box { .. }, Content::Glyphs { glyphs, .. }) => {
+                    let mut found = None;
+                    for g in glyphs {
+                        if let Some(d) = g.text.to_text().chars().find_map(strong_direction) {
+                            found = Some(d);
+                            if d {
+                                break;
+                            }
+                        }
+                    }
+                    found
+                }
+                _ => None,
+            })
+            .collect();
+        if !self.rtl && !dirs.contains(&Some(true)) {
+            return idx;
+        }
+        let base: u8 = u8::from(self.rtl);
+        let level = |d: bool| -> u8 {
+            match (base, d) {
+                (0, false) => 0,
+                (0, true) => 1,
+                (_, true) => 1,
+                (_, false) => 2,
+            }
+        };
+        // Neutrals between two of one direction take it; others the base.
+        let mut levels = vec![base; idx.len()];
+        for k in 0..idx.len() {
+            levels[k] = match dirs[k] {
+                Some(d) => level(d),
+                None => {
+                    let before = dirs[..k].iter().rev().flatten().next();
+                    let after = dirs[k + 1..].iter().flatten().next();
+                    match (before, after) {
+                        (Some(a), Some(b)) if a == b => level(*a),
+                        _ => base,
+                    }
+                }
+            };
+        }
+        let mut order = idx;
+        let top = levels.iter().copied().max().unwrap_or(0);
+        for k in (1..=top).rev() {
+            let mut i = 0;
+            while i < order.len() {
+                if levels[i] >= k {
+                    let mut j = i;
+                    while j < order.len() && levels[j] >= k {
+                        j += 1;
+                    }
+                    order[i..j].reverse();
+                    levels[i..j].reverse();
+                    i = j;
+                } else {
+                    i += 1;
+                }
+            }
+        }
+        order
+    }
+
     fn build_line(
         &self,
         items: &[Item],
@@ -1390,7 +1553,7 @@ impl Setter<'_, '_> {
                 *x += adv;
                 end = *x;
             };
-        for i in range {
+        for i in self.visual_order(items, content, range) {
             match (&items[i], &content[i]) {
                 (
                     Item::Box { width },
@@ -1693,6 +1856,8 @@ mod tests {
         let mut setter = Setter {
             shaper: &mut shaper,
             hyphenator: &hyphenator,
+            rtl: false,
+            book_rtl: false,
         };
         let style = TextStyle::new(FontId::Regular, 10.0);
         let piece = super::super::toc::piece(&words.join(" "), style);

@@ -128,7 +128,13 @@ impl<'f> Shaper<'f> {
         let face = &self.faces[font.index()].face;
         let mut buffer = rustybuzz::UnicodeBuffer::new();
         buffer.push_str(text);
-        buffer.set_direction(rustybuzz::Direction::LeftToRight);
+        // Arabic and Hebrew are shaped right to left (joining, mirrored
+        // brackets); the glyphs come out in the order they are drawn.
+        buffer.set_direction(if is_rtl_text(text) {
+            rustybuzz::Direction::RightToLeft
+        } else {
+            rustybuzz::Direction::LeftToRight
+        });
         let features = if small_caps {
             vec![rustybuzz::Feature::new(
                 rustybuzz::ttf_parser::Tag::from_bytes(b"smcp"),
@@ -197,9 +203,46 @@ impl<'f> Shaper<'f> {
     }
 }
 
+/// Whether text holds right-to-left letters (Hebrew, Arabic, …).
+pub fn is_rtl_text(text: &str) -> bool {
+    text.chars().any(is_rtl_char)
+}
+
+pub fn is_rtl_char(c: char) -> bool {
+    use unicode_bidi::BidiClass;
+    matches!(unicode_bidi::bidi_class(c), BidiClass::R | BidiClass::AL)
+}
+
+/// Glyphs shaped right to left: each cluster runs to the next larger
+/// one in the text; the first glyph drawn of a cluster carries its text.
+fn glyph_texts_rtl<'a>(text: &'a str, glyphs: &[Glyph]) -> Vec<&'a str> {
+    let mut starts: Vec<usize> = glyphs.iter().map(|g| g.cluster as usize).collect();
+    starts.sort_unstable();
+    starts.dedup();
+    let mut seen = std::collections::HashSet::new();
+    glyphs
+        .iter()
+        .map(|g| {
+            let start = g.cluster as usize;
+            if !seen.insert(start) {
+                return "";
+            }
+            let end = starts
+                .iter()
+                .copied()
+                .find(|&s| s > start)
+                .unwrap_or(text.len());
+            text.get(start..end).unwrap_or("")
+        })
+        .collect()
+}
+
 /// The text each glyph stands for: from its cluster to the next cluster
 /// (a ligature "fi" stands for two letters; its text copies as "fi").
 pub fn glyph_texts<'a>(text: &'a str, glyphs: &[Glyph]) -> Vec<&'a str> {
+    if glyphs.windows(2).any(|w| w[1].cluster < w[0].cluster) {
+        return glyph_texts_rtl(text, glyphs);
+    }
     let mut out = Vec::with_capacity(glyphs.len());
     for (i, g) in glyphs.iter().enumerate() {
         let start = g.cluster as usize;

@@ -37,6 +37,9 @@ pub struct Geometry {
     pub lines: usize,
     /// Mirrored margins (recto and verso differ).
     pub mirrored: bool,
+    /// Bound on the right, as a right-to-left book is: its rectos are
+    /// left-hand pages.
+    pub rtl: bool,
 }
 
 /// What a book sets for itself: type size, leading, margins.
@@ -146,6 +149,7 @@ impl Geometry {
             leading,
             lines,
             mirrored,
+            rtl: false,
         }
     }
 
@@ -157,10 +161,11 @@ impl Geometry {
         self.lines as f32 * self.leading
     }
 
-    /// Whether the page with this index is a verso (a left-hand page) in a
-    /// mirrored layout; even indices are rectos.
-    fn verso(&self, page_index: usize) -> bool {
-        self.mirrored && page_index % 2 == 1
+    /// Whether the page with this index is a left-hand page in a
+    /// mirrored layout: even indices are rectos, which are right-hand
+    /// pages, or left-hand ones in a book bound on the right.
+    pub fn verso(&self, page_index: usize) -> bool {
+        self.mirrored && (page_index % 2 == 1) != self.rtl
     }
 
     /// Left edge of the trimmed page on the page with this index: a

@@ -268,6 +268,10 @@ pub fn finish(
     catalog.set("PageLabels", Object::Dictionary(labels));
     let mut prefs = Dictionary::new();
     prefs.set("DisplayDocTitle", Object::Boolean(true));
+    if m.rtl {
+        // Read right to left: viewers show spreads the other way round.
+        prefs.set("Direction", Object::Name(b"R2L".to_vec()));
+    }
     catalog.set("ViewerPreferences", Object::Dictionary(prefs));
     if print {
         let boxes: Vec<super::pdfx::Boxes> = doc
