@@ -319,6 +319,46 @@ pub fn labels(lang: &str) -> &'static Labels {
         listing: "Listato",
         equation: "Equazione",
     };
+    const AR: Labels = Labels {
+        first_published_in: "نُشر أولاً في",
+        published: "نُشر في",
+        published_by: "الناشر",
+        copyright: "حقوق النشر",
+        edited_by: "تحرير",
+        translated_by: "ترجمة",
+        illustrated_by: "رسوم",
+        and: "و",
+        book: "كتاب",
+        contents: "المحتويات",
+        set_in: "صُفّ بخط",
+        chapter: "الفصل",
+        part: "الجزء",
+        appendix: "ملحق",
+        figure: "شكل",
+        table: "جدول",
+        listing: "شيفرة",
+        equation: "معادلة",
+    };
+    const HE: Labels = Labels {
+        first_published_in: "פורסם לראשונה ב",
+        published: "פורסם",
+        published_by: "הוצאה לאור",
+        copyright: "זכויות יוצרים",
+        edited_by: "עריכה",
+        translated_by: "תרגום",
+        illustrated_by: "איורים",
+        and: "ו",
+        book: "ספר",
+        contents: "תוכן העניינים",
+        set_in: "סודר באות",
+        chapter: "פרק",
+        part: "חלק",
+        appendix: "נספח",
+        figure: "איור",
+        table: "טבלה",
+        listing: "קוד",
+        equation: "משוואה",
+    };
     match lang
         .split('-')
         .next()
@@ -330,6 +370,8 @@ pub fn labels(lang: &str) -> &'static Labels {
         "de" => &DE,
         "es" => &ES,
         "it" => &IT,
+        "ar" => &AR,
+        "he" | "iw" => &HE,
         _ => &EN,
     }
 }

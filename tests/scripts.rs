@@ -205,3 +205,117 @@ fn japanese_lines_never_start_with_a_stop_or_end_with_an_opening_bracket() {
     }
     assert!(all > 20 && full * 10 >= all * 8, "{full} of {all}");
 }
+
+const NASKH: &str = "/usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf";
+const HEBREW: &str = "/usr/share/fonts/truetype/noto/NotoSerifHebrew-Regular.ttf";
+
+/// Arabic prose (from the Arabic Wikipedia's article on the language,
+/// CC BY-SA) with a Latin name and numbers in it.
+const ARABIC: &str = "# اللغة العربية\n\nاللغة العربية هي أكثر اللغات السامية تحدثاً، وإحدى أكثر اللغات انتشاراً في العالم، يتحدثها أكثر من 422 مليون نسمة. وقد صدرت نسخة Quire 2.0 في عام 2026 (مع دعم كامل للنصوص).\n\nويتوزع متحدثوها في الوطن العربي، بالإضافة إلى العديد من المناطق الأخرى المجاورة كالأحواز وتركيا وتشاد ومالي والسنغال وإرتيريا وإثيوبيا وجنوب السودان وإيران. اللغة العربية ذات أهمية قصوى لدى المسلمين، فهي لغة مقدسة إذ إنها لغة القرآن.\n\n- البند الأول من القائمة\n- البند الثاني، مع كلمة English في الوسط\n";
+
+/// Hebrew prose (from the Hebrew Wikipedia, CC BY-SA) with numbers.
+const HEBREW_TEXT: &str = "# עברית\n\nעברית היא שפה שמית, ממשפחת השפות האפרו-אסייתיות, הידועה כשפתם של היהודים ושל השומרונים. ב-2024 דיברו בה כ-9 מיליון איש, והיא השפה הרשמית של מדינת ישראל.\n";
+
+/// Words as a reader would compare them: letters and digits only, the
+/// direction marks pdftotext adds taken out.
+fn words(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn arabic_and_hebrew_read_right_to_left_in_both_formats() {
+    let naskh = font(NASKH);
+    let hebrew = font(HEBREW);
+    let dir = project(&[
+        (
+            "book.toml",
+            b"[book]\ntitle = \"Right to left\"\nlang = \"ar\"\n\n[fonts]\nfallback = [\"type/naskh.ttf\", \"type/hebrew.ttf\"]\n".as_slice(),
+        ),
+        ("type/naskh.ttf", naskh.as_slice()),
+        ("type/hebrew.ttf", hebrew.as_slice()),
+        ("01-arabic.md", ARABIC.as_bytes()),
+        ("02-hebrew.md", HEBREW_TEXT.as_bytes()),
+    ]);
+    let out = dir.path().join("out");
+    let (r, epub) = build_epub(dir.path(), &out, &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let v = epubcheck(&epub);
+    assert_eq!((v.fatals, v.errors, v.warnings), (0, 0, 0), "{}", v.report);
+    let opf = epub_file(&epub, "OEBPS/content.opf");
+    assert!(opf.contains("page-progression-direction=\"rtl\""), "{opf}");
+    for name in epub_names(&epub).iter().filter(|n| n.ends_with(".xhtml")) {
+        let doc = epub_file(&epub, name);
+        assert!(doc.contains("<html dir=\"rtl\""), "{name}");
+    }
+
+    let (r, pdf) = build_pdf(dir.path(), &out, &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
+    let qdf = dir.path().join("q.pdf");
+    tool(
+        "qpdf",
+        &[
+            OsStr::new("--qdf"),
+            OsStr::new("--object-streams=disable"),
+            pdf.as_os_str(),
+            qdf.as_os_str(),
+        ],
+    );
+    let raw = String::from_utf8_lossy(&std::fs::read(&qdf).unwrap()).to_string();
+    assert!(raw.contains("/Direction /R2L"));
+    // The words come back, each paragraph's in the order written.
+    let text = pdftotext(&pdf, None);
+    let got = words(&text);
+    for para in ARABIC
+        .split("\n\n")
+        .chain(HEBREW_TEXT.split("\n\n"))
+        .skip(1)
+    {
+        let want = words(para);
+        let mut at = 0;
+        let mut found = 0;
+        for w in &want {
+            if let Some(p) = got[at..].iter().position(|g| g == w) {
+                at += p + 1;
+                found += 1;
+            }
+        }
+        assert!(
+            found * 100 >= want.len() * 99,
+            "{found} of {} in order: {para}\n{text}",
+            want.len()
+        );
+    }
+    // Right-aligned: the Arabic paragraph's lines share their right edge;
+    // its last line starts well right of the others.
+    let page = (1..=pdf_pages(&pdf))
+        .find(|&p| pdftotext(&pdf, Some(p)).contains("السامية"))
+        .unwrap();
+    let lines = &page_lines(&pdf)[page - 1];
+    let body: Vec<_> = lines.iter().filter(|l| l.words >= 3).collect();
+    let right = body.iter().map(|l| l.x1).fold(0.0, f64::max);
+    let left = body.iter().map(|l| l.x0).fold(f64::MAX, f64::min);
+    let flush = body.iter().filter(|l| (right - l.x1).abs() < 1.0).count();
+    assert!(flush >= 4, "{body:?}");
+    // The second paragraph's first line is indented from the right.
+    assert!(
+        body.iter()
+            .any(|l| l.x1 < right - 8.0 && l.x1 > right - 25.0 && l.x0 < left + 1.0),
+        "{body:?}"
+    );
+    assert!(
+        body.iter().any(|l| l.x0 > left + 40.0),
+        "a short last line at the right: {body:?}"
+    );
+    // The list's bullets are at the right of their items.
+    let words = &page_words(&pdf)[page - 1];
+    let bullet = words.iter().find(|w| w.0 == "•").expect("a bullet");
+    let item = words
+        .iter()
+        .find(|w| w.0.contains("البند") || w.0.contains("دنبلا"))
+        .expect("an item");
+    assert!(bullet.1 > item.3, "{bullet:?} right of {item:?}");
+}

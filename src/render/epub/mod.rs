@@ -185,8 +185,20 @@ fn assemble(book: &Book, diags: &mut Diagnostics) -> Result<Vec<u8>, Diagnostic>
 
     if book.options.embed_fonts {
         for (font, serves) in embedded_faces(&fonts, &chars) {
-            let data = fonts::subset_with_cmap(&font.data, font.index, &serves)
-                .map_err(|p| p.at(Location::file(book_file(book)), "font: "))?;
+            // A face for a script whose letters change shape (Arabic,
+            // Indic) goes in whole: a subset keeps only the letters in
+            // their character map, not the joined forms the reading
+            // system's shaper substitutes.
+            let shaped = font.file_name.starts_with("fallback-")
+                && serves.iter().any(|&c| {
+                    crate::render::pdf::is_rtl_char(c) || ('\u{0900}'..='\u{0DFF}').contains(&c)
+                });
+            let data = if shaped && !font.data.starts_with(b"ttcf") {
+                font.data.to_vec()
+            } else {
+                fonts::subset_with_cmap(&font.data, font.index, &serves)
+                    .map_err(|p| p.at(Location::file(book_file(book)), "font: "))?
+            };
             let mime = if data.starts_with(b"OTTO") {
                 "font/otf"
             } else {
@@ -405,6 +417,12 @@ fn stylesheet(book: &Book, fonts: &fonts::FontSet, chars: &BTreeSet<char>) -> St
                 &format!("{}{fallbacks}", quote(fonts.mono_family())),
             ),
     );
+    if book.meta.rtl {
+        // Set flush with where lines start: the right, in this book.
+        css = css
+            .replace("text-align: left", "text-align: start")
+            .replace("margin-left: -1.3em", "margin-inline-start: -1.3em");
+    }
     house_style(&book.options.style, &mut css);
     if let Some(extra) = &book.options.extra_css {
         css.push_str("\n/* The book's own stylesheet. */\n");

@@ -17,6 +17,7 @@ mod page;
 mod paginate;
 mod paragraph;
 mod shape;
+pub use shape::is_rtl_char;
 pub mod style;
 mod toc;
 mod writer;
@@ -742,7 +743,11 @@ fn compose(c: &Composer, index: usize, body: &PageBody, named: &mut Named) -> Pa
             });
         }
         for d in &item.draws {
-            draw(&mut page, d, left, y_top, item.tag);
+            if g.rtl {
+                draw(&mut page, &mirrored(d, g.measure()), left, y_top, item.tag);
+            } else {
+                draw(&mut page, d, left, y_top, item.tag);
+            }
         }
     }
     // Footnotes, from the foot of the text block up.
@@ -750,8 +755,14 @@ fn compose(c: &Composer, index: usize, body: &PageBody, named: &mut Named) -> Pa
         let bottom = top - g.text_height();
         let block = body.notes.len() as f32 * c.note_leading;
         let rule_y = bottom + block + paginate::note_gap(g) * 0.45;
+        // The short rule above the notes starts where lines start.
+        let rule_x = if g.rtl {
+            left + g.measure() * 0.75
+        } else {
+            left
+        };
         page.items.push(Item::Rule {
-            x: left,
+            x: rule_x,
             y: rule_y,
             width: g.measure() * 0.25,
             thickness: 0.4,
@@ -774,6 +785,11 @@ fn compose(c: &Composer, index: usize, body: &PageBody, named: &mut Named) -> Pa
                 role: "Note",
                 elem: NOTE_ELEMS + n as u32,
             };
+            let dx = if g.rtl {
+                g.measure() - dx - line_box(line)
+            } else {
+                *dx
+            };
             place_tagged(
                 &mut page,
                 line,
@@ -785,6 +801,56 @@ fn compose(c: &Composer, index: usize, body: &PageBody, named: &mut Named) -> Pa
         }
     }
     page
+}
+
+/// The width of the box a line was set in: its measure, or for a line
+/// set without one (a list marker), what it holds.
+fn line_box(line: &SetLine) -> f32 {
+    if line.measure > 0.0 && line.measure < 1.0e5 {
+        line.measure
+    } else {
+        line.width
+    }
+}
+
+/// A draw of a right-to-left book, its place mirrored in the text block
+/// `width` wide: indents, list markers and table columns from the right.
+/// What it draws is not mirrored (its lines are set right to left).
+fn mirrored(d: &Draw, width: f32) -> Draw {
+    match d {
+        Draw::Text { dx, baseline, line } => Draw::Text {
+            dx: width - dx - line_box(line),
+            baseline: *baseline,
+            line: line.clone(),
+        },
+        Draw::Rule {
+            dx,
+            dy,
+            width: w,
+            thickness,
+        } => Draw::Rule {
+            dx: width - dx - w,
+            dy: *dy,
+            width: *w,
+            thickness: *thickness,
+        },
+        Draw::Image {
+            dx,
+            dy,
+            width: w,
+            height,
+            key,
+            alt,
+        } => Draw::Image {
+            dx: width - dx - w,
+            dy: *dy,
+            width: *w,
+            height: *height,
+            key: key.clone(),
+            alt: alt.clone(),
+        },
+        other => other.clone(),
+    }
 }
 
 fn draw(page: &mut Page, d: &Draw, left: f32, y_top: f32, tag: Option<Tag>) {

@@ -384,6 +384,8 @@ pub struct SetLine {
     pub strikes: Vec<(f32, f32, TextStyle)>,
     /// Images in the line: where they start, and how they are drawn.
     pub images: Vec<(f32, LineImage)>,
+    /// The measure the line was set in.
+    pub measure: f32,
     /// Formulas in the line: where they start, and their set boxes.
     pub maths: Vec<(f32, Arc<MathBox>)>,
     /// Footnotes referenced on this line, by key.
@@ -491,6 +493,53 @@ const CJK_BREAK: f32 = 0.25;
 const NO_BREAK_BEFORE: &str = "、。，．・：；？！ー）」』】〕〉》〙〗｝］’”ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々〻‐゠〜…‥,.:;?!)]}%";
 /// What a line may not end with (opening brackets).
 const NO_BREAK_AFTER: &str = "（「『【〔〈《〘〖｛［‘“([{";
+
+/// Pieces with right-to-left letters split where the direction changes
+/// (`ב-2024`: Hebrew, then a number), so that each part is shaped in its
+/// own direction and the line orders them; characters without one go
+/// with the part they follow. `None` when nothing needs splitting.
+fn split_directions(pieces: &[Piece]) -> Option<Vec<Piece>> {
+    let mixed = |t: &str| {
+        let mut dirs = t.chars().filter_map(strong_direction);
+        let first = dirs.next();
+        first.is_some() && dirs.any(|d| Some(d) != first)
+    };
+    if !pieces.iter().any(|p| mixed(&p.text)) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(pieces.len() + 4);
+    for p in pieces {
+        if !mixed(&p.text) {
+            out.push(p.clone());
+            continue;
+        }
+        let mut current: Option<bool> = None;
+        let mut run = String::new();
+        for c in p.text.chars() {
+            let d = strong_direction(c);
+            if let (Some(d), Some(cur)) = (d, current)
+                && d != cur
+                && !run.is_empty()
+            {
+                out.push(Piece {
+                    text: std::mem::take(&mut run),
+                    ..p.clone()
+                });
+            }
+            if d.is_some() {
+                current = d;
+            }
+            run.push(c);
+        }
+        if !run.is_empty() {
+            out.push(Piece {
+                text: run,
+                ..p.clone()
+            });
+        }
+    }
+    Some(out)
+}
 
 /// A character's direction, if it has one: `Some(true)` for right to
 /// left (Hebrew, Arabic), `Some(false)` for left to right (Latin,
@@ -643,7 +692,12 @@ impl Setter<'_, '_> {
                 let mut current = p.style.font;
                 let mut run = String::new();
                 for c in text.chars() {
-                    let font = if coverage::needs_glyph(c) {
+                    // Punctuation stays in the face of the letters it
+                    // follows, if that face has it.
+                    let neutral = c.script() == unicode_script::Script::Common
+                        && !c.is_ascii_digit()
+                        && self.shaper.covers(current, c);
+                    let font = if coverage::needs_glyph(c) && !neutral {
                         self.shaper.face_for(p.style.font, c)
                     } else {
                         current
@@ -727,6 +781,9 @@ impl Setter<'_, '_> {
             .unwrap_or(false)
             || (self.book_rtl && !code);
         let mut lines = self.set_directed(pieces, measure, indent, align, hang);
+        for line in &mut lines {
+            line.measure = measure;
+        }
         if self.rtl && matches!(align, Align::Justify | Align::Start) {
             // Lines that do not fill the measure end at the right.
             for line in &mut lines {
@@ -752,6 +809,14 @@ impl Setter<'_, '_> {
             Some(p) => {
                 split = p;
                 &split[..]
+            }
+            None => pieces,
+        };
+        let runs;
+        let pieces = match split_directions(pieces) {
+            Some(p) => {
+                runs = p;
+                &runs[..]
             }
             None => pieces,
         };

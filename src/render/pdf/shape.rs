@@ -213,28 +213,58 @@ pub fn is_rtl_char(c: char) -> bool {
     matches!(unicode_bidi::bidi_class(c), BidiClass::R | BidiClass::AL)
 }
 
+/// A character and where it starts in its text.
+type Indexed = (usize, char);
+
 /// Glyphs shaped right to left: each cluster runs to the next larger
-/// one in the text; the first glyph drawn of a cluster carries its text.
+/// one in the text. A cluster of as many glyphs as characters (a letter
+/// and its marks) gives each glyph one character, so that each glyph id
+/// always copies as the same character; otherwise (a ligature) the first
+/// glyph drawn carries the whole text.
 fn glyph_texts_rtl<'a>(text: &'a str, glyphs: &[Glyph]) -> Vec<&'a str> {
     let mut starts: Vec<usize> = glyphs.iter().map(|g| g.cluster as usize).collect();
     starts.sort_unstable();
     starts.dedup();
-    let mut seen = std::collections::HashSet::new();
-    glyphs
-        .iter()
-        .map(|g| {
-            let start = g.cluster as usize;
-            if !seen.insert(start) {
-                return "";
+    let span = |start: usize| {
+        let end = starts
+            .iter()
+            .copied()
+            .find(|&s| s > start)
+            .unwrap_or(text.len());
+        text.get(start..end).unwrap_or("")
+    };
+    let mut out = vec![""; glyphs.len()];
+    let mut done = std::collections::HashSet::new();
+    for (i, g) in glyphs.iter().enumerate() {
+        let start = g.cluster as usize;
+        if !done.insert(start) {
+            continue;
+        }
+        let cluster = span(start);
+        let members: Vec<usize> = (i..glyphs.len())
+            .filter(|&j| glyphs[j].cluster == g.cluster)
+            .collect();
+        // Marks (no advance of their own) take the marks' characters,
+        // the others the rest, each in order.
+        let is_mark = |c: char| crate::fonts::coverage::joins_previous(c);
+        let (mark_chars, base_chars): (Vec<Indexed>, Vec<Indexed>) =
+            cluster.char_indices().partition(|&(_, c)| is_mark(c));
+        let (mark_glyphs, base_glyphs): (Vec<usize>, Vec<usize>) =
+            members.iter().partition(|&&j| glyphs[j].advance == 0);
+        if members.len() > 1
+            && mark_glyphs.len() == mark_chars.len()
+            && base_glyphs.len() == base_chars.len()
+        {
+            for (gs, cs) in [(&mark_glyphs, &mark_chars), (&base_glyphs, &base_chars)] {
+                for (&j, &(at, c)) in gs.iter().zip(cs.iter()) {
+                    out[j] = cluster.get(at..at + c.len_utf8()).unwrap_or("");
+                }
             }
-            let end = starts
-                .iter()
-                .copied()
-                .find(|&s| s > start)
-                .unwrap_or(text.len());
-            text.get(start..end).unwrap_or("")
-        })
-        .collect()
+        } else {
+            out[i] = cluster;
+        }
+    }
+    out
 }
 
 /// The text each glyph stands for: from its cluster to the next cluster
