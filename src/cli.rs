@@ -65,6 +65,14 @@ struct MetaArgs {
     /// Crop marks outside the bleed of print pages.
     #[arg(long)]
     crop_marks: bool,
+    /// For characters the book's fonts lack, look among the fonts
+    /// installed on this machine (the same one each time on one machine).
+    /// Also `[fonts] system = true`.
+    #[arg(long)]
+    system_fonts: bool,
+    /// Say more: which installed font was taken for which script.
+    #[arg(short, long)]
+    verbose: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -262,6 +270,8 @@ impl MetaArgs {
                 TargetArg::Print => crate::print::Target::Print,
             }),
             crop_marks: self.crop_marks,
+            system_fonts: self.system_fonts,
+            verbose: self.verbose,
         }
     }
 }

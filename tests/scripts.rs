@@ -319,3 +319,46 @@ fn arabic_and_hebrew_read_right_to_left_in_both_formats() {
         .expect("an item");
     assert!(bullet.1 > item.3, "{bullet:?} right of {item:?}");
 }
+
+#[test]
+fn system_fonts_fill_in_what_the_book_lacks_and_say_which() {
+    // Installed by .ci/test: the Noto fonts cover Greek and Japanese.
+    font(NOTO_SERIF);
+    font(NOTO_CJK);
+    let dir = project(&[("g.md", format!("{GREEK}\n{JAPANESE}").as_bytes())]);
+    let out = dir.path().join("out");
+    let r = run(quire().current_dir(dir.path()).args([
+        "build",
+        "g.md",
+        "-o",
+        "out",
+        "--to",
+        "pdf",
+        "--system-fonts",
+        "--verbose",
+    ]));
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("font: Greek from /"), "{}", r.stderr);
+    assert!(r.stderr.contains("font: Han from /"), "{}", r.stderr);
+    let pdf = out.join("g.pdf");
+    let text = letters(&pdftotext(&pdf, None));
+    assert!(
+        text.contains(&letters("吾輩は猫である。名前はまだ無い。")),
+        "{text}"
+    );
+    assert!(text.contains(&letters("Ἐν ἀρχῇ ἦν ὁ λόγος")), "{text}");
+    // The same machine picks the same faces: the same bytes.
+    let first = std::fs::read(&pdf).unwrap();
+    let r = run(quire().current_dir(dir.path()).args([
+        "build",
+        "g.md",
+        "-o",
+        "out",
+        "--to",
+        "pdf",
+        "--system-fonts",
+    ]));
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("font: "), "quiet without --verbose");
+    assert_eq!(std::fs::read(&pdf).unwrap(), first);
+}

@@ -210,6 +210,16 @@ fn locate(file: &std::path::Path, line: u32, c: char) -> Location {
     }
 }
 
+/// Every character of the book's text, with whether it is set as code.
+pub fn each_char(book: &Book, f: &mut dyn FnMut(char, bool)) {
+    for ch in &book.chapters {
+        walk_inlines(&ch.title, &mut |t, mono| t.chars().for_each(|c| f(c, mono)));
+        walk_blocks(&ch.blocks, &mut |_, t, mono| {
+            t.chars().for_each(|c| f(c, mono))
+        });
+    }
+}
+
 fn walk_blocks(blocks: &[Block], f: &mut dyn FnMut(u32, &str, bool)) {
     for b in blocks {
         let line = b.line;

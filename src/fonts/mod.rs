@@ -10,6 +10,7 @@
 
 pub mod coverage;
 mod sfnt;
+pub mod system;
 
 use crate::diagnostics::{Code, Problem};
 use std::collections::BTreeSet;

@@ -150,6 +150,8 @@ pub struct FontsToml {
     /// (`"type/NotoSansJP.otf"`, or `"NotoSerifCJK.ttc#2"` for one face
     /// of a collection).
     pub fallback: Option<Vec<toml::Spanned<String>>>,
+    /// Look among the installed fonts for characters the book's lack.
+    pub system: Option<bool>,
 }
 
 impl FontsToml {

@@ -29,6 +29,10 @@ pub struct Overrides {
     pub target: Option<crate::print::Target>,
     /// Crop marks around print pages.
     pub crop_marks: bool,
+    /// Look among the installed fonts for characters the book's lack.
+    pub system_fonts: bool,
+    /// Say which installed font was taken for which script.
+    pub verbose: bool,
 }
 
 /// What an input path names.
@@ -422,7 +426,15 @@ pub fn load(input: &Input, overrides: &Overrides, diags: &mut Diagnostics) -> Op
         Input::Manuscript(path) => load_manuscript(path, overrides, diags),
         Input::Book { dir, config } => load_book(dir, config, overrides, diags),
     }?;
-    Some(resolve::resolve(raw, diags))
+    let mut book = resolve::resolve(raw, diags);
+    if overrides.system_fonts || book.options.system_fonts {
+        for (script, file) in crate::fonts::system::add_fallbacks(&mut book) {
+            if overrides.verbose {
+                eprintln!("font: {script} from {file}");
+            }
+        }
+    }
+    Some(book)
 }
 
 fn load_manuscript(path: &Path, overrides: &Overrides, diags: &mut Diagnostics) -> Option<RawBook> {
@@ -719,6 +731,7 @@ fn load_book(
     };
     check_trim(&options, layout, &meta.language, size_at, diags);
     options.fonts = book_toml::font_files(dir, config, &cfg_text, &cfg, diags);
+    options.system_fonts = cfg.fonts.system.unwrap_or(false);
     if let Some(css) = &cfg.epub.css {
         let root = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
         let mut families = vec![
