@@ -362,3 +362,34 @@ fn system_fonts_fill_in_what_the_book_lacks_and_say_which() {
     assert!(!r.stderr.contains("font: "), "quiet without --verbose");
     assert_eq!(std::fs::read(&pdf).unwrap(), first);
 }
+
+#[test]
+fn a_single_manuscript_names_its_fallbacks_in_front_matter() {
+    let naskh = font(NASKH);
+    let text = format!(
+        "---\ntitle: مقالة\nlang: ar\nfonts:\n  fallback: [type/naskh.ttf]\n---\n\n{}",
+        ARABIC.replace("# اللغة العربية\n\n", "")
+    );
+    let dir = project(&[
+        ("a.md", text.as_bytes()),
+        ("type/naskh.ttf", naskh.as_slice()),
+    ]);
+    let out = dir.path().join("out");
+    let (r, pdf) = build_pdf(&dir.path().join("a.md"), &out, &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let fonts = tool_text("pdffonts", &[pdf.as_os_str()]);
+    assert!(fonts.contains("+NotoNaskhArabic"), "{fonts}");
+    assert!(pdftotext(&pdf, None).contains("مقالة"));
+    // A key it does not know, and a file outside, are errors at the key.
+    let bad = project(&[(
+        "b.md",
+        b"---\ntitle: x\nfonts:\n  fallback: [../../x.ttf]\n---\n\nhi\n".as_slice(),
+    )]);
+    let r = run(quire().current_dir(bad.path()).args(["check", "b.md"]));
+    assert_eq!(r.status, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("b.md:3:1: error: font `../../x.ttf`"),
+        "{}",
+        r.stderr
+    );
+}

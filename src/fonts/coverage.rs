@@ -100,6 +100,18 @@ pub fn check(book: &Book, fonts: &FontSet, severity: Severity, format: &str) -> 
             }
         }
     };
+    // The title page and a generated cover show the title, subtitle and
+    // authors: counted with the first file.
+    let m = &book.meta;
+    if !book.chapters.is_empty() {
+        let authors: Vec<&str> = m.authors().collect();
+        for t in std::iter::once(m.title.as_str())
+            .chain(m.subtitle.as_deref())
+            .chain(authors)
+        {
+            note(0, 0, t, 0);
+        }
+    }
     for (i, ch) in book.chapters.iter().enumerate() {
         walk_inlines(&ch.title, &mut |t, mono| {
             note(i, 0, t, if mono { 4 } else { 0 })

@@ -249,8 +249,23 @@ impl Type<'_> {
     }
 }
 
+/// The face to draw `text` with: face `i` if it has every character, or
+/// else the first fallback face that has.
+fn load_for<'f>(fonts: &'f FontSet, i: usize, text: &str) -> Result<Type<'f>, Problem> {
+    let drawn = |f: usize| {
+        text.chars()
+            .all(|c| !crate::fonts::coverage::needs_glyph(c) || fonts.covers(f, c))
+    };
+    let face = std::iter::once(i)
+        .chain(fonts.fallbacks())
+        .find(|&f| drawn(f))
+        .unwrap_or(i);
+    load(fonts, face)
+}
+
 fn load(fonts: &FontSet, i: usize) -> Result<Type<'_>, Problem> {
     let data: &[u8] = &fonts.faces[i].data;
+    let index = fonts.faces[i].index;
     let bad = || {
         Problem::new(
             Code::FontInvalid,
@@ -258,8 +273,8 @@ fn load(fonts: &FontSet, i: usize) -> Result<Type<'_>, Problem> {
         )
     };
     Ok(Type {
-        face: ttf_parser::Face::parse(data, 0).map_err(|_| bad())?,
-        shaper: rustybuzz::Face::from_slice(data, 0).ok_or_else(bad)?,
+        face: ttf_parser::Face::parse(data, index).map_err(|_| bad())?,
+        shaper: rustybuzz::Face::from_slice(data, index).ok_or_else(bad)?,
     })
 }
 
@@ -293,9 +308,11 @@ pub fn generate(meta: &Metadata, fonts: &FontSet) -> Result<Vec<u8>, Problem> {
     c.rect(m, m, m + t, h - m, accent);
     c.rect(w - m - t, m, w - m, h - m, accent);
 
-    let bold = load(fonts, 2)?;
-    let italic = load(fonts, 1)?;
-    let regular = load(fonts, 0)?;
+    let authors: Vec<String> = meta.authors().map(str::to_uppercase).collect();
+    let by = crate::typography::byline(&authors, &meta.language);
+    let bold = load_for(fonts, 2, &meta.title)?;
+    let italic = load_for(fonts, 1, meta.subtitle.as_deref().unwrap_or(""))?;
+    let regular = load_for(fonts, 0, &by)?;
     let cx = w as f32 / 2.0;
     let max = w as f32 - 2.0 * (m as f32 + 140.0);
     // The largest title size that fits in four lines.
@@ -323,9 +340,7 @@ pub fn generate(meta: &Metadata, fonts: &FontSet) -> Result<Vec<u8>, Problem> {
             sy += sub_size * 1.25;
         }
     }
-    let authors: Vec<String> = meta.authors().map(str::to_uppercase).collect();
     if !authors.is_empty() {
-        let by = crate::typography::byline(&authors, &meta.language);
         let size = 64.0;
         let lines = regular.wrap(&by, size, max);
         let mut ay = h as f32 - m as f32 - 260.0 - (lines.len() as f32 - 1.0) * size * 1.3;

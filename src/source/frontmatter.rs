@@ -55,6 +55,19 @@ pub struct Front {
     /// The house style (`style: {scene-break: fleuron}`, the keys of
     /// book.toml's `[style]`).
     pub style: Option<super::book_toml::StyleToml>,
+    /// A single manuscript's fallback faces and system fonts
+    /// (`fonts: {fallback: [type/NotoNaskhArabic.ttf], system: true}`),
+    /// with the line of the `fonts` key.
+    pub fonts: Option<(FrontFonts, u32)>,
+}
+
+/// `fonts:` in front matter.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontFonts {
+    #[serde(default)]
+    pub fallback: Vec<String>,
+    pub system: Option<bool>,
 }
 
 pub fn parse(fm: &FrontMatter, file: &Path, diags: &mut Diagnostics) -> Front {
@@ -119,6 +132,7 @@ pub fn parse(fm: &FrontMatter, file: &Path, diags: &mut Diagnostics) -> Front {
     let mut meta = MetaInput::default();
     let mut print = None;
     let mut style = None;
+    let mut fonts = None;
     for (key, value) in map {
         let name = match &key {
             serde_yaml_ng::Value::String(s) => s.clone(),
@@ -136,6 +150,17 @@ pub fn parse(fm: &FrontMatter, file: &Path, diags: &mut Diagnostics) -> Front {
                     Code::MetadataInvalid,
                     loc,
                     format!("`print`: {}", strip_location(&e)),
+                ),
+            }
+            continue;
+        }
+        if name == "fonts" {
+            match serde_yaml_ng::from_value::<FrontFonts>(value) {
+                Ok(f) => fonts = Some((f, line)),
+                Err(e) => diags.error(
+                    Code::MetadataInvalid,
+                    loc,
+                    format!("`fonts`: {}", strip_location(&e)),
                 ),
             }
             continue;
@@ -173,7 +198,12 @@ pub fn parse(fm: &FrontMatter, file: &Path, diags: &mut Diagnostics) -> Front {
             ),
         }
     }
-    Front { meta, print, style }
+    Front {
+        meta,
+        print,
+        style,
+        fonts,
+    }
 }
 
 /// Where YAML flow collections (`[`, `{`) or indentation first nest deeper

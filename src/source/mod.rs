@@ -137,6 +137,8 @@ struct Manuscript {
     print: Option<book_toml::PrintToml>,
     /// House style from its front matter (`style:`).
     style: Option<book_toml::StyleToml>,
+    /// Fallback faces from its front matter (`fonts:`), and that key's line.
+    fonts: Option<(frontmatter::FrontFonts, u32)>,
     blocks: Vec<Block>,
     notes: std::collections::BTreeMap<String, markdown::NoteDef>,
 }
@@ -339,7 +341,12 @@ fn parse_manuscript(path: &Path, kind: Kind, text: String, diags: &mut Diagnosti
         Some(fm) => (frontmatter::parse(&fm, path, diags), true, fm.body_start),
         None => (frontmatter::Front::default(), false, 0),
     };
-    let frontmatter::Front { meta, print, style } = meta;
+    let frontmatter::Front {
+        meta,
+        print,
+        style,
+        fonts,
+    } = meta;
     let (blocks, notes) = match kind {
         Kind::Markdown => {
             let doc = markdown::read(&text, body_start, path, diags);
@@ -361,6 +368,7 @@ fn parse_manuscript(path: &Path, kind: Kind, text: String, diags: &mut Diagnosti
         has_meta,
         print,
         style,
+        fonts,
         blocks,
         notes,
     }
@@ -388,6 +396,44 @@ pub fn load_text(
     let ms = parse_manuscript(path, kind, text, diags);
     let raw = manuscript_book(ms, path, overrides, diags)?;
     Some(resolve::resolve(raw, diags))
+}
+
+/// A single manuscript's fallback faces, beside it and checked.
+fn front_fonts(
+    root: &Path,
+    files: &[String],
+    loc: Location,
+    diags: &mut Diagnostics,
+) -> Vec<crate::model::FontFile> {
+    let base = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let mut out = Vec::new();
+    for entry in files {
+        let (rel, index) = match entry.rsplit_once('#') {
+            Some((file, n)) if n.parse::<u32>().is_ok() => (file, n.parse().unwrap_or(0)),
+            _ => (entry.as_str(), 0),
+        };
+        let what = format!("font `{rel}`");
+        let Some(real) = book_toml::confined(&root.join(rel), &base, loc.clone(), &what, diags)
+        else {
+            continue;
+        };
+        let checked = crate::files::read_limited(&real, crate::limits::FONT_BYTES)
+            .map_err(|e| e.to_string())
+            .and_then(|data| {
+                crate::fonts::check_font_file(&data, index, false)
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
+            });
+        match checked {
+            Ok(()) => out.push(crate::model::FontFile {
+                role: "fallback".into(),
+                path: real,
+                index,
+            }),
+            Err(e) => diags.error(Code::FontInvalid, loc.clone(), format!("{what}: {e}")),
+        }
+    }
+    out
 }
 
 pub fn io_reason(e: &std::io::Error) -> String {
@@ -513,7 +559,16 @@ fn manuscript_book(
         .layout
         .or(meta_in.layout)
         .unwrap_or(Layout::Article);
+    let (fonts, system_fonts) = match &ms.fonts {
+        Some((f, line)) => (
+            front_fonts(&root, &f.fallback, Location::at(path, *line, 1), diags),
+            f.system.unwrap_or(false),
+        ),
+        None => (Vec::new(), false),
+    };
     let options = Options {
+        fonts,
+        system_fonts,
         print: print_options(ms.print.as_ref(), overrides),
         style: ms
             .style
