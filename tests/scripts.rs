@@ -25,6 +25,10 @@ fn font(path: &str) -> Vec<u8> {
     })
 }
 
+/// Chinese prose (the opening of Lu Xun's 故乡, 1921, in the public
+/// domain) with a number.
+const CHINESE: &str = "# 故乡\n\n我冒了严寒，回到相隔二千余里，别了二十余年的故乡去。时候既然是深冬；渐近故乡时，天气又阴晦了，冷风吹进船舱中，呜呜的响，从篷隙向外一望，苍黄的天底下，远近横着几个萧索的荒村，没有一些活气。我的心禁不住悲凉起来了。这是1921年写的。\n";
+
 fn book(fallback: &str) -> tempfile::TempDir {
     let serif = font(NOTO_SERIF);
     let cjk = font(NOTO_CJK);
@@ -35,6 +39,7 @@ fn book(fallback: &str) -> tempfile::TempDir {
         ("type/NotoSerifCJK-Regular.ttc", cjk.as_slice()),
         ("01-greek.md", GREEK.as_bytes()),
         ("02-japanese.md", JAPANESE.as_bytes()),
+        ("03-chinese.md", CHINESE.as_bytes()),
     ])
 }
 
@@ -81,7 +86,11 @@ fn greek_and_japanese_are_set_with_fallback_faces_in_both_formats() {
     let text = pdftotext(&pdf, None);
     let got = letters(&text);
     // Every paragraph comes back, in order.
-    for para in GREEK.split("\n\n").chain(JAPANESE.split("\n\n")) {
+    for para in GREEK
+        .split("\n\n")
+        .chain(JAPANESE.split("\n\n"))
+        .chain(CHINESE.split("\n\n"))
+    {
         let want = letters(para.trim_start_matches("# "));
         assert!(got.contains(&want), "{want}\nnot in\n{text}");
     }
