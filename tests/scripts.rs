@@ -319,6 +319,20 @@ fn arabic_and_hebrew_read_right_to_left_in_both_formats() {
         body.iter().any(|l| l.x0 > left + 40.0),
         "a short last line at the right: {body:?}"
     );
+    // The contents: titles at the right, their page numbers at the left.
+    let toc = (1..=pdf_pages(&pdf))
+        .find(|&p| pdftotext(&pdf, Some(p)).contains("المحتويات"))
+        .expect("a contents page");
+    let toc_words = &page_words(&pdf)[toc - 1];
+    let heading = toc_words
+        .iter()
+        .find(|w| w.0.contains("تايوتحملا") || w.0.contains("المحتويات"))
+        .unwrap();
+    let one = toc_words
+        .iter()
+        .find(|w| w.0 == "1")
+        .expect("a page number");
+    assert!(one.3 < heading.1, "{one:?} left of {heading:?}");
     // The list's bullets are at the right of their items.
     let words = &page_words(&pdf)[page - 1];
     let bullet = words.iter().find(|w| w.0 == "•").expect("a bullet");

@@ -97,11 +97,21 @@ pub fn set_page(
     heading: Option<&str>,
     page_of: &dyn Fn(&str) -> Option<String>,
 ) {
+    // A book read right to left has its contents mirrored: titles at
+    // the right, page numbers at the left.
+    let put = |page: &mut Page, line: &super::paragraph::SetLine, x: f32, y: f32| {
+        let x = if g.rtl {
+            2.0 * left + g.measure() - x - line.width
+        } else {
+            x
+        };
+        super::place_line(page, line, x, y);
+    };
     let mut y = g.top_y() - g.leading * 4.0;
     if let Some(h) = heading {
         let style = TextStyle::new(FontId::Regular, g.size * 1.9);
         for line in setter.set(&[piece(h, style)], g.measure(), 0.0, Align::Left) {
-            super::place_line(page, &line, left, y);
+            put(page, &line, left, y);
         }
         y -= g.leading * 3.0;
     }
@@ -123,7 +133,7 @@ pub fn set_page(
         let n = lines.len();
         for (i, line) in lines.into_iter().enumerate() {
             let x = left + indent;
-            super::place_line(page, &line, x, y);
+            put(page, &line, x, y);
             if i + 1 == n {
                 // Leaders: dots on a fixed pitch, so rows of them align.
                 let start = x + line.width + g.size * 0.5;
@@ -138,14 +148,14 @@ pub fn set_page(
                         0.0,
                         Align::Left,
                     ) {
-                        super::place_line(page, &l, first_dot, y);
+                        put(page, &l, first_dot, y);
                     }
                 }
                 for l in setter.set(&[piece(&number, style)], 1.0e6, 0.0, Align::Left) {
-                    super::place_line(page, &l, left + g.measure() - num_w, y);
+                    put(page, &l, left + g.measure() - num_w, y);
                 }
                 page.links.push(LinkArea {
-                    x,
+                    x: if g.rtl { left } else { x },
                     y: y - style.size * 0.3,
                     width: g.measure() - indent,
                     height: style.size * 1.2,
@@ -166,7 +176,7 @@ pub fn set_page(
                 .into_iter()
                 .next()
             {
-                super::place_line(page, &line, left + indent + g.size, y);
+                put(page, &line, left + indent + g.size, y);
             }
             y -= g.leading;
         }
