@@ -403,6 +403,20 @@ fn a_single_manuscript_names_its_fallbacks_in_front_matter() {
     let fonts = tool_text("pdffonts", &[pdf.as_os_str()]);
     assert!(fonts.contains("+NotoNaskhArabic"), "{fonts}");
     assert!(pdftotext(&pdf, None).contains("مقالة"));
+    // Without the fallback, even the EPUB alone is refused: its generated
+    // cover is a picture Quire draws.
+    let plain = project(&[(
+        "c.md",
+        b"---\ntitle: \xce\x95\xce\xbb\xce\xbb\xce\xac\xce\xb4\xce\xb1\n---\n\nhi\n".as_slice(),
+    )]);
+    let (r, _) = build_epub(&plain.path().join("c.md"), &plain.path().join("out"), &[]);
+    assert_eq!(r.status, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("the generated cover would show empty boxes for "),
+        "{}",
+        r.stderr
+    );
     // A key it does not know, and a file outside, are errors at the key.
     let bad = project(&[(
         "b.md",

@@ -5,7 +5,7 @@
 use super::FontSet;
 use crate::diagnostics::{Code, Diagnostic, Location, Severity};
 use crate::model::{Block, BlockKind, Book, Inline};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use unicode_general_category::{GeneralCategory, get_general_category};
 use unicode_script::{Script, UnicodeScript};
 
@@ -220,6 +220,19 @@ fn locate(file: &std::path::Path, line: u32, c: char) -> Location {
     } else {
         Location::file(file)
     }
+}
+
+/// The characters of the title, subtitle and authors that no face a
+/// generated cover draws with (the text faces and the fallbacks) has.
+pub fn missing_on_cover(meta: &crate::model::Metadata, fonts: &FontSet) -> BTreeSet<char> {
+    let faces = Faces::new(fonts);
+    let authors: Vec<&str> = meta.authors().collect();
+    std::iter::once(meta.title.as_str())
+        .chain(meta.subtitle.as_deref())
+        .chain(authors)
+        .flat_map(str::chars)
+        .filter(|&c| needs_glyph(c) && !faces.draws(0, c) && !faces.draws(2, c))
+        .collect()
 }
 
 /// Every character of the book's text, with whether it is set as code.

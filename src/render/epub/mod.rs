@@ -79,6 +79,30 @@ fn assemble(book: &Book, diags: &mut Diagnostics) -> Result<Vec<u8>, Diagnostic>
     for d in fonts::coverage::check(book, &fonts, crate::diagnostics::Severity::Warning, "EPUB") {
         diags.push(d);
     }
+    // A cover Quire draws is a picture: what its faces lack would be
+    // boxes in it, whatever fonts the reading system has.
+    if book.cover.is_none() {
+        let missing = fonts::coverage::missing_on_cover(&book.meta, &fonts);
+        if !missing.is_empty() {
+            let listed: Vec<String> = missing
+                .iter()
+                .take(8)
+                .map(|c| format!("'{c}' U+{:04X}", *c as u32))
+                .collect();
+            diags.push(
+                Diagnostic::error(
+                    crate::diagnostics::Code::GlyphMissing,
+                    Location::file(book_file(book)),
+                    format!(
+                        "the generated cover would show empty boxes for {} character(s) of the title or authors that no font of the book can draw: {}",
+                        missing.len(),
+                        listed.join(", ")
+                    ),
+                )
+                .help("name a font that has them under `[fonts] fallback`, or give the book a cover image"),
+            );
+        }
+    }
     let lang = book.meta.language.as_str();
     // Every image in a form reading systems show, converted once. A
     // problem with one image is reported and the others still checked.
