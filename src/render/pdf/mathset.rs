@@ -735,31 +735,8 @@ impl Layout<'_, '_> {
             };
         };
         let base = self.gid(c, Variant::Normal);
-        let s = size / self.f.upem;
-        let mut chosen = base;
-        let mut assembly = None;
-        if let Some(construction) = self
-            .f
-            .variants
-            .and_then(|v| v.vertical_constructions.get(base))
-        {
-            let mut reached = false;
-            for v in construction.variants {
-                chosen = v.variant_glyph;
-                if v.advance_measurement as f32 * s >= target {
-                    reached = true;
-                    break;
-                }
-            }
-            if !reached {
-                assembly = construction.assembly;
-            }
-        }
         let axis = self.axis(style);
-        let b = match assembly {
-            Some(a) => self.assemble(a, target, size, c),
-            None => self.glyph_box(chosen, size, GlyphText::One(c)).0,
-        };
+        let b = self.grown(base, target, size, c);
         let shift = axis - (b.height - b.depth) / 2.0;
         let mut out = MathBox {
             display: false,
@@ -771,6 +748,31 @@ impl Layout<'_, '_> {
         };
         out.add(b, 0.0, shift);
         out
+    }
+
+    /// `base` (standing for `c`) at least `target` points tall, as far as
+    /// the face allows: the glyph, the first of its larger variants that
+    /// reaches, or else assembled from its parts.
+    fn grown(&self, base: GlyphId, target: f32, size: f32, c: char) -> MathBox {
+        let s = size / self.f.upem;
+        let Some(construction) = self
+            .f
+            .variants
+            .and_then(|v| v.vertical_constructions.get(base))
+        else {
+            return self.glyph_box(base, size, GlyphText::One(c)).0;
+        };
+        let mut chosen = base;
+        for v in construction.variants {
+            chosen = v.variant_glyph;
+            if v.advance_measurement as f32 * s >= target {
+                return self.glyph_box(chosen, size, GlyphText::One(c)).0;
+            }
+        }
+        match construction.assembly {
+            Some(a) => self.assemble(a, target, size, c),
+            None => self.glyph_box(chosen, size, GlyphText::One(c)).0,
+        }
     }
 
     /// A vertical glyph assembly `target` points tall (bottom to top).
@@ -1049,28 +1051,7 @@ impl Layout<'_, '_> {
         let extra = self.k(c.radical_extra_ascender(), style);
         let need = b.height + b.depth + gap + t;
         let base = self.gid('√', Variant::Normal);
-        let s = size / self.f.upem;
-        let mut sign = None;
-        if let Some(construction) = self
-            .f
-            .variants
-            .and_then(|v| v.vertical_constructions.get(base))
-        {
-            let mut glyph = base;
-            let mut reached = false;
-            for v in construction.variants {
-                glyph = v.variant_glyph;
-                if v.advance_measurement as f32 * s >= need {
-                    reached = true;
-                    break;
-                }
-            }
-            sign = Some(match (reached, construction.assembly) {
-                (false, Some(a)) => self.assemble(a, need, size, '√'),
-                _ => self.glyph_box(glyph, size, GlyphText::One('√')).0,
-            });
-        }
-        let r = sign.unwrap_or_else(|| self.glyph_box(base, size, GlyphText::One('√')).0);
+        let r = self.grown(base, need, size, '√');
         let total = r.height + r.depth;
         if total > need {
             gap += (total - need) / 2.0;
