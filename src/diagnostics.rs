@@ -152,6 +152,9 @@ codes! {
     /// Print preflight: text or a mark outside the safe area, an image
     /// too coarse for print, a book with no barcode.
     Preflight = "preflight",
+    /// Quire has no words of its own (labels, dates) in the book's
+    /// language: they are printed in English.
+    Untranslated = "untranslated",
     /// No hyphenation patterns for the book's language.
     Hyphenation = "hyphenation",
     /// A line that could not be justified (set flush left, or broken

@@ -152,30 +152,194 @@ pub fn human_date(iso: &str, lang: &str) -> String {
         "noviembre",
         "diciembre",
     ];
-    let primary = lang.split('-').next().unwrap_or("").to_ascii_lowercase();
-    let months = match primary.as_str() {
-        "en" => &EN,
-        "fr" => &FR,
-        "de" => &DE,
-        "es" => &ES,
-        _ => return iso.to_string(),
-    };
+    const IT: [&str; 12] = [
+        "gennaio",
+        "febbraio",
+        "marzo",
+        "aprile",
+        "maggio",
+        "giugno",
+        "luglio",
+        "agosto",
+        "settembre",
+        "ottobre",
+        "novembre",
+        "dicembre",
+    ];
+    const PT: [&str; 12] = [
+        "janeiro",
+        "fevereiro",
+        "março",
+        "abril",
+        "maio",
+        "junho",
+        "julho",
+        "agosto",
+        "setembro",
+        "outubro",
+        "novembro",
+        "dezembro",
+    ];
+    const NL: [&str; 12] = [
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ];
+    // Russian and Polish name the month of a day in the genitive ("14
+    // марта"), a month alone in the nominative ("март 2025").
+    const RU: [&str; 12] = [
+        "января",
+        "февраля",
+        "марта",
+        "апреля",
+        "мая",
+        "июня",
+        "июля",
+        "августа",
+        "сентября",
+        "октября",
+        "ноября",
+        "декабря",
+    ];
+    const RU_ALONE: [&str; 12] = [
+        "январь",
+        "февраль",
+        "март",
+        "апрель",
+        "май",
+        "июнь",
+        "июль",
+        "август",
+        "сентябрь",
+        "октябрь",
+        "ноябрь",
+        "декабрь",
+    ];
+    const PL: [&str; 12] = [
+        "stycznia",
+        "lutego",
+        "marca",
+        "kwietnia",
+        "maja",
+        "czerwca",
+        "lipca",
+        "sierpnia",
+        "września",
+        "października",
+        "listopada",
+        "grudnia",
+    ];
+    const PL_ALONE: [&str; 12] = [
+        "styczeń",
+        "luty",
+        "marzec",
+        "kwiecień",
+        "maj",
+        "czerwiec",
+        "lipiec",
+        "sierpień",
+        "wrzesień",
+        "październik",
+        "listopad",
+        "grudzień",
+    ];
+    const AR: [&str; 12] = [
+        "يناير",
+        "فبراير",
+        "مارس",
+        "أبريل",
+        "مايو",
+        "يونيو",
+        "يوليو",
+        "أغسطس",
+        "سبتمبر",
+        "أكتوبر",
+        "نوفمبر",
+        "ديسمبر",
+    ];
+    const HE: [&str; 12] = [
+        "ינואר",
+        "פברואר",
+        "מרץ",
+        "אפריל",
+        "מאי",
+        "יוני",
+        "יולי",
+        "אוגוסט",
+        "ספטמבר",
+        "אוקטובר",
+        "נובמבר",
+        "דצמבר",
+    ];
+    let primary = lang
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
     let parts: Vec<&str> = iso.split('-').collect();
+    let year = parts[0];
     let month = parts
         .get(1)
         .and_then(|m| m.parse::<usize>().ok())
         .filter(|m| (1..=12).contains(m));
     let day = parts.get(2).and_then(|d| d.parse::<u32>().ok());
+    // Chinese, Japanese and Korean write the date with counters.
+    match primary.as_str() {
+        "ja" | "zh" => {
+            return match (month, day) {
+                (Some(m), Some(d)) => format!("{year}年{m}月{d}日"),
+                (Some(m), None) => format!("{year}年{m}月"),
+                _ => format!("{year}年"),
+            };
+        }
+        "ko" => {
+            return match (month, day) {
+                (Some(m), Some(d)) => format!("{year}년 {m}월 {d}일"),
+                (Some(m), None) => format!("{year}년 {m}월"),
+                _ => format!("{year}년"),
+            };
+        }
+        _ => {}
+    }
+    let (months, alone) = match primary.as_str() {
+        "en" => (&EN, &EN),
+        "fr" => (&FR, &FR),
+        "de" => (&DE, &DE),
+        "es" => (&ES, &ES),
+        "it" => (&IT, &IT),
+        "pt" => (&PT, &PT),
+        "nl" => (&NL, &NL),
+        "ru" => (&RU, &RU_ALONE),
+        "pl" => (&PL, &PL_ALONE),
+        "ar" => (&AR, &AR),
+        "he" | "iw" => (&HE, &HE),
+        _ => return iso.to_string(),
+    };
     match (month, day) {
-        (Some(m), Some(d)) => match primary.as_str() {
-            "en" if lang.eq_ignore_ascii_case("en-US") => {
-                format!("{} {d}, {}", months[m - 1], parts[0])
+        (Some(m), Some(d)) => {
+            let name = months[m - 1];
+            match primary.as_str() {
+                "en" if lang.eq_ignore_ascii_case("en-US") => format!("{name} {d}, {year}"),
+                "de" => format!("{d}. {name} {year}"),
+                "es" | "pt" => format!("{d} de {name} de {year}"),
+                "ru" => format!("{d} {name} {year} г."),
+                "he" | "iw" => format!("{d} ב{name} {year}"),
+                _ => format!("{d} {name} {year}"),
             }
-            "de" => format!("{d}. {} {}", months[m - 1], parts[0]),
-            "es" => format!("{d} de {} de {}", months[m - 1], parts[0]),
-            _ => format!("{d} {} {}", months[m - 1], parts[0]),
+        }
+        (Some(m), None) => match primary.as_str() {
+            "es" | "pt" => format!("{} de {year}", alone[m - 1]),
+            _ => format!("{} {year}", alone[m - 1]),
         },
-        (Some(m), None) => format!("{} {}", months[m - 1], parts[0]),
         _ => iso.to_string(),
     }
 }
@@ -192,6 +356,26 @@ mod date_tests {
         assert_eq!(human_date("2025-03-01", "de"), "1. März 2025");
         assert_eq!(human_date("2025", "en"), "2025");
         assert_eq!(human_date("2025-03-14", "fa"), "2025-03-14");
+        assert_eq!(human_date("2025-03-14", "ja"), "2025年3月14日");
+        assert_eq!(human_date("2025-03-14", "ko"), "2025년 3월 14일");
+        assert_eq!(human_date("2025-03-14", "ru"), "14 марта 2025 г.");
+        assert_eq!(human_date("2025-03", "ru"), "март 2025");
+        assert_eq!(human_date("2025-03-14", "pl"), "14 marca 2025");
+        assert_eq!(human_date("2025-03-14", "pt-BR"), "14 de março de 2025");
+        assert_eq!(human_date("2025-03-14", "he"), "14 במרץ 2025");
+    }
+
+    #[test]
+    fn labels_with_numbers() {
+        use super::{labels, numbered};
+        assert_eq!(numbered(labels("en").chapter, "3", " "), "Chapter 3");
+        assert_eq!(numbered(labels("ja").chapter, "3", " "), "第3章");
+        assert_eq!(numbered(labels("zh").figure, "1.2", "\u{a0}"), "图1.2");
+        assert_eq!(
+            numbered(labels("ko").figure, "1.2", "\u{a0}"),
+            "그림\u{a0}1.2"
+        );
+        assert_eq!(numbered(labels("ru").chapter, "3", " "), "Глава 3");
     }
 }
 
@@ -319,6 +503,146 @@ pub fn labels(lang: &str) -> &'static Labels {
         listing: "Listato",
         equation: "Equazione",
     };
+    const PT: Labels = Labels {
+        first_published_in: "Publicado originalmente em",
+        published: "Publicado em",
+        published_by: "Publicado por",
+        copyright: "Copyright",
+        edited_by: "Organização de",
+        translated_by: "Tradução de",
+        illustrated_by: "Ilustrações de",
+        and: "e",
+        book: "livro",
+        contents: "Sumário",
+        set_in: "Composto em",
+        chapter: "Capítulo",
+        part: "Parte",
+        appendix: "Apêndice",
+        figure: "Figura",
+        table: "Tabela",
+        listing: "Listagem",
+        equation: "Equação",
+    };
+    const NL: Labels = Labels {
+        first_published_in: "Oorspronkelijk verschenen in",
+        published: "Verschenen op",
+        published_by: "Uitgegeven door",
+        copyright: "Copyright",
+        edited_by: "Onder redactie van",
+        translated_by: "Vertaald door",
+        illustrated_by: "Geïllustreerd door",
+        and: "en",
+        book: "deel",
+        contents: "Inhoud",
+        set_in: "Gezet in",
+        chapter: "Hoofdstuk",
+        part: "Deel",
+        appendix: "Bijlage",
+        figure: "Figuur",
+        table: "Tabel",
+        listing: "Listing",
+        equation: "Vergelijking",
+    };
+    const RU: Labels = Labels {
+        first_published_in: "Впервые опубликовано в",
+        published: "Опубликовано",
+        published_by: "Издатель:",
+        copyright: "©",
+        edited_by: "Под редакцией",
+        translated_by: "Перевод:",
+        illustrated_by: "Иллюстрации:",
+        and: "и",
+        book: "книга",
+        contents: "Содержание",
+        set_in: "Набрано шрифтом",
+        chapter: "Глава",
+        part: "Часть",
+        appendix: "Приложение",
+        figure: "Рисунок",
+        table: "Таблица",
+        listing: "Листинг",
+        equation: "Формула",
+    };
+    const PL: Labels = Labels {
+        first_published_in: "Pierwodruk:",
+        published: "Wydano",
+        published_by: "Wydawca:",
+        copyright: "Copyright",
+        edited_by: "Redakcja:",
+        translated_by: "Przekład:",
+        illustrated_by: "Ilustracje:",
+        and: "i",
+        book: "tom",
+        contents: "Spis treści",
+        set_in: "Złożono krojem",
+        chapter: "Rozdział",
+        part: "Część",
+        appendix: "Dodatek",
+        figure: "Rysunek",
+        table: "Tabela",
+        listing: "Listing",
+        equation: "Równanie",
+    };
+    const JA: Labels = Labels {
+        first_published_in: "初出：",
+        published: "発行：",
+        published_by: "発行所：",
+        copyright: "著作権",
+        edited_by: "編集：",
+        translated_by: "翻訳：",
+        illustrated_by: "挿画：",
+        and: "・",
+        book: "巻",
+        contents: "目次",
+        set_in: "本文書体：",
+        chapter: "第{}章",
+        part: "第{}部",
+        appendix: "付録{}",
+        figure: "図",
+        table: "表",
+        listing: "リスト",
+        equation: "式",
+    };
+    const ZH: Labels = Labels {
+        first_published_in: "首次发表于",
+        published: "出版日期：",
+        published_by: "出版者：",
+        copyright: "版权所有",
+        edited_by: "主编：",
+        translated_by: "译者：",
+        illustrated_by: "插图：",
+        and: "和",
+        book: "卷",
+        contents: "目录",
+        set_in: "正文字体：",
+        chapter: "第{}章",
+        part: "第{}部分",
+        appendix: "附录{}",
+        figure: "图",
+        table: "表",
+        listing: "代码",
+        equation: "公式",
+    };
+    const KO: Labels = Labels {
+        first_published_in: "처음 실린 곳:",
+        published: "발행일:",
+        published_by: "펴낸곳:",
+        copyright: "저작권",
+        edited_by: "엮은이:",
+        translated_by: "옮긴이:",
+        illustrated_by: "그린이:",
+        and: "및",
+        book: "권",
+        contents: "차례",
+        set_in: "본문 글꼴:",
+        chapter: "제{}장",
+        part: "제{}부",
+        appendix: "부록 {}",
+        figure: "그림",
+        table: "표",
+        listing: "코드",
+        equation: "수식",
+    };
     const AR: Labels = Labels {
         first_published_in: "نُشر أولاً في",
         published: "نُشر في",
@@ -370,9 +694,60 @@ pub fn labels(lang: &str) -> &'static Labels {
         "de" => &DE,
         "es" => &ES,
         "it" => &IT,
+        "pt" => &PT,
+        "nl" => &NL,
+        "ru" => &RU,
+        "pl" => &PL,
+        "ja" => &JA,
+        "zh" => &ZH,
+        "ko" => &KO,
         "ar" => &AR,
         "he" | "iw" => &HE,
         _ => &EN,
+    }
+}
+
+/// Whether Quire has its own words (labels, dates) in `lang`; the others
+/// get English ones.
+pub fn speaks(lang: &str) -> bool {
+    matches!(
+        lang.split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase()
+            .as_str(),
+        "en" | "fr"
+            | "de"
+            | "es"
+            | "it"
+            | "pt"
+            | "nl"
+            | "ru"
+            | "pl"
+            | "ja"
+            | "zh"
+            | "ko"
+            | "ar"
+            | "he"
+            | "iw"
+    )
+}
+
+/// A label word and its number, the way the language writes them:
+/// "Chapter 3", "Figure 1.2" (`sep` between, a no-break space for
+/// figures), "第3章" where the word holds a `{}`, "図1.2" after an
+/// ideograph or kana.
+pub fn numbered(word: &str, n: &str, sep: &str) -> String {
+    if word.contains("{}") {
+        return word.replacen("{}", n, 1);
+    }
+    let cjk = word.chars().last().is_some_and(|c| {
+        matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF)
+    });
+    if cjk {
+        format!("{word}{n}")
+    } else {
+        format!("{word}{sep}{n}")
     }
 }
 
@@ -380,10 +755,26 @@ pub fn labels(lang: &str) -> &'static Labels {
 /// What joins a chapter's label to its title on one line ("Chapter 3: The
 /// Storm"); French sets a thin space before the colon.
 pub fn label_separator(lang: &str) -> &'static str {
-    if lang.split('-').next() == Some("fr") {
-        "\u{202F}: "
+    match lang.split(['-', '_']).next().unwrap_or("") {
+        "fr" => "\u{202F}: ",
+        "ja" | "zh" => "：",
+        _ => ": ",
+    }
+}
+
+/// A label and what it labels, as one line of the copyright page:
+/// "Published by Faber." and "発行所：新潮社。".
+fn labelled(label: &str, value: &str, lang: &str) -> String {
+    let wide = label.ends_with(['：', '　']);
+    let stop = match lang.split(['-', '_']).next().unwrap_or("") {
+        "ja" | "zh" => "。",
+        _ => ".",
+    };
+    let value = value.trim_end_matches(['.', '。']);
+    if wide {
+        format!("{label}{value}{stop}")
     } else {
-        ": "
+        format!("{label} {value}{stop}")
     }
 }
 
@@ -511,17 +902,17 @@ pub fn colophon(meta: &crate::model::Metadata, typeface: &str) -> Vec<String> {
         if says_how(src, &meta.language) {
             lines.push(format!("{src}."));
         } else {
-            lines.push(format!("{} {src}.", l.first_published_in));
+            lines.push(labelled(l.first_published_in, src, &meta.language));
         }
     }
     if let Some(p) = &meta.publisher {
-        lines.push(format!("{} {p}.", l.published_by));
+        lines.push(labelled(l.published_by, p, &meta.language));
     }
     if let Some(d) = &meta.date {
-        lines.push(format!(
-            "{} {}.",
+        lines.push(labelled(
             l.published,
-            human_date(d, &meta.language)
+            &human_date(d, &meta.language),
+            &meta.language,
         ));
     }
     // An ISBN is printed; an identifier made up for the EPUB is not.
@@ -529,7 +920,7 @@ pub fn colophon(meta: &crate::model::Metadata, typeface: &str) -> Vec<String> {
     {
         lines.push(meta.identifier.display());
     }
-    lines.push(format!("{} {typeface}.", l.set_in));
+    lines.push(labelled(l.set_in, typeface, &meta.language));
     lines
 }
 
@@ -650,7 +1041,9 @@ pub fn number_word(n: u32, lang: &str) -> String {
         "de" => german_number(n),
         "es" => spanish_number(n),
         "it" => italian_number(n),
-        _ => english_number(n),
+        "en" => english_number(n),
+        // Digits where Quire has no words for the language.
+        _ => None,
     };
     match words {
         Some(w) => capitalise(&w, !matches!(language.as_str(), "fr" | "de" | "es" | "it")),

@@ -430,3 +430,105 @@ fn a_single_manuscript_names_its_fallbacks_in_front_matter() {
         r.stderr
     );
 }
+
+/// Hindi prose (the opening of Premchand's गोदान, 1936, in the public
+/// domain), with a Latin sentence and numbers: vowel signs drawn before
+/// their consonant, conjuncts and a reph must all copy back as written.
+const HINDI: &str = "# पहला अध्याय\n\nहोरीराम ने दोनों बैलों को सानी-पानी देकर अपनी स्त्री धनिया से कहा — गोबर को ऊख गोड़ने भेज देना। मैं न जाने कब लौटूँ। ज़रा मेरी लाठी दे दे। धनिया के दोनों हाथ गोबर से भरे थे। उपले पाथकर आयी थी। बोली — अरे, कुछ रस-पानी तो कर लो। ऐसी जल्दी क्या है?\n\nहोरी ने अपने झुर्रियों से भरे हुए माथे को सिकोड़कर कहा — तुझे रस-पानी की पड़ी है, मुझे यह चिंता है कि अबेर हो गयी तो मालिक से भेंट न होगी। The novel appeared in 1936, with 36 chapters.\n";
+
+#[test]
+fn devanagari_is_shaped_and_copies_back_as_written() {
+    let deva = font("/usr/share/fonts/truetype/noto/NotoSerifDevanagari-Regular.ttf");
+    let dir = project(&[
+        (
+            "book.toml",
+            "[book]\ntitle = \"गोदान\"\nauthors = [\"प्रेमचंद\"]\nlang = \"hi\"\n\n[fonts]\nfallback = [\"type/NotoSerifDevanagari-Regular.ttf\"]\n"
+                .as_bytes(),
+        ),
+        ("type/NotoSerifDevanagari-Regular.ttf", deva.as_slice()),
+        ("01.md", HINDI.as_bytes()),
+    ]);
+    let out = dir.path().join("out");
+    let (r, pdf) = build_pdf(dir.path(), &out, &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let text = pdftotext(&pdf, None);
+    assert!(!text.contains('\u{FFFD}'), "{text}");
+    // Title, author and every paragraph, character for character.
+    let got = letters(&text);
+    for want in ["गोदान", "प्रेमचंद"] {
+        assert!(got.contains(&letters(want)), "{want} not in\n{text}");
+    }
+    for para in HINDI.split("\n\n") {
+        let want = letters(para.trim_start_matches("# "));
+        assert!(got.contains(&want), "{want}\nnot in\n{text}");
+    }
+    let fonts = tool_text("pdffonts", &[pdf.as_os_str()]);
+    assert!(fonts.contains("+NotoSerifDevanagari"), "{fonts}");
+    let (r, epub) = build_epub(dir.path(), &out, &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let v = epubcheck(&epub);
+    assert_eq!((v.fatals, v.errors, v.warnings), (0, 0, 0), "{}", v.report);
+}
+
+#[test]
+fn words_quire_prints_itself_are_in_the_books_language() {
+    let cjk = font(NOTO_CJK);
+    let png = {
+        let mut b = Vec::new();
+        image::RgbImage::from_pixel(1800, 1200, image::Rgb([200, 100, 50]))
+            .write_to(&mut std::io::Cursor::new(&mut b), image::ImageFormat::Png)
+            .unwrap();
+        b
+    };
+    let dir = project(&[
+        (
+            "book.toml",
+            "[book]\ntitle = \"猫の本\"\nauthors = [\"夏目漱石\"]\nlang = \"ja\"\ndate = \"1905-01-01\"\n\n[fonts]\nfallback = [\"type/NotoSerifCJK-Regular.ttc#0\"]\n"
+                .as_bytes(),
+        ),
+        ("type/NotoSerifCJK-Regular.ttc", cjk.as_slice()),
+        (
+            "01.md",
+            "# 吾輩は猫である\n\n吾輩は猫である。名前はまだ無い（@fig:cat）。\n\n![猫の絵](cat.png){#fig:cat}\n".as_bytes(),
+        ),
+        ("02.md", "# 坊っちゃん\n\n親譲りの無鉄砲で小供の時から損ばかりしている。\n".as_bytes()),
+        ("cat.png", png.as_slice()),
+    ]);
+    let out = dir.path().join("out");
+    let (r, pdf) = build_pdf(dir.path(), &out, &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
+    let text = pdftotext(&pdf, None);
+    for want in [
+        "目次",
+        "第1章",
+        "第2章",
+        "図1.1：猫の絵",
+        "（図1.1）",
+        "発行：1905年1月1日。",
+    ] {
+        assert!(text.contains(want), "{want} not in\n{text}");
+    }
+    assert!(
+        !text.contains("Chapter") && !text.contains("Figure"),
+        "{text}"
+    );
+    let (r, epub) = build_epub(dir.path(), &out, &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let ch = epub_file(&epub, "OEBPS/ch01.xhtml");
+    assert!(ch.contains("第1章") && ch.contains("図1.1"), "{ch}");
+
+    // A language Quire has no words in: English ones, and it says so.
+    let dir = project(&[(
+        "sw.md",
+        "---\ntitle: Hadithi\nlang: sw\n---\n\n# Sura\n\nHabari.\n".as_bytes(),
+    )]);
+    let r = run(quire().arg("check").arg(dir.path().join("sw.md")));
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("sw.md:3:1: warning: Quire has no words of its own in `sw`"),
+        "{}",
+        r.stderr
+    );
+}

@@ -291,10 +291,11 @@ fn number_labels(chapters: &mut [Chapter], layout: Layout, lang: &str, diags: &m
                 })
                 .or_default();
             *n += 1;
-            label.number = match &prefix {
-                Some(p) => format!("{word}\u{a0}{p}.{n}"),
-                None => format!("{word}\u{a0}{n}"),
+            let n = match &prefix {
+                Some(p) => format!("{p}.{n}"),
+                None => n.to_string(),
             };
+            label.number = crate::typography::numbered(word, &n, "\u{a0}");
             by_id.insert(label.id.clone(), label.number.clone());
             if found
                 .insert(
@@ -920,33 +921,30 @@ fn number(chapters: &mut [Chapter], layout: Layout, style: &super::StyleOptions,
                         Numbering::Roman => crate::typography::roman(part).to_uppercase(),
                         _ => crate::typography::number_word(part, lang),
                     };
-                    ch.label = Some(format!("{} {n}", words.part));
+                    ch.label = Some(crate::typography::numbered(words.part, &n, " "));
                 }
                 continue;
             }
             ChapterRole::Chapter if numbered_by_hand(ch, words.chapter) => chapter += 1,
             ChapterRole::Chapter => {
                 chapter += 1;
-                ch.label = match numbering {
+                let n = match numbering {
                     Numbering::None => None,
-                    Numbering::Arabic => Some(format!("{} {chapter}", words.chapter)),
-                    Numbering::Roman => Some(format!(
-                        "{} {}",
-                        words.chapter,
-                        crate::typography::roman(chapter).to_uppercase()
-                    )),
-                    Numbering::Words => Some(format!(
-                        "{} {}",
-                        words.chapter,
-                        crate::typography::number_word(chapter, lang)
-                    )),
+                    Numbering::Arabic => Some(chapter.to_string()),
+                    Numbering::Roman => Some(crate::typography::roman(chapter).to_uppercase()),
+                    Numbering::Words => Some(crate::typography::number_word(chapter, lang)),
                 };
+                ch.label = n.map(|n| crate::typography::numbered(words.chapter, &n, " "));
             }
             ChapterRole::Appendix => {
                 appendix += 1;
                 let letter = char::from_u32('A' as u32 + (appendix - 1) % 26).unwrap_or('A');
                 if !numbered_by_hand(ch, words.appendix) {
-                    ch.label = Some(format!("{} {letter}", words.appendix));
+                    ch.label = Some(crate::typography::numbered(
+                        words.appendix,
+                        &letter.to_string(),
+                        " ",
+                    ));
                 }
             }
             _ => {}
@@ -1141,6 +1139,17 @@ fn strip_nested_notes(blocks: &mut [Block], file: &Path, diags: &mut Diagnostics
 /// "IV", "12.", "3 The Storm".
 fn self_numbered(title: &str, word: &str) -> bool {
     let t = title.trim();
+    // "第{}章": the title opens with 第 and a number, in digits or in
+    // CJK numerals (第一章, 第12章).
+    if let Some((before, _)) = word.split_once("{}") {
+        let numeral = |c: char| c.is_numeric() || "〇一二三四五六七八九十百千两".contains(c);
+        if !before.is_empty()
+            && let Some(rest) = t.strip_prefix(before)
+            && rest.chars().next().is_some_and(numeral)
+        {
+            return true;
+        }
+    }
     let lower = t.to_lowercase();
     let word = word.to_lowercase();
     if let Some(rest) = lower.strip_prefix(&word)

@@ -1034,6 +1034,22 @@ fn settle_metadata(
             .help("use a tag such as en, en-GB, fr, pt-BR"),
         );
         language = "en".into();
+    } else if !crate::typography::speaks(&language) {
+        let loc = if overrides.lang.is_some() {
+            Location::file("--lang")
+        } else {
+            file.key(&["lang", "language"])
+        };
+        diags.push(
+            Diagnostic::warning(
+                Code::Untranslated,
+                loc,
+                format!(
+                    "Quire has no words of its own in `{language}`: the labels it prints (Contents, Chapter, Figure, dates) are in English"
+                ),
+            )
+            .help("name chapters yourself, or set `chapter-numbers = \"none\"`; the text of the book is set as written"),
+        );
     }
     let rtl = match m.dir.as_deref().map(str::to_ascii_lowercase).as_deref() {
         Some("rtl") => true,

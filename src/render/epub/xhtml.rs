@@ -557,11 +557,15 @@ impl<'a> ChapterWriter<'a> {
     /// is only the number).
     fn caption_label(&mut self, label: Option<&crate::model::Label>, more: bool) {
         if let Some(l) = label {
+            let sep = if more {
+                crate::typography::label_separator(self.lang())
+            } else {
+                ""
+            };
             let _ = write!(
                 self.out,
-                "<span class=\"caption-label\">{}</span>{}",
+                "<span class=\"caption-label\">{}</span>{sep}",
                 escape(&l.number),
-                if more { ": " } else { "" }
             );
         }
     }

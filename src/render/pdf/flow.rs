@@ -1486,7 +1486,11 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         let style = TextStyle::new(FontId::Italic, g.size * 0.9);
         let mut pieces = Vec::new();
         if let Some(l) = label {
-            let sep = if caption.is_empty() { "" } else { ": " };
+            let sep = if caption.is_empty() {
+                ""
+            } else {
+                crate::typography::label_separator(&self.book.meta.language)
+            };
             pieces.push(plain(
                 &format!("{}{sep}", l.number),
                 TextStyle::new(FontId::Regular, g.size * 0.9).generated(),

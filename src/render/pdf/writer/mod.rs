@@ -102,14 +102,29 @@ pub fn write(book: &Book, doc: &Document, fonts: &FontSet) -> Result<Vec<u8>, Di
             .map
             .insert(id.clone(), printpdf::PdfFont::new(parsed));
         let face = ttf_parser::Face::parse(data, face.index).map_err(|e| internal(book, e))?;
+        let own = own_characters(&face, gids);
         let cids = gids
             .iter()
             .map(|&g| {
-                let text = first_text.get(&(*font, g));
+                let text = first_text.get(&(*font, g)).filter(|t| !t.is_empty());
                 // printpdf needs the text of every occurrence (its
                 // fallback from the font's own map does not survive the
-                // subsetting), so each glyph gets the text it first stood for.
-                let cid = text.filter(|t| !t.is_empty()).map(|t| t.to_text());
+                // subsetting). A glyph that is some character's own
+                // copies as that character (the one it first stood for,
+                // when several share it); any other (a ligature, a
+                // conjunct, a contextual form) as the text it first
+                // stood for. Where that is not what a cluster says, the
+                // cluster carries its own text (see `show_run`).
+                let cid = match (text, own.get(&g)) {
+                    (Some(super::page::GlyphText::One(c)), Some(_))
+                        if face.glyph_index(*c).map(|i| i.0) == Some(g) =>
+                    {
+                        Some(c.to_string())
+                    }
+                    (_, Some(c)) => Some(c.to_string()),
+                    (Some(t), None) => Some(t.to_text()),
+                    (None, None) => None,
+                };
                 (g, cid)
             })
             .collect();
@@ -428,28 +443,7 @@ fn page_ops(
                 Turn::Upright => TextMatrix::Translate(Pt(run.x), Pt(run.y)),
             },
         });
-        let scale = run.size / font.units_per_em;
-        let glyphs = run
-            .glyphs
-            .iter()
-            .map(|g| {
-                let pdf_width = font.widths.get(&g.gid).copied().unwrap_or(0) as f32 * scale;
-                // TJ moves the next glyph left by offset/1000 em: the
-                // difference between where the glyph should end (its
-                // shaped, justified advance) and where the PDF's width
-                // array puts it.
-                let offset = -(g.advance - pdf_width) * 1000.0 / run.size;
-                let offset = (offset * 100.0).round() / 100.0;
-                printpdf::Codepoint {
-                    gid: font.remap.get(&g.gid).copied().unwrap_or(0),
-                    offset: if offset.abs() < 0.01 { 0.0 } else { offset },
-                    cid: font.cids.get(&g.gid).cloned().flatten(),
-                }
-            })
-            .collect();
-        ops.push(Op::ShowText {
-            items: vec![TextItem::GlyphIds(glyphs)],
-        });
+        show_run(&mut ops, run, font);
     }
     if open.is_some() {
         ops.push(Op::EndMarkedContent);
@@ -492,6 +486,95 @@ fn page_ops(
 }
 
 /// A PDF text string: literal when ASCII, else UTF-16BE with a byte order mark.
+/// For each glyph that a character of the font maps to, that character
+/// (the lowest, when several share one glyph, as space and no-break space
+/// do).
+fn own_characters(face: &ttf_parser::Face, gids: &BTreeSet<u16>) -> BTreeMap<u16, char> {
+    let mut own = BTreeMap::new();
+    let Some(cmap) = face.tables().cmap else {
+        return own;
+    };
+    for sub in cmap.subtables {
+        if !sub.is_unicode() {
+            continue;
+        }
+        sub.codepoints(|cp| {
+            if let (Some(c), Some(g)) = (char::from_u32(cp), sub.glyph_index(cp))
+                && gids.contains(&g.0)
+            {
+                own.entry(g.0)
+                    .and_modify(|e: &mut char| *e = (*e).min(c))
+                    .or_insert(c);
+            }
+        });
+    }
+    own
+}
+
+/// Shows a run's glyphs. Each cluster (a glyph with text and the glyphs
+/// after it without) copies as the text of its glyphs' ToUnicode entries;
+/// a cluster whose glyphs say something else (a Devanagari vowel sign
+/// drawn before its consonant, a conjunct first met in another syllable)
+/// is wrapped in a span with its actual text (ISO 32000, 14.9.4), so the
+/// text pulled back out is what was written.
+fn show_run(ops: &mut Vec<Op>, run: &super::page::GlyphRun, font: &EmbeddedFont) {
+    let scale = run.size / font.units_per_em;
+    let code = |g: &super::page::PlacedGlyph| {
+        let pdf_width = font.widths.get(&g.gid).copied().unwrap_or(0) as f32 * scale;
+        // TJ moves the next glyph left by offset/1000 em: the difference
+        // between where the glyph should end (its shaped, justified
+        // advance) and where the PDF's width array puts it.
+        let offset = -(g.advance - pdf_width) * 1000.0 / run.size;
+        let offset = (offset * 100.0).round() / 100.0;
+        printpdf::Codepoint {
+            gid: font.remap.get(&g.gid).copied().unwrap_or(0),
+            offset: if offset.abs() < 0.01 { 0.0 } else { offset },
+            cid: font.cids.get(&g.gid).cloned().flatten(),
+        }
+    };
+    let mut pending: Vec<printpdf::Codepoint> = Vec::new();
+    let glyphs = &run.glyphs;
+    let mut i = 0;
+    while i < glyphs.len() {
+        let mut end = i + 1;
+        while end < glyphs.len() && glyphs[end].text.is_empty() {
+            end += 1;
+        }
+        let cluster = &glyphs[i..end];
+        // A glyph with no text of its own anywhere would copy as U+FFFD.
+        let said: Option<String> = cluster
+            .iter()
+            .map(|g| font.cids.get(&g.gid).cloned().flatten())
+            .collect();
+        let actual = cluster[0].text.to_text();
+        if actual.is_empty() || said.as_deref() == Some(&actual) {
+            pending.extend(cluster.iter().map(code));
+        } else {
+            if !pending.is_empty() {
+                ops.push(Op::ShowText {
+                    items: vec![TextItem::GlyphIds(std::mem::take(&mut pending))],
+                });
+            }
+            let mut props = BTreeMap::new();
+            props.insert("ActualText".to_string(), pdf_text(&actual));
+            ops.push(Op::BeginMarkedContentWithProperties {
+                tag: "Span".into(),
+                properties: printpdf::DictItem::Dict { map: props },
+            });
+            ops.push(Op::ShowText {
+                items: vec![TextItem::GlyphIds(cluster.iter().map(code).collect())],
+            });
+            ops.push(Op::EndMarkedContent);
+        }
+        i = end;
+    }
+    if !pending.is_empty() {
+        ops.push(Op::ShowText {
+            items: vec![TextItem::GlyphIds(pending)],
+        });
+    }
+}
+
 fn pdf_text(s: &str) -> printpdf::DictItem {
     if s.is_ascii() {
         printpdf::DictItem::String {
