@@ -109,6 +109,10 @@ struct BuildArgs {
     /// Also write the resolved document model as JSON to FILE (one input only).
     #[arg(long, value_name = "FILE")]
     emit: Option<PathBuf>,
+    /// Neither use nor fill the cache of converted images and generated
+    /// covers (`$XDG_CACHE_HOME/quire`).
+    #[arg(long)]
+    no_cache: bool,
     #[command(flatten)]
     report: ReportArgs,
     #[command(flatten)]
@@ -453,6 +457,9 @@ fn input_files(input: &Input, book: Option<&crate::model::Book>) -> Vec<PathBuf>
 }
 
 fn build(args: BuildArgs) -> i32 {
+    if args.no_cache {
+        crate::cache::disable();
+    }
     if args.emit.is_some() && args.inputs.len() > 1 {
         return usage_error("--emit writes one model: give one INPUT with it");
     }
@@ -477,7 +484,11 @@ fn build(args: BuildArgs) -> i32 {
             Input::Manuscript(p) => Location::file(p),
             Input::Book { config, .. } => Location::file(config),
         };
+        let t = std::time::Instant::now();
         let book = guarded(&at, &mut diags, |d| source::load(input, &overrides, d));
+        if std::env::var_os("QUIRE_TIMINGS").is_some() {
+            eprintln!("load: {:?}", t.elapsed());
+        }
         let mut made: Vec<crate::render::File> = Vec::new();
         if let Some(book) = &book {
             // Every renderer runs even when the book has errors, so that
@@ -534,7 +545,11 @@ fn build(args: BuildArgs) -> i32 {
                     ),
                 }
             }
+            let t = std::time::Instant::now();
             write_all(input, &targets, &reads, &mut diags, &mut report);
+            if std::env::var_os("QUIRE_TIMINGS").is_some() {
+                eprintln!("files written: {:?}", t.elapsed());
+            }
         }
         if diags.has_errors() || book.is_none() {
             report.lines.push(format!(

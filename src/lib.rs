@@ -5,6 +5,7 @@
 //! others call; `files` and `limits` bound what is read and make what is
 //! written safe. `cli` is the command line over all of it.
 
+pub mod cache;
 pub mod cli;
 pub mod diagnostics;
 pub mod files;

@@ -451,3 +451,182 @@ fn an_article_with_a_cover_opens_with_it() {
     assert!(list.contains(" 1600  2560 "), "{list}");
     assert!(pdftotext(&pdf, Some(2)).starts_with("With a Cover"));
 }
+
+fn png_bytes(img: image::DynamicImage) -> Vec<u8> {
+    let mut out = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .unwrap();
+    out
+}
+
+/// A picture with edges and a gradient, so a wrong predictor or colour
+/// space would show.
+fn pattern(w: u32, h: u32) -> image::RgbImage {
+    image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([
+            (x * 255 / w) as u8,
+            (y * 255 / h) as u8,
+            ((x ^ y) & 0xFF) as u8,
+        ])
+    })
+}
+
+#[test]
+fn pngs_go_into_the_pdf_undecoded_with_every_pixel_kept() {
+    let rgb = pattern(601, 403);
+    let grey = image::DynamicImage::ImageRgb8(rgb.clone()).to_luma8();
+    // A palette PNG, as screenshot tools write it.
+    let mut palette = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut palette, 64, 32);
+        enc.set_color(png::ColorType::Indexed);
+        enc.set_depth(png::BitDepth::Eight);
+        let pal: Vec<u8> = (0..16u8)
+            .flat_map(|i| [i * 16, 255 - i * 16, i * 7])
+            .collect();
+        enc.set_palette(pal);
+        let mut w = enc.write_header().unwrap();
+        let idx: Vec<u8> = (0..64 * 32).map(|i| ((i % 64) / 4) as u8).collect();
+        w.write_image_data(&idx).unwrap();
+    }
+    let files: Vec<(&str, Vec<u8>)> = vec![
+        (
+            "a.md",
+            b"# Pictures\n\n![RGB](rgb.png)\n\n![Grey](grey.png)\n\n![Palette](palette.png)\n"
+                .to_vec(),
+        ),
+        (
+            "rgb.png",
+            png_bytes(image::DynamicImage::ImageRgb8(rgb.clone())),
+        ),
+        (
+            "grey.png",
+            png_bytes(image::DynamicImage::ImageLuma8(grey.clone())),
+        ),
+        ("palette.png", palette.clone()),
+    ];
+    let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, d)| (*n, d.as_slice())).collect();
+    let dir = project(&refs);
+    let out = dir.path().join("out");
+    let (r, pdf) = build_pdf(&dir.path().join("a.md"), &out, &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    // The stored streams are the PNGs' own: Flate with PNG predictors.
+    let qdf = out.join("qdf.pdf");
+    tool(
+        "qpdf",
+        &[
+            OsStr::new("--qdf"),
+            OsStr::new("--stream-data=preserve"),
+            pdf.as_os_str(),
+            qdf.as_os_str(),
+        ],
+    );
+    let raw = String::from_utf8_lossy(&std::fs::read(&qdf).unwrap()).into_owned();
+    assert_eq!(
+        raw.matches("/Predictor 15").count(),
+        3,
+        "three PNG streams kept as they are"
+    );
+    assert!(
+        raw.contains("/Indexed"),
+        "the palette is an indexed colour space"
+    );
+    // poppler gives back exactly the pixels of each file.
+    let prefix = out.join("img");
+    tool(
+        "pdfimages",
+        &[OsStr::new("-png"), pdf.as_os_str(), prefix.as_os_str()],
+    );
+    let back = |n: usize| image::open(out.join(format!("img-{n:03}.png"))).unwrap();
+    assert_eq!(back(0).to_rgb8(), rgb);
+    assert_eq!(back(1).to_luma8(), grey);
+    let want = image::load_from_memory(&palette).unwrap().to_rgb8();
+    assert_eq!(back(2).to_rgb8(), want);
+}
+
+#[test]
+fn a_png_damaged_inside_or_a_cut_jpeg_is_refused_without_decoding() {
+    let mut png = png_bytes(image::DynamicImage::ImageRgb8(pattern(200, 100)));
+    // One flipped byte in the pixel data: the chunk's checksum says so.
+    let at = png.len() / 2;
+    png[at] ^= 0x55;
+    let mut jpeg = Vec::new();
+    image::DynamicImage::ImageRgb8(pattern(300, 200))
+        .write_to(
+            &mut std::io::Cursor::new(&mut jpeg),
+            image::ImageFormat::Jpeg,
+        )
+        .unwrap();
+    jpeg.truncate(jpeg.len() * 2 / 3);
+    for (name, data, expect) in [
+        (
+            "bad.png",
+            &png,
+            "a.md:3:1: error: image `bad.png`: damaged or truncated PNG image: the IDAT chunk's checksum is wrong",
+        ),
+        (
+            "cut.jpg",
+            &jpeg,
+            "a.md:3:1: error: image `cut.jpg`: damaged or truncated JPEG image",
+        ),
+    ] {
+        let md = format!("# A\n\n![x]({name})\n");
+        let dir = project(&[("a.md", md.as_bytes()), (name, data)]);
+        let r = run(quire().current_dir(dir.path()).args(["check", "a.md"]));
+        assert_eq!(r.status, 1, "{name}: {}", r.stderr);
+        assert!(r.stderr.contains(expect), "{name}:\n{}", r.stderr);
+    }
+}
+
+#[test]
+fn converted_images_are_cached_and_a_damaged_entry_is_made_again() {
+    // A picture over the EPUB's pixel limit is scaled down: work worth keeping.
+    let big = png_bytes(image::DynamicImage::ImageRgb8(pattern(2600, 1800)));
+    let dir = project(&[
+        ("a.md", b"# A\n\n![Big](big.png)\n".as_slice()),
+        ("big.png", big.as_slice()),
+    ]);
+    let cache = dir.path().join("cache");
+    let build = |extra: &[&str], out: &str| {
+        let r = run(quire()
+            .current_dir(dir.path())
+            .env("QUIRE_CACHE_DIR", &cache)
+            .args(["build", "a.md", "--to", "epub", "-o", out])
+            .args(extra));
+        assert_eq!(r.status, 0, "{}", r.stderr);
+        std::fs::read(dir.path().join(out).join("a.epub")).unwrap()
+    };
+    let entries = |d: &Path| -> Vec<std::path::PathBuf> {
+        let mut out = Vec::new();
+        let mut todo = vec![d.to_path_buf()];
+        while let Some(d) = todo.pop() {
+            for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                if e.path().is_dir() {
+                    todo.push(e.path());
+                } else {
+                    out.push(e.path());
+                }
+            }
+        }
+        out
+    };
+    let uncached = build(&["--no-cache"], "one");
+    assert!(entries(&cache).is_empty(), "--no-cache writes no cache");
+    let first = build(&[], "two");
+    let made = entries(&cache);
+    assert_eq!(made.len(), 1, "{made:?}");
+    let second = build(&[], "three");
+    assert_eq!(first, uncached);
+    assert_eq!(second, uncached);
+    // A cache entry cut short is not used: the image is converted again.
+    let entry = &made[0];
+    let len = std::fs::metadata(entry).unwrap().len();
+    std::fs::write(entry, &std::fs::read(entry).unwrap()[..len as usize / 2]).unwrap();
+    assert_eq!(build(&[], "four"), uncached);
+    assert_eq!(
+        std::fs::metadata(entry).unwrap().len(),
+        len,
+        "the entry is made again"
+    );
+    assert_valid(&dir.path().join("four/a.epub"));
+}

@@ -29,7 +29,9 @@ pub struct ImageInfo {
     pub orientation: u8,
     /// A JPEG with four colour components (CMYK or YCCK).
     pub cmyk: bool,
-    /// Some pixel is not fully opaque.
+    /// Some pixel may be less than opaque: for PNG, the file has an alpha
+    /// channel or a transparent colour (whether a pixel uses it is found
+    /// when it is decoded); for other formats, a pixel is.
     pub alpha: bool,
     /// For an SVG: what was removed to make it safe (see [`svg`]).
     #[serde(skip)]
@@ -73,11 +75,16 @@ pub fn media_type(f: ImageFormat) -> &'static str {
 }
 
 /// Reads an image file: its real format (by content, not by name), its
-/// size, orientation and colour model; decodes it whole so that a damaged
-/// or truncated file is caught here, with the manuscript line that names
-/// it, and not halfway through writing a book. The size is read from the
-/// header first: an image over `max_pixels` is refused before a byte of it
-/// is decoded (a 30,000 × 30,000 PNG is 2.7 MB on disk and 3.6 GB decoded).
+/// size, orientation and colour model, and proves it whole, so that a
+/// damaged or truncated file is caught here, with the manuscript line that
+/// names it, and not halfway through writing a book. PNG and JPEG, most
+/// of what books hold, are read from their headers and checked by their
+/// structure (every PNG chunk's checksum and its end chunk; a JPEG's end
+/// marker after its scan), without decoding a pixel: they usually go into
+/// both formats as they are. Other formats are decoded whole. The size is
+/// read from the header first: an image over `max_pixels` is refused
+/// before a byte of it is decoded (a 30,000 × 30,000 PNG is 2.7 MB on disk
+/// and 3.6 GB decoded).
 pub fn probe(path: &Path, max_pixels: u64) -> Result<ImageInfo, Problem> {
     let data = crate::files::read_limited(path, crate::limits::IMAGE_BYTES)?;
     let ext = path
@@ -126,6 +133,24 @@ pub fn probe_bytes(data: &[u8], ext: &str, max_pixels: u64) -> Result<ImageInfo,
         .map_err(|e| invalid(format!("damaged {name} image: {e}")))?;
     let (w, h) = decoder.dimensions();
     check_pixels(w, h, max_pixels)?;
+    if matches!(format, ImageFormat::Png | ImageFormat::Jpeg) {
+        let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+        let alpha = match format {
+            ImageFormat::Png => png_layout(data)?.may_be_transparent(),
+            _ => {
+                if !jpeg_complete(data) {
+                    return Err(invalid(
+                        "damaged or truncated JPEG image: it ends before its end marker",
+                    ));
+                }
+                false
+            }
+        };
+        if w == 0 || h == 0 {
+            return Err(invalid("the image has no pixels"));
+        }
+        return Ok(info_for(format, w, h, orientation, data, alpha));
+    }
     // The decoder may allocate what the image needs and a margin, no more.
     let mut limits = image::Limits::default();
     limits.max_alloc = Some(w as u64 * h as u64 * 16 + (64 << 20));
@@ -139,6 +164,18 @@ pub fn probe_bytes(data: &[u8], ext: &str, max_pixels: u64) -> Result<ImageInfo,
     if w == 0 || h == 0 {
         return Err(invalid("the image has no pixels"));
     }
+    let alpha = img.color().has_alpha() && has_transparency(&img);
+    Ok(info_for(format, w, h, orientation, data, alpha))
+}
+
+fn info_for(
+    format: ImageFormat,
+    w: u32,
+    h: u32,
+    orientation: Orientation,
+    data: &[u8],
+    alpha: bool,
+) -> ImageInfo {
     let turned = matches!(
         orientation,
         Orientation::Rotate90
@@ -146,8 +183,7 @@ pub fn probe_bytes(data: &[u8], ext: &str, max_pixels: u64) -> Result<ImageInfo,
             | Orientation::Rotate90FlipH
             | Orientation::Rotate270FlipH
     );
-    let alpha = img.color().has_alpha() && has_transparency(&img);
-    Ok(ImageInfo {
+    ImageInfo {
         media_type: media_type(format),
         width: if turned { h } else { w },
         height: if turned { w } else { h },
@@ -155,11 +191,128 @@ pub fn probe_bytes(data: &[u8], ext: &str, max_pixels: u64) -> Result<ImageInfo,
         cmyk: format == ImageFormat::Jpeg && jpeg_components(data) == Some(4),
         alpha,
         svg_removed: Vec::new(),
-    })
+    }
+}
+
+/// A PNG's layout, read from its chunks without inflating a byte.
+#[derive(Debug, Clone)]
+pub struct PngLayout {
+    pub width: u32,
+    pub height: u32,
+    pub bit_depth: u8,
+    /// 0 grey, 2 RGB, 3 palette, 4 grey and alpha, 6 RGBA.
+    pub colour: u8,
+    pub interlaced: bool,
+    /// A tRNS chunk: a transparent colour or palette entries.
+    pub transparency: bool,
+    /// The PLTE chunk's RGB triples.
+    pub palette: std::ops::Range<usize>,
+    /// Where the IDAT chunks' data lie; joined they are one zlib stream.
+    pub data: Vec<std::ops::Range<usize>>,
+}
+
+impl PngLayout {
+    pub fn may_be_transparent(&self) -> bool {
+        self.transparency || matches!(self.colour, 4 | 6)
+    }
+
+    /// The compressed pixel data, the IDAT chunks joined.
+    pub fn compressed(&self, png: &[u8]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.data.iter().map(|r| r.len()).sum());
+        for r in &self.data {
+            out.extend_from_slice(&png[r.clone()]);
+        }
+        out
+    }
+}
+
+/// Reads a PNG's chunks, checking each one's CRC, that the header comes
+/// first and the end chunk last: a truncated or damaged file is refused
+/// without decoding it.
+pub fn png_layout(png: &[u8]) -> Result<PngLayout, Problem> {
+    let damaged = |why: &str| invalid(format!("damaged or truncated PNG image: {why}"));
+    if png.len() < 8 || &png[..8] != b"\x89PNG\r\n\x1a\n" {
+        return Err(damaged("no PNG signature"));
+    }
+    let mut at = 8;
+    let mut layout: Option<PngLayout> = None;
+    loop {
+        let Some(head) = png.get(at..at + 8) else {
+            return Err(damaged("it ends before its end chunk"));
+        };
+        let len = u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize;
+        let kind: [u8; 4] = [head[4], head[5], head[6], head[7]];
+        let body = at + 8..at + 8 + len;
+        let Some(crc) = png.get(body.end..body.end + 4) else {
+            return Err(damaged("it ends inside a chunk"));
+        };
+        let want = u32::from_be_bytes([crc[0], crc[1], crc[2], crc[3]]);
+        if crc32fast::hash(&png[at + 4..body.end]) != want {
+            return Err(damaged(&format!(
+                "the {} chunk's checksum is wrong",
+                String::from_utf8_lossy(&kind)
+            )));
+        }
+        let data = &png[body.clone()];
+        match (&kind, layout.as_mut()) {
+            (b"IHDR", None) if len == 13 => {
+                layout = Some(PngLayout {
+                    width: u32::from_be_bytes([data[0], data[1], data[2], data[3]]),
+                    height: u32::from_be_bytes([data[4], data[5], data[6], data[7]]),
+                    bit_depth: data[8],
+                    colour: data[9],
+                    interlaced: data[12] != 0,
+                    transparency: false,
+                    palette: 0..0,
+                    data: Vec::new(),
+                });
+            }
+            (_, None) => return Err(damaged("it does not begin with its header")),
+            (b"PLTE", Some(l)) => l.palette = body.clone(),
+            (b"tRNS", Some(l)) => l.transparency = true,
+            (b"IDAT", Some(l)) => l.data.push(body.clone()),
+            (b"IEND", Some(l)) => {
+                if l.data.is_empty() {
+                    return Err(damaged("it has no image data"));
+                }
+                return Ok(layout.unwrap_or_else(|| unreachable!()));
+            }
+            _ => {}
+        }
+        at = body.end + 4;
+    }
+}
+
+/// Whether a JPEG goes on to its end marker after its first scan (a
+/// truncated download stops inside the scan). Inside entropy-coded data a
+/// 0xFF byte is always followed by 0x00 or a restart marker, so FF D9 can
+/// only be the end.
+fn jpeg_complete(data: &[u8]) -> bool {
+    let mut i = 2;
+    while i + 4 <= data.len() {
+        if data[i] != 0xFF {
+            i += 1;
+            continue;
+        }
+        let marker = data[i + 1];
+        if marker == 0xFF || marker == 0x00 || (0xD0..=0xD8).contains(&marker) || marker == 0x01 {
+            i += 2;
+            continue;
+        }
+        if marker == 0xDA {
+            return data[i..].windows(2).rev().any(|w| w == [0xFF, 0xD9]);
+        }
+        if marker == 0xD9 {
+            return false;
+        }
+        let len = u16::from_be_bytes([data[i + 2], data[i + 3]]) as usize;
+        i += 2 + len;
+    }
+    false
 }
 
 /// Whether any pixel is less than opaque, without copying the image.
-fn has_transparency(img: &DynamicImage) -> bool {
+pub fn has_transparency(img: &DynamicImage) -> bool {
     match img {
         DynamicImage::ImageRgba8(i) => i.pixels().any(|p| p.0[3] != u8::MAX),
         DynamicImage::ImageLumaA8(i) => i.pixels().any(|p| p.0[1] != u8::MAX),
@@ -290,30 +443,66 @@ pub fn for_epub(data: &[u8], info: &ImageInfo, max_pixels: u64) -> Result<EpubIm
             ext,
         });
     }
-    let mut img = decode(data)?;
-    if pixels > max_pixels {
-        // Lanczos resampling: the sharpest of the filters that do not ring
-        // visibly on photographs.
-        let scale = (max_pixels as f64 / pixels as f64).sqrt();
-        let w = ((img.width() as f64 * scale).floor() as u32).max(1);
-        let h = ((img.height() as f64 * scale).floor() as u32).max(1);
-        img = img.resize_exact(w, h, image::imageops::FilterType::Lanczos3);
-    }
     // Photographs (JPEG sources) stay JPEG; everything else becomes PNG,
     // which keeps transparency and sharp edges.
-    if info.media_type == "image/jpeg" && !info.alpha {
-        Ok(EpubImage {
-            data: encode_jpeg(&img)?,
+    let jpeg = info.media_type == "image/jpeg" && !info.alpha;
+    let key = crate::cache::Key::new("epub-image", &[data, &max_pixels.to_le_bytes()]);
+    let data = crate::cache::get_or_make("epub-images", &key, || {
+        let mut img = decode(data)?;
+        if pixels > max_pixels {
+            let scale = (max_pixels as f64 / pixels as f64).sqrt();
+            let w = ((img.width() as f64 * scale).floor() as u32).max(1);
+            let h = ((img.height() as f64 * scale).floor() as u32).max(1);
+            img = resize(&img, w, h)?;
+        }
+        if jpeg {
+            encode_jpeg(&img)
+        } else {
+            encode_png(&img)
+        }
+    })?;
+    Ok(if jpeg {
+        EpubImage {
+            data,
             media_type: "image/jpeg",
             ext: "jpg",
-        })
+        }
     } else {
-        Ok(EpubImage {
-            data: encode_png(&img)?,
+        EpubImage {
+            data,
             media_type: "image/png",
             ext: "png",
-        })
-    }
+        }
+    })
+}
+
+/// The image scaled to `w` × `h` with Lanczos resampling (the sharpest of
+/// the filters that do not ring visibly on photographs), in 8-bit RGB or
+/// RGBA, transparency weighted as it should be.
+pub fn resize(img: &DynamicImage, w: u32, h: u32) -> Result<DynamicImage, Problem> {
+    use fast_image_resize as fir;
+    let failed = |e: &dyn std::fmt::Display| Problem::new(Code::Internal, format!("resizing: {e}"));
+    let alpha = img.color().has_alpha();
+    let (src, kind) = if alpha {
+        (img.to_rgba8().into_raw(), fir::PixelType::U8x4)
+    } else {
+        (img.to_rgb8().into_raw(), fir::PixelType::U8x3)
+    };
+    let src = fir::images::Image::from_vec_u8(img.width(), img.height(), src, kind)
+        .map_err(|e| failed(&e))?;
+    let mut dst = fir::images::Image::new(w, h, kind);
+    let options = fir::ResizeOptions::new()
+        .resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::Lanczos3));
+    fir::Resizer::new()
+        .resize(&src, &mut dst, &options)
+        .map_err(|e| failed(&e))?;
+    let raw = dst.into_vec();
+    let out = if alpha {
+        image::RgbaImage::from_raw(w, h, raw).map(DynamicImage::ImageRgba8)
+    } else {
+        image::RgbImage::from_raw(w, h, raw).map(DynamicImage::ImageRgb8)
+    };
+    out.ok_or_else(|| failed(&"the resized image has the wrong size"))
 }
 
 pub fn encode_jpeg(img: &DynamicImage) -> Result<Vec<u8>, Problem> {

@@ -106,16 +106,19 @@ fn assemble(book: &Book, diags: &mut Diagnostics) -> Result<Vec<u8>, Diagnostic>
     let lang = book.meta.language.as_str();
     // Every image in a form reading systems show, converted once. A
     // problem with one image is reported and the others still checked.
+    // They are independent: converted on every core.
     let mut converted: BTreeMap<String, images::EpubImage> = BTreeMap::new();
-    for (key, asset) in &book.images {
-        let prefix = format!("image `{key}`: ");
-        match images::read(&asset.file)
+    let assets: Vec<_> = book.images.iter().collect();
+    let results = crate::cache::par_map(&assets, |(_, asset)| {
+        images::read(&asset.file)
             .and_then(|data| images::for_epub(&data, &asset.info, book.options.epub_max_pixels))
-        {
+    });
+    for ((key, asset), result) in assets.into_iter().zip(results) {
+        match result {
             Ok(img) => {
                 converted.insert(key.clone(), img);
             }
-            Err(p) => diags.push(p.at(asset.named_at.clone(), &prefix)),
+            Err(p) => diags.push(p.at(asset.named_at.clone(), &format!("image `{key}`: "))),
         }
     }
     if diags.has_errors() {
@@ -240,25 +243,33 @@ fn assemble(book: &Book, diags: &mut Diagnostics) -> Result<Vec<u8>, Diagnostic>
                 .map_err(e)?;
         }
     }
+    // Pictures and documents, the bulk of the book, are handed to
+    // epub-builder empty (it needs their names and types for the
+    // manifest) and put in once, by `package::finish`: zipped once, and
+    // pictures never deflated at all.
+    let mut bodies: BTreeMap<String, &[u8]> = BTreeMap::new();
     if let Some(png) = &generated_cover {
         builder
-            .add_cover_image(&cover_path, png.as_slice(), "image/png")
+            .add_cover_image(&cover_path, &[][..], "image/png")
             .map_err(e)?;
+        bodies.insert(format!("OEBPS/{cover_path}"), png.as_slice());
     }
     for (key, path) in &images {
         let img = &converted[key];
         if book.cover.as_deref() == Some(key.as_str()) {
             builder
-                .add_cover_image(path, img.data.as_slice(), img.media_type)
+                .add_cover_image(path, &[][..], img.media_type)
                 .map_err(e)?;
         } else {
             builder
-                .add_resource(path, img.data.as_slice(), img.media_type)
+                .add_resource(path, &[][..], img.media_type)
                 .map_err(e)?;
         }
+        bodies.insert(format!("OEBPS/{path}"), img.data.as_slice());
     }
     for (file, doc, toc) in &docs {
-        let mut content = EpubContent::new(file.as_str(), doc.as_bytes());
+        bodies.insert(format!("OEBPS/{file}"), doc.as_bytes());
+        let mut content = EpubContent::new(file.as_str(), &[][..]);
         if let Some(toc) = toc {
             content = content.title(toc.title.clone()).level(toc.level);
             for child in &toc.children {
@@ -292,6 +303,7 @@ fn assemble(book: &Book, diags: &mut Diagnostics) -> Result<Vec<u8>, Diagnostic>
                 .max()
                 .unwrap_or(1),
             modified: book.meta.modified,
+            bodies: &bodies,
         },
     )
     .map_err(|what| internal(book, what))

@@ -33,6 +33,8 @@ pub struct Finish<'a> {
     pub toc_depth: usize,
     /// Seconds since the Unix epoch for every entry's timestamp.
     pub modified: i64,
+    /// The contents of entries that were assembled empty, by name.
+    pub bodies: &'a std::collections::BTreeMap<String, &'a [u8]>,
 }
 
 pub fn finish(raw: &[u8], f: &Finish) -> Result<Vec<u8>, String> {
@@ -55,6 +57,9 @@ pub fn finish(raw: &[u8], f: &Finish) -> Result<Vec<u8>, String> {
             .read_to_end(&mut data)
             .map_err(|e| format!("reading {name}: {e}"))?;
         drop(entry);
+        if let Some(body) = f.bodies.get(&name) {
+            data = body.to_vec();
+        }
         let data = match name.as_str() {
             "OEBPS/content.opf" => package_document(&text(&name, data)?, f)?.into_bytes(),
             "OEBPS/nav.xhtml" => nav_document(&text(&name, data)?, f)?.into_bytes(),
@@ -68,7 +73,11 @@ pub fn finish(raw: &[u8], f: &Finish) -> Result<Vec<u8>, String> {
         } else {
             data
         };
-        let method = if name == "mimetype" || name.ends_with(".jpg") || name.ends_with(".png") {
+        let method = if name == "mimetype"
+            || [".jpg", ".png", ".gif", ".webp"]
+                .iter()
+                .any(|e| name.ends_with(e))
+        {
             CompressionMethod::Stored
         } else {
             CompressionMethod::Deflated

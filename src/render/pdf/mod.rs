@@ -69,6 +69,7 @@ fn book_file(book: &Book) -> Location {
 type Made = (Vec<crate::render::File>, Vec<crate::model::PageBreak>);
 
 fn make(book: &Book, diags: &mut Diagnostics) -> Result<Made, Diagnostic> {
+    let t = std::time::Instant::now();
     let fonts = crate::fonts::FontSet::with(&book.options.fonts)
         .map_err(|p| p.at(book_file(book), "font: "))?;
     let missing =
@@ -78,6 +79,9 @@ fn make(book: &Book, diags: &mut Diagnostics) -> Result<Made, Diagnostic> {
             diags.push(d);
         }
         return Ok(Default::default());
+    }
+    if std::env::var_os("QUIRE_TIMINGS").is_some() {
+        eprintln!("fonts and coverage: {:?}", t.elapsed());
     }
     let t = std::time::Instant::now();
     let doc = typeset(book, &fonts, diags)?;

@@ -97,6 +97,39 @@ pub fn prepare(data: &[u8], info: &ImageInfo) -> Result<PdfImage, Problem> {
             quarter_turns,
         });
     }
+    if info.media_type == "image/png"
+        && turns == Some(0)
+        && let Ok(png) = images::png_layout(data)
+        && let Some(space) = png_space(&png, data)
+    {
+        // The PNG's own compressed data, undone by the PDF's Flate filter
+        // with PNG predictors: no pixel is decoded or compressed again.
+        let colours = if png.colour == 2 { 3 } else { 1 };
+        let mut parms = BTreeMap::new();
+        parms.insert("Predictor".to_string(), DictItem::Int(15));
+        parms.insert("Colors".to_string(), DictItem::Int(colours));
+        parms.insert(
+            "BitsPerComponent".to_string(),
+            DictItem::Int(png.bit_depth.into()),
+        );
+        parms.insert("Columns".to_string(), DictItem::Int(png.width.into()));
+        dict.insert("Width".into(), DictItem::Int(png.width.into()));
+        dict.insert("Height".into(), DictItem::Int(png.height.into()));
+        dict.insert("ColorSpace".into(), space);
+        dict.insert(
+            "BitsPerComponent".into(),
+            DictItem::Int(png.bit_depth.into()),
+        );
+        dict.insert("Filter".into(), name("FlateDecode"));
+        dict.insert("DecodeParms".into(), DictItem::Dict { map: parms });
+        return Ok(PdfImage {
+            xobject: xobject(dict, png.compressed(data), png.width, png.height, false),
+            alpha: None,
+            width: png.width,
+            height: png.height,
+            quarter_turns: 0,
+        });
+    }
     let img = images::decode(data)?;
     let (w, h) = (img.width(), img.height());
     let grey = !img.color().has_color();
@@ -105,7 +138,7 @@ pub fn prepare(data: &[u8], info: &ImageInfo) -> Result<PdfImage, Problem> {
     } else {
         (img.to_rgb8().into_raw(), "DeviceRGB")
     };
-    let alpha = if info.alpha {
+    let alpha = if info.alpha && images::has_transparency(&img) {
         Some(img.to_rgba8().pixels().map(|p| p.0[3]).collect())
     } else {
         None
@@ -120,6 +153,37 @@ pub fn prepare(data: &[u8], info: &ImageInfo) -> Result<PdfImage, Problem> {
         height: h,
         quarter_turns: 0,
     })
+}
+
+/// The PDF colour space a PNG's samples can be used in as they are
+/// stored: grey (1 to 8 bits), 8-bit RGB, or a palette (as an indexed
+/// space), neither interlaced nor with transparency. Anything else (alpha,
+/// 16 bits, interlacing) is decoded.
+fn png_space(png: &images::PngLayout, data: &[u8]) -> Option<DictItem> {
+    if png.interlaced || png.may_be_transparent() {
+        return None;
+    }
+    match (png.colour, png.bit_depth) {
+        (0, 1 | 2 | 4 | 8) => Some(name("DeviceGray")),
+        (2, 8) => Some(name("DeviceRGB")),
+        (3, 1 | 2 | 4 | 8) => {
+            let palette = data.get(png.palette.clone())?;
+            let entries = palette.len() / 3;
+            if entries == 0 || entries > 1 << png.bit_depth {
+                return None;
+            }
+            Some(DictItem::Array(vec![
+                name("Indexed"),
+                name("DeviceRGB"),
+                DictItem::Int(entries as i64 - 1),
+                DictItem::String {
+                    data: palette[..entries * 3].to_vec(),
+                    literal: false,
+                },
+            ]))
+        }
+        _ => None,
+    }
 }
 
 /// An empty form XObject a unit square in size, where an SVG drawing
