@@ -114,6 +114,34 @@ pub fn get_or_make<E>(
     Ok(made)
 }
 
+/// Like [`get_or_make`], and made at most once in this process: a second
+/// thread asking for the same key (the EPUB and the PDF both want the
+/// generated cover) waits for the first one's result.
+pub fn shared<E>(
+    kind: &str,
+    key: &Key,
+    make: impl FnOnce() -> Result<Vec<u8>, E>,
+) -> Result<Vec<u8>, E> {
+    type Slot = std::sync::Arc<std::sync::Mutex<Option<Vec<u8>>>>;
+    static MADE: OnceLock<std::sync::Mutex<std::collections::HashMap<[u8; 32], Slot>>> =
+        OnceLock::new();
+    let slot: Slot = MADE
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .entry(key.0)
+        .or_default()
+        .clone();
+    // Held while making: the second asker waits here, then finds it made.
+    let mut made = slot.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(bytes) = made.as_ref() {
+        return Ok(bytes.clone());
+    }
+    let bytes = get_or_make(kind, key, make)?;
+    *made = Some(bytes.clone());
+    Ok(bytes)
+}
+
 /// `f` over every item, on every core, results in the items' order.
 pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism()

@@ -613,8 +613,10 @@ fn converted_images_are_cached_and_a_damaged_entry_is_made_again() {
     let uncached = build(&["--no-cache"], "one");
     assert!(entries(&cache).is_empty(), "--no-cache writes no cache");
     let first = build(&[], "two");
-    let made = entries(&cache);
+    // The scaled picture, and the cover drawn for the book.
+    let made = entries(&cache.join("epub-images"));
     assert_eq!(made.len(), 1, "{made:?}");
+    assert_eq!(entries(&cache.join("covers")).len(), 1);
     let second = build(&[], "three");
     assert_eq!(first, uncached);
     assert_eq!(second, uncached);

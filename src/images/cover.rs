@@ -296,8 +296,36 @@ pub fn palette(meta: &Metadata) -> ([u8; 3], [u8; 3], [u8; 3]) {
     PALETTES[(fingerprint(meta) % PALETTES.len() as u64) as usize]
 }
 
-/// Draws a cover for a book that has none: a PNG of 1600 × 2560 pixels.
+/// A cover for a book that has none: a PNG of 1600 × 2560 pixels, drawn
+/// once per distinct title, subtitle, authors, language and faces (both
+/// formats of one build share it, and the cache keeps it for the next).
 pub fn generate(meta: &Metadata, fonts: &FontSet) -> Result<Vec<u8>, Problem> {
+    let authors: Vec<&str> = meta.authors().collect();
+    let mut parts: Vec<Vec<u8>> = vec![
+        meta.title.as_bytes().to_vec(),
+        meta.subtitle.clone().unwrap_or_default().into_bytes(),
+        authors.join("\n").into_bytes(),
+        meta.language.as_bytes().to_vec(),
+    ];
+    // A face is known by its name, size and the checksum its file carries
+    // (the `head` table's), not by hashing megabytes of it.
+    for face in &fonts.faces {
+        let mut id = face.postscript_name.as_bytes().to_vec();
+        id.extend((face.data.len() as u64).to_le_bytes());
+        id.extend(face.index.to_le_bytes());
+        if let Ok(f) = ttf_parser::RawFace::parse(&face.data, face.index)
+            && let Some(head) = f.table(ttf_parser::Tag::from_bytes(b"head"))
+        {
+            id.extend(head.get(8..12).unwrap_or_default());
+        }
+        parts.push(id);
+    }
+    let refs: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
+    let key = crate::cache::Key::new("cover", &refs);
+    crate::cache::shared("covers", &key, || draw(meta, fonts))
+}
+
+fn draw(meta: &Metadata, fonts: &FontSet) -> Result<Vec<u8>, Problem> {
     let (w, h) = RECOMMENDED;
     let (bg, fg, accent) = palette(meta);
     let mut c = Canvas::new(w, h, bg);
