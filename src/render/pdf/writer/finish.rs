@@ -66,8 +66,8 @@ fn attach_soft_masks(
         d.set("Height", Object::Integer(*h as i64));
         d.set("ColorSpace", Object::Name(b"DeviceGray".to_vec()));
         d.set("BitsPerComponent", Object::Integer(8));
-        let mut stream = Stream::new(d, alpha.clone());
-        let _ = stream.compress();
+        d.set("Filter", Object::Name(b"FlateDecode".to_vec()));
+        let stream = Stream::new(d, alpha.clone());
         let mask_id = lo.add_object(stream);
         if let Ok(Object::Stream(s)) = lo.get_object_mut(id) {
             s.dict.set("SMask", Object::Reference(mask_id));

@@ -11,7 +11,8 @@ use std::collections::BTreeMap;
 /// An image ready to embed.
 pub struct PdfImage {
     pub xobject: ExternalXObject,
-    /// 8-bit alpha samples, one per pixel, when the image is not opaque.
+    /// 8-bit alpha samples, one per pixel, zlib-compressed, when the image
+    /// is not opaque.
     pub alpha: Option<Vec<u8>>,
     /// Size of the stored samples.
     pub width: u32,
@@ -130,29 +131,90 @@ pub fn prepare(data: &[u8], info: &ImageInfo) -> Result<PdfImage, Problem> {
             quarter_turns: 0,
         });
     }
-    let img = images::decode(data)?;
-    let (w, h) = (img.width(), img.height());
-    let grey = !img.color().has_color();
-    let (samples, space) = if grey {
-        (img.to_luma8().into_raw(), "DeviceGray")
-    } else {
-        (img.to_rgb8().into_raw(), "DeviceRGB")
-    };
-    let alpha = if info.alpha && images::has_transparency(&img) {
-        Some(img.to_rgba8().pixels().map(|p| p.0[3]).collect())
-    } else {
-        None
-    };
-    dict.insert("Width".into(), DictItem::Int(w as i64));
-    dict.insert("Height".into(), DictItem::Int(h as i64));
-    dict.insert("ColorSpace".into(), name(space));
+    let d = decoded(data, info)?;
+    dict.insert("Width".into(), DictItem::Int(d.width as i64));
+    dict.insert("Height".into(), DictItem::Int(d.height as i64));
+    dict.insert(
+        "ColorSpace".into(),
+        name(if d.grey { "DeviceGray" } else { "DeviceRGB" }),
+    );
+    dict.insert("Filter".into(), name("FlateDecode"));
     Ok(PdfImage {
-        xobject: xobject(dict, samples, w, h, true),
-        alpha,
-        width: w,
-        height: h,
+        xobject: xobject(dict, d.samples, d.width, d.height, false),
+        alpha: d.alpha,
+        width: d.width,
+        height: d.height,
         quarter_turns: 0,
     })
+}
+
+/// An image decoded to 8-bit samples, compressed, its alpha apart.
+struct Decoded {
+    width: u32,
+    height: u32,
+    grey: bool,
+    /// Zlib-compressed samples (grey or RGB).
+    samples: Vec<u8>,
+    /// Zlib-compressed alpha, when some pixel is less than opaque.
+    alpha: Option<Vec<u8>>,
+}
+
+/// Decodes what cannot go in as it is stored (alpha, 16 bits, TIFF, a
+/// mirrored JPEG…), once: the result is kept in the cache, so a rebuild
+/// decodes and compresses nothing.
+fn decoded(data: &[u8], info: &ImageInfo) -> Result<Decoded, Problem> {
+    let key = crate::cache::Key::new("pdf-image", &[data]);
+    let packed = crate::cache::get_or_make("pdf-images", &key, || {
+        let img = images::decode(data)?;
+        let (w, h) = (img.width(), img.height());
+        let grey = !img.color().has_color();
+        let samples = if grey {
+            img.to_luma8().into_raw()
+        } else {
+            img.to_rgb8().into_raw()
+        };
+        let alpha: Option<Vec<u8>> = (info.alpha && images::has_transparency(&img))
+            .then(|| img.to_rgba8().pixels().map(|p| p.0[3]).collect());
+        drop(img);
+        let samples = zlib(&samples)?;
+        let alpha = alpha.map(|a| zlib(&a)).transpose()?;
+        // width, height, grey, length of samples, samples, alpha.
+        let mut out = Vec::with_capacity(samples.len() + alpha.as_ref().map_or(0, Vec::len) + 17);
+        out.extend(w.to_le_bytes());
+        out.extend(h.to_le_bytes());
+        out.push(u8::from(grey));
+        out.extend((samples.len() as u64).to_le_bytes());
+        out.extend(samples);
+        out.extend(alpha.unwrap_or_default());
+        Ok::<_, Problem>(out)
+    })?;
+    let bad = || Problem::new(Code::Internal, "a cached image is malformed");
+    let head = packed.get(..17).ok_or_else(bad)?;
+    let word = |i: usize| u32::from_le_bytes([head[i], head[i + 1], head[i + 2], head[i + 3]]);
+    let len = u64::from_le_bytes(head[9..17].try_into().map_err(|_| bad())?) as usize;
+    let samples = packed.get(17..17 + len).ok_or_else(bad)?.to_vec();
+    let alpha = packed
+        .get(17 + len..)
+        .filter(|a| !a.is_empty())
+        .map(<[u8]>::to_vec);
+    Ok(Decoded {
+        width: word(0),
+        height: word(4),
+        grey: head[8] == 1,
+        samples,
+        alpha,
+    })
+}
+
+fn zlib(data: &[u8]) -> Result<Vec<u8>, Problem> {
+    use std::io::Write;
+    let mut z = flate2::write::ZlibEncoder::new(
+        Vec::with_capacity(data.len() / 2),
+        flate2::Compression::new(3),
+    );
+    z.write_all(data)
+        .and_then(|_| z.finish())
+        .map_err(|e| Problem::new(Code::Internal, format!("compressing an image: {e}")))
 }
 
 /// The PDF colour space a PNG's samples can be used in as they are

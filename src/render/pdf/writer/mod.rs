@@ -153,45 +153,62 @@ pub fn write(book: &Book, doc: &Document, fonts: &FontSet) -> Result<Vec<u8>, Di
     let mut images: BTreeMap<String, (XObjectId, u8)> = BTreeMap::new();
     let mut masks: BTreeMap<String, (u32, u32, Vec<u8>)> = BTreeMap::new();
     let mut svgs: BTreeMap<String, svg::SvgForm> = BTreeMap::new();
+    // Each distinct picture, in order of first appearance, prepared on
+    // every core (decoding, where needed, is the slow part).
+    let mut keys: Vec<&str> = Vec::new();
+    let mut seen = BTreeSet::new();
     for page in &doc.pages {
         for item in &page.items {
             if let Item::Image(img) = item
-                && !images.contains_key(&img.key)
+                && seen.insert(img.key.as_str())
             {
-                let at = book
-                    .images
-                    .get(&img.key)
-                    .map_or(book_file.clone(), |a| a.named_at.clone());
-                let prefix = format!("image `{}`: ", img.key);
-                let (bytes, info) =
-                    match (book.images.get(&img.key), doc.extra_images.get(&img.key)) {
-                        (Some(asset), _) => (
-                            crate::images::read(&asset.file)
-                                .map_err(|p| p.at(at.clone(), &prefix))?,
-                            asset.info.clone(),
-                        ),
-                        (None, Some((bytes, info))) => (bytes.clone(), info.clone()),
-                        (None, None) => {
-                            return Err(internal(
-                                book,
-                                format!("image {} is not in the book", img.key),
-                            ));
-                        }
-                    };
-                let id = XObjectId(format!("Im{}", images.len()));
-                if info.media_type == "image/svg+xml" {
-                    // A placeholder form, replaced by the drawing once the
-                    // document is assembled.
-                    let form = svg::convert(&bytes, fonts).map_err(|p| p.at(at, &prefix))?;
-                    svgs.insert(id.0.clone(), form);
-                    pdf.resources.xobjects.map.insert(
-                        id.clone(),
-                        printpdf::XObject::External(image::placeholder()),
-                    );
-                    images.insert(img.key.clone(), (id, 0));
-                    continue;
-                }
-                let prepared = image::prepare(&bytes, &info).map_err(|p| p.at(at, &prefix))?;
+                keys.push(img.key.as_str());
+            }
+        }
+    }
+    enum Prepared {
+        Svg(svg::SvgForm),
+        Raster(image::PdfImage),
+    }
+    let prepared = crate::cache::par_map(&keys, |&key| -> Result<Prepared, Diagnostic> {
+        let at = book
+            .images
+            .get(key)
+            .map_or(book_file.clone(), |a| a.named_at.clone());
+        let prefix = format!("image `{key}`: ");
+        let (bytes, info) = match (book.images.get(key), doc.extra_images.get(key)) {
+            (Some(asset), _) => (
+                crate::images::read(&asset.file).map_err(|p| p.at(at.clone(), &prefix))?,
+                asset.info.clone(),
+            ),
+            (None, Some((bytes, info))) => (bytes.clone(), info.clone()),
+            (None, None) => {
+                return Err(internal(book, format!("image {key} is not in the book")));
+            }
+        };
+        if info.media_type == "image/svg+xml" {
+            // A placeholder form, replaced by the drawing once the
+            // document is assembled.
+            return Ok(Prepared::Svg(
+                svg::convert(&bytes, fonts).map_err(|p| p.at(at, &prefix))?,
+            ));
+        }
+        Ok(Prepared::Raster(
+            image::prepare(&bytes, &info).map_err(|p| p.at(at, &prefix))?,
+        ))
+    });
+    for (key, prepared) in keys.into_iter().zip(prepared) {
+        let id = XObjectId(format!("Im{}", images.len()));
+        match prepared? {
+            Prepared::Svg(form) => {
+                svgs.insert(id.0.clone(), form);
+                pdf.resources.xobjects.map.insert(
+                    id.clone(),
+                    printpdf::XObject::External(image::placeholder()),
+                );
+                images.insert(key.to_string(), (id, 0));
+            }
+            Prepared::Raster(prepared) => {
                 if let Some(alpha) = prepared.alpha {
                     masks.insert(id.0.clone(), (prepared.width, prepared.height, alpha));
                 }
@@ -199,7 +216,7 @@ pub fn write(book: &Book, doc: &Document, fonts: &FontSet) -> Result<Vec<u8>, Di
                     .xobjects
                     .map
                     .insert(id.clone(), printpdf::XObject::External(prepared.xobject));
-                images.insert(img.key.clone(), (id, prepared.quarter_turns));
+                images.insert(key.to_string(), (id, prepared.quarter_turns));
             }
         }
     }
