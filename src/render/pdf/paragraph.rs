@@ -546,6 +546,11 @@ fn split_directions(pieces: &[Piece]) -> Option<Vec<Piece>> {
 /// Greek, …, and digits, which keep their order in either).
 fn strong_direction(c: char) -> Option<bool> {
     use unicode_bidi::BidiClass;
+    // Most text is ASCII: letters and digits are left to right, the rest
+    // neutral, without a table lookup.
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric().then_some(false);
+    }
     match unicode_bidi::bidi_class(c) {
         BidiClass::R | BidiClass::AL => Some(true),
         BidiClass::L | BidiClass::EN | BidiClass::AN => Some(false),

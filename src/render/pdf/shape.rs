@@ -210,7 +210,8 @@ pub fn is_rtl_text(text: &str) -> bool {
 
 pub fn is_rtl_char(c: char) -> bool {
     use unicode_bidi::BidiClass;
-    matches!(unicode_bidi::bidi_class(c), BidiClass::R | BidiClass::AL)
+    // Nothing before Hebrew is right to left.
+    c >= '\u{0590}' && matches!(unicode_bidi::bidi_class(c), BidiClass::R | BidiClass::AL)
 }
 
 /// A character and where it starts in its text.

@@ -29,12 +29,35 @@ struct EmbeddedFont {
     id: printpdf::FontId,
     /// The text each glyph copies as; printpdf builds the ToUnicode map
     /// from these, one per glyph id.
-    cids: BTreeMap<u16, Option<String>>,
-    remap: BTreeMap<u16, u16>,
+    cids: Dense<Option<String>>,
+    remap: Dense<u16>,
     /// Advance widths (in font units) of the original glyphs, as the PDF's
     /// width array will give them.
-    widths: BTreeMap<u16, u16>,
+    widths: Dense<u16>,
     units_per_em: f32,
+}
+
+/// Values by glyph id, looked up a million times a book: a vector, not a
+/// tree.
+struct Dense<T>(Vec<T>);
+
+impl<T: Default + Clone> FromIterator<(u16, T)> for Dense<T> {
+    fn from_iter<I: IntoIterator<Item = (u16, T)>>(items: I) -> Self {
+        let mut v: Vec<T> = Vec::new();
+        for (g, t) in items {
+            if v.len() <= g as usize {
+                v.resize(g as usize + 1, T::default());
+            }
+            v[g as usize] = t;
+        }
+        Dense(v)
+    }
+}
+
+impl<T: Default + Clone> Dense<T> {
+    fn get(&self, gid: u16) -> Option<&T> {
+        self.0.get(gid as usize)
+    }
 }
 
 /// A failure of the PDF machinery itself, not of the book: a bug.
@@ -61,23 +84,23 @@ pub fn write(book: &Book, doc: &Document, fonts: &FontSet) -> Result<Vec<u8>, Di
     );
     let mut pdf = PdfDocument::new(&book.meta.title);
 
-    // Fonts: collect the glyphs each face shows, subset, embed.
+    // Fonts: collect the glyphs each face shows, and the text each first
+    // stood for, then subset and embed. A book shows a million glyphs and
+    // a few thousand distinct ones: a bit per glyph id finds the new ones.
+    let mut seen: BTreeMap<FontId, Vec<u64>> = BTreeMap::new();
     let mut used: BTreeMap<FontId, BTreeSet<u16>> = BTreeMap::new();
-    for page in &doc.pages {
-        for item in &page.items {
-            if let Item::Text(run) = item {
-                used.entry(run.font)
-                    .or_default()
-                    .extend(run.glyphs.iter().map(|g| g.gid));
-            }
-        }
-    }
     let mut first_text: BTreeMap<(FontId, u16), &super::page::GlyphText> = BTreeMap::new();
     for page in &doc.pages {
         for item in &page.items {
             if let Item::Text(run) = item {
+                let bits = seen.entry(run.font).or_insert_with(|| vec![0; 1024]);
                 for g in &run.glyphs {
-                    first_text.entry((run.font, g.gid)).or_insert(&g.text);
+                    let (word, bit) = (g.gid as usize / 64, 1u64 << (g.gid % 64));
+                    if bits[word] & bit == 0 {
+                        bits[word] |= bit;
+                        used.entry(run.font).or_default().insert(g.gid);
+                        first_text.insert((run.font, g.gid), &g.text);
+                    }
                 }
             }
         }
@@ -142,7 +165,7 @@ pub fn write(book: &Book, doc: &Document, fonts: &FontSet) -> Result<Vec<u8>, Di
             EmbeddedFont {
                 id,
                 cids,
-                remap,
+                remap: remap.into_iter().collect(),
                 widths,
                 units_per_em: face.units_per_em() as f32,
             },
@@ -537,16 +560,16 @@ fn own_characters(face: &ttf_parser::Face, gids: &BTreeSet<u16>) -> BTreeMap<u16
 fn show_run(ops: &mut Vec<Op>, run: &super::page::GlyphRun, font: &EmbeddedFont) {
     let scale = run.size / font.units_per_em;
     let code = |g: &super::page::PlacedGlyph| {
-        let pdf_width = font.widths.get(&g.gid).copied().unwrap_or(0) as f32 * scale;
+        let pdf_width = font.widths.get(g.gid).copied().unwrap_or(0) as f32 * scale;
         // TJ moves the next glyph left by offset/1000 em: the difference
         // between where the glyph should end (its shaped, justified
         // advance) and where the PDF's width array puts it.
         let offset = -(g.advance - pdf_width) * 1000.0 / run.size;
         let offset = (offset * 100.0).round() / 100.0;
         printpdf::Codepoint {
-            gid: font.remap.get(&g.gid).copied().unwrap_or(0),
+            gid: font.remap.get(g.gid).copied().unwrap_or(0),
             offset: if offset.abs() < 0.01 { 0.0 } else { offset },
-            cid: font.cids.get(&g.gid).cloned().flatten(),
+            cid: font.cids.get(g.gid).cloned().flatten(),
         }
     };
     let mut pending: Vec<printpdf::Codepoint> = Vec::new();
@@ -561,7 +584,7 @@ fn show_run(ops: &mut Vec<Op>, run: &super::page::GlyphRun, font: &EmbeddedFont)
         // A glyph with no text of its own anywhere would copy as U+FFFD.
         let said: Option<String> = cluster
             .iter()
-            .map(|g| font.cids.get(&g.gid).cloned().flatten())
+            .map(|g| font.cids.get(g.gid).cloned().flatten())
             .collect();
         let actual = cluster[0].text.to_text();
         if actual.is_empty() || said.as_deref() == Some(&actual) {
