@@ -48,6 +48,37 @@ fn xobject_targets<'n, V>(
     targets
 }
 
+/// Takes out the last page, the one the writer set every glyph on for
+/// printpdf to embed the fonts (see `font_page`), with the objects that
+/// are only its own.
+fn drop_font_page(lo: &mut lopdf::Document) -> Result<(), String> {
+    let root = lo
+        .catalog()
+        .and_then(|c| c.get(b"Pages"))
+        .and_then(Object::as_reference)
+        .map_err(|e| format!("no page tree: {e}"))?;
+    let Ok(Object::Dictionary(tree)) = lo.get_object_mut(root) else {
+        return Err("the page tree is not a dictionary".into());
+    };
+    let Ok(Object::Array(kids)) = tree.get_mut(b"Kids") else {
+        return Err("the page tree has no kids".into());
+    };
+    let Some(Object::Reference(page)) = kids.pop() else {
+        return Err("the page tree is empty".into());
+    };
+    let count = kids.len() as i64;
+    tree.set("Count", Object::Integer(count));
+    // The page, its content and its resources are its own.
+    if let Some(Object::Dictionary(d)) = lo.objects.remove(&page) {
+        for key in [b"Contents".as_slice(), b"Resources"] {
+            if let Ok(Object::Reference(id)) = d.get(key) {
+                lo.objects.remove(id);
+            }
+        }
+    }
+    Ok(())
+}
+
 fn attach_soft_masks(
     lo: &mut lopdf::Document,
     pages: &[ObjectId],
@@ -116,6 +147,7 @@ pub fn finish(
     marked: &[Vec<Marked>],
 ) -> Result<Vec<u8>, String> {
     lo.version = "1.7".to_string();
+    drop_font_page(&mut lo)?;
     let pages: Vec<ObjectId> = lo.get_pages().values().copied().collect();
     attach_soft_masks(&mut lo, &pages, masks);
     let m = &book.meta;

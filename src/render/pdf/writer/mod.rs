@@ -19,7 +19,7 @@ use crate::fonts::{self, FontSet};
 use crate::model::Book;
 use printpdf::{
     Actions, BorderArray, Color, Destination, LinkAnnotation, Op, PaintMode, ParsedFont,
-    PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Pt, Rect, TextItem, TextMatrix, XObjectId,
+    PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Pt, Rect, TextItem, XObjectId,
     XObjectTransform,
 };
 use std::collections::{BTreeMap, BTreeSet};
@@ -276,7 +276,8 @@ pub fn write(book: &Book, doc: &Document, fonts: &FontSet) -> Result<Vec<u8>, Di
             .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
             .collect()
     });
-    let (pages, marked): (Vec<PdfPage>, Vec<Vec<finish::Marked>>) = built.into_iter().unzip();
+    let (mut pages, marked): (Vec<PdfPage>, Vec<Vec<finish::Marked>>) = built.into_iter().unzip();
+    pages.push(font_page(&embedded, &used));
     pdf.with_pages(pages);
 
     // printpdf's own image recompression and font handling are off: the
@@ -285,7 +286,9 @@ pub fn write(book: &Book, doc: &Document, fonts: &FontSet) -> Result<Vec<u8>, Di
         // Compression is done in `finish`, at a faster setting.
         optimize: false,
         subset_fonts: false,
-        secure: true,
+        // Off, so that the pages' text, written as content-stream
+        // operators by `text_section`, goes through.
+        secure: false,
         image_optimization: None,
     };
     if timing {
@@ -421,74 +424,17 @@ fn page_ops(
             Item::Text(_) => {}
         }
     }
-    ops.push(Op::StartTextSection);
-    let mut current: Option<(FontId, f32)> = None;
-    let mut grey = 0.0f32;
-    ops.push(Op::SetFillColor {
-        col: Color::Greyscale(printpdf::Greyscale::new(0.0, None)),
-    });
-    // The structure element whose marked content is open: Some(None)
-    // for an artifact (running heads, folios, ornaments).
-    let mut open: Option<Option<super::page::Tag>> = None;
-    for item in &page.items {
-        let Item::Text(run) = item else { continue };
-        let Some(font) = fonts.get(&run.font) else {
-            continue;
-        };
-        if open != Some(run.tag) {
-            if open.is_some() {
-                ops.push(Op::EndMarkedContent);
-            }
-            match run.tag {
-                Some(tag) => {
-                    let mut props = BTreeMap::new();
-                    props.insert(
-                        "MCID".to_string(),
-                        printpdf::DictItem::Int(marked.len() as i64),
-                    );
-                    marked.push(finish::Marked { tag, alt: None });
-                    ops.push(Op::BeginMarkedContentWithProperties {
-                        tag: tag.role.into(),
-                        properties: printpdf::DictItem::Dict { map: props },
-                    });
-                }
-                None => ops.push(Op::BeginMarkedContent {
-                    tag: "Artifact".into(),
-                }),
-            }
-            open = Some(run.tag);
-        }
-        if current != Some((run.font, run.size)) {
-            ops.push(Op::SetFont {
-                font: PdfFontHandle::External(font.id.clone()),
-                size: Pt(run.size),
-            });
-            current = Some((run.font, run.size));
-        }
-        if let Some(c) = run.cmyk {
-            ops.push(Op::SetFillColor {
-                col: Color::Cmyk(printpdf::Cmyk::new(c[0], c[1], c[2], c[3], None)),
-            });
-            grey = f32::NAN;
-        } else if run.grey != grey {
-            ops.push(Op::SetFillColor {
-                col: Color::Greyscale(printpdf::Greyscale::new(run.grey, None)),
-            });
-            grey = run.grey;
-        }
-        ops.push(Op::SetTextMatrix {
-            matrix: match run.turn {
-                Turn::Clockwise => TextMatrix::Raw([0.0, -1.0, 1.0, 0.0, run.x, run.y]),
-                Turn::Counter => TextMatrix::Raw([0.0, 1.0, -1.0, 0.0, run.x, run.y]),
-                Turn::Upright => TextMatrix::Translate(Pt(run.x), Pt(run.y)),
-            },
+    // The text is written straight into the content stream: a book is a
+    // million glyphs, and going through printpdf's operations (an object
+    // per glyph, then lopdf's) was a third of the writer's time and most
+    // of its memory. printpdf still embeds the fonts (see `font_page`).
+    let text = text_section(page, fonts, &mut marked);
+    if !text.is_empty() {
+        ops.push(Op::Unknown {
+            key: text,
+            value: Vec::new(),
         });
-        show_run(&mut ops, run, font);
     }
-    if open.is_some() {
-        ops.push(Op::EndMarkedContent);
-    }
-    ops.push(Op::EndTextSection);
     for link in &page.links {
         let actions = match &link.target {
             LinkDest::Url(url) => Actions::Uri(url.clone()),
@@ -551,29 +497,136 @@ fn own_characters(face: &ttf_parser::Face, gids: &BTreeSet<u16>) -> BTreeMap<u16
     own
 }
 
-/// Shows a run's glyphs. Each cluster (a glyph with text and the glyphs
+/// A number as a content stream writes it: at most `places` decimals,
+/// no trailing zeros, never an exponent.
+fn num(out: &mut String, v: f32, places: usize) {
+    use std::fmt::Write;
+    let v = if v.is_finite() { v } else { 0.0 };
+    let mut t = format!("{v:.places$}");
+    if t.contains('.') {
+        while t.ends_with('0') {
+            t.pop();
+        }
+        if t.ends_with('.') {
+            t.pop();
+        }
+    }
+    if t == "-0" {
+        t = "0".into();
+    }
+    let _ = write!(out, "{t}");
+}
+
+/// A PDF string in hexadecimal: UTF-16BE with a byte-order mark.
+fn hex_text(out: &mut String, s: &str) {
+    use std::fmt::Write;
+    out.push_str("<FEFF");
+    for u in s.encode_utf16() {
+        let _ = write!(out, "{u:04X}");
+    }
+    out.push('>');
+}
+
+/// The page's text as content-stream operators: `BT`, then each run's
+/// structure (marked content with its MCID, or an artifact), font,
+/// colour, position and glyphs, then `ET`. Empty when the page has none.
+fn text_section(
+    page: &Page,
+    fonts: &BTreeMap<FontId, EmbeddedFont>,
+    marked: &mut Vec<finish::Marked>,
+) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let mut current: Option<(FontId, f32)> = None;
+    let mut grey = 0.0f32;
+    // The structure element whose marked content is open: Some(None)
+    // for an artifact (running heads, folios, ornaments).
+    let mut open: Option<Option<super::page::Tag>> = None;
+    for item in &page.items {
+        let Item::Text(run) = item else { continue };
+        let Some(font) = fonts.get(&run.font) else {
+            continue;
+        };
+        if out.is_empty() {
+            out.push_str("BT\n0 g\n");
+        }
+        if open != Some(run.tag) {
+            if open.is_some() {
+                out.push_str("EMC\n");
+            }
+            match run.tag {
+                Some(tag) => {
+                    let _ = writeln!(out, "/{} <</MCID {}>> BDC", tag.role, marked.len());
+                    marked.push(finish::Marked { tag, alt: None });
+                }
+                None => out.push_str("/Artifact BMC\n"),
+            }
+            open = Some(run.tag);
+        }
+        if current != Some((run.font, run.size)) {
+            let _ = write!(out, "/{} ", font.id.0);
+            num(&mut out, run.size, 3);
+            out.push_str(" Tf\n");
+            current = Some((run.font, run.size));
+        }
+        if let Some(c) = run.cmyk {
+            for v in c {
+                num(&mut out, v, 4);
+                out.push(' ');
+            }
+            out.push_str("k\n");
+            grey = f32::NAN;
+        } else if run.grey != grey {
+            num(&mut out, run.grey, 4);
+            out.push_str(" g\n");
+            grey = run.grey;
+        }
+        let m = match run.turn {
+            Turn::Clockwise => [0.0, -1.0, 1.0, 0.0, run.x, run.y],
+            Turn::Counter => [0.0, 1.0, -1.0, 0.0, run.x, run.y],
+            Turn::Upright => [1.0, 0.0, 0.0, 1.0, run.x, run.y],
+        };
+        for v in m {
+            num(&mut out, v, 3);
+            out.push(' ');
+        }
+        out.push_str("Tm\n");
+        show_run(&mut out, run, font);
+    }
+    if open.is_some() {
+        out.push_str("EMC\n");
+    }
+    if !out.is_empty() {
+        out.push_str("ET\n");
+    }
+    out
+}
+
+/// Shows a run's glyphs (`TJ`, with the offsets that put each glyph where
+/// the typesetter put it). Each cluster (a glyph with text and the glyphs
 /// after it without) copies as the text of its glyphs' ToUnicode entries;
 /// a cluster whose glyphs say something else (a Devanagari vowel sign
 /// drawn before its consonant, a conjunct first met in another syllable)
 /// is wrapped in a span with its actual text (ISO 32000, 14.9.4), so the
 /// text pulled back out is what was written.
-fn show_run(ops: &mut Vec<Op>, run: &super::page::GlyphRun, font: &EmbeddedFont) {
+fn show_run(out: &mut String, run: &super::page::GlyphRun, font: &EmbeddedFont) {
+    use std::fmt::Write;
     let scale = run.size / font.units_per_em;
-    let code = |g: &super::page::PlacedGlyph| {
+    let glyph = |out: &mut String, g: &super::page::PlacedGlyph| {
         let pdf_width = font.widths.get(g.gid).copied().unwrap_or(0) as f32 * scale;
+        let code = font.remap.get(g.gid).copied().unwrap_or(0);
+        let _ = write!(out, "<{code:04X}>");
         // TJ moves the next glyph left by offset/1000 em: the difference
         // between where the glyph should end (its shaped, justified
         // advance) and where the PDF's width array puts it.
         let offset = -(g.advance - pdf_width) * 1000.0 / run.size;
         let offset = (offset * 100.0).round() / 100.0;
-        printpdf::Codepoint {
-            gid: font.remap.get(g.gid).copied().unwrap_or(0),
-            offset: if offset.abs() < 0.01 { 0.0 } else { offset },
-            cid: font.cids.get(g.gid).cloned().flatten(),
+        if offset.abs() >= 0.01 {
+            num(out, offset, 2);
         }
     };
-    let mut pending: Vec<printpdf::Codepoint> = Vec::new();
     let glyphs = &run.glyphs;
+    let mut open = false;
     let mut i = 0;
     while i < glyphs.len() {
         let mut end = i + 1;
@@ -582,37 +635,72 @@ fn show_run(ops: &mut Vec<Op>, run: &super::page::GlyphRun, font: &EmbeddedFont)
         }
         let cluster = &glyphs[i..end];
         // A glyph with no text of its own anywhere would copy as U+FFFD.
-        let said: Option<String> = cluster
-            .iter()
-            .map(|g| font.cids.get(g.gid).cloned().flatten())
-            .collect();
-        let actual = cluster[0].text.to_text();
-        if actual.is_empty() || said.as_deref() == Some(&actual) {
-            pending.extend(cluster.iter().map(code));
-        } else {
-            if !pending.is_empty() {
-                ops.push(Op::ShowText {
-                    items: vec![TextItem::GlyphIds(std::mem::take(&mut pending))],
-                });
+        let mut said = String::new();
+        let mut whole = true;
+        for g in cluster {
+            match font.cids.get(g.gid) {
+                Some(Some(t)) => said.push_str(t),
+                _ => whole = false,
             }
-            let mut props = BTreeMap::new();
-            props.insert("ActualText".to_string(), pdf_text(&actual));
-            ops.push(Op::BeginMarkedContentWithProperties {
-                tag: "Span".into(),
-                properties: printpdf::DictItem::Dict { map: props },
-            });
-            ops.push(Op::ShowText {
-                items: vec![TextItem::GlyphIds(cluster.iter().map(code).collect())],
-            });
-            ops.push(Op::EndMarkedContent);
+        }
+        let actual = cluster[0].text.to_text();
+        if actual.is_empty() || (whole && said == actual) {
+            if !open {
+                out.push('[');
+                open = true;
+            }
+            for g in cluster {
+                glyph(out, g);
+            }
+        } else {
+            if open {
+                out.push_str("] TJ\n");
+                open = false;
+            }
+            out.push_str("/Span <</ActualText ");
+            hex_text(out, &actual);
+            out.push_str(">> BDC\n[");
+            for g in cluster {
+                glyph(out, g);
+            }
+            out.push_str("] TJ\nEMC\n");
         }
         i = end;
     }
-    if !pending.is_empty() {
+    if open {
+        out.push_str("] TJ\n");
+    }
+}
+
+/// A page never shown, on which every glyph the book uses is set once
+/// with its text: printpdf embeds a font, its widths and its ToUnicode
+/// map from the glyphs it sees drawn, and the real pages' text is written
+/// past it. `finish` removes the page.
+fn font_page(
+    fonts: &BTreeMap<FontId, EmbeddedFont>,
+    used: &BTreeMap<FontId, BTreeSet<u16>>,
+) -> PdfPage {
+    let mut ops = vec![Op::StartTextSection];
+    for (id, font) in fonts {
+        let Some(gids) = used.get(id) else { continue };
+        ops.push(Op::SetFont {
+            font: PdfFontHandle::External(font.id.clone()),
+            size: Pt(1.0),
+        });
+        let glyphs = gids
+            .iter()
+            .map(|&g| printpdf::Codepoint {
+                gid: font.remap.get(g).copied().unwrap_or(0),
+                offset: 0.0,
+                cid: font.cids.get(g).cloned().flatten(),
+            })
+            .collect();
         ops.push(Op::ShowText {
-            items: vec![TextItem::GlyphIds(pending)],
+            items: vec![TextItem::GlyphIds(glyphs)],
         });
     }
+    ops.push(Op::EndTextSection);
+    PdfPage::new(printpdf::Mm(10.0), printpdf::Mm(10.0), ops)
 }
 
 fn pdf_text(s: &str) -> printpdf::DictItem {
