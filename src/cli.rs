@@ -486,9 +486,7 @@ fn build(args: BuildArgs) -> i32 {
         };
         let t = std::time::Instant::now();
         let book = guarded(&at, &mut diags, |d| source::load(input, &overrides, d));
-        if std::env::var_os("QUIRE_TIMINGS").is_some() {
-            eprintln!("load: {:?}", t.elapsed());
-        }
+        crate::timing::stage("load", t);
         let mut made: Vec<crate::render::File> = Vec::new();
         if let Some(book) = &book {
             // Every renderer runs even when the book has errors, so that
@@ -547,9 +545,7 @@ fn build(args: BuildArgs) -> i32 {
             }
             let t = std::time::Instant::now();
             write_all(input, &targets, &reads, &mut diags, &mut report);
-            if std::env::var_os("QUIRE_TIMINGS").is_some() {
-                eprintln!("files written: {:?}", t.elapsed());
-            }
+            crate::timing::stage("files written", t);
         }
         if diags.has_errors() || book.is_none() {
             report.lines.push(format!(

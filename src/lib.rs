@@ -18,5 +18,6 @@ pub mod model;
 pub mod print;
 pub mod render;
 pub mod source;
+pub mod timing;
 pub mod typography;
 pub mod xml;

@@ -80,14 +80,10 @@ fn make(book: &Book, diags: &mut Diagnostics) -> Result<Made, Diagnostic> {
         }
         return Ok(Default::default());
     }
-    if std::env::var_os("QUIRE_TIMINGS").is_some() {
-        eprintln!("fonts and coverage: {:?}", t.elapsed());
-    }
+    crate::timing::stage("fonts and coverage", t);
     let t = std::time::Instant::now();
     let doc = typeset(book, &fonts, diags)?;
-    if std::env::var_os("QUIRE_TIMINGS").is_some() {
-        eprintln!("typeset: {:?}", t.elapsed());
-    }
+    crate::timing::stage("typeset", t);
     if let Some(print) = &book.options.print {
         preflight(book, print, &doc, diags);
     }
@@ -114,9 +110,7 @@ fn make(book: &Book, diags: &mut Diagnostics) -> Result<Made, Diagnostic> {
             }
         }
     }
-    if std::env::var_os("QUIRE_TIMINGS").is_some() {
-        eprintln!("write: {:?}", t.elapsed());
-    }
+    crate::timing::stage("write", t);
     let mut files = vec![crate::render::File {
         format: "pdf",
         suffix: "",

@@ -244,7 +244,6 @@ pub fn write(book: &Book, doc: &Document, fonts: &FontSet) -> Result<Vec<u8>, Di
         }
     }
 
-    let timing = std::env::var_os("QUIRE_TIMINGS").is_some();
     let t = std::time::Instant::now();
     let anchors: BTreeMap<&str, (usize, f32)> = doc
         .anchors
@@ -291,21 +290,15 @@ pub fn write(book: &Book, doc: &Document, fonts: &FontSet) -> Result<Vec<u8>, Di
         secure: false,
         image_optimization: None,
     };
-    if timing {
-        eprintln!("  page ops: {:?}", t.elapsed());
-    }
+    crate::timing::stage("page ops", t);
     let t = std::time::Instant::now();
     let mut warnings = Vec::new();
     let lo = pdf.to_lopdf_document(&opts, &mut warnings);
-    if timing {
-        eprintln!("  printpdf to lopdf: {:?}", t.elapsed());
-    }
+    crate::timing::stage("printpdf to lopdf", t);
     let t = std::time::Instant::now();
     let out =
         finish::finish(lo, book, doc, &masks, &svgs, fonts, &marked).map_err(|e| internal(book, e));
-    if timing {
-        eprintln!("  finish: {:?}", t.elapsed());
-    }
+    crate::timing::stage("finish", t);
     out
 }
 
