@@ -691,7 +691,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
             // Words that begin on this line (a word carried over from the
             // line before does not begin here).
             for r in line.runs.iter().filter(|r| r.style.from_text) {
-                for g in &r.glyphs {
+                for g in r.glyphs.iter() {
                     let space = g.text.to_text().chars().all(char::is_whitespace);
                     if !space && !in_word {
                         words += 1;
@@ -2142,7 +2142,7 @@ fn line_words(line: &SetLine) -> usize {
     let mut words = 0;
     let mut in_word = false;
     for r in &line.runs {
-        for g in &r.glyphs {
+        for g in r.glyphs.iter() {
             let space = g.text.to_text().chars().all(char::is_whitespace);
             if !space && !in_word {
                 words += 1;

@@ -82,7 +82,7 @@ fn make(book: &Book, diags: &mut Diagnostics) -> Result<Made, Diagnostic> {
     }
     crate::timing::stage("fonts and coverage", t);
     let t = std::time::Instant::now();
-    let doc = typeset(book, &fonts, diags)?;
+    let mut doc = typeset(book, &fonts, diags)?;
     crate::timing::stage("typeset", t);
     if let Some(print) = &book.options.print {
         preflight(book, print, &doc, diags);
@@ -91,7 +91,9 @@ fn make(book: &Book, diags: &mut Diagnostics) -> Result<Made, Diagnostic> {
         return Ok(Default::default());
     }
     let t = std::time::Instant::now();
-    let bytes = writer::write(book, &doc, &fonts)?;
+    let page_count = doc.pages.len();
+    let page_breaks = std::mem::take(&mut doc.page_breaks);
+    let bytes = writer::write(book, doc, &fonts)?;
     if book.options.print.is_some() {
         // Every print PDF is checked against the PDF/X rules Quire knows;
         // one that fails is a bug, and nothing is sent to a printer.
@@ -118,8 +120,8 @@ fn make(book: &Book, diags: &mut Diagnostics) -> Result<Made, Diagnostic> {
         bytes,
     }];
     if let Some(print) = &book.options.print {
-        let cover = cover::full_wrap(book, &fonts, print, doc.pages.len() as u32, diags)?;
-        let bytes = writer::write(book, &cover, &fonts)?;
+        let cover = cover::full_wrap(book, &fonts, print, page_count as u32, diags)?;
+        let bytes = writer::write(book, cover, &fonts)?;
         files.push(crate::render::File {
             format: "cover",
             suffix: "-cover",
@@ -127,7 +129,7 @@ fn make(book: &Book, diags: &mut Diagnostics) -> Result<Made, Diagnostic> {
             bytes,
         });
     }
-    Ok((files, doc.page_breaks))
+    Ok((files, page_breaks))
 }
 
 /// What a printer would refuse, refused here: a page count outside its
@@ -1073,7 +1075,7 @@ fn place_math(
                     Some((r, end, base))
                         if r.size == *size && *base == *gy && (*end - gx).abs() < 0.01 =>
                     {
-                        r.glyphs.push(glyph);
+                        std::sync::Arc::make_mut(&mut r.glyphs).push(glyph);
                         *end = gx + advance;
                     }
                     _ => {
@@ -1087,7 +1089,7 @@ fn place_math(
                                 size: *size,
                                 x: px,
                                 y: py,
-                                glyphs: vec![glyph],
+                                glyphs: vec![glyph].into(),
                                 grey: 0.0,
                                 cmyk: None,
                                 turn,

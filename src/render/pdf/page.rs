@@ -57,7 +57,7 @@ pub struct GlyphRun {
     /// Start of the baseline.
     pub x: f32,
     pub y: f32,
-    pub glyphs: Vec<PlacedGlyph>,
+    pub glyphs: std::sync::Arc<Vec<PlacedGlyph>>,
     /// Grey level of the text, 0 black .. 1 white.
     pub grey: f32,
     /// A CMYK colour instead of the grey (covers).

@@ -371,7 +371,9 @@ pub enum Align {
 pub struct LineRun {
     pub style: TextStyle,
     pub x: f32,
-    pub glyphs: Vec<PlacedGlyph>,
+    /// Shared with the page it is drawn on (a book is millions of glyphs:
+    /// placing a line copies none).
+    pub glyphs: std::sync::Arc<Vec<PlacedGlyph>>,
 }
 
 /// One line of a set paragraph.
@@ -741,7 +743,7 @@ impl Setter<'_, '_> {
                 && line
                     .runs
                     .iter()
-                    .flat_map(|r| &r.glyphs)
+                    .flat_map(|r| r.glyphs.iter())
                     .all(|g| g.text.to_text().trim().is_empty());
             if alone {
                 let start = line.maths.first().map_or(0.0, |(x, _)| *x);
@@ -760,7 +762,7 @@ impl Setter<'_, '_> {
                 line.runs.push(LineRun {
                     style,
                     x: measure - width,
-                    glyphs,
+                    glyphs: glyphs.into(),
                 });
             }
         }
@@ -1486,11 +1488,13 @@ impl Setter<'_, '_> {
             for k in start..end {
                 let st = glyph_styles[k];
                 match runs.last_mut() {
-                    Some(r) if r.style == st => r.glyphs.push(glyphs[k].clone()),
+                    Some(r) if r.style == st => {
+                        std::sync::Arc::make_mut(&mut r.glyphs).push(glyphs[k].clone())
+                    }
                     _ => runs.push(LineRun {
                         style: st,
                         x,
-                        glyphs: vec![glyphs[k].clone()],
+                        glyphs: vec![glyphs[k].clone()].into(),
                     }),
                 }
                 x += glyphs[k].advance;
@@ -1612,12 +1616,12 @@ impl Setter<'_, '_> {
                             && run.style.from_text == style.from_text
                             && (end - *x).abs() < 0.001 =>
                     {
-                        run.glyphs.push(glyph)
+                        std::sync::Arc::make_mut(&mut run.glyphs).push(glyph)
                     }
                     _ => line.runs.push(LineRun {
                         style,
                         x: *x,
-                        glyphs: vec![glyph],
+                        glyphs: vec![glyph].into(),
                     }),
                 }
                 *x += adv;
@@ -1706,7 +1710,9 @@ impl Setter<'_, '_> {
                 .last()
                 .is_some_and(|g| g.text == GlyphText::One(' '))
             {
-                let g = run.glyphs.pop().map_or(0.0, |g| g.advance);
+                let g = std::sync::Arc::make_mut(&mut run.glyphs)
+                    .pop()
+                    .map_or(0.0, |g| g.advance);
                 x -= g;
                 if run.glyphs.is_empty() {
                     line.runs.pop();

@@ -75,7 +75,7 @@ fn internal(book: &Book, what: impl std::fmt::Display) -> Diagnostic {
     .help("this is a bug in Quire; please report it with the input")
 }
 
-pub fn write(book: &Book, doc: &Document, fonts: &FontSet) -> Result<Vec<u8>, Diagnostic> {
+pub fn write(book: &Book, mut doc: Document, fonts: &FontSet) -> Result<Vec<u8>, Diagnostic> {
     let book_file = Location::file(
         book.chapters
             .first()
@@ -94,7 +94,7 @@ pub fn write(book: &Book, doc: &Document, fonts: &FontSet) -> Result<Vec<u8>, Di
         for item in &page.items {
             if let Item::Text(run) = item {
                 let bits = seen.entry(run.font).or_insert_with(|| vec![0; 1024]);
-                for g in &run.glyphs {
+                for g in run.glyphs.iter() {
                     let (word, bit) = (g.gid as usize / 64, 1u64 << (g.gid % 64));
                     if bits[word] & bit == 0 {
                         bits[word] |= bit;
@@ -276,6 +276,13 @@ pub fn write(book: &Book, doc: &Document, fonts: &FontSet) -> Result<Vec<u8>, Di
             .collect()
     });
     let (mut pages, marked): (Vec<PdfPage>, Vec<Vec<finish::Marked>>) = built.into_iter().unzip();
+    // The pages' glyphs are in their content streams now: let them go
+    // before the document is assembled (half the peak memory of a long
+    // book). The pages themselves stay, counted.
+    for page in &mut doc.pages {
+        page.items = Vec::new();
+        page.links = Vec::new();
+    }
     pages.push(font_page(&embedded, &used));
     pdf.with_pages(pages);
 
@@ -296,8 +303,8 @@ pub fn write(book: &Book, doc: &Document, fonts: &FontSet) -> Result<Vec<u8>, Di
     let lo = pdf.to_lopdf_document(&opts, &mut warnings);
     crate::timing::stage("printpdf to lopdf", t);
     let t = std::time::Instant::now();
-    let out =
-        finish::finish(lo, book, doc, &masks, &svgs, fonts, &marked).map_err(|e| internal(book, e));
+    let out = finish::finish(lo, book, &doc, &masks, &svgs, fonts, &marked)
+        .map_err(|e| internal(book, e));
     crate::timing::stage("finish", t);
     out
 }
