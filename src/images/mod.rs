@@ -138,6 +138,8 @@ pub fn probe_bytes(data: &[u8], ext: &str, max_pixels: u64) -> Result<ImageInfo,
         let alpha = match format {
             ImageFormat::Png => png_layout(data)?.may_be_transparent(),
             _ => {
+                // A decoder fills what is missing with grey and says
+                // nothing: a picture cut short is refused here.
                 if !jpeg_complete(data) {
                     return Err(invalid(
                         "damaged or truncated JPEG image: it ends before its end marker",
@@ -295,7 +297,12 @@ fn jpeg_complete(data: &[u8]) -> bool {
             continue;
         }
         let marker = data[i + 1];
-        if marker == 0xFF || marker == 0x00 || (0xD0..=0xD8).contains(&marker) || marker == 0x01 {
+        // Fill bytes (FF FF …) before a marker: step one at a time.
+        if marker == 0xFF {
+            i += 1;
+            continue;
+        }
+        if marker == 0x00 || (0xD0..=0xD8).contains(&marker) || marker == 0x01 {
             i += 2;
             continue;
         }
@@ -367,7 +374,12 @@ pub fn jpeg_frame(data: &[u8]) -> Option<(u32, u32, u8)> {
             continue;
         }
         let marker = data[i + 1];
-        if marker == 0xFF || marker == 0x00 || (0xD0..=0xD9).contains(&marker) {
+        // Fill bytes (FF FF …) before a marker: step one at a time.
+        if marker == 0xFF {
+            i += 1;
+            continue;
+        }
+        if marker == 0x00 || (0xD0..=0xD9).contains(&marker) {
             i += 2;
             continue;
         }
