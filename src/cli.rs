@@ -126,6 +126,10 @@ struct CheckArgs {
     inputs: Vec<PathBuf>,
     #[command(flatten)]
     formats: Formats,
+    /// Neither use nor fill the cache of converted images and generated
+    /// covers.
+    #[arg(long)]
+    no_cache: bool,
     #[command(flatten)]
     report: ReportArgs,
     #[command(flatten)]
@@ -647,6 +651,9 @@ fn clashing_outputs(inputs: &[Input]) -> Option<String> {
 }
 
 fn check(args: CheckArgs) -> i32 {
+    if args.no_cache {
+        crate::cache::disable();
+    }
     let inputs = match classify_all(&args.inputs) {
         Ok(i) => i,
         Err(bad) => {
