@@ -96,10 +96,15 @@ impl Canvas {
         }
     }
 
-    fn png(&self) -> Result<Vec<u8>, Problem> {
-        let img = image::RgbImage::from_raw(self.w, self.h, self.px.clone())
-            .ok_or_else(|| Problem::new(Code::Internal, "cover canvas of the wrong size"))?;
-        super::encode_png(&image::DynamicImage::ImageRgb8(img))
+    /// The canvas as a PNG, encoded from its own pixels (no copy of a
+    /// 12 MB picture).
+    fn png(self) -> Result<Vec<u8>, Problem> {
+        use image::ImageEncoder;
+        let mut out = Vec::new();
+        image::codecs::png::PngEncoder::new(&mut out)
+            .write_image(&self.px, self.w, self.h, image::ExtendedColorType::Rgb8)
+            .map_err(|e| Problem::new(Code::Internal, format!("encoding the cover: {e}")))?;
+        Ok(out)
     }
 }
 
