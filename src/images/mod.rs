@@ -285,37 +285,52 @@ pub fn png_layout(png: &[u8]) -> Result<PngLayout, Problem> {
     }
 }
 
+/// A JPEG's marker segments up to its first scan: (marker, where its
+/// FF byte is). Fill bytes (FF FF …) are stepped over one at a time;
+/// markers without a length (RST, SOI, TEM) are skipped; the walk ends at
+/// the start of scan (included) or the end marker (not).
+fn jpeg_markers(data: &[u8]) -> impl Iterator<Item = (u8, usize)> + '_ {
+    let mut i = 2;
+    std::iter::from_fn(move || {
+        while i + 4 <= data.len() {
+            if data[i] != 0xFF {
+                i += 1;
+                continue;
+            }
+            let marker = data[i + 1];
+            if marker == 0xFF {
+                i += 1;
+                continue;
+            }
+            if marker == 0x00 || (0xD0..=0xD8).contains(&marker) || marker == 0x01 {
+                i += 2;
+                continue;
+            }
+            if marker == 0xD9 {
+                return None;
+            }
+            let at = i;
+            let len = u16::from_be_bytes([data[i + 2], data[i + 3]]) as usize;
+            // Nothing after the scan's header is a segment.
+            i = if marker == 0xDA {
+                data.len()
+            } else {
+                i + 2 + len
+            };
+            return Some((marker, at));
+        }
+        None
+    })
+}
+
 /// Whether a JPEG goes on to its end marker after its first scan (a
 /// truncated download stops inside the scan). Inside entropy-coded data a
 /// 0xFF byte is always followed by 0x00 or a restart marker, so FF D9 can
 /// only be the end.
 fn jpeg_complete(data: &[u8]) -> bool {
-    let mut i = 2;
-    while i + 4 <= data.len() {
-        if data[i] != 0xFF {
-            i += 1;
-            continue;
-        }
-        let marker = data[i + 1];
-        // Fill bytes (FF FF …) before a marker: step one at a time.
-        if marker == 0xFF {
-            i += 1;
-            continue;
-        }
-        if marker == 0x00 || (0xD0..=0xD8).contains(&marker) || marker == 0x01 {
-            i += 2;
-            continue;
-        }
-        if marker == 0xDA {
-            return data[i..].windows(2).rev().any(|w| w == [0xFF, 0xD9]);
-        }
-        if marker == 0xD9 {
-            return false;
-        }
-        let len = u16::from_be_bytes([data[i + 2], data[i + 3]]) as usize;
-        i += 2 + len;
-    }
-    false
+    jpeg_markers(data)
+        .find(|&(m, _)| m == 0xDA)
+        .is_some_and(|(_, at)| data[at..].windows(2).rev().any(|w| w == [0xFF, 0xD9]))
 }
 
 /// Whether any pixel is less than opaque, without copying the image.
@@ -367,32 +382,13 @@ fn exif_number(o: Orientation) -> u8 {
 
 /// Width, height and component count from a JPEG's start-of-frame marker.
 pub fn jpeg_frame(data: &[u8]) -> Option<(u32, u32, u8)> {
-    let mut i = 2;
-    while i + 9 < data.len() {
-        if data[i] != 0xFF {
-            i += 1;
-            continue;
-        }
-        let marker = data[i + 1];
-        // Fill bytes (FF FF …) before a marker: step one at a time.
-        if marker == 0xFF {
-            i += 1;
-            continue;
-        }
-        if marker == 0x00 || (0xD0..=0xD9).contains(&marker) {
-            i += 2;
-            continue;
-        }
-        let len = u16::from_be_bytes([data[i + 2], data[i + 3]]) as usize;
-        // SOF0..SOF15, except DHT (C4), JPG (C8) and DAC (CC).
-        if (0xC0..=0xCF).contains(&marker) && !matches!(marker, 0xC4 | 0xC8 | 0xCC) {
-            let h = u16::from_be_bytes([data[i + 5], data[i + 6]]) as u32;
-            let w = u16::from_be_bytes([data[i + 7], data[i + 8]]) as u32;
-            return Some((w, h, data[i + 9]));
-        }
-        i += 2 + len;
-    }
-    None
+    // SOF0..SOF15, except DHT (C4), JPG (C8) and DAC (CC).
+    let (_, i) = jpeg_markers(data)
+        .find(|&(m, _)| (0xC0..=0xCF).contains(&m) && !matches!(m, 0xC4 | 0xC8 | 0xCC))?;
+    let f = data.get(i + 5..i + 10)?;
+    let h = u16::from_be_bytes([f[0], f[1]]) as u32;
+    let w = u16::from_be_bytes([f[2], f[3]]) as u32;
+    Some((w, h, f[4]))
 }
 
 fn jpeg_components(data: &[u8]) -> Option<u8> {

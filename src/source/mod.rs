@@ -1019,31 +1019,28 @@ fn settle_metadata(
         .clone()
         .or_else(|| m.lang.clone())
         .unwrap_or_else(|| "en".into());
-    if !metadata::valid_language_tag(&language) {
-        let loc = if overrides.lang.is_some() {
+    let language_at = || {
+        if overrides.lang.is_some() {
             Location::file("--lang")
         } else {
             file.key(&["lang", "language"])
-        };
+        }
+    };
+    if !metadata::valid_language_tag(&language) {
         diags.push(
             Diagnostic::error(
                 Code::LanguageTag,
-                loc,
+                language_at(),
                 format!("`{language}` is not a BCP 47 language tag"),
             )
             .help("use a tag such as en, en-GB, fr, pt-BR"),
         );
         language = "en".into();
     } else if !crate::typography::speaks(&language) {
-        let loc = if overrides.lang.is_some() {
-            Location::file("--lang")
-        } else {
-            file.key(&["lang", "language"])
-        };
         diags.push(
             Diagnostic::warning(
                 Code::Untranslated,
-                loc,
+                language_at(),
                 format!(
                     "Quire has no words of its own in `{language}`: the labels it prints (Contents, Chapter, Figure, dates) are in English"
                 ),
