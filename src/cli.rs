@@ -8,7 +8,6 @@
 
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location, Severity, display_path};
 use crate::model::Layout;
-use crate::render::Renderer;
 use crate::source::{self, Input, Overrides};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
@@ -30,27 +29,74 @@ pub struct Cli {
     command: Command,
 }
 
+/// The command line's definition, for completions and the manual.
+pub fn command() -> clap::Command {
+    <Cli as clap::CommandFactory>::command()
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Build an EPUB and a PDF from each manuscript or book directory.
     Build(BuildArgs),
     /// Report problems in manuscripts without writing anything.
     Check(CheckArgs),
+    /// Build, then build again whenever a file the book uses changes.
+    Watch(crate::watch::WatchArgs),
     /// Create a new book directory with a book.toml and a first chapter.
     New(NewArgs),
+    /// Print a completion script for a shell to standard output.
+    Completions(CompletionsArgs),
+    /// Print Quire's manual page (roff), or write one page per command
+    /// into DIR.
+    Manual(ManualArgs),
 }
 
 #[derive(Debug, Args)]
-struct MetaArgs {
+struct CompletionsArgs {
+    /// The shell: bash, zsh, fish, powershell or elvish.
+    #[arg(value_enum)]
+    shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+struct ManualArgs {
+    /// Write quire.1, quire-build.1, … into this directory instead.
+    #[arg(value_name = "DIR")]
+    dir: Option<PathBuf>,
+}
+
+/// The titles a command works on.
+#[derive(Debug, Args)]
+pub(crate) struct Titles {
+    /// Manuscripts (.md, .markdown, .txt) or book directories (with
+    /// book.toml); none: the book in the current directory.
+    #[arg(value_name = "INPUT")]
+    inputs: Vec<PathBuf>,
+    /// Also the titles FILE lists: one INPUT per line, or a .toml file of
+    /// [[title]] tables that may set each one's title, authors, lang,
+    /// layout, target and formats (`to`).
+    #[arg(long, value_name = "FILE")]
+    catalogue: Option<PathBuf>,
+    /// Only the I-th of N slices of the titles (every N-th from the I-th
+    /// on, in the order given), for building a catalogue on N machines.
+    #[arg(long, value_name = "I/N")]
+    shard: Option<crate::catalogue::Shard>,
+    /// How many titles to build at once (default: the number of cores).
+    #[arg(short, long, value_name = "N")]
+    jobs: Option<std::num::NonZeroUsize>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct MetaArgs {
     /// Title, replacing the one in the manuscript or book.toml.
     #[arg(long, value_name = "T")]
-    title: Option<String>,
+    pub(crate) title: Option<String>,
     /// Author, replacing those in the files; repeat for several authors.
     #[arg(long, value_name = "A")]
-    author: Vec<String>,
+    pub(crate) author: Vec<String>,
     /// Language as a BCP 47 tag (en, en-GB, fr, pt-BR); default en.
     #[arg(long, value_name = "L")]
-    lang: Option<String>,
+    pub(crate) lang: Option<String>,
     /// Set a single manuscript as an article (title block on its first page)
     /// or as a book (title page, contents). Default: article for one
     /// manuscript, book for a book directory.
@@ -64,15 +110,16 @@ struct MetaArgs {
     target: Option<TargetArg>,
     /// Crop marks outside the bleed of print pages.
     #[arg(long)]
-    crop_marks: bool,
+    pub(crate) crop_marks: bool,
     /// For characters the book's fonts lack, look among the fonts
     /// installed on this machine (the same one each time on one machine).
     /// Also `[fonts] system = true`.
     #[arg(long)]
-    system_fonts: bool,
-    /// Say more: which installed font was taken for which script.
+    pub(crate) system_fonts: bool,
+    /// Say more: each stage's time and peak memory, the files each book
+    /// reads, and which installed font was taken for which script.
     #[arg(short, long)]
-    verbose: bool,
+    pub(crate) verbose: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -95,17 +142,23 @@ enum Format {
     Pdf,
 }
 
+impl From<Format> for crate::pipeline::Format {
+    fn from(f: Format) -> Self {
+        match f {
+            Format::Epub => crate::pipeline::Format::Epub,
+            Format::Pdf => crate::pipeline::Format::Pdf,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 struct BuildArgs {
-    /// Manuscripts (.md, .markdown, .txt) or book directories (with book.toml).
-    #[arg(required = true, value_name = "INPUT")]
-    inputs: Vec<PathBuf>,
+    #[command(flatten)]
+    titles: Titles,
     #[command(flatten)]
     formats: Formats,
-    /// Directory for the outputs, created if missing; each is named after
-    /// its input (`notes.md` → `notes.epub`; `mybook/` → `mybook.epub`).
-    #[arg(short, long = "out-dir", default_value = "dist", value_name = "DIR")]
-    out_dir: PathBuf,
+    #[command(flatten)]
+    out: OutArgs,
     /// Also write the resolved document model as JSON to FILE (one input only).
     #[arg(long, value_name = "FILE")]
     emit: Option<PathBuf>,
@@ -119,11 +172,24 @@ struct BuildArgs {
     meta: MetaArgs,
 }
 
+/// Where outputs go.
+#[derive(Debug, Args)]
+pub(crate) struct OutArgs {
+    /// Directory for the outputs, created if missing; each is named after
+    /// its input (`notes.md` → `notes.epub`; `mybook/` → `mybook.epub`).
+    /// Default: `[build] out-dir` in book.toml, else `dist`.
+    #[arg(short, long = "out-dir", value_name = "DIR")]
+    pub(crate) out_dir: Option<PathBuf>,
+    /// The output file itself, for one input and one format (taken from
+    /// FILE's extension, .epub or .pdf, unless --to names it).
+    #[arg(long, value_name = "FILE", conflicts_with = "out_dir")]
+    pub(crate) output: Option<PathBuf>,
+}
+
 #[derive(Debug, Args)]
 struct CheckArgs {
-    /// Manuscripts or book directories to check.
-    #[arg(required = true, value_name = "INPUT")]
-    inputs: Vec<PathBuf>,
+    #[command(flatten)]
+    titles: Titles,
     #[command(flatten)]
     formats: Formats,
     /// Neither use nor fill the cache of converted images and generated
@@ -137,28 +203,42 @@ struct CheckArgs {
 }
 
 #[derive(Debug, Args)]
-struct Formats {
+pub(crate) struct Formats {
     /// Formats to build (or check), comma-separated: `--to epub`,
     /// `--to epub,pdf`; both by default.
-    #[arg(
-        long,
-        value_enum,
-        value_delimiter = ',',
-        default_values = ["epub", "pdf"],
-        value_name = "FORMATS"
-    )]
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "FORMATS")]
     to: Vec<Format>,
 }
 
+impl Formats {
+    /// The formats asked for, both when none is.
+    fn chosen(&self) -> Vec<crate::pipeline::Format> {
+        if self.to.is_empty() {
+            crate::pipeline::Settings::default().formats
+        } else {
+            let mut f: Vec<crate::pipeline::Format> = Vec::new();
+            for &x in &self.to {
+                if !f.contains(&x.into()) {
+                    f.push(x.into());
+                }
+            }
+            f
+        }
+    }
+}
+
 #[derive(Debug, Args)]
-struct ReportArgs {
+pub(crate) struct ReportArgs {
     /// How to print the problems found: `human` (on standard error) or
     /// `json` (one report on standard output; see the README for its schema).
     #[arg(long, value_enum, default_value = "human")]
     format: ReportFormat,
     /// Treat warnings as errors: exit with status 1 and write nothing.
     #[arg(long)]
-    deny_warnings: bool,
+    pub(crate) deny_warnings: bool,
+    /// Print only errors: no warnings, no progress, no `built` lines.
+    #[arg(short, long, conflicts_with = "verbose")]
+    pub(crate) quiet: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -197,7 +277,7 @@ pub fn main() -> i32 {
         eprintln!("interrupted; nothing written");
         std::process::exit(EXIT_INTERRUPTED);
     });
-    panics::install_hook();
+    crate::pipeline::install_panic_hook();
     // All the work runs on a thread with a deep stack: nesting in a book is
     // bounded (see `limits`), and the bound is far inside this.
     let work = std::thread::Builder::new()
@@ -206,12 +286,15 @@ pub fn main() -> i32 {
         .spawn(move || match cli.command {
             Command::Build(args) => build(args),
             Command::Check(args) => check(args),
+            Command::Watch(args) => crate::watch::run(args),
             Command::New(args) => new(args),
+            Command::Completions(args) => completions(args),
+            Command::Manual(args) => manual(args),
         });
     match work.map(|h| h.join()) {
         Ok(Ok(status)) => status,
         Ok(Err(payload)) => {
-            let d = panics::diagnostic(&*payload, Location::file("quire"));
+            let d = crate::pipeline::panic_diagnostic(&*payload, Location::file("quire"));
             crate::files::remove_staged_on_interrupt();
             eprintln!("{d}");
             EXIT_INTERNAL
@@ -223,46 +306,8 @@ pub fn main() -> i32 {
     }
 }
 
-/// Panics are bugs: caught where they can be tied to an input, reported as
-/// internal errors with what the panic said and where, and never allowed to
-/// leave a file half-written.
-mod panics {
-    use crate::diagnostics::{Code, Diagnostic, Location};
-    use std::sync::Mutex;
-
-    /// Where the last panic happened (the hook sees it; the payload does not).
-    static LAST: Mutex<Option<String>> = Mutex::new(None);
-
-    pub fn install_hook() {
-        std::panic::set_hook(Box::new(|info| {
-            let place = info
-                .location()
-                .map(|l| format!("{}:{}", l.file(), l.line()))
-                .unwrap_or_default();
-            if let Ok(mut last) = LAST.lock() {
-                *last = Some(place);
-            }
-        }));
-    }
-
-    pub fn diagnostic(payload: &(dyn std::any::Any + Send), at: Location) -> Diagnostic {
-        let what = payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "a panic".into());
-        let place = LAST.lock().ok().and_then(|l| l.clone()).unwrap_or_default();
-        Diagnostic::error(
-            Code::Internal,
-            at,
-            format!("internal error: {what} (at {place}); nothing was written"),
-        )
-        .help("this is a bug in Quire; please report it with the input")
-    }
-}
-
 impl MetaArgs {
-    fn overrides(&self) -> Overrides {
+    pub(crate) fn overrides(&self) -> Overrides {
         Overrides {
             title: self.title.clone(),
             authors: self.author.clone(),
@@ -284,13 +329,18 @@ impl MetaArgs {
     }
 }
 
-fn usage_error(msg: &str) -> i32 {
+pub(crate) fn usage_error(msg: &str) -> i32 {
     eprintln!("error: {}", crate::diagnostics::printable(msg));
     EXIT_USAGE
 }
 
-fn print_human(diags: &[&Diagnostic]) {
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+/// Colour on a terminal, never with `NO_COLOR` set.
+fn colour() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+pub(crate) fn print_human(diags: &[&Diagnostic]) {
+    let color = colour();
     for d in diags {
         let sev = match (color, d.severity) {
             (true, Severity::Error) => "\x1b[1;31merror\x1b[0m".to_string(),
@@ -306,20 +356,35 @@ fn print_human(diags: &[&Diagnostic]) {
 
 /// An output file made (or that would have been made).
 #[derive(Debug, serde::Serialize)]
-struct Output {
+pub(crate) struct Output {
     input: String,
-    format: &'static str,
-    file: String,
+    pub format: &'static str,
+    pub file: String,
     bytes: usize,
+}
+
+/// How one title went, for the summary and the JSON report.
+#[derive(Debug, serde::Serialize)]
+struct TitleRow {
+    input: String,
+    title: Option<String>,
+    formats: Vec<&'static str>,
+    pages: Option<usize>,
+    seconds: f64,
+    warnings: usize,
+    errors: usize,
+    built: bool,
 }
 
 /// What a build or a check found, for both report formats.
 #[derive(Default)]
-struct Report {
+pub(crate) struct Report {
     diagnostics: Diagnostics,
     outputs: Vec<Output>,
     /// Status lines for people (`built dist/x.pdf (120 KB)`).
     lines: Vec<String>,
+    /// One row per title, when there are several.
+    titles: Vec<TitleRow>,
 }
 
 impl Report {
@@ -327,7 +392,7 @@ impl Report {
         let d = &self.diagnostics;
         if d.items().iter().any(|d| d.code == Code::Internal) {
             EXIT_INTERNAL
-        } else if d.has_errors() || (deny_warnings && d.count(Severity::Warning) > 0) {
+        } else if crate::pipeline::fails(d, deny_warnings) {
             EXIT_ERRORS
         } else {
             EXIT_OK
@@ -342,244 +407,547 @@ impl Report {
             .count();
         let warnings = sorted.len() - errors;
         match args.format {
+            ReportFormat::Human if args.quiet => {
+                let shown: Vec<&Diagnostic> = sorted
+                    .into_iter()
+                    .filter(|d| d.severity == Severity::Error)
+                    .collect();
+                print_human(&shown);
+                if errors > 0 {
+                    eprintln!("{errors} error(s)");
+                }
+            }
             ReportFormat::Human => {
                 print_human(&sorted);
                 for l in &self.lines {
                     eprintln!("{l}");
+                }
+                if self.titles.len() > 1 {
+                    self.print_summary();
                 }
                 if errors + warnings > 0 || self.outputs.is_empty() {
                     eprintln!("{errors} error(s), {warnings} warning(s)");
                 }
             }
             ReportFormat::Json => {
-                let report = serde_json::json!({
+                let mut report = serde_json::json!({
                     "errors": errors,
                     "warnings": warnings,
                     "diagnostics": sorted,
                     "outputs": self.outputs,
                 });
+                if !self.titles.is_empty() {
+                    report["titles"] = serde_json::json!(self.titles);
+                }
                 let text = serde_json::to_string_pretty(&report)
                     .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
                 println!("{text}");
             }
         }
     }
+
+    /// A table of the titles: how each went.
+    fn print_summary(&self) {
+        let clip = |s: &str, n: usize| -> String {
+            if s.chars().count() <= n {
+                s.to_string()
+            } else {
+                let mut t: String = s.chars().take(n - 1).collect();
+                t.push('…');
+                t
+            }
+        };
+        let width = self
+            .titles
+            .iter()
+            .map(|t| t.input.chars().count())
+            .max()
+            .unwrap_or(5)
+            .clamp(5, 40);
+        eprintln!(
+            "\n{:<width$}  {:<30}  {:<8}  {:>5}  {:>7}  {:>8}  {:>6}",
+            "input", "title", "formats", "pages", "time", "warnings", "errors"
+        );
+        for t in &self.titles {
+            eprintln!(
+                "{:<width$}  {:<30}  {:<8}  {:>5}  {:>6.2}s  {:>8}  {:>6}{}",
+                clip(&t.input, width),
+                clip(t.title.as_deref().unwrap_or("—"), 30),
+                t.formats.join(","),
+                t.pages.map_or("—".to_string(), |p| p.to_string()),
+                t.seconds,
+                t.warnings,
+                t.errors,
+                if t.built { "" } else { "  not built" }
+            );
+        }
+        let built = self.titles.iter().filter(|t| t.built).count();
+        eprintln!("{built} of {} titles built\n", self.titles.len());
+    }
 }
 
-/// Classifies every input before anything is read: an input that does not
-/// exist, or is not a manuscript or a book, makes the command line one that
-/// cannot be run.
-fn classify_all(paths: &[PathBuf]) -> Result<Vec<Input>, Vec<Diagnostic>> {
-    let mut inputs = Vec::new();
+/// One title to build or check: its input (or why it has none), and its
+/// settings.
+pub(crate) struct Title {
+    pub input: Result<Input, Diagnostic>,
+    pub settings: crate::pipeline::Settings,
+    /// Where a catalogue names it.
+    listed: Option<Location>,
+}
+
+impl Title {
+    fn describe(&self) -> String {
+        match (&self.input, &self.listed) {
+            (Ok(i), _) => source::describe(i),
+            (Err(_), Some(at)) => at.to_string(),
+            (Err(d), None) => d.location.to_string(),
+        }
+    }
+}
+
+/// Every title the command line names: its INPUTs (or the book in the
+/// current directory), then the catalogue's, then the shard's slice of
+/// them. An INPUT that is not a manuscript or a book, or a catalogue that
+/// cannot be read, makes the command line one that cannot be run; a
+/// catalogue's entry that names nothing fails that title alone.
+fn gather(
+    titles: &Titles,
+    formats: &Formats,
+    meta: &MetaArgs,
+    report: &ReportArgs,
+) -> Result<Vec<Title>, i32> {
+    let overrides = meta.overrides();
+    let settings = crate::pipeline::Settings {
+        formats: formats.chosen(),
+        overrides: overrides.clone(),
+    };
     let mut bad = Vec::new();
-    for path in paths {
+    let mut out = Vec::new();
+    let mut named = titles.inputs.clone();
+    if named.is_empty() && titles.catalogue.is_none() {
+        if !std::path::Path::new("book.toml").is_file() {
+            return Err(usage_error(
+                "no INPUT given, and there is no book.toml in the current directory: \
+                 name a manuscript or a book directory, or run this in a book's directory",
+            ));
+        }
+        named.push(PathBuf::from("."));
+    }
+    for path in &named {
         match Input::classify(path) {
-            Ok(i) => inputs.push(i),
+            Ok(input) => out.push(Title {
+                input: Ok(input),
+                settings: settings.clone(),
+                listed: None,
+            }),
             Err(d) => bad.push(d),
         }
     }
-    if bad.is_empty() { Ok(inputs) } else { Err(bad) }
+    if let Some(file) = &titles.catalogue {
+        let mut diags = Diagnostics::default();
+        match crate::catalogue::read(file, &mut diags) {
+            Some(entries) => {
+                for e in entries {
+                    let formats = match &e.set.to {
+                        Some(to) if !to.is_empty() && formats.to.is_empty() => to.clone(),
+                        _ => settings.formats.clone(),
+                    };
+                    let input = Input::classify(&e.path).map_err(|d| {
+                        let mut d = d;
+                        d.message = format!("`{}`: {}", e.set.input, d.message);
+                        d.location = e.at.clone();
+                        d
+                    });
+                    out.push(Title {
+                        input,
+                        settings: crate::pipeline::Settings {
+                            formats,
+                            overrides: e.set.apply(&overrides),
+                        },
+                        listed: Some(e.at),
+                    });
+                }
+            }
+            None => bad.extend(diags.items().iter().cloned()),
+        }
+    }
+    if !bad.is_empty() {
+        let mut r = Report::default();
+        bad.into_iter().for_each(|d| r.diagnostics.push(d));
+        r.print(report);
+        return Err(EXIT_USAGE);
+    }
+    if let Some(shard) = titles.shard {
+        out = out
+            .into_iter()
+            .enumerate()
+            .filter(|(n, _)| shard.holds(*n))
+            .map(|(_, t)| t)
+            .collect();
+    }
+    Ok(out)
 }
 
-fn renderers(formats: &[Format]) -> Vec<&'static dyn Renderer> {
-    crate::render::all()
-        .into_iter()
-        .filter(|r| {
-            formats.iter().any(|f| match f {
-                Format::Epub => r.name() == "epub",
-                Format::Pdf => r.name() == "pdf",
+/// Runs `job` on every title, `jobs` at a time, each on a thread with a
+/// deep stack; the results come back in the titles' order.
+fn for_each_title<T: Send>(
+    titles: &[Title],
+    jobs: Option<std::num::NonZeroUsize>,
+    job: impl Fn(&Title) -> T + Sync,
+) -> Vec<T> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let workers = jobs.map_or(cores, |j| j.get()).min(titles.len()).max(1);
+    let all = titles.len();
+    if workers == 1 {
+        return titles
+            .iter()
+            .enumerate()
+            .map(|(n, t)| {
+                let r = job(t);
+                if all > 1 {
+                    crate::progress::titles(n + 1, all);
+                }
+                r
             })
+            .collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<std::sync::Mutex<Option<T>>> =
+        titles.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for w in 0..workers {
+            let (job, next, done, results) = (&job, &next, &done, &results);
+            let spawned = std::thread::Builder::new()
+                .name(format!("title-{w}"))
+                .stack_size(crate::limits::STACK_BYTES)
+                .spawn_scoped(scope, move || {
+                    loop {
+                        let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(title) = titles.get(n) else { break };
+                        let r = job(title);
+                        if let Ok(mut slot) = results[n].lock() {
+                            *slot = Some(r);
+                        }
+                        let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                        crate::progress::titles(d, all);
+                    }
+                });
+            if let Err(e) = spawned {
+                panic!("cannot start a thread for titles: {e}");
+            }
+        }
+    });
+    results
+        .into_iter()
+        .map(|m| {
+            m.into_inner()
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| panic!("a title was not built"))
         })
         .collect()
 }
 
-/// Runs `job` for each renderer side by side, each on a thread with a deep
-/// stack. A renderer that panics becomes an internal error at `at`.
-fn each_renderer<T: Send>(
-    renderers: &[&'static dyn Renderer],
-    at: &Location,
-    job: impl Fn(&dyn Renderer) -> T + Sync,
-) -> Vec<Result<T, Diagnostic>> {
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = renderers
-            .iter()
-            .map(|&r| {
-                let job = &job;
-                std::thread::Builder::new()
-                    .name(r.name().into())
-                    .stack_size(crate::limits::STACK_BYTES)
-                    .spawn_scoped(scope, move || job(r))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| match h {
-                Ok(h) => h
-                    .join()
-                    .map_err(|payload| panics::diagnostic(&*payload, at.clone())),
-                Err(e) => Err(Diagnostic::error(
-                    Code::Internal,
-                    at.clone(),
-                    format!("internal error: cannot start a thread: {e}"),
-                )),
-            })
-            .collect()
-    })
-}
-
-/// Runs `job`; a panic in it is an internal error at `at`, the input
-/// being read, and the run goes on to the next input.
-fn guarded<T>(
-    at: &Location,
-    diags: &mut Diagnostics,
-    job: impl FnOnce(&mut Diagnostics) -> Option<T>,
-) -> Option<T> {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(diags))) {
-        Ok(v) => v,
-        Err(payload) => {
-            diags.push(panics::diagnostic(&*payload, at.clone()));
-            None
+/// The one title `quire watch` builds: INPUT, or the book in the
+/// current directory.
+pub(crate) fn watched_title(
+    input: Option<&std::path::Path>,
+    formats: &Formats,
+    meta: &MetaArgs,
+    out: &OutArgs,
+    report: &ReportArgs,
+) -> Result<Title, i32> {
+    let titles = Titles {
+        inputs: input.map(|p| vec![p.to_path_buf()]).unwrap_or_default(),
+        catalogue: None,
+        shard: None,
+        jobs: None,
+    };
+    let mut all = gather(&titles, formats, meta, report)?;
+    let mut title = all.pop().ok_or(EXIT_USAGE)?;
+    if let Some(file) = &out.output {
+        match output_format(file, formats) {
+            Ok(format) => title.settings.formats = vec![format],
+            Err(msg) => return Err(usage_error(&msg)),
         }
     }
+    Ok(title)
 }
 
-/// Every file a book reads, as real paths: no output may replace one.
-fn input_files(input: &Input, book: Option<&crate::model::Book>) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = match input {
-        Input::Manuscript(p) => vec![p.clone()],
-        Input::Book { config, .. } => vec![config.clone()],
-    };
-    if let Some(book) = book {
-        files.extend(book.chapters.iter().map(|c| c.source.clone()));
-        files.extend(book.images.values().map(|a| a.file.clone()));
-        files.extend(book.options.fonts.iter().map(|f| f.path.clone()));
-    }
-    files
+/// Prints what one round of `quire watch` found and made.
+pub(crate) fn print_round(done: &Done, args: &ReportArgs) {
+    let mut report = Report::default();
+    report.diagnostics.extend(done.diagnostics.clone());
+    report.lines.clone_from(&done.lines);
+    report.outputs = done
+        .outputs
         .iter()
-        .filter_map(|f| std::fs::canonicalize(f).ok())
-        .collect()
+        .map(|o| Output {
+            input: o.input.clone(),
+            format: o.format,
+            file: o.file.clone(),
+            bytes: o.bytes,
+        })
+        .collect();
+    report.print(args);
+}
+
+/// The progress display, when standard error is a terminal and the run
+/// is not quiet.
+fn progress(report: &ReportArgs) -> Option<crate::progress::Display> {
+    // `QUIRE_PROGRESS_AFTER_MS` moves the threshold (tests show it at once).
+    let after = std::env::var("QUIRE_PROGRESS_AFTER_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(800);
+    crate::progress::Display::start(
+        std::io::stderr().is_terminal() && !report.quiet,
+        std::time::Duration::from_millis(after),
+    )
+}
+
+/// What became of one title.
+pub(crate) struct Done {
+    row: TitleRow,
+    pub diagnostics: Diagnostics,
+    pub outputs: Vec<Output>,
+    pub lines: Vec<String>,
+    /// The files the title read (for `watch`).
+    pub reads: Vec<PathBuf>,
 }
 
 fn build(args: BuildArgs) -> i32 {
     if args.no_cache {
         crate::cache::disable();
     }
-    if args.emit.is_some() && args.inputs.len() > 1 {
+    if args.meta.verbose {
+        crate::timing::enable();
+    }
+    let titles = match gather(&args.titles, &args.formats, &args.meta, &args.report) {
+        Ok(t) => t,
+        Err(status) => return status,
+    };
+    if args.emit.is_some() && titles.len() > 1 {
         return usage_error("--emit writes one model: give one INPUT with it");
     }
-    let inputs = match classify_all(&args.inputs) {
-        Ok(i) => i,
-        Err(bad) => {
-            let mut report = Report::default();
-            bad.into_iter().for_each(|d| report.diagnostics.push(d));
-            report.print(&args.report);
-            return EXIT_USAGE;
+    let mut titles = titles;
+    if let Some(file) = &args.out.output {
+        if titles.len() > 1 {
+            return usage_error(
+                "--output names one file: give one INPUT with it, or use --out-dir",
+            );
         }
-    };
-    if let Some(msg) = clashing_outputs(&inputs) {
+        match output_format(file, &args.formats) {
+            Ok(format) => titles
+                .iter_mut()
+                .for_each(|t| t.settings.formats = vec![format]),
+            Err(msg) => return usage_error(&msg),
+        }
+    }
+    let inputs: Vec<&Input> = titles
+        .iter()
+        .filter_map(|t| t.input.as_ref().ok())
+        .collect();
+    if args.out.output.is_none()
+        && let Some(msg) = clashing_outputs(&inputs)
+    {
         return usage_error(&msg);
     }
-    let overrides = args.meta.overrides();
-    let renderers = renderers(&args.formats.to);
+    let job = Job {
+        out_dir: args.out.out_dir.clone(),
+        output: args.out.output.clone(),
+        emit: args.emit.clone(),
+        deny_warnings: args.report.deny_warnings,
+        verbose: args.meta.verbose,
+    };
+    let display = progress(&args.report);
+    let done = for_each_title(&titles, args.titles.jobs, |t| build_title(t, &job));
+    drop(display);
     let mut report = Report::default();
-    for input in &inputs {
-        let mut diags = Diagnostics::default();
-        let at = match input {
-            Input::Manuscript(p) => Location::file(p),
-            Input::Book { config, .. } => Location::file(config),
-        };
-        let t = std::time::Instant::now();
-        let book = guarded(&at, &mut diags, |d| source::load(input, &overrides, d));
-        crate::timing::stage("load", t);
-        let mut made: Vec<crate::render::File> = Vec::new();
-        if let Some(book) = &book {
-            // Every renderer runs even when the book has errors, so that
-            // one run reports everything; nothing is written then. Beside
-            // a print PDF, the EPUB waits for it: its page list gives the
-            // print edition's pages.
-            let (first, then): (Vec<_>, Vec<_>) = if book.options.print.is_some() {
-                renderers.iter().partition(|r| r.name() == "pdf")
-            } else {
-                (renderers.clone(), Vec::new())
-            };
-            let mut breaks = Vec::new();
-            for result in each_renderer(&first, &at, |r| r.render(book)) {
-                match result {
-                    Ok(rendered) => {
-                        diags.extend(rendered.diagnostics);
-                        made.extend(rendered.files);
-                        breaks.extend(rendered.page_breaks);
-                    }
-                    Err(d) => diags.push(d),
-                }
-            }
-            if !then.is_empty() {
-                let mut with_pages = book.clone();
-                with_pages.options.page_breaks = breaks;
-                for result in each_renderer(&then, &at, |r| r.render(&with_pages)) {
-                    match result {
-                        Ok(rendered) => {
-                            diags.extend(rendered.diagnostics);
-                            made.extend(rendered.files);
-                        }
-                        Err(d) => diags.push(d),
-                    }
-                }
-            }
+    let several = done.len() > 1;
+    for d in done {
+        report.diagnostics.extend(d.diagnostics);
+        report.outputs.extend(d.outputs);
+        report.lines.extend(d.lines);
+        if several || args.titles.catalogue.is_some() {
+            report.titles.push(d.row);
         }
-        let failed = book.is_none()
-            || diags.has_errors()
-            || (args.report.deny_warnings && diags.count(Severity::Warning) > 0);
-        if !failed {
-            let reads = input_files(input, book.as_ref());
-            let stem = input.output_stem();
-            let mut targets: Vec<(PathBuf, &'static str, Vec<u8>)> = made
-                .into_iter()
-                .map(|f| (args.out_dir.join(f.name(&stem)), f.format, f.bytes))
-                .collect();
-            if let (Some(path), Some(book)) = (&args.emit, &book) {
-                match serde_json::to_vec_pretty(book) {
-                    Ok(json) => targets.push((path.clone(), "model", json)),
-                    Err(e) => diags.error(
-                        Code::Internal,
-                        at.clone(),
-                        format!("internal error: cannot serialise the model: {e}"),
-                    ),
-                }
-            }
-            let t = std::time::Instant::now();
-            write_all(input, &targets, &reads, &mut diags, &mut report);
-            crate::timing::stage("files written", t);
-        }
-        if diags.has_errors() || book.is_none() {
-            report.lines.push(format!(
-                "{}: not built: {} error(s); nothing written",
-                source::describe(input),
-                diags.count(Severity::Error).max(1)
-            ));
-        } else if args.report.deny_warnings && diags.count(Severity::Warning) > 0 {
-            report.lines.push(format!(
-                "{}: not built: {} warning(s) and --deny-warnings; nothing written",
-                source::describe(input),
-                diags.count(Severity::Warning)
-            ));
-        }
-        report.diagnostics.extend(diags);
     }
     report.print(&args.report);
     report.status(args.report.deny_warnings)
 }
 
+/// The one format `--output FILE` makes: `--to`'s, or FILE's extension's.
+fn output_format(
+    file: &std::path::Path,
+    formats: &Formats,
+) -> Result<crate::pipeline::Format, String> {
+    use crate::pipeline::Format as F;
+    let ext = file
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let by_ext = match ext.as_deref() {
+        Some("epub") => Some(F::Epub),
+        Some("pdf") => Some(F::Pdf),
+        _ => None,
+    };
+    let shown = display_path(file);
+    match (formats.to.as_slice(), by_ext) {
+        ([], Some(f)) => Ok(f),
+        ([], None) => Err(format!(
+            "--output {shown}: cannot tell the format from the name; end it in .epub or .pdf, or give --to"
+        )),
+        ([one], by_ext) => {
+            let f: F = (*one).into();
+            match by_ext {
+                Some(e) if e != f => Err(format!(
+                    "--output {shown} names a .{} file but --to asks for {}",
+                    e.name(),
+                    f.name()
+                )),
+                _ => Ok(f),
+            }
+        }
+        _ => Err(format!(
+            "--output {shown} names one file: give one format with --to, or use --out-dir for both"
+        )),
+    }
+}
+
+/// How each title of a build is written.
+pub(crate) struct Job {
+    pub out_dir: Option<PathBuf>,
+    pub output: Option<PathBuf>,
+    pub emit: Option<PathBuf>,
+    pub deny_warnings: bool,
+    pub verbose: bool,
+}
+
+pub(crate) fn build_title(title: &Title, job: &Job) -> Done {
+    let started = std::time::Instant::now();
+    let formats: Vec<&'static str> = title.settings.formats.iter().map(|f| f.name()).collect();
+    let mut row = TitleRow {
+        input: title.describe(),
+        title: None,
+        formats,
+        pages: None,
+        seconds: 0.0,
+        warnings: 0,
+        errors: 0,
+        built: false,
+    };
+    let mut diags = Diagnostics::default();
+    let mut lines = Vec::new();
+    let mut outputs = Vec::new();
+    let input = match &title.input {
+        Ok(i) => i,
+        Err(d) => {
+            diags.push(d.clone());
+            row.errors = 1;
+            lines.push(format!(
+                "{}: not built: no such title; nothing written",
+                row.input
+            ));
+            return Done {
+                row,
+                diagnostics: diags,
+                outputs,
+                lines,
+                reads: Vec::new(),
+            };
+        }
+    };
+    let built = crate::pipeline::build(input, &title.settings);
+    row.title = built.book.as_ref().map(|b| b.meta.title.clone());
+    row.pages = built.pages;
+    diags.extend(built.diagnostics);
+    let book = built.book;
+    let deny = job.deny_warnings;
+    let failed = book.is_none() || crate::pipeline::fails(&diags, deny);
+    let reads = crate::pipeline::files_read(input, book.as_ref());
+    if job.verbose {
+        for r in &reads {
+            lines.push(format!("{}: read {}", row.input, display_path(r)));
+        }
+    }
+    if !failed {
+        let stem = input.output_stem();
+        let out_dir = job
+            .out_dir
+            .clone()
+            .or_else(|| book.as_ref().and_then(|b| b.options.out_dir.clone()))
+            .unwrap_or_else(|| PathBuf::from("dist"));
+        let mut targets: Vec<(PathBuf, &'static str, Vec<u8>)> = Vec::new();
+        for (n, f) in built.files.into_iter().enumerate() {
+            let path = match &job.output {
+                Some(file) if n == 0 => file.clone(),
+                Some(file) => {
+                    let dir = file.parent().unwrap_or(std::path::Path::new(""));
+                    let stem = file
+                        .file_stem()
+                        .map_or(stem.clone(), |s| s.to_string_lossy().into_owned());
+                    dir.join(f.name(&stem))
+                }
+                None => out_dir.join(f.name(&stem)),
+            };
+            targets.push((path, f.format, f.bytes));
+        }
+        if let (Some(path), Some(book)) = (&job.emit, &book) {
+            match serde_json::to_vec_pretty(book) {
+                Ok(json) => targets.push((path.clone(), "model", json)),
+                Err(e) => diags.error(
+                    Code::Internal,
+                    crate::pipeline::input_location(input),
+                    format!("internal error: cannot serialise the model: {e}"),
+                ),
+            }
+        }
+        let t = std::time::Instant::now();
+        let (made, said) = write_all(input, &targets, &reads, &mut diags);
+        crate::timing::stage("files written", t);
+        outputs = made;
+        lines.extend(said);
+    }
+    if diags.has_errors() || book.is_none() {
+        lines.push(format!(
+            "{}: not built: {} error(s); nothing written",
+            row.input,
+            diags.count(Severity::Error).max(1)
+        ));
+    } else if deny && diags.count(Severity::Warning) > 0 {
+        lines.push(format!(
+            "{}: not built: {} warning(s) and --deny-warnings; nothing written",
+            row.input,
+            diags.count(Severity::Warning)
+        ));
+    }
+    row.errors = diags.count(Severity::Error);
+    row.warnings = diags.count(Severity::Warning);
+    row.built = !outputs.is_empty();
+    row.seconds = (started.elapsed().as_secs_f64() * 100.0).round() / 100.0;
+    Done {
+        row,
+        diagnostics: diags,
+        outputs,
+        lines,
+        reads,
+    }
+}
+
 /// Writes every output of one input, or none: each is staged beside its
 /// target, and only when all are staged are they renamed into place. A
-/// target that is an input, a link or a device is refused.
-fn write_all(
+/// target that is an input, a link or a device is refused. Returns what
+/// was written, and a line for each.
+pub(crate) fn write_all(
     input: &Input,
     targets: &[(PathBuf, &'static str, Vec<u8>)],
     reads: &[PathBuf],
     diags: &mut Diagnostics,
-    report: &mut Report,
-) {
+) -> (Vec<Output>, Vec<String>) {
+    let mut outputs = Vec::new();
+    let mut lines = Vec::new();
     for (target, _, _) in targets {
         if let Some(why) = crate::files::refuse_target(target, reads) {
             diags.push(
@@ -593,7 +961,7 @@ fn write_all(
         }
     }
     if diags.has_errors() {
-        return;
+        return (outputs, lines);
     }
     let mut staged = Vec::new();
     for (target, _, bytes) in targets {
@@ -606,19 +974,19 @@ fn write_all(
                     format!("cannot write: {}", source::io_reason(&e)),
                 );
                 staged.into_iter().for_each(crate::files::Staged::discard);
-                return;
+                return (outputs, lines);
             }
         }
     }
     for (s, (target, format, bytes)) in staged.into_iter().zip(targets) {
         match s.commit() {
             Ok(()) => {
-                report.lines.push(format!(
+                lines.push(format!(
                     "built {} ({} KB)",
                     display_path(target),
                     bytes.len().div_ceil(1024)
                 ));
-                report.outputs.push(Output {
+                outputs.push(Output {
                     input: source::describe(input),
                     format,
                     file: display_path(target),
@@ -632,11 +1000,12 @@ fn write_all(
             ),
         }
     }
+    (outputs, lines)
 }
 
 /// Two inputs whose outputs would have the same name would overwrite each
 /// other; say so before building anything.
-fn clashing_outputs(inputs: &[Input]) -> Option<String> {
+fn clashing_outputs(inputs: &[&Input]) -> Option<String> {
     let mut seen: std::collections::BTreeMap<String, String> = Default::default();
     for input in inputs {
         let name = source::describe(input);
@@ -654,36 +1023,74 @@ fn check(args: CheckArgs) -> i32 {
     if args.no_cache {
         crate::cache::disable();
     }
-    let inputs = match classify_all(&args.inputs) {
-        Ok(i) => i,
-        Err(bad) => {
-            let mut report = Report::default();
-            bad.into_iter().for_each(|d| report.diagnostics.push(d));
-            report.print(&args.report);
-            return EXIT_USAGE;
-        }
+    if args.meta.verbose {
+        crate::timing::enable();
+    }
+    let titles = match gather(&args.titles, &args.formats, &args.meta, &args.report) {
+        Ok(t) => t,
+        Err(status) => return status,
     };
-    let overrides = args.meta.overrides();
-    let renderers = renderers(&args.formats.to);
-    let mut report = Report::default();
-    for input in &inputs {
-        let at = match input {
-            Input::Manuscript(p) => Location::file(p),
-            Input::Book { config, .. } => Location::file(config),
-        };
-        let mut diags = Diagnostics::default();
-        if let Some(book) = guarded(&at, &mut diags, |d| source::load(input, &overrides, d)) {
-            for result in each_renderer(&renderers, &at, |r| r.check(&book)) {
-                match result {
-                    Ok(found) => diags.extend(found),
-                    Err(d) => diags.push(d),
-                }
-            }
+    let display = progress(&args.report);
+    let found = for_each_title(&titles, args.titles.jobs, |t| match &t.input {
+        Ok(input) => crate::pipeline::check(input, &t.settings),
+        Err(d) => {
+            let mut diags = Diagnostics::default();
+            diags.push(d.clone());
+            diags
         }
+    });
+    drop(display);
+    let mut report = Report::default();
+    for diags in found {
         report.diagnostics.extend(diags);
     }
     report.print(&args.report);
     report.status(args.report.deny_warnings)
+}
+
+fn completions(args: CompletionsArgs) -> i32 {
+    let mut cmd = command();
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut cmd, "quire", &mut script);
+    to_stdout(&script, "the completions")
+}
+
+/// Writes `bytes` to standard output; a reader that stops early (`| head`)
+/// is not an error.
+fn to_stdout(bytes: &[u8], what: &str) -> i32 {
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(bytes) {
+        Ok(()) => EXIT_OK,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(e) => {
+            eprintln!("error: cannot write {what}: {e}");
+            EXIT_ERRORS
+        }
+    }
+}
+
+fn manual(args: ManualArgs) -> i32 {
+    let cmd = command();
+    let Some(dir) = &args.dir else {
+        let mut page = Vec::new();
+        return match clap_mangen::Man::new(cmd).render(&mut page) {
+            Ok(()) => to_stdout(&page, "the manual"),
+            Err(e) => {
+                eprintln!("error: cannot write the manual: {e}");
+                EXIT_ERRORS
+            }
+        };
+    };
+    match std::fs::create_dir_all(dir).and_then(|()| clap_mangen::generate_to(cmd, dir)) {
+        Ok(()) => {
+            eprintln!("wrote the manual pages into {}", display_path(dir));
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("{}: error: cannot write the manual: {e}", display_path(dir));
+            EXIT_ERRORS
+        }
+    }
 }
 
 fn new(args: NewArgs) -> i32 {

@@ -142,15 +142,24 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
 
 /// Temporary files being written now, removed if the process is
 /// interrupted (see [`remove_staged_on_interrupt`]).
-static IN_FLIGHT: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+/// Once interrupted, no temporary file is made or renamed any more: the
+/// flag is set, and files are made and renamed, under this lock.
+static IN_FLIGHT: Mutex<(Vec<PathBuf>, bool)> = Mutex::new((Vec::new(), false));
 
-fn in_flight() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+fn in_flight() -> std::sync::MutexGuard<'static, (Vec<PathBuf>, bool)> {
     IN_FLIGHT.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// Removes every temporary file of this process; for a signal handler.
+fn interrupted() -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::Interrupted, "interrupted")
+}
+
+/// Removes every temporary file of this process, and lets no other be
+/// made; for a signal handler (the process exits after it).
 pub fn remove_staged_on_interrupt() {
-    for p in in_flight().drain(..) {
+    let mut staged = in_flight();
+    staged.1 = true;
+    for p in staged.0.drain(..) {
         let _ = std::fs::remove_file(p);
     }
 }
@@ -236,9 +245,18 @@ impl Staged {
         std::fs::create_dir_all(&dir)?;
         clean_stale(&dir, &name);
         let temp = dir.join(format!(".{name}.{}{PARTIAL}", std::process::id()));
-        in_flight().push(temp.clone());
         let result = (|| {
-            let mut f = std::fs::File::create(&temp)?;
+            // The file is made and listed at once: a signal handler
+            // either sees it listed or stops it being made.
+            let mut f = {
+                let mut staged = in_flight();
+                if staged.1 {
+                    return Err(interrupted());
+                }
+                let f = std::fs::File::create(&temp)?;
+                staged.0.push(temp.clone());
+                f
+            };
             f.write_all(data)?;
             f.sync_all()
         })();
@@ -248,8 +266,9 @@ impl Staged {
                 target: target.to_path_buf(),
             }),
             Err(e) => {
+                let mut staged = in_flight();
                 let _ = std::fs::remove_file(&temp);
-                in_flight().retain(|p| *p != temp);
+                staged.0.retain(|p| *p != temp);
                 Err(e)
             }
         }
@@ -257,18 +276,23 @@ impl Staged {
 
     /// Renames the file into place.
     pub fn commit(self) -> std::io::Result<()> {
+        let mut staged = in_flight();
+        if staged.1 {
+            return Err(interrupted());
+        }
         let r = std::fs::rename(&self.temp, &self.target);
         if r.is_err() {
             let _ = std::fs::remove_file(&self.temp);
         }
-        in_flight().retain(|p| *p != self.temp);
+        staged.0.retain(|p| *p != self.temp);
         r
     }
 
     /// Throws the file away.
     pub fn discard(self) {
+        let mut staged = in_flight();
         let _ = std::fs::remove_file(&self.temp);
-        in_flight().retain(|p| *p != self.temp);
+        staged.0.retain(|p| *p != self.temp);
     }
 }
 

@@ -1,13 +1,22 @@
-//! Stage timings for whoever measures Quire: with `QUIRE_TIMINGS` set,
+//! Stage timings for whoever measures Quire: with `QUIRE_TIMINGS` set (or
+//! `--verbose`),
 //! each stage of a build prints its time and the process's peak memory so
 //! far on stderr.
 
 use std::sync::OnceLock;
 use std::time::Instant;
 
+static ASKED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Turns the timings on (`--verbose`).
+pub fn enable() {
+    ASKED.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
 fn enabled() -> bool {
     static ON: OnceLock<bool> = OnceLock::new();
-    *ON.get_or_init(|| std::env::var_os("QUIRE_TIMINGS").is_some())
+    ASKED.load(std::sync::atomic::Ordering::Relaxed)
+        || *ON.get_or_init(|| std::env::var_os("QUIRE_TIMINGS").is_some())
 }
 
 /// The peak resident memory of the process so far, in megabytes (Linux).

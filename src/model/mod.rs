@@ -74,6 +74,10 @@ pub struct Options {
     /// set when the EPUB is built beside a print PDF.
     #[serde(skip)]
     pub page_breaks: Vec<PageBreak>,
+    /// Where the book's outputs go unless the command line says
+    /// (`[build] out-dir`, relative to the book).
+    #[serde(skip)]
+    pub out_dir: Option<PathBuf>,
 }
 
 /// A page of the print edition, and where in the book it begins.
@@ -236,6 +240,7 @@ impl Default for Options {
             margins: Margins::default(),
             extra_css: None,
             page_breaks: Vec::new(),
+            out_dir: None,
         }
     }
 }

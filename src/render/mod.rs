@@ -20,6 +20,8 @@ pub struct Rendered {
     pub diagnostics: Diagnostics,
     /// A print PDF's pages, where each begins in the book (for the EPUB).
     pub page_breaks: Vec<crate::model::PageBreak>,
+    /// How many pages a paginated format has (the PDF's interior).
+    pub pages: Option<usize>,
 }
 
 /// One file a renderer made, named after the input: `<stem><suffix>.<ext>`
@@ -51,6 +53,7 @@ impl Rendered {
             files,
             diagnostics,
             page_breaks: Vec::new(),
+            pages: None,
         }
     }
 }

@@ -29,6 +29,9 @@
 //!
 //! [limits]
 //! max-image-pixels = 100000000
+//!
+//! [build]
+//! out-dir = "dist"        # relative to book.toml
 //! ```
 //!
 //! Unknown keys are errors: a misspelt option silently ignored is worse.
@@ -60,6 +63,17 @@ pub struct BookToml {
     pub print: PrintToml,
     #[serde(default)]
     pub style: StyleToml,
+    #[serde(default)]
+    pub build: BuildToml,
+}
+
+/// How `quire build` treats the book.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct BuildToml {
+    /// Where outputs go, relative to book.toml (default `dist` under the
+    /// current directory, as for a manuscript).
+    pub out_dir: Option<String>,
 }
 
 /// A chapter in book.toml: its file, and optionally its role.

@@ -14,6 +14,9 @@ pub struct ExtraCss {
     pub text: String,
     #[serde(skip)]
     pub resources: Vec<CssResource>,
+    /// The stylesheet's file and the files it names, as read.
+    #[serde(skip)]
+    pub files: Vec<std::path::PathBuf>,
 }
 
 /// A file the stylesheet names, as the EPUB carries it.
@@ -23,6 +26,8 @@ pub struct CssResource {
     pub href: String,
     pub data: Vec<u8>,
     pub media_type: &'static str,
+    /// The file it was read from.
+    pub file: std::path::PathBuf,
 }
 
 /// Families every reading system knows, and CSS-wide keywords.
@@ -162,9 +167,12 @@ pub fn load(
             );
         }
     }
+    let mut files = vec![real.clone()];
+    files.extend(resources.iter().map(|r| r.file.clone()));
     ok.then_some(ExtraCss {
         text: out,
         resources,
+        files,
     })
 }
 
@@ -250,6 +258,7 @@ fn resource(
         href: format!("css/{n}-{name}"),
         data,
         media_type,
+        file: real,
     })
 }
 

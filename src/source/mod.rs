@@ -752,6 +752,7 @@ fn load_book(
         }
     }
     options.chapters_on_recto = cfg.pdf.chapters_on_recto.unwrap_or(false);
+    options.out_dir = cfg.build.out_dir.as_ref().map(|d| dir.join(d));
     let at = |span: std::ops::Range<usize>| {
         let (line, col) =
             crate::diagnostics::LineIndex::new(&cfg_text).line_col(&cfg_text, span.start);

@@ -109,6 +109,9 @@ fn assemble(book: &Book, diags: &mut Diagnostics) -> Result<Vec<u8>, Diagnostic>
     // They are independent: converted on every core.
     let mut converted: BTreeMap<String, images::EpubImage> = BTreeMap::new();
     let assets: Vec<_> = book.images.iter().collect();
+    if !assets.is_empty() {
+        crate::progress::stage("pictures");
+    }
     let results = crate::cache::par_map(&assets, |(_, asset)| {
         images::read(&asset.file)
             .and_then(|data| images::for_epub(&data, &asset.info, book.options.epub_max_pixels))

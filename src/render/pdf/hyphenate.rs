@@ -9,7 +9,7 @@
 use hyphenation::{Hyphenator as _, Language, Load, Standard};
 
 pub struct Hyphenator {
-    dict: Option<Standard>,
+    dict: Option<std::sync::Arc<Standard>>,
     /// Points found so far, by word: a book repeats its words, and the
     /// patterns are the costliest part of setting a paragraph.
     cache: std::cell::RefCell<std::collections::HashMap<String, Vec<usize>>>,
@@ -45,11 +45,24 @@ fn language(tag: &str) -> Option<Language> {
     })
 }
 
+/// A language's patterns, loaded once in the process and shared by every
+/// thread and every book that uses them.
+fn patterns(lang: Language) -> Option<std::sync::Arc<Standard>> {
+    type Loaded = std::collections::HashMap<Language, Option<std::sync::Arc<Standard>>>;
+    static LOADED: std::sync::Mutex<Option<Loaded>> = std::sync::Mutex::new(None);
+    let mut loaded = LOADED.lock().unwrap_or_else(|e| e.into_inner());
+    loaded
+        .get_or_insert_with(Default::default)
+        .entry(lang)
+        .or_insert_with(|| Standard::from_embedded(lang).ok().map(std::sync::Arc::new))
+        .clone()
+}
+
 impl Hyphenator {
     /// A hyphenator for a BCP 47 tag; one for a language without patterns
     /// never breaks words.
     pub fn new(lang: &str) -> Hyphenator {
-        let dict = language(lang).and_then(|l| Standard::from_embedded(l).ok());
+        let dict = language(lang).and_then(patterns);
         Hyphenator {
             dict,
             cache: Default::default(),

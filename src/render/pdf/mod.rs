@@ -42,7 +42,7 @@ impl crate::render::Renderer for Pdf {
 
     fn render(&self, book: &Book) -> crate::render::Rendered {
         let mut diags = Diagnostics::default();
-        let (files, breaks) = match make(book, &mut diags) {
+        let (files, breaks, pages) = match make(book, &mut diags) {
             Ok(made) => made,
             Err(d) => {
                 diags.push(d);
@@ -51,6 +51,7 @@ impl crate::render::Renderer for Pdf {
         };
         let mut rendered = crate::render::Rendered::new(files, diags);
         rendered.page_breaks = breaks;
+        rendered.pages = pages;
         rendered
     }
 }
@@ -65,8 +66,13 @@ fn book_file(book: &Book) -> Location {
     )
 }
 
-/// The PDF's files, and where its pages begin in the book.
-type Made = (Vec<crate::render::File>, Vec<crate::model::PageBreak>);
+/// The PDF's files, where its pages begin in the book, and how many
+/// pages the interior has.
+type Made = (
+    Vec<crate::render::File>,
+    Vec<crate::model::PageBreak>,
+    Option<usize>,
+);
 
 fn make(book: &Book, diags: &mut Diagnostics) -> Result<Made, Diagnostic> {
     let t = std::time::Instant::now();
@@ -82,6 +88,7 @@ fn make(book: &Book, diags: &mut Diagnostics) -> Result<Made, Diagnostic> {
     }
     crate::timing::stage("fonts and coverage", t);
     let t = std::time::Instant::now();
+    crate::progress::stage("typesetting");
     let mut doc = typeset(book, &fonts, diags)?;
     crate::timing::stage("typeset", t);
     if let Some(print) = &book.options.print {
@@ -92,6 +99,8 @@ fn make(book: &Book, diags: &mut Diagnostics) -> Result<Made, Diagnostic> {
     }
     let t = std::time::Instant::now();
     let page_count = doc.pages.len();
+    crate::progress::stage("writing the PDF");
+    crate::progress::detail(|| format!("{page_count} pages"));
     let page_breaks = std::mem::take(&mut doc.page_breaks);
     let bytes = writer::write(book, doc, &fonts)?;
     if book.options.print.is_some() {
@@ -129,7 +138,7 @@ fn make(book: &Book, diags: &mut Diagnostics) -> Result<Made, Diagnostic> {
             bytes,
         });
     }
-    Ok((files, page_breaks))
+    Ok((files, page_breaks, Some(page_count)))
 }
 
 /// What a printer would refuse, refused here: a page count outside its
@@ -492,6 +501,9 @@ fn typeset_on(
                             panic!("fault injected for a test (QUIRE_INJECT_FAULT)");
                         }
                         for i in (t..book.chapters.len()).step_by(threads) {
+                            crate::progress::detail(|| {
+                                format!("chapter {} of {}", i + 1, book.chapters.len())
+                            });
                             let setter = Setter {
                                 shaper: &mut shaper,
                                 hyphenator: &hyphenator,
