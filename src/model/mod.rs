@@ -117,6 +117,20 @@ pub struct StyleOptions {
     /// How much smaller code may be set to avoid wrapping; `None` for
     /// the default (15%).
     pub code_shrink: Option<f32>,
+    /// Margin protrusion in the PDF's justified text; `None` for the
+    /// default (on).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protrusion: Option<bool>,
+    /// Font expansion in percent; `None` for the default (2).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expansion: Option<f32>,
+}
+
+impl StyleOptions {
+    /// Font expansion as a fraction (0.02), 0 when off.
+    pub fn expansion(&self) -> f32 {
+        self.expansion.unwrap_or(2.0) / 100.0
+    }
 }
 
 /// A scene break: an ornament, or space (with an asterism where a page

@@ -229,6 +229,12 @@ pub struct StyleToml {
     /// How much smaller a code block's type may be set to keep its lines
     /// from wrapping (0 to 0.3; default 0.15).
     pub code_shrink: Option<f32>,
+    /// Let punctuation and some letters at the ends of justified lines
+    /// hang into the margins, in the PDF (default true).
+    pub protrusion: Option<bool>,
+    /// The most, in percent, a justified line's glyphs may be widened or
+    /// narrowed in the PDF (0 to 5; default 2; 0 turns it off).
+    pub expansion: Option<f32>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

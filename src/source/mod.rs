@@ -854,6 +854,7 @@ fn style_options(
     let font_size = ranged(st.font_size, 6.0, 24.0, "font-size");
     let line_height = ranged(st.line_height, 1.0, 2.5, "line-height");
     let code_shrink = ranged(st.code_shrink, 0.0, 0.3, "code-shrink");
+    let expansion = ranged(st.expansion, 0.0, 5.0, "expansion");
     let chapter_sink =
         ranged(st.chapter_sink.map(f32::from), 0.0, 20.0, "chapter-sink").map(|v| v as u8);
     let scene_break = match st
@@ -880,6 +881,8 @@ fn style_options(
         headings: st.headings.unwrap_or_default(),
         plain_code: st.highlight == Some(false),
         code_shrink,
+        protrusion: st.protrusion,
+        expansion,
     }
 }
 

@@ -68,6 +68,7 @@ impl Sheet<'_, '_, '_> {
                 x: x + dx,
                 y: y + dy + run.style.rise,
                 glyphs: run.glyphs.clone(),
+                scale: 1.0 + line.expand,
                 grey: 0.0,
                 cmyk: Some(colour),
                 turn: if turned {
@@ -124,6 +125,7 @@ pub fn full_wrap(
             hyphenator: &hyphenator,
             rtl: false,
             book_rtl: false,
+            micro: super::paragraph::Micro::OFF,
         },
         _book: book,
     };

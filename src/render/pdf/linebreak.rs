@@ -14,6 +14,14 @@
 //! Beyond the paper: a hard limit on consecutive hyphenated lines, and no
 //! hyphen at the end of a paragraph's second-to-last line (so the last line
 //! never starts with a word's tail).
+//!
+//! And micro-typography, as pdfTeX does it: with [`Margins`], a line's
+//! first and last characters may hang into the margins (protrusion: a
+//! line is measured without what hangs), and a line's glyphs may be set a
+//! little wider or narrower (font expansion: the glyphs' width times the
+//! largest expansion is added to the line's stretch and shrink). How the
+//! chosen lines share out their slack between glyphs and spaces is
+//! [`fit_lines`]'s work.
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Item {
@@ -69,6 +77,61 @@ impl Default for Params {
     }
 }
 
+/// Micro-typography for one paragraph, item by item: how far a line's
+/// first box may hang into the left margin, how far the material a line
+/// ends with may hang into the right one, and how much of each box is
+/// glyphs that may be expanded.
+#[derive(Debug, Clone, Default)]
+pub struct Margins {
+    /// For a box: what hangs left when it begins a line (points).
+    pub left: Vec<f32>,
+    /// For a box: what hangs right when it ends a line; for a penalty
+    /// with a width (a hyphen), what hangs when the line breaks there.
+    pub right: Vec<f32>,
+    /// For a box: the width of its glyphs that may be expanded.
+    pub expand: Vec<f32>,
+    /// The largest expansion or compression, as a fraction (0.02).
+    pub max_expand: f32,
+    /// Expansion is chosen in steps of this fraction (0.005).
+    pub step: f32,
+}
+
+impl Margins {
+    /// What hangs left on a line whose first shown item is `first`.
+    fn start(&self, items: &[Item], first: usize) -> f32 {
+        match items.get(first) {
+            Some(Item::Box { .. }) => self.left.get(first).copied().unwrap_or(0.0),
+            _ => 0.0,
+        }
+    }
+
+    /// What hangs right on a line that breaks at `at`.
+    fn end(&self, items: &[Item], at: usize) -> f32 {
+        match items.get(at) {
+            Some(Item::Penalty { width, cost, .. }) if *width > 0.0 && *cost < INFINITY => {
+                self.right.get(at).copied().unwrap_or(0.0)
+            }
+            // Otherwise the last box before the break (a forced break
+            // follows the glue that fills a paragraph's last line).
+            _ => items[..at.min(items.len())]
+                .iter()
+                .rposition(|i| matches!(i, Item::Box { .. }))
+                .map_or(0.0, |p| self.right.get(p).copied().unwrap_or(0.0)),
+        }
+    }
+}
+
+/// How a chosen line is set: its spaces' adjustment ratio, its glyphs'
+/// expansion (a fraction: 0.01 is one percent wider), and what hangs into
+/// each margin (points).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct LineFit {
+    pub ratio: f32,
+    pub expand: f32,
+    pub left: f32,
+    pub right: f32,
+}
+
 /// A chosen break: the index of the item broken at, and the adjustment
 /// ratio of the line that ends there.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -87,6 +150,10 @@ struct Node {
     width: f32,
     stretch: f32,
     shrink: f32,
+    /// Expandable width before the break, and what the next line's first
+    /// box hangs left.
+    expand: f32,
+    hang: f32,
     demerits: f32,
     prev: Option<usize>,
 }
@@ -112,7 +179,12 @@ pub fn total_fit(
     items: &[Item],
     width: &dyn Fn(usize) -> f32,
     params: &Params,
+    margins: Option<&Margins>,
 ) -> Option<Vec<Break>> {
+    let first_box = items
+        .iter()
+        .position(|i| matches!(i, Item::Box { .. }))
+        .unwrap_or(0);
     let mut nodes: Vec<Node> = vec![Node {
         index: 0,
         line: 0,
@@ -122,11 +194,15 @@ pub fn total_fit(
         width: 0.0,
         stretch: 0.0,
         shrink: 0.0,
+        expand: 0.0,
+        hang: margins.map_or(0.0, |m| m.start(items, first_box)),
         demerits: 0.0,
         prev: None,
     }];
     let mut active: Vec<usize> = vec![0];
     let (mut sum_w, mut sum_y, mut sum_z) = (0.0f32, 0.0f32, 0.0f32);
+    let mut sum_e = 0.0f32;
+    let max_e = margins.map_or(0.0, |m| m.max_expand);
 
     for (i, item) in items.iter().enumerate() {
         let (is_break, pen_width, cost, flagged) = match *item {
@@ -147,19 +223,21 @@ pub fn total_fit(
             // Best new node per fitness class.
             let mut best: [Option<(f32, usize, f32)>; 4] = [None; 4];
             let mut keep = Vec::with_capacity(active.len());
+            let hang_right = margins.map_or(0.0, |m| m.end(items, i));
             for &a in &active {
                 let node = nodes[a];
                 let line_w = width(node.line);
-                let natural = sum_w - node.width + pen_width;
+                let natural = sum_w - node.width + pen_width - node.hang - hang_right;
+                let fonts = max_e * (sum_e - node.expand);
                 let ratio = if natural < line_w {
-                    let y = sum_y - node.stretch + params.emergency_stretch;
+                    let y = sum_y - node.stretch + params.emergency_stretch + fonts;
                     if y > 0.0 {
                         (line_w - natural) / y
                     } else {
                         INFINITY
                     }
                 } else if natural > line_w {
-                    let z = sum_z - node.shrink;
+                    let z = sum_z - node.shrink + fonts;
                     if z > 0.0 {
                         (line_w - natural) / z
                     } else {
@@ -208,9 +286,13 @@ pub fn total_fit(
             // Totals after the break: skip the glue and penalties a line
             // drops at its start.
             let (mut w, mut y, mut z) = (sum_w, sum_y, sum_z);
-            for next in &items[i..] {
+            let mut hang = 0.0;
+            for (j, next) in items.iter().enumerate().skip(i) {
                 match *next {
-                    Item::Box { .. } => break,
+                    Item::Box { .. } => {
+                        hang = margins.map_or(0.0, |m| m.start(items, j));
+                        break;
+                    }
                     Item::Glue {
                         width,
                         stretch,
@@ -240,6 +322,8 @@ pub fn total_fit(
                         width: w,
                         stretch: y,
                         shrink: z,
+                        expand: sum_e,
+                        hang,
                         demerits: total,
                         prev: Some(from),
                     });
@@ -260,7 +344,10 @@ pub fn total_fit(
                 sum_y += stretch;
                 sum_z += shrink;
             }
-            Item::Box { width } => sum_w += width,
+            Item::Box { width } => {
+                sum_w += width;
+                sum_e += margins.map_or(0.0, |m| m.expand.get(i).copied().unwrap_or(0.0));
+            }
             Item::Penalty { .. } => {}
         }
     }
@@ -335,6 +422,124 @@ pub fn line_ratio(items: &[Item], start: usize, end: usize, line_width: f32) -> 
     }
 }
 
+/// How each chosen line shares out its slack, with micro-typography:
+/// what hangs into the margins is taken off the line's width; the glyphs
+/// are expanded (or compressed) by as much of their share of the slack as
+/// whole steps allow, never by more than one step more or less than the
+/// line before, and the spaces take the rest. The last line of the
+/// paragraph (and one ended by a forced break) is set at its natural
+/// width, unexpanded.
+pub fn fit_lines(
+    items: &[Item],
+    breaks: &[Break],
+    width: &dyn Fn(usize) -> f32,
+    margins: &Margins,
+) -> Vec<LineFit> {
+    let mut out = Vec::with_capacity(breaks.len());
+    let mut start = 0usize;
+    // The expansion of the line before, within the paragraph.
+    let mut before: Option<f32> = None;
+    let step = margins.step.max(1.0e-4);
+    for (line, b) in breaks.iter().enumerate() {
+        let range = line_items(items, start, b.index);
+        let left = margins.start(items, range.start);
+        let right = margins.end(items, b.index);
+        start = b.index + 1;
+        let (mut w, mut y, mut z, mut e) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
+        for k in range {
+            match items[k] {
+                Item::Box { width } => {
+                    w += width;
+                    e += margins.expand.get(k).copied().unwrap_or(0.0);
+                }
+                Item::Glue {
+                    width,
+                    stretch,
+                    shrink,
+                } => {
+                    w += width;
+                    y += stretch;
+                    z += shrink;
+                }
+                Item::Penalty { .. } => {}
+            }
+        }
+        if let Some(Item::Penalty { width, .. }) = items.get(b.index) {
+            w += width;
+        }
+        let target = width(line) + left + right;
+        let forced = matches!(items[b.index], Item::Penalty { cost, .. } if cost <= -INFINITY);
+        let glue = |expand: f32| {
+            let natural = w + expand * e;
+            if natural < target {
+                if y > 0.0 { (target - natural) / y } else { 0.0 }
+            } else if natural > target && z > 0.0 {
+                (target - natural) / z
+            } else {
+                0.0
+            }
+        };
+        // A paragraph's last line is set at its natural width, unless it
+        // must be narrowed to fit (as the breaker judged it could be).
+        if e <= 0.0 || margins.max_expand <= 0.0 || (forced && w <= target) {
+            let ratio = glue(0.0);
+            let ratio = if forced { ratio.min(0.0) } else { ratio };
+            out.push(LineFit {
+                ratio: ratio.max(-1.0),
+                expand: 0.0,
+                left,
+                right,
+            });
+            before = Some(0.0);
+            continue;
+        }
+        let max = margins.max_expand;
+        // The glyphs' share of the slack, as the breaker judged the line.
+        let whole = {
+            let fonts = max * e;
+            let natural = w;
+            if natural < target && y + fonts > 0.0 {
+                (target - natural) / (y + fonts)
+            } else if natural > target && z + fonts > 0.0 {
+                (target - natural) / (z + fonts)
+            } else {
+                0.0
+            }
+        };
+        let wanted = (whole * max).clamp(-max, max);
+        // Expansions that leave the spaces neither shrunk past their
+        // limit nor stretched past the tolerance the line was chosen in.
+        let loosest = whole.max(1.0);
+        let hi = ((target - w + z) / e).min(max);
+        let lo = ((target - w - y * loosest) / e).max(-max);
+        let quantise = |v: f32| (v / step).round() * step;
+        let mut pick = quantise(match before {
+            Some(b) => wanted.clamp(b - step, b + step),
+            None => wanted,
+        });
+        if pick > hi {
+            pick = (hi / step).floor() * step;
+        }
+        if pick < lo {
+            pick = (lo / step).ceil() * step;
+        }
+        if pick > hi || pick < lo {
+            pick = 0.0f32.clamp(lo.min(hi), hi.max(lo));
+        }
+        let expand = if forced { pick.min(0.0) } else { pick };
+        let ratio = glue(expand);
+        let ratio = if forced { ratio.min(0.0) } else { ratio };
+        out.push(LineFit {
+            ratio: ratio.max(-1.0),
+            expand,
+            left,
+            right,
+        });
+        before = Some(expand);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -369,7 +574,7 @@ mod tests {
         // Ten words of 20pt; lines of 68pt hold three words and two spaces
         // at the natural width (66pt) with a little stretch.
         let items = words(&[20.0; 10]);
-        let breaks = total_fit(&items, &|_| 68.0, &Params::default()).unwrap();
+        let breaks = total_fit(&items, &|_| 68.0, &Params::default(), None).unwrap();
         assert_eq!(breaks.len(), 4);
         for b in &breaks[..3] {
             assert!(b.ratio >= 0.0 && b.ratio <= 1.0, "{b:?}");
@@ -379,7 +584,7 @@ mod tests {
     #[test]
     fn impossible_within_tolerance() {
         let items = words(&[20.0, 100.0, 20.0]);
-        assert!(total_fit(&items, &|_| 50.0, &Params::default()).is_none());
+        assert!(total_fit(&items, &|_| 50.0, &Params::default(), None).is_none());
     }
 
     #[test]
@@ -418,7 +623,7 @@ mod tests {
             tolerance: 6.0,
             ..Params::default()
         };
-        let breaks = total_fit(&items, &|_| 55.0, &params).unwrap();
+        let breaks = total_fit(&items, &|_| 55.0, &params, None).unwrap();
         let mut run = 0;
         for b in &breaks {
             let flagged = matches!(items[b.index], Item::Penalty { flagged: true, .. });

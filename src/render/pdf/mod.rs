@@ -179,7 +179,7 @@ fn preflight(
         let outside = page.items.iter().find_map(|item| {
             let (a, b, c, d, what) = match item {
                 page::Item::Text(run) => {
-                    let w: f32 = run.glyphs.iter().map(|g| g.advance).sum();
+                    let w = run.width();
                     let text: String = run.glyphs.iter().map(|g| g.text.to_text()).collect();
                     let (up, down) = (run.size * 0.7, run.size * 0.2);
                     match run.turn {
@@ -509,6 +509,11 @@ fn typeset_on(
                                 hyphenator: &hyphenator,
                                 rtl: false,
                                 book_rtl: book.meta.rtl,
+                                micro: paragraph::Micro {
+                                    protrusion: book.options.style.protrusion.unwrap_or(true),
+                                    expansion: book.options.style.expansion(),
+                                    max_hang: g.hang_room,
+                                },
                             };
                             let mut fl = Flow::new(book, g, setter);
                             fl.chapter(i, new_page(i));
@@ -602,6 +607,7 @@ fn typeset_on(
             hyphenator: &hyphenator,
             rtl: false,
             book_rtl: book.meta.rtl,
+            micro: paragraph::Micro::OFF,
         };
         furniture::running_heads(book, &g, &mut setter, &mut pages[..], &bodies, front_count);
     }
@@ -613,6 +619,7 @@ fn typeset_on(
             hyphenator: &hyphenator,
             rtl: false,
             book_rtl: book.meta.rtl,
+            micro: paragraph::Micro::OFF,
         };
         let known: std::collections::HashMap<String, usize> = anchors
             .iter()
@@ -959,6 +966,7 @@ fn place_turned(page: &mut Page, line: &SetLine, x: f32, y: f32, tag: Option<Tag
             x: x - run.style.rise,
             y: y + run.x,
             glyphs: run.glyphs.clone(),
+            scale: 1.0 + line.expand,
             grey: run.style.grey,
             cmyk: run.style.cmyk,
             turn: page::Turn::Counter,
@@ -1007,6 +1015,7 @@ pub(crate) fn place_tagged(page: &mut Page, line: &SetLine, x: f32, y: f32, tag:
             x: x + run.x,
             y: y + run.style.rise,
             glyphs: run.glyphs.clone(),
+            scale: 1.0 + line.expand,
             grey: run.style.grey,
             cmyk: run.style.cmyk,
             turn: page::Turn::Upright,
@@ -1102,6 +1111,7 @@ fn place_math(
                                 x: px,
                                 y: py,
                                 glyphs: vec![glyph].into(),
+                                scale: 1.0,
                                 grey: 0.0,
                                 cmyk: None,
                                 turn,

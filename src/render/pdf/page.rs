@@ -58,6 +58,10 @@ pub struct GlyphRun {
     pub x: f32,
     pub y: f32,
     pub glyphs: std::sync::Arc<Vec<PlacedGlyph>>,
+    /// Horizontal scaling of the glyphs (1.0 as drawn; 1.01 one percent
+    /// wider, for font expansion): each glyph moves the pen by its
+    /// advance times this.
+    pub scale: f32,
     /// Grey level of the text, 0 black .. 1 white.
     pub grey: f32,
     /// A CMYK colour instead of the grey (covers).
@@ -152,7 +156,7 @@ impl GlyphText {
 
 impl GlyphRun {
     pub fn width(&self) -> f32 {
-        self.glyphs.iter().map(|g| g.advance).sum()
+        self.glyphs.iter().map(|g| g.advance).sum::<f32>() * self.scale
     }
 }
 

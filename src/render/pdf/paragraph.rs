@@ -403,6 +403,12 @@ pub struct SetLine {
     /// What is wrong with the line, if anything: worth a warning that
     /// says exactly that.
     pub issue: Option<LineIssue>,
+    /// How much wider its glyphs are drawn than their advances say (0.01:
+    /// one percent), for font expansion.
+    pub expand: f32,
+    /// What hangs into the left and right margins (points): the line's
+    /// runs start `hang.0` left of the measure.
+    pub hang: (f32, f32),
 }
 
 /// An image set in a line: its size in points and its bottom's distance
@@ -474,6 +480,63 @@ pub struct Setter<'a, 'f> {
     pub rtl: bool,
     /// The book reads right to left: its paragraphs do, but for code.
     pub book_rtl: bool,
+    /// Margin protrusion and font expansion for justified text.
+    pub micro: Micro,
+}
+
+/// Micro-typography a setter applies to justified text.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Micro {
+    /// Punctuation and some letters at a line's ends hang into the margins.
+    pub protrusion: bool,
+    /// The most a line's glyphs may be widened or narrowed (0.02: 2%).
+    pub expansion: f32,
+    /// The most anything may hang into a margin, in points (a print
+    /// interior's margins may leave no room beyond the printer's minimum).
+    pub max_hang: f32,
+}
+
+impl Micro {
+    pub const OFF: Micro = Micro {
+        protrusion: false,
+        expansion: 0.0,
+        max_hang: 0.0,
+    };
+    /// Expansion is chosen in steps of half a percent.
+    pub const STEP: f32 = 0.005;
+}
+
+/// How much of a character's width hangs into the left margin when it
+/// begins a line: opening quotes wholly, brackets and letters with open
+/// or slanted sides a little (in the spirit of microtype's defaults).
+fn hang_left(c: char) -> f32 {
+    match c {
+        '‘' | '“' | '„' | '‚' | '«' | '‹' | '"' | '\'' => 1.0,
+        '(' | '[' | '{' => 0.05,
+        'A' | 'J' | 'T' | 'V' | 'W' | 'X' | 'Y' | 'v' | 'w' | 'x' | 'y' => 0.05,
+        'C' | 'G' | 'O' | 'Q' => 0.03,
+        _ => 0.0,
+    }
+}
+
+/// How much of a character's width hangs into the right margin when it
+/// ends a line: closing quotes wholly, full stops, commas and hyphens
+/// about 70%, lighter punctuation and dashes less, some letters a little.
+fn hang_right(c: char) -> f32 {
+    match c {
+        '’' | '”' | '»' | '›' | '"' | '\'' => 1.0,
+        '.' | ',' | '-' | '\u{2010}' | '\u{2011}' | '\u{AD}' | '…' => 0.7,
+        ':' | '–' => 0.5,
+        ';' | '—' => 0.3,
+        '!' | '?' => 0.2,
+        ')' | ']' | '}' => 0.05,
+        'A' | 'F' | 'K' | 'L' | 'T' | 'V' | 'W' | 'X' | 'Y' | 'k' | 'r' | 'v' | 'w' | 'x' | 'y' => {
+            0.05
+        }
+        't' => 0.07,
+        'C' | 'D' | 'G' | 'O' | 'Q' | 'o' => 0.03,
+        _ => 0.0,
+    }
 }
 
 /// Cost of a break at a hyphen (TeX's \hyphenpenalty). Ten times TeX's 50:
@@ -870,6 +933,7 @@ impl Setter<'_, '_> {
                 ),
             };
             let (items, content) = self.items(pieces, indent, hyphenate, long_word, align);
+            let margins = self.margins(&items, &content);
             let width = |line: usize| {
                 if line < hang.0 {
                     measure - hang.1
@@ -877,8 +941,12 @@ impl Setter<'_, '_> {
                     measure
                 }
             };
-            if let Some(breaks) = linebreak::total_fit(&items, &width, &params) {
-                let mut lines = self.assemble(&items, &content, &breaks, &width, align);
+            if let Some(breaks) = linebreak::total_fit(&items, &width, &params, margins.as_ref()) {
+                let fits = margins
+                    .as_ref()
+                    .map(|m| linebreak::fit_lines(&items, &breaks, &width, m));
+                let mut lines =
+                    self.assemble(&items, &content, &breaks, fits.as_deref(), &width, align);
                 for line in lines.iter_mut().take(hang.0) {
                     offset(line, hang.1);
                 }
@@ -915,6 +983,57 @@ impl Setter<'_, '_> {
         // They read right to left too.
         glyphs.reverse();
         glyphs
+    }
+
+    /// The paragraph's micro-typography, item by item, when the setter
+    /// applies it: only to text read left to right and not set
+    /// character by character (Chinese, Japanese).
+    fn margins(&self, items: &[Item], content: &[Content]) -> Option<linebreak::Margins> {
+        let m = self.micro;
+        if self.rtl || (!m.protrusion && m.expansion <= 0.0) {
+            return None;
+        }
+        let cjk = content.iter().any(|c| match c {
+            Content::Glyphs { glyphs, .. } => {
+                glyphs.iter().any(|g| g.text.to_text().chars().any(is_cjk))
+            }
+            _ => false,
+        });
+        if cjk {
+            return None;
+        }
+        let n = items.len();
+        let mut out = linebreak::Margins {
+            left: vec![0.0; n],
+            right: vec![0.0; n],
+            expand: vec![0.0; n],
+            max_expand: m.expansion.max(0.0),
+            step: Micro::STEP,
+        };
+        let hang = |g: &PlacedGlyph, f: fn(char) -> f32| -> f32 {
+            let t = g.text.to_text();
+            let mut chars = t.chars();
+            match (chars.next(), chars.next()) {
+                (Some(c), None) => (f(c) * g.advance).min(m.max_hang),
+                _ => 0.0,
+            }
+        };
+        for (i, c) in content.iter().enumerate() {
+            match c {
+                Content::Glyphs { glyphs, .. } => {
+                    out.expand[i] = glyphs.iter().map(|g| g.advance).sum();
+                    if m.protrusion {
+                        out.left[i] = glyphs.first().map_or(0.0, |g| hang(g, hang_left));
+                        out.right[i] = glyphs.last().map_or(0.0, |g| hang(g, hang_right));
+                    }
+                }
+                Content::Hyphen { glyph, .. } if m.protrusion => {
+                    out.right[i] = hang(glyph, hang_right);
+                }
+                _ => {}
+            }
+        }
+        Some(out)
     }
 
     fn glyphs(&mut self, style: TextStyle, text: &str) -> Vec<PlacedGlyph> {
@@ -1344,6 +1463,7 @@ impl Setter<'_, '_> {
         items: &[Item],
         content: &[Content],
         breaks: &[linebreak::Break],
+        fits: Option<&[linebreak::LineFit]>,
         measure: &dyn Fn(usize) -> f32,
         align: Align,
     ) -> Vec<SetLine> {
@@ -1354,18 +1474,27 @@ impl Setter<'_, '_> {
             // The last line, and lines ended by a forced break, are not
             // stretched; they may still need to shrink to fit.
             let forced = matches!(items[b.index], Item::Penalty { cost, .. } if cost <= -INFINITY);
-            let ratio = if forced && b.ratio > 0.0 {
-                0.0
-            } else {
-                b.ratio
+            let fit = fits.and_then(|f| f.get(n)).copied();
+            let ratio = match fit {
+                Some(f) => f.ratio,
+                None if forced && b.ratio > 0.0 => 0.0,
+                None => b.ratio,
             };
+            let expand = fit.map_or(0.0, |f| f.expand);
             let range = linebreak::line_items(items, start, b.index);
             let spaces = range.clone().any(
                 |i| matches!(items[i], Item::Glue { width, .. } if width > 0.0 && width < INFINITY),
             );
-            let mut line = self.build_line(items, content, range, Some(b.index), ratio);
+            let mut line = self.build_line(items, content, range, Some(b.index), ratio, expand);
             line.ratio = ratio;
-            let measure = measure(n);
+            let mut measure = measure(n);
+            if let Some(f) = fit {
+                // What hangs into the margins: the line starts left of
+                // the measure and may end right of it by that much.
+                offset(&mut line, -f.left);
+                line.hang = (f.left, f.right);
+                measure += f.left + f.right;
+            }
             line.issue = issue(items, b.index, &line, measure, spaces, forced || last);
             if align == Align::Center {
                 let dx = (measure - line.width) / 2.0;
@@ -1598,15 +1727,24 @@ impl Setter<'_, '_> {
         range: std::ops::Range<usize>,
         break_at: Option<usize>,
         ratio: f32,
+        expand: f32,
     ) -> SetLine {
-        let mut line = SetLine::default();
+        let mut line = SetLine {
+            expand,
+            ..SetLine::default()
+        };
+        // Glyphs are drawn `scale` times as wide as they are stored (the
+        // PDF's horizontal scaling): a glyph's place on the line moves by
+        // its advance times the scale, and a space is stored narrower so
+        // that it is drawn exactly as wide as the line needs.
+        let scale = 1.0 + expand;
         let mut x = 0.0f32;
         // Where the last run ends: a glyph continues it only if nothing
         // (an image, an indent) came in between.
         let mut end = f32::NAN;
         let mut push_glyph =
             |line: &mut SetLine, style: TextStyle, glyph: PlacedGlyph, x: &mut f32| {
-                let adv = glyph.advance;
+                let adv = glyph.advance * scale;
                 match line.runs.last_mut() {
                     Some(run)
                         if run.style.font == style.font
@@ -1686,7 +1824,7 @@ impl Setter<'_, '_> {
                     };
                     if let Content::Space { style, glyph } = c {
                         let mut g = glyph.clone();
-                        g.advance = w;
+                        g.advance = w / scale;
                         push_glyph(
                             &mut line,
                             TextStyle {
@@ -1712,7 +1850,7 @@ impl Setter<'_, '_> {
             {
                 let g = std::sync::Arc::make_mut(&mut run.glyphs)
                     .pop()
-                    .map_or(0.0, |g| g.advance);
+                    .map_or(0.0, |g| g.advance * scale);
                 x -= g;
                 if run.glyphs.is_empty() {
                     line.runs.pop();
@@ -1799,7 +1937,7 @@ impl Setter<'_, '_> {
             .into_iter()
             .map(|(s, b)| {
                 let range = linebreak::line_items(items, s, b);
-                let mut line = self.build_line(items, content, range, Some(b), 0.0);
+                let mut line = self.build_line(items, content, range, Some(b), 0.0, 0.0);
                 line.issue = if line.width > measure + 0.5 {
                     Some(overfull(&line, measure))
                 } else if matches!(items[b], Item::Penalty { cost, flagged: false, .. } if cost == EMERGENCY_PENALTY)
@@ -1934,6 +2072,7 @@ mod tests {
             hyphenator: &hyphenator,
             rtl: false,
             book_rtl: false,
+            micro: Micro::OFF,
         };
         let style = TextStyle::new(FontId::Regular, 10.0);
         let piece = super::super::toc::piece(&words.join(" "), style);

@@ -40,6 +40,9 @@ pub struct Geometry {
     /// Bound on the right, as a right-to-left book is: its rectos are
     /// left-hand pages.
     pub rtl: bool,
+    /// How far text may hang past the text block's sides (margin
+    /// protrusion) and still keep inside a printer's minimum margins.
+    pub hang_room: f32,
 }
 
 /// What a book sets for itself: type size, leading, margins.
@@ -150,6 +153,7 @@ impl Geometry {
             lines,
             mirrored,
             rtl: false,
+            hang_room: (inner - min.inside).min(outer - min.safety).max(0.0),
         }
     }
 

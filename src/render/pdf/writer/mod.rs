@@ -539,6 +539,7 @@ fn text_section(
     let mut out = String::new();
     let mut current: Option<(FontId, f32)> = None;
     let mut grey = 0.0f32;
+    let mut scaling = 1.0f32;
     // The structure element whose marked content is open: Some(None)
     // for an artifact (running heads, folios, ornaments).
     let mut open: Option<Option<super::page::Tag>> = None;
@@ -591,6 +592,12 @@ fn text_section(
             out.push(' ');
         }
         out.push_str("Tm\n");
+        if run.scale != scaling {
+            // Font expansion: the text stays text, drawn wider or narrower.
+            num(&mut out, run.scale * 100.0, 2);
+            out.push_str(" Tz\n");
+            scaling = run.scale;
+        }
         show_run(&mut out, run, font);
     }
     if open.is_some() {
