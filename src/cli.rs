@@ -156,20 +156,39 @@ struct BuildArgs {
     #[command(flatten)]
     titles: Titles,
     #[command(flatten)]
-    formats: Formats,
-    #[command(flatten)]
     out: OutArgs,
     /// Also write the resolved document model as JSON to FILE (one input only).
     #[arg(long, value_name = "FILE")]
     emit: Option<PathBuf>,
+    #[command(flatten)]
+    common: Common,
+}
+
+/// What `build`, `check` and `watch` share.
+#[derive(Debug, Args)]
+pub(crate) struct Common {
+    #[command(flatten)]
+    pub(crate) formats: Formats,
     /// Neither use nor fill the cache of converted images and generated
     /// covers (`$XDG_CACHE_HOME/quire`).
     #[arg(long)]
-    no_cache: bool,
+    pub(crate) no_cache: bool,
     #[command(flatten)]
-    report: ReportArgs,
+    pub(crate) report: ReportArgs,
     #[command(flatten)]
-    meta: MetaArgs,
+    pub(crate) meta: MetaArgs,
+}
+
+impl Common {
+    /// Settles what applies to the whole run: the cache, the timings.
+    pub(crate) fn start(&self) {
+        if self.no_cache {
+            crate::cache::disable();
+        }
+        if self.meta.verbose {
+            crate::timing::enable();
+        }
+    }
 }
 
 /// Where outputs go.
@@ -191,15 +210,7 @@ struct CheckArgs {
     #[command(flatten)]
     titles: Titles,
     #[command(flatten)]
-    formats: Formats,
-    /// Neither use nor fill the cache of converted images and generated
-    /// covers.
-    #[arg(long)]
-    no_cache: bool,
-    #[command(flatten)]
-    report: ReportArgs,
-    #[command(flatten)]
-    meta: MetaArgs,
+    common: Common,
 }
 
 #[derive(Debug, Args)]
@@ -718,13 +729,9 @@ pub(crate) struct Done {
 }
 
 fn build(args: BuildArgs) -> i32 {
-    if args.no_cache {
-        crate::cache::disable();
-    }
-    if args.meta.verbose {
-        crate::timing::enable();
-    }
-    let titles = match gather(&args.titles, &args.formats, &args.meta, &args.report) {
+    args.common.start();
+    let c = &args.common;
+    let titles = match gather(&args.titles, &c.formats, &c.meta, &c.report) {
         Ok(t) => t,
         Err(status) => return status,
     };
@@ -738,7 +745,7 @@ fn build(args: BuildArgs) -> i32 {
                 "--output names one file: give one INPUT with it, or use --out-dir",
             );
         }
-        match output_format(file, &args.formats) {
+        match output_format(file, &c.formats) {
             Ok(format) => titles
                 .iter_mut()
                 .for_each(|t| t.settings.formats = vec![format]),
@@ -758,10 +765,10 @@ fn build(args: BuildArgs) -> i32 {
         out_dir: args.out.out_dir.clone(),
         output: args.out.output.clone(),
         emit: args.emit.clone(),
-        deny_warnings: args.report.deny_warnings,
-        verbose: args.meta.verbose,
+        deny_warnings: c.report.deny_warnings,
+        verbose: c.meta.verbose,
     };
-    let display = progress(&args.report);
+    let display = progress(&c.report);
     let done = for_each_title(&titles, args.titles.jobs, |t| build_title(t, &job));
     drop(display);
     let mut report = Report::default();
@@ -774,8 +781,8 @@ fn build(args: BuildArgs) -> i32 {
             report.titles.push(d.row);
         }
     }
-    report.print(&args.report);
-    report.status(args.report.deny_warnings)
+    report.print(&c.report);
+    report.status(c.report.deny_warnings)
 }
 
 /// The one format `--output FILE` makes: `--to`'s, or FILE's extension's.
@@ -1020,17 +1027,13 @@ fn clashing_outputs(inputs: &[&Input]) -> Option<String> {
 }
 
 fn check(args: CheckArgs) -> i32 {
-    if args.no_cache {
-        crate::cache::disable();
-    }
-    if args.meta.verbose {
-        crate::timing::enable();
-    }
-    let titles = match gather(&args.titles, &args.formats, &args.meta, &args.report) {
+    args.common.start();
+    let c = &args.common;
+    let titles = match gather(&args.titles, &c.formats, &c.meta, &c.report) {
         Ok(t) => t,
         Err(status) => return status,
     };
-    let display = progress(&args.report);
+    let display = progress(&c.report);
     let found = for_each_title(&titles, args.titles.jobs, |t| match &t.input {
         Ok(input) => crate::pipeline::check(input, &t.settings),
         Err(d) => {
@@ -1044,8 +1047,8 @@ fn check(args: CheckArgs) -> i32 {
     for diags in found {
         report.diagnostics.extend(diags);
     }
-    report.print(&args.report);
-    report.status(args.report.deny_warnings)
+    report.print(&c.report);
+    report.status(c.report.deny_warnings)
 }
 
 fn completions(args: CompletionsArgs) -> i32 {

@@ -10,7 +10,7 @@
 //! and the PDF. Its pages ask the server every half second whether a
 //! newer build exists, and reload when one does.
 
-use crate::cli::{Formats, Job, MetaArgs, OutArgs, ReportArgs};
+use crate::cli::{Common, Job, OutArgs};
 use crate::diagnostics::display_path;
 use clap::Args;
 use std::collections::BTreeSet;
@@ -30,32 +30,23 @@ pub struct WatchArgs {
     #[arg(long, value_name = "ADDR", num_args = 0..=1, default_missing_value = "127.0.0.1:3000")]
     serve: Option<String>,
     #[command(flatten)]
-    formats: Formats,
-    #[command(flatten)]
     out: OutArgs,
-    /// Neither use nor fill the cache of converted images and generated
-    /// covers.
-    #[arg(long)]
-    no_cache: bool,
     #[command(flatten)]
-    report: ReportArgs,
-    #[command(flatten)]
-    meta: MetaArgs,
+    common: Common,
 }
 
 /// How long to wait after a change for the writes that follow it.
 const SETTLE: Duration = Duration::from_millis(150);
 
 pub fn run(args: WatchArgs) -> i32 {
-    if args.no_cache {
-        crate::cache::disable();
-    }
+    args.common.start();
+    let c = &args.common;
     let title = match crate::cli::watched_title(
         args.input.as_deref(),
-        &args.formats,
-        &args.meta,
+        &c.formats,
+        &c.meta,
         &args.out,
-        &args.report,
+        &c.report,
     ) {
         Ok(t) => t,
         Err(status) => return status,
@@ -64,8 +55,8 @@ pub fn run(args: WatchArgs) -> i32 {
         out_dir: args.out.out_dir.clone(),
         output: args.out.output.clone(),
         emit: None,
-        deny_warnings: args.report.deny_warnings,
-        verbose: args.meta.verbose,
+        deny_warnings: c.report.deny_warnings,
+        verbose: c.meta.verbose,
     };
     let preview = Arc::new(Mutex::new(Preview::default()));
     if let Some(addr) = &args.serve {
@@ -87,7 +78,7 @@ pub fn run(args: WatchArgs) -> i32 {
         let started = Instant::now();
         let done = crate::cli::build_title(&title, &job);
         let ok = !done.outputs.is_empty();
-        crate::cli::print_round(&done, &args.report);
+        crate::cli::print_round(&done, &c.report);
         if ok {
             let mut p = preview.lock().unwrap_or_else(|e| e.into_inner());
             for o in &done.outputs {
@@ -120,7 +111,7 @@ pub fn run(args: WatchArgs) -> i32 {
                 watching.insert(d.clone());
             }
         }
-        if !args.report.quiet {
+        if !c.report.quiet {
             eprintln!(
                 "{} in {:.2} s; watching {} files (Ctrl-C to stop)",
                 if ok { "built" } else { "not built" },

@@ -393,33 +393,65 @@ pub fn line_items(items: &[Item], start: usize, end: usize) -> std::ops::Range<u
 
 /// The adjustment ratio of the line from `start` to the break at `end`.
 pub fn line_ratio(items: &[Item], start: usize, end: usize, line_width: f32) -> f32 {
-    let range = line_items(items, start, end);
-    let (mut w, mut y, mut z) = (0.0f32, 0.0f32, 0.0f32);
-    for item in &items[range] {
-        match *item {
-            Item::Box { width } => w += width,
+    let t = totals(items, line_items(items, start, end), end, None);
+    let w = t.width;
+    if w < line_width {
+        if t.stretch > 0.0 {
+            (line_width - w) / t.stretch
+        } else {
+            0.0
+        }
+    } else if w > line_width && t.shrink > 0.0 {
+        ((line_width - w) / t.shrink).max(-1.0)
+    } else {
+        0.0
+    }
+}
+
+/// What a line's items add up to: its natural width (with the hyphen of
+/// a break at a penalty), its spaces' stretch and shrink, and the width
+/// of its glyphs that may be expanded.
+struct Totals {
+    width: f32,
+    stretch: f32,
+    shrink: f32,
+    expand: f32,
+}
+
+fn totals(
+    items: &[Item],
+    range: std::ops::Range<usize>,
+    end: usize,
+    expand: Option<&[f32]>,
+) -> Totals {
+    let mut t = Totals {
+        width: 0.0,
+        stretch: 0.0,
+        shrink: 0.0,
+        expand: 0.0,
+    };
+    for k in range {
+        match items[k] {
+            Item::Box { width } => {
+                t.width += width;
+                t.expand += expand.and_then(|e| e.get(k)).copied().unwrap_or(0.0);
+            }
             Item::Glue {
                 width,
                 stretch,
                 shrink,
             } => {
-                w += width;
-                y += stretch;
-                z += shrink;
+                t.width += width;
+                t.stretch += stretch;
+                t.shrink += shrink;
             }
             Item::Penalty { .. } => {}
         }
     }
     if let Some(Item::Penalty { width, .. }) = items.get(end) {
-        w += width;
+        t.width += width;
     }
-    if w < line_width {
-        if y > 0.0 { (line_width - w) / y } else { 0.0 }
-    } else if w > line_width && z > 0.0 {
-        ((line_width - w) / z).max(-1.0)
-    } else {
-        0.0
-    }
+    t
 }
 
 /// How each chosen line shares out its slack, with micro-typography:
@@ -445,28 +477,8 @@ pub fn fit_lines(
         let left = margins.start(items, range.start);
         let right = margins.end(items, b.index);
         start = b.index + 1;
-        let (mut w, mut y, mut z, mut e) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
-        for k in range {
-            match items[k] {
-                Item::Box { width } => {
-                    w += width;
-                    e += margins.expand.get(k).copied().unwrap_or(0.0);
-                }
-                Item::Glue {
-                    width,
-                    stretch,
-                    shrink,
-                } => {
-                    w += width;
-                    y += stretch;
-                    z += shrink;
-                }
-                Item::Penalty { .. } => {}
-            }
-        }
-        if let Some(Item::Penalty { width, .. }) = items.get(b.index) {
-            w += width;
-        }
+        let t = totals(items, range, b.index, Some(&margins.expand));
+        let (w, y, z, e) = (t.width, t.stretch, t.shrink, t.expand);
         let target = width(line) + left + right;
         let forced = matches!(items[b.index], Item::Penalty { cost, .. } if cost <= -INFINITY);
         let glue = |expand: f32| {
