@@ -43,6 +43,10 @@ pub enum Item {
 /// A cost that forbids a break, or (negated) forces one.
 pub const INFINITY: f32 = 10_000.0;
 
+/// With font expansion, ways to a break costlier than the cheapest by
+/// more than this are dropped (a line with badness 100 costs 12,100).
+const PRUNE: f32 = 12_000.0;
+
 #[derive(Debug, Clone, Copy)]
 pub struct Params {
     /// The largest adjustment ratio accepted: 1.0 lets spaces stretch by
@@ -138,6 +142,9 @@ pub struct LineFit {
 pub struct Break {
     pub index: usize,
     pub ratio: f32,
+    /// The expansion the breaker chose for the line (0 without
+    /// micro-typography).
+    pub expand: f32,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -154,6 +161,10 @@ struct Node {
     /// box hangs left.
     expand: f32,
     hang: f32,
+    /// The line's expansion, in steps; and whether the next line is free
+    /// of it (the paragraph starts, or a forced break ended this line).
+    step: i8,
+    free: bool,
     demerits: f32,
     prev: Option<usize>,
 }
@@ -196,13 +207,19 @@ pub fn total_fit(
         shrink: 0.0,
         expand: 0.0,
         hang: margins.map_or(0.0, |m| m.start(items, first_box)),
+        step: 0,
+        free: true,
         demerits: 0.0,
         prev: None,
     }];
     let mut active: Vec<usize> = vec![0];
     let (mut sum_w, mut sum_y, mut sum_z) = (0.0f32, 0.0f32, 0.0f32);
     let mut sum_e = 0.0f32;
-    let max_e = margins.map_or(0.0, |m| m.max_expand);
+    let max_e = margins.map_or(0.0, |m| m.max_expand.max(0.0));
+    let step = margins.map_or(1.0, |m| m.step.max(1.0e-4));
+    // Expansion in whole steps each way (4 for 2% in half-percent steps).
+    let steps = (max_e / step).round().min(20.0) as i8;
+    let slots = (2 * steps as usize + 1).max(4);
 
     for (i, item) in items.iter().enumerate() {
         let (is_break, pen_width, cost, flagged) = match *item {
@@ -220,46 +237,87 @@ pub fn total_fit(
             } => (cost < INFINITY, width, cost, flagged),
         };
         if is_break {
-            // Best new node per fitness class.
-            let mut best: [Option<(f32, usize, f32)>; 4] = [None; 4];
+            // Best new node per fitness class without micro-typography;
+            // with it, per expansion step (the step carries the line's
+            // tightness to the next line as a fitness class does).
+            let mut best: Vec<Option<(f32, usize, i8, u8)>> = vec![None; slots];
             let mut keep = Vec::with_capacity(active.len());
             let hang_right = margins.map_or(0.0, |m| m.end(items, i));
+            let forced = cost <= -INFINITY;
             for &a in &active {
                 let node = nodes[a];
                 let line_w = width(node.line);
                 let natural = sum_w - node.width + pen_width - node.hang - hang_right;
-                let fonts = max_e * (sum_e - node.expand);
+                let y = sum_y - node.stretch + params.emergency_stretch;
+                let z = sum_z - node.shrink;
+                let glyphs = sum_e - node.expand;
+                let fonts = max_e * glyphs;
+                // The ratio with everything that may give (spaces and
+                // glyphs), to judge whether the line can ever fit.
                 let ratio = if natural < line_w {
-                    let y = sum_y - node.stretch + params.emergency_stretch + fonts;
-                    if y > 0.0 {
-                        (line_w - natural) / y
+                    if y + fonts > 0.0 {
+                        (line_w - natural) / (y + fonts)
                     } else {
                         INFINITY
                     }
                 } else if natural > line_w {
-                    let z = sum_z - node.shrink + fonts;
-                    if z > 0.0 {
-                        (line_w - natural) / z
+                    if z + fonts > 0.0 {
+                        (line_w - natural) / (z + fonts)
                     } else {
                         -INFINITY
                     }
                 } else {
                     0.0
                 };
-                let forced = cost <= -INFINITY;
                 if ratio < -1.0 || forced {
                     // Too tight from here on, or a forced break ends it.
                 } else {
                     keep.push(a);
                 }
-                if ratio >= -1.0 && ratio <= params.tolerance {
-                    if flagged && node.flagged && node.hyphen_run >= params.max_hyphen_run {
+                if ratio < -1.0 || ratio > params.tolerance {
+                    continue;
+                }
+                if flagged && node.flagged && node.hyphen_run >= params.max_hyphen_run {
+                    continue;
+                }
+                if forced && node.flagged && node.index > 0 {
+                    continue; // no hyphen at the end of the next-to-last line
+                }
+                // The expansions this line may take: any on a paragraph's
+                // first line, a step from the line before's on the others,
+                // only narrower on its last; those near its share of the
+                // slack are tried.
+                let (lo, hi) = if steps == 0 || glyphs <= 0.0 {
+                    (0, 0)
+                } else if forced {
+                    (-steps, 0)
+                } else if node.free {
+                    (-steps, steps)
+                } else {
+                    ((node.step - 1).max(-steps), (node.step + 1).min(steps))
+                };
+                let ideal = ((ratio * steps as f32).round() as i8).clamp(lo, hi);
+                for s in (ideal - 1).max(lo)..=(ideal + 1).min(hi) {
+                    let set = natural + s as f32 * step * glyphs;
+                    let r = if set < line_w {
+                        if y > 0.0 {
+                            (line_w - set) / y
+                        } else {
+                            INFINITY
+                        }
+                    } else if set > line_w {
+                        if z > 0.0 {
+                            (line_w - set) / z
+                        } else {
+                            -INFINITY
+                        }
+                    } else {
+                        0.0
+                    };
+                    if r < -1.0 || r > params.tolerance {
                         continue;
                     }
-                    if forced && node.flagged && node.index > 0 {
-                        continue; // no hyphen at the end of the next-to-last line
-                    }
-                    let badness = 100.0 * ratio.abs().powi(3);
+                    let badness = 100.0 * r.abs().powi(3);
                     let base = params.line_penalty + badness;
                     let mut d = if cost >= 0.0 {
                         base * base + cost * cost
@@ -271,14 +329,19 @@ pub fn total_fit(
                     if flagged && node.flagged {
                         d += params.double_hyphen_demerits;
                     }
-                    let f = fitness(ratio);
+                    let f = fitness(r);
                     if (f as i32 - node.fitness as i32).abs() > 1 {
                         d += params.fitness_demerits;
                     }
                     let total = node.demerits + d;
-                    let slot = &mut best[f as usize];
-                    if slot.is_none_or(|(t, _, _)| total < t) {
-                        *slot = Some((total, a, ratio));
+                    let key = if steps == 0 {
+                        f as usize
+                    } else {
+                        (s + steps) as usize
+                    };
+                    let slot = &mut best[key];
+                    if slot.is_none_or(|(t, _, _, _)| total < t) {
+                        *slot = Some((total, a, s, f));
                     }
                 }
             }
@@ -310,13 +373,26 @@ pub fn total_fit(
                     Item::Penalty { .. } => {}
                 }
             }
-            for (f, slot) in best.iter().enumerate() {
-                if let Some((total, from, _)) = *slot {
+            // Of the ways to reach this break with different expansions,
+            // those far costlier than the best (by more than a loose
+            // line's demerits) are not carried on: they would almost never
+            // win, and each carried way is work at every later break.
+            let cheapest = best
+                .iter()
+                .flatten()
+                .map(|b| b.0)
+                .fold(f32::INFINITY, f32::min);
+            for slot in &best {
+                if let Some((total, from, s, f)) = *slot
+                    && (steps == 0 || total <= cheapest + PRUNE)
+                {
                     let prev = nodes[from];
                     nodes.push(Node {
                         index: i,
                         line: prev.line + 1,
-                        fitness: f as u8,
+                        fitness: f,
+                        step: s,
+                        free: forced,
                         hyphen_run: if flagged { prev.hyphen_run + 1 } else { 0 },
                         flagged,
                         width: w,
@@ -365,16 +441,20 @@ pub fn total_fit(
         if node.prev.is_none() {
             break;
         }
-        breaks.push(node.index);
+        breaks.push((node.index, node.step));
         cur = node.prev;
     }
     breaks.reverse();
     // Recompute each line's ratio for setting it.
     let mut out = Vec::with_capacity(breaks.len());
     let mut start = 0usize;
-    for (line, &b) in breaks.iter().enumerate() {
+    for (line, &(b, s)) in breaks.iter().enumerate() {
         let ratio = line_ratio(items, start, b, width(line));
-        out.push(Break { index: b, ratio });
+        out.push(Break {
+            index: b,
+            ratio,
+            expand: s as f32 * step,
+        });
         start = b + 1;
     }
     Some(out)
@@ -454,102 +534,52 @@ fn totals(
     t
 }
 
-/// How each chosen line shares out its slack, with micro-typography:
-/// what hangs into the margins is taken off the line's width; the glyphs
-/// are expanded (or compressed) by as much of their share of the slack as
-/// whole steps allow, never by more than one step more or less than the
-/// line before, and the spaces take the rest. The last line of the
-/// paragraph (and one ended by a forced break) is set at its natural
-/// width, unexpanded.
+/// How each chosen line is set with micro-typography: what hangs into
+/// the margins is taken off the line's width, its glyphs take the
+/// expansion the breaker chose for it (whole steps, a step at most from
+/// the line before within a paragraph, a last line only narrowed), and
+/// its spaces the rest.
 pub fn fit_lines(
     items: &[Item],
     breaks: &[Break],
     width: &dyn Fn(usize) -> f32,
     margins: &Margins,
 ) -> Vec<LineFit> {
-    let mut out = Vec::with_capacity(breaks.len());
     let mut start = 0usize;
-    // The expansion of the line before, within the paragraph.
-    let mut before: Option<f32> = None;
-    let step = margins.step.max(1.0e-4);
-    for (line, b) in breaks.iter().enumerate() {
-        let range = line_items(items, start, b.index);
-        let left = margins.start(items, range.start);
-        let right = margins.end(items, b.index);
-        start = b.index + 1;
-        let t = totals(items, range, b.index, Some(&margins.expand));
-        let (w, y, z, e) = (t.width, t.stretch, t.shrink, t.expand);
-        let target = width(line) + left + right;
-        let forced = matches!(items[b.index], Item::Penalty { cost, .. } if cost <= -INFINITY);
-        let glue = |expand: f32| {
-            let natural = w + expand * e;
-            if natural < target {
-                if y > 0.0 { (target - natural) / y } else { 0.0 }
-            } else if natural > target && z > 0.0 {
-                (target - natural) / z
+    breaks
+        .iter()
+        .enumerate()
+        .map(|(n, b)| {
+            let range = line_items(items, start, b.index);
+            let left = margins.start(items, range.start);
+            let right = margins.end(items, b.index);
+            start = b.index + 1;
+            let t = totals(items, range, b.index, Some(&margins.expand));
+            let target = width(n) + left + right;
+            let natural = t.width + b.expand * t.expand;
+            let mut ratio = if natural < target {
+                if t.stretch > 0.0 {
+                    (target - natural) / t.stretch
+                } else {
+                    0.0
+                }
+            } else if natural > target && t.shrink > 0.0 {
+                (target - natural) / t.shrink
             } else {
                 0.0
+            };
+            if matches!(items[b.index], Item::Penalty { cost, .. } if cost <= -INFINITY) {
+                // A last line is not stretched.
+                ratio = ratio.min(0.0);
             }
-        };
-        // A paragraph's last line is set at its natural width, unless it
-        // must be narrowed to fit (as the breaker judged it could be).
-        if e <= 0.0 || margins.max_expand <= 0.0 || (forced && w <= target) {
-            let ratio = glue(0.0);
-            let ratio = if forced { ratio.min(0.0) } else { ratio };
-            out.push(LineFit {
+            LineFit {
                 ratio: ratio.max(-1.0),
-                expand: 0.0,
+                expand: b.expand,
                 left,
                 right,
-            });
-            before = Some(0.0);
-            continue;
-        }
-        let max = margins.max_expand;
-        // The glyphs' share of the slack, as the breaker judged the line.
-        let whole = {
-            let fonts = max * e;
-            let natural = w;
-            if natural < target && y + fonts > 0.0 {
-                (target - natural) / (y + fonts)
-            } else if natural > target && z + fonts > 0.0 {
-                (target - natural) / (z + fonts)
-            } else {
-                0.0
             }
-        };
-        let wanted = (whole * max).clamp(-max, max);
-        // Expansions that leave the spaces neither shrunk past their
-        // limit nor stretched past the tolerance the line was chosen in.
-        let loosest = whole.max(1.0);
-        let hi = ((target - w + z) / e).min(max);
-        let lo = ((target - w - y * loosest) / e).max(-max);
-        let quantise = |v: f32| (v / step).round() * step;
-        let mut pick = quantise(match before {
-            Some(b) => wanted.clamp(b - step, b + step),
-            None => wanted,
-        });
-        if pick > hi {
-            pick = (hi / step).floor() * step;
-        }
-        if pick < lo {
-            pick = (lo / step).ceil() * step;
-        }
-        if pick > hi || pick < lo {
-            pick = 0.0f32.clamp(lo.min(hi), hi.max(lo));
-        }
-        let expand = if forced { pick.min(0.0) } else { pick };
-        let ratio = glue(expand);
-        let ratio = if forced { ratio.min(0.0) } else { ratio };
-        out.push(LineFit {
-            ratio: ratio.max(-1.0),
-            expand,
-            left,
-            right,
-        });
-        before = Some(expand);
-    }
-    out
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -641,6 +671,60 @@ mod tests {
             let flagged = matches!(items[b.index], Item::Penalty { flagged: true, .. });
             run = if flagged { run + 1 } else { 0 };
             assert!(run <= 2);
+        }
+    }
+
+    proptest::proptest! {
+        /// With micro-typography, every line of a paragraph fits its
+        /// measure exactly (what hangs included), its spaces never shrink
+        /// past their limit, its expansion is whole steps within the
+        /// limit, and no two lines in a row differ by more than a step.
+        #[test]
+        fn expansion_is_in_steps_and_changes_a_step_at_a_time(
+            widths in proptest::collection::vec(8.0f32..60.0, 20..120),
+            hangs in proptest::collection::vec(0.0f32..2.0, 120),
+        ) {
+            let items = words(&widths);
+            let n = items.len();
+            let mut margins = Margins {
+                left: vec![0.0; n],
+                right: vec![0.0; n],
+                expand: vec![0.0; n],
+                max_expand: 0.02,
+                step: 0.005,
+            };
+            for (k, item) in items.iter().enumerate() {
+                if let Item::Box { width } = item {
+                    margins.expand[k] = *width;
+                    margins.left[k] = hangs[k % hangs.len()] / 2.0;
+                    margins.right[k] = hangs[(k * 7) % hangs.len()];
+                }
+            }
+            let measure = 200.0;
+            let Some(breaks) = total_fit(&items, &|_| measure, &Params::default(), Some(&margins)) else {
+                return Ok(());
+            };
+            let fits = fit_lines(&items, &breaks, &|_| measure, &margins);
+            let mut start = 0;
+            for (k, (b, f)) in breaks.iter().zip(&fits).enumerate() {
+                let steps = f.expand / 0.005;
+                proptest::prop_assert!((steps - steps.round()).abs() < 1e-3, "{f:?}");
+                proptest::prop_assert!(f.expand.abs() <= 0.02 + 1e-6, "{f:?}");
+                proptest::prop_assert!(f.ratio >= -1.0, "{f:?}");
+                let last = k + 1 == breaks.len();
+                if !last {
+                    // The line is exactly as wide as the measure and what hangs.
+                    let t = totals(&items, line_items(&items, start, b.index), b.index, Some(&margins.expand));
+                    let set = t.width + f.expand * t.expand
+                        + if f.ratio >= 0.0 { f.ratio * t.stretch } else { f.ratio * t.shrink };
+                    proptest::prop_assert!((set - (measure + f.left + f.right)).abs() < 0.05, "{set} {f:?}");
+                }
+                if k > 0 && !last {
+                    let step = (f.expand - fits[k - 1].expand).abs();
+                    proptest::prop_assert!(step <= 0.005 + 1e-6, "{:?} then {f:?}", fits[k - 1]);
+                }
+                start = b.index + 1;
+            }
         }
     }
 }

@@ -145,6 +145,23 @@ impl GlyphText {
         }
     }
 
+    /// The one character it stands for, if it stands for exactly one.
+    pub fn one(&self) -> Option<char> {
+        match self {
+            GlyphText::One(c) => Some(*c),
+            _ => None,
+        }
+    }
+
+    /// Whether any character it stands for passes `test` (no allocation).
+    pub fn any(&self, test: impl Fn(char) -> bool) -> bool {
+        match self {
+            GlyphText::None => false,
+            GlyphText::One(c) => test(*c),
+            GlyphText::Many(s) => s.chars().any(test),
+        }
+    }
+
     pub fn to_text(&self) -> String {
         match self {
             GlyphText::None => String::new(),

@@ -1011,12 +1011,9 @@ impl Setter<'_, '_> {
             step: Micro::STEP,
         };
         let hang = |g: &PlacedGlyph, f: fn(char) -> f32| -> f32 {
-            let t = g.text.to_text();
-            let mut chars = t.chars();
-            match (chars.next(), chars.next()) {
-                (Some(c), None) => (f(c) * g.advance).min(m.max_hang),
-                _ => 0.0,
-            }
+            g.text
+                .one()
+                .map_or(0.0, |c| (f(c) * g.advance).min(m.max_hang))
         };
         for (i, c) in content.iter().enumerate() {
             match c {
