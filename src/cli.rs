@@ -366,7 +366,7 @@ pub(crate) fn print_human(diags: &[&Diagnostic]) {
 }
 
 /// An output file made (or that would have been made).
-#[derive(Debug, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub(crate) struct Output {
     input: String,
     pub format: &'static str,
@@ -691,16 +691,7 @@ pub(crate) fn print_round(done: &Done, args: &ReportArgs) {
     let mut report = Report::default();
     report.diagnostics.extend(done.diagnostics.clone());
     report.lines.clone_from(&done.lines);
-    report.outputs = done
-        .outputs
-        .iter()
-        .map(|o| Output {
-            input: o.input.clone(),
-            format: o.format,
-            file: o.file.clone(),
-            bytes: o.bytes,
-        })
-        .collect();
+    report.outputs.clone_from(&done.outputs);
     report.print(args);
 }
 

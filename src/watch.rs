@@ -90,23 +90,23 @@ pub fn run(args: WatchArgs) -> i32 {
             }
             p.version += 1;
         }
-        // What to watch: the files read, and every file a diagnostic
-        // points at (a chapter with an error may be all there is).
+        // What to watch: the files read (the input among them), and every
+        // file a diagnostic points at (a chapter with an error may be all
+        // there is).
         let mut files: BTreeSet<PathBuf> = done.reads.iter().cloned().collect();
         for d in done.diagnostics.items() {
             if let Ok(real) = std::fs::canonicalize(&d.location.file) {
                 files.insert(real);
             }
         }
-        if let Ok(input) = &title.input {
-            files.extend(crate::pipeline::files_read(input, None));
-        }
         let dirs: BTreeSet<PathBuf> = files
             .iter()
             .filter_map(|f| f.parent().map(Path::to_path_buf))
             .collect();
-        for d in dirs.difference(&watching.clone()) {
-            if notify::Watcher::watch(&mut watcher, d, notify::RecursiveMode::NonRecursive).is_ok()
+        for d in &dirs {
+            if !watching.contains(d)
+                && notify::Watcher::watch(&mut watcher, d, notify::RecursiveMode::NonRecursive)
+                    .is_ok()
             {
                 watching.insert(d.clone());
             }
@@ -160,13 +160,7 @@ fn wait_for_change(
         }
     }
     // Let the burst of writes end.
-    while let Ok(event) = rx.recv_timeout(SETTLE) {
-        if let Ok(e) = event
-            && !relevant(&e)
-        {
-            continue;
-        }
-    }
+    while rx.recv_timeout(SETTLE).is_ok() {}
 }
 
 /// What the preview shows: the newest good outputs.

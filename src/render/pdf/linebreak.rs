@@ -18,10 +18,9 @@
 //! And micro-typography, as pdfTeX does it: with [`Margins`], a line's
 //! first and last characters may hang into the margins (protrusion: a
 //! line is measured without what hangs), and a line's glyphs may be set a
-//! little wider or narrower (font expansion: the glyphs' width times the
-//! largest expansion is added to the line's stretch and shrink). How the
-//! chosen lines share out their slack between glyphs and spaces is
-//! [`fit_lines`]'s work.
+//! little wider or narrower (font expansion), in steps chosen with the
+//! breaks: each line a step at most from the one before, judged by its
+//! spaces once its glyphs have taken their step.
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Item {
@@ -128,26 +127,18 @@ impl Margins {
     }
 }
 
-/// How a chosen line is set: its spaces' adjustment ratio, its glyphs'
-/// expansion (a fraction: 0.01 is one percent wider), and what hangs into
-/// each margin (points).
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct LineFit {
-    pub ratio: f32,
-    pub expand: f32,
-    pub left: f32,
-    pub right: f32,
-}
-
 /// A chosen break: the index of the item broken at, and the adjustment
 /// ratio of the line that ends there.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Break {
     pub index: usize,
     pub ratio: f32,
-    /// The expansion the breaker chose for the line (0 without
-    /// micro-typography).
+    /// The expansion the breaker chose for the line's glyphs (a
+    /// fraction: 0.01 is one percent wider), and what hangs into the left
+    /// and right margins (points); all 0 without micro-typography.
     pub expand: f32,
+    pub left: f32,
+    pub right: f32,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -448,16 +439,44 @@ pub fn total_fit(
         cur = node.prev;
     }
     breaks.reverse();
-    // Recompute each line's ratio for setting it.
+    // Each line's ratio for setting it: with micro-typography, its width
+    // less what hangs, its glyphs at the expansion chosen, the spaces
+    // taking the rest.
     let mut out = Vec::with_capacity(breaks.len());
     let mut start = 0usize;
     for (line, &(b, s)) in breaks.iter().enumerate() {
-        let ratio = line_ratio(items, start, b, width(line));
-        out.push(Break {
-            index: b,
-            ratio,
-            expand: s as f32 * step,
-        });
+        let set = match margins {
+            None => Break {
+                index: b,
+                ratio: line_ratio(items, start, b, width(line)),
+                expand: 0.0,
+                left: 0.0,
+                right: 0.0,
+            },
+            Some(m) => {
+                let range = line_items(items, start, b);
+                let (left, right) = (m.start(items, range.start), m.end(items, b));
+                let t = totals(items, range, b, Some(&m.expand));
+                let expand = s as f32 * step;
+                let target = width(line) + left + right;
+                let natural = t.width + expand * t.expand;
+                let ratio = if natural < target && t.stretch > 0.0 {
+                    (target - natural) / t.stretch
+                } else if natural > target && t.shrink > 0.0 {
+                    (target - natural) / t.shrink
+                } else {
+                    0.0
+                };
+                Break {
+                    index: b,
+                    ratio: ratio.max(-1.0),
+                    expand,
+                    left,
+                    right,
+                }
+            }
+        };
+        out.push(set);
         start = b + 1;
     }
     Some(out)
@@ -535,54 +554,6 @@ fn totals(
         t.width += width;
     }
     t
-}
-
-/// How each chosen line is set with micro-typography: what hangs into
-/// the margins is taken off the line's width, its glyphs take the
-/// expansion the breaker chose for it (whole steps, a step at most from
-/// the line before within a paragraph, a last line only narrowed), and
-/// its spaces the rest.
-pub fn fit_lines(
-    items: &[Item],
-    breaks: &[Break],
-    width: &dyn Fn(usize) -> f32,
-    margins: &Margins,
-) -> Vec<LineFit> {
-    let mut start = 0usize;
-    breaks
-        .iter()
-        .enumerate()
-        .map(|(n, b)| {
-            let range = line_items(items, start, b.index);
-            let left = margins.start(items, range.start);
-            let right = margins.end(items, b.index);
-            start = b.index + 1;
-            let t = totals(items, range, b.index, Some(&margins.expand));
-            let target = width(n) + left + right;
-            let natural = t.width + b.expand * t.expand;
-            let mut ratio = if natural < target {
-                if t.stretch > 0.0 {
-                    (target - natural) / t.stretch
-                } else {
-                    0.0
-                }
-            } else if natural > target && t.shrink > 0.0 {
-                (target - natural) / t.shrink
-            } else {
-                0.0
-            };
-            if matches!(items[b.index], Item::Penalty { cost, .. } if cost <= -INFINITY) {
-                // A last line is not stretched.
-                ratio = ratio.min(0.0);
-            }
-            LineFit {
-                ratio: ratio.max(-1.0),
-                expand: b.expand,
-                left,
-                right,
-            }
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -707,9 +678,9 @@ mod tests {
             let Some(breaks) = total_fit(&items, &|_| measure, &Params::default(), Some(&margins)) else {
                 return Ok(());
             };
-            let fits = fit_lines(&items, &breaks, &|_| measure, &margins);
             let mut start = 0;
-            for (k, (b, f)) in breaks.iter().zip(&fits).enumerate() {
+            for (k, b) in breaks.iter().enumerate() {
+                let f = b;
                 let steps = f.expand / 0.005;
                 proptest::prop_assert!((steps - steps.round()).abs() < 1e-3, "{f:?}");
                 proptest::prop_assert!(f.expand.abs() <= 0.02 + 1e-6, "{f:?}");
@@ -723,8 +694,8 @@ mod tests {
                     proptest::prop_assert!((set - (measure + f.left + f.right)).abs() < 0.05, "{set} {f:?}");
                 }
                 if k > 0 && !last {
-                    let step = (f.expand - fits[k - 1].expand).abs();
-                    proptest::prop_assert!(step <= 0.005 + 1e-6, "{:?} then {f:?}", fits[k - 1]);
+                    let step = (f.expand - breaks[k - 1].expand).abs();
+                    proptest::prop_assert!(step <= 0.005 + 1e-6, "{:?} then {f:?}", breaks[k - 1]);
                 }
                 start = b.index + 1;
             }

@@ -406,9 +406,6 @@ pub struct SetLine {
     /// How much wider its glyphs are drawn than their advances say (0.01:
     /// one percent), for font expansion.
     pub expand: f32,
-    /// What hangs into the left and right margins (points): the line's
-    /// runs start `hang.0` left of the measure.
-    pub hang: (f32, f32),
 }
 
 /// An image set in a line: its size in points and its bottom's distance
@@ -942,11 +939,7 @@ impl Setter<'_, '_> {
                 }
             };
             if let Some(breaks) = linebreak::total_fit(&items, &width, &params, margins.as_ref()) {
-                let fits = margins
-                    .as_ref()
-                    .map(|m| linebreak::fit_lines(&items, &breaks, &width, m));
-                let mut lines =
-                    self.assemble(&items, &content, &breaks, fits.as_deref(), &width, align);
+                let mut lines = self.assemble(&items, &content, &breaks, &width, align);
                 for line in lines.iter_mut().take(hang.0) {
                     offset(line, hang.1);
                 }
@@ -994,9 +987,7 @@ impl Setter<'_, '_> {
             return None;
         }
         let cjk = content.iter().any(|c| match c {
-            Content::Glyphs { glyphs, .. } => {
-                glyphs.iter().any(|g| g.text.to_text().chars().any(is_cjk))
-            }
+            Content::Glyphs { glyphs, .. } => glyphs.iter().any(|g| g.text.any(is_cjk)),
             _ => false,
         });
         if cjk {
@@ -1460,7 +1451,6 @@ impl Setter<'_, '_> {
         items: &[Item],
         content: &[Content],
         breaks: &[linebreak::Break],
-        fits: Option<&[linebreak::LineFit]>,
         measure: &dyn Fn(usize) -> f32,
         align: Align,
     ) -> Vec<SetLine> {
@@ -1471,26 +1461,23 @@ impl Setter<'_, '_> {
             // The last line, and lines ended by a forced break, are not
             // stretched; they may still need to shrink to fit.
             let forced = matches!(items[b.index], Item::Penalty { cost, .. } if cost <= -INFINITY);
-            let fit = fits.and_then(|f| f.get(n)).copied();
-            let ratio = match fit {
-                Some(f) => f.ratio,
-                None if forced && b.ratio > 0.0 => 0.0,
-                None => b.ratio,
+            let ratio = if forced && b.ratio > 0.0 {
+                0.0
+            } else {
+                b.ratio
             };
-            let expand = fit.map_or(0.0, |f| f.expand);
             let range = linebreak::line_items(items, start, b.index);
             let spaces = range.clone().any(
                 |i| matches!(items[i], Item::Glue { width, .. } if width > 0.0 && width < INFINITY),
             );
-            let mut line = self.build_line(items, content, range, Some(b.index), ratio, expand);
+            let mut line = self.build_line(items, content, range, Some(b.index), ratio, b.expand);
             line.ratio = ratio;
             let mut measure = measure(n);
-            if let Some(f) = fit {
+            if b.left != 0.0 || b.right != 0.0 {
                 // What hangs into the margins: the line starts left of
                 // the measure and may end right of it by that much.
-                offset(&mut line, -f.left);
-                line.hang = (f.left, f.right);
-                measure += f.left + f.right;
+                offset(&mut line, -b.left);
+                measure += b.left + b.right;
             }
             line.issue = issue(items, b.index, &line, measure, spaces, forced || last);
             if align == Align::Center {
