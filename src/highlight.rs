@@ -1225,22 +1225,24 @@ fn is_word(c: char) -> bool {
 /// The end of a string that opened at `start` with `quote` (after its
 /// closing quote, or the end of the line for an unclosed one; a string
 /// with a backslash-escaped newline, or a backtick string, runs on).
+///
+/// `start` is a character boundary and `quote` is ASCII; the scan moves a
+/// whole character at a time (an escaped one included), so the end it
+/// returns is a character boundary too.
 fn string_end(text: &str, start: usize, quote: &str) -> usize {
-    let b = text.as_bytes();
     let multi = quote.len() == 3 || quote == "`";
-    let mut i = start + quote.len();
-    while i < b.len() {
-        if b[i] == b'\\' {
-            i += 2;
-            continue;
+    let mut chars = text[start + quote.len()..].char_indices();
+    while let Some((k, c)) = chars.next() {
+        let i = start + quote.len() + k;
+        match c {
+            '\\' => {
+                // The escaped character, whatever its length.
+                chars.next();
+            }
+            '\n' if !multi => return i,
+            _ if text.as_bytes()[i..].starts_with(quote.as_bytes()) => return i + quote.len(),
+            _ => {}
         }
-        if text[i..].starts_with(quote) {
-            return i + quote.len();
-        }
-        if b[i] == b'\n' && !multi {
-            return i;
-        }
-        i += 1;
     }
     text.len()
 }
@@ -1327,7 +1329,7 @@ fn code(l: &Lang, text: &str, out: &mut Vec<Span>) {
             // in a word is not a string.
             let prev_word = i > 0 && is_word(text[..i].chars().next_back().unwrap_or(' '));
             if !(c == '\'' && prev_word) {
-                let end = string_end(text, i, &rest[..1]);
+                let end = string_end(text, i, &rest[..c.len_utf8()]);
                 out.push((i..end, Tok::String));
                 i = end;
                 continue;
@@ -1692,6 +1694,59 @@ mod tests {
         assert!(LANGS.len() >= 30, "{} languages", LANGS.len());
         assert!(highlight("klingon", "x = 1").is_empty());
         assert!(known("Python") && known("language-rust") && known("c++"));
+    }
+
+    /// The spans of any text in any language are in order, do not
+    /// overlap and start and end on character boundaries.
+    fn assert_well_formed(lang: &str, text: &str) {
+        let mut last = 0;
+        for (r, _) in highlight(lang, text) {
+            assert!(
+                r.start >= last && r.start < r.end && r.end <= text.len(),
+                "{lang}: {r:?}"
+            );
+            assert!(
+                text.is_char_boundary(r.start) && text.is_char_boundary(r.end),
+                "{lang}: {r:?}"
+            );
+            last = r.end;
+        }
+    }
+
+    #[test]
+    fn text_beyond_ascii_in_every_construct() {
+        // Strings, escapes, comments, words, numbers, tags, keys and
+        // variables with letters of two to four bytes next to them.
+        let samples = [
+            "let hello = \"Здравствуйте\";",
+            "\"\\é\" '\\🎵' `\\測`",
+            "x = 'mañana' // – comment\n/* 測試 */ y",
+            "fetch('https://例え.jp/測試') # 🚨\n$変数 @装飾 ${ключ}",
+            "<a title=\"é\" data-測=値>&amp;é</a><!-- ü -->",
+            "ключ: \"значение\"\n- é: 1\n[раздел]\nπ = 3.14ü",
+            "\"unterminated 😀\\",
+            "'\\",
+            "\"\\",
+            "é\"\\\u{1F600}",
+        ];
+        for l in LANGS {
+            for text in samples {
+                assert_well_formed(l.names[0], text);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+        /// No text makes the tokeniser panic or give a span that does not
+        /// fit the text, in any language it knows.
+        #[test]
+        fn any_unicode_in_any_language(
+            text in "(\\PC|[\"'`\\\\/*#<>&$@{}=:;\\[\\]\n-]){0,80}",
+            lang in 0..LANGS.len(),
+        ) {
+            assert_well_formed(LANGS[lang].names[0], &text);
+        }
     }
 
     #[test]

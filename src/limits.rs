@@ -17,6 +17,9 @@ pub const IMAGE_BYTES: u64 = 256 << 20;
 /// decoded; settable as `[limits] max-image-pixels`. 100 megapixels is a
 /// 10,000 × 10,000 scan, 400 MB decoded.
 pub const IMAGE_PIXELS: u64 = 100_000_000;
+/// Text an SVG's internal entities expand to, in all: a drawing needs a
+/// few namespace names; a "billion laughs" needs gigabytes.
+pub const SVG_ENTITY_BYTES: usize = 1 << 20;
 /// A font file.
 pub const FONT_BYTES: u64 = 64 << 20;
 /// Block quotes and lists inside each other. The PDF stops indenting

@@ -745,12 +745,31 @@ fn svgs_are_sanitised_or_refused() {
     let script = br#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10" onload="alert(1)"><script>alert(2)</script><rect width="10" height="10"/></svg>"#;
     let external = br#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="10" height="10"><image xlink:href="http://example.com/x.png" width="5" height="5"/><rect width="10" height="10" style="fill:url(file:///etc/x)"/></svg>"#;
     let entity = br#"<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg xmlns="http://www.w3.org/2000/svg">&x;</svg>"#;
+    // Billion laughs: nine levels of ten references, a gigabyte of text.
+    let mut bomb = String::from("<!DOCTYPE svg [<!ENTITY l0 \"lol\">");
+    for level in 1..10 {
+        bomb.push_str(&format!(
+            "<!ENTITY l{level} \"{}\">",
+            format!("&l{};", level - 1).repeat(10)
+        ));
+    }
+    bomb.push_str("]><svg xmlns=\"http://www.w3.org/2000/svg\"><text>&l9;</text></svg>");
+    let bomb = bomb.into_bytes();
+    // What Graphviz writes: a DOCTYPE whose DTD is never read.
+    let graphviz = br##"<?xml version="1.0" encoding="UTF-8" standalone="no"?>
+<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN"
+ "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">
+<svg width="80pt" height="40pt" viewBox="0 0 80 40" xmlns="http://www.w3.org/2000/svg"><rect width="80" height="40" fill="#ccc"/><text x="10" y="25">node</text></svg>"##;
     let dir = project(&[
         (
             "s.md",
             b"# S\n\n![A square](script.svg)\n\n![Another](external.svg)\n",
         ),
         ("e.md", b"# E\n\n![X](entity.svg)\n"),
+        ("b.md", b"# B\n\nA bomb:\n\n![X](bomb.svg)\n"),
+        ("g.md", b"# G\n\n![A graph](graphviz.svg)\n"),
+        ("bomb.svg", &bomb),
+        ("graphviz.svg", graphviz),
         ("n.md", b"# N\n\n![X](notxml.svg)\n"),
         ("script.svg", script),
         ("external.svg", external),
@@ -787,8 +806,28 @@ fn svgs_are_sanitised_or_refused() {
         d,
         "e.md",
         1,
-        "e.md:3:1: error: image `entity.svg`: the SVG is not well-formed XML",
+        "e.md:3:1: error: image `entity.svg`: the SVG declares the entity `x` to be read from outside the file (SYSTEM \"file:///etc/passwd\")",
     );
+    refused(
+        d,
+        "b.md",
+        1,
+        "b.md:5:1: error: image `bomb.svg`: the SVG's entities would expand to",
+    );
+    // A DOCTYPE is no reason to refuse a drawing: both formats take it,
+    // and the EPUB's copy has no DOCTYPE (EPUB forbids its external id).
+    let h = hostile(d, &["build", "g.md", "-o", "dist"]);
+    assert_eq!(h.run.status, 0, "{}", h.run.stderr);
+    assert!(!h.run.stderr.contains("svg"), "{}", h.run.stderr);
+    assert_valid(&d.join("dist/g.epub"));
+    qpdf_clean(&d.join("dist/g.pdf"));
+    let svg = epub_names(&d.join("dist/g.epub"))
+        .into_iter()
+        .find(|n| n.ends_with(".svg"))
+        .map(|n| epub_file(&d.join("dist/g.epub"), &n))
+        .unwrap();
+    assert!(!svg.contains("DOCTYPE") && svg.contains("node"), "{svg}");
+    assert!(pdftotext(&d.join("dist/g.pdf"), None).contains("node"));
     refused(d, "n.md", 1, "[svg-invalid]");
 }
 
