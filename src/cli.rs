@@ -112,10 +112,15 @@ pub(crate) struct MetaArgs {
     #[arg(long)]
     pub(crate) crop_marks: bool,
     /// For characters the book's fonts lack, look among the fonts
-    /// installed on this machine (the same one each time on one machine).
-    /// Also `[fonts] system = true`.
-    #[arg(long)]
+    /// installed on this machine (the default; each font taken is named in
+    /// a `font-fallback` warning).
+    #[arg(long, overrides_with = "no_system_fonts")]
     pub(crate) system_fonts: bool,
+    /// Use only the book's own fonts and Quire's: the same bytes on every
+    /// machine, and a `glyph-missing` error for what they cannot draw.
+    /// Also `[fonts] system = false`.
+    #[arg(long, overrides_with = "system_fonts")]
+    pub(crate) no_system_fonts: bool,
     /// Say more: each stage's time and peak memory, the files each book
     /// reads, and which installed font was taken for which script.
     #[arg(short, long)]
@@ -334,7 +339,11 @@ impl MetaArgs {
                 TargetArg::Print => crate::print::Target::Print,
             }),
             crop_marks: self.crop_marks,
-            system_fonts: self.system_fonts,
+            system_fonts: match (self.system_fonts, self.no_system_fonts) {
+                (_, true) => Some(false),
+                (true, _) => Some(true),
+                _ => None,
+            },
             verbose: self.verbose,
         }
     }

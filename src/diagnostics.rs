@@ -140,6 +140,9 @@ codes! {
     FontInvalid = "font-invalid",
     /// Characters that no font of the book can draw.
     GlyphMissing = "glyph-missing",
+    /// Characters the book's fonts lack, set in a font installed on the
+    /// machine that built it (named in the message).
+    FontFallback = "font-fallback",
     /// The book's own stylesheet: a syntax error, a file it names that is
     /// missing or outside the project, a font it asks for that the book
     /// does not have.

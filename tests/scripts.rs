@@ -10,6 +10,7 @@ use std::path::Path;
 
 const NOTO_SERIF: &str = "/usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf";
 const NOTO_CJK: &str = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc";
+const NOTO_EMOJI: &str = "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf";
 
 /// Greek prose (from the opening of the Gospel of John, in the public
 /// domain) with Latin words and numbers mixed in.
@@ -21,7 +22,7 @@ const JAPANESE: &str = "# 吾輩は猫である\n\n吾輩は猫である。名�
 
 fn font(path: &str) -> Vec<u8> {
     std::fs::read(path).unwrap_or_else(|e| {
-        panic!("{path}: {e} (bash .ci/test installs fonts-noto-core and fonts-noto-cjk)")
+        panic!("{path}: {e} (bash .ci/test installs fonts-noto-core, fonts-noto-cjk and fonts-noto-color-emoji)")
     })
 }
 
@@ -126,7 +127,12 @@ fn fonts_on_page(pdf: &Path, page: usize) -> Vec<String> {
 fn without_a_fallback_the_missing_characters_are_an_error_in_build_and_check() {
     let dir = book("");
     let out = dir.path().join("out");
-    for args in [vec!["build", ".", "-o", "out"], vec!["check", "."]] {
+    // Installed fonts are left out, as a build that must give the same
+    // bytes everywhere leaves them.
+    for args in [
+        vec!["build", ".", "-o", "out", "--no-system-fonts"],
+        vec!["check", ".", "--no-system-fonts"],
+    ] {
         let r = run(quire().current_dir(dir.path()).args(&args));
         assert_eq!(r.status, 1, "{args:?}: {}", r.stderr);
         assert!(
@@ -150,7 +156,7 @@ fn without_a_fallback_the_missing_characters_are_an_error_in_build_and_check() {
     }
     assert!(!out.exists(), "nothing written");
     // The EPUB alone is written: a reading system has fonts of its own.
-    let (r, _) = build_epub(dir.path(), &out, &[]);
+    let (r, _) = build_epub(dir.path(), &out, &["--no-system-fonts"]);
     assert_eq!(r.status, 0, "{}", r.stderr);
     assert!(
         r.stderr
@@ -345,24 +351,27 @@ fn arabic_and_hebrew_read_right_to_left_in_both_formats() {
 
 #[test]
 fn system_fonts_fill_in_what_the_book_lacks_and_say_which() {
-    // Installed by .ci/test: the Noto fonts cover Greek and Japanese.
+    // Installed by .ci/test: the Noto fonts cover Greek, Japanese and emoji.
     font(NOTO_SERIF);
     font(NOTO_CJK);
-    let dir = project(&[("g.md", format!("{GREEK}\n{JAPANESE}").as_bytes())]);
-    let out = dir.path().join("out");
-    let r = run(quire().current_dir(dir.path()).args([
-        "build",
+    font(NOTO_EMOJI);
+    let dir = project(&[(
         "g.md",
-        "-o",
-        "out",
-        "--to",
-        "pdf",
-        "--system-fonts",
-        "--verbose",
-    ]));
+        format!("{GREEK}\n{JAPANESE}\nIt works 👍 here.\n").as_bytes(),
+    )]);
+    let out = dir.path().join("out");
+    let args = ["build", "g.md", "-o", "out", "--to", "pdf"];
+    let r = run(quire().current_dir(dir.path()).args(args));
     assert_eq!(r.status, 0, "{}", r.stderr);
-    assert!(r.stderr.contains("font: Greek from /"), "{}", r.stderr);
-    assert!(r.stderr.contains("font: Han from /"), "{}", r.stderr);
+    // Each face taken is named, at the first character it draws.
+    for said in [
+        "g.md:1:3: warning: Greek text set in an installed font, /",
+        "warning: Han text set in an installed font, /usr/share/fonts/opentype/noto/NotoSerifCJK",
+        "warning: emoji set in an installed font, /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf (1 character(s) the book's fonts lack, from '👍' U+1F44D), drawn in the PDF as its colour pictures",
+    ] {
+        assert!(r.stderr.contains(said), "{said}\n{}", r.stderr);
+    }
+    assert!(r.stderr.contains("[font-fallback]"), "{}", r.stderr);
     let pdf = out.join("g.pdf");
     let text = letters(&pdftotext(&pdf, None));
     assert!(
@@ -370,20 +379,28 @@ fn system_fonts_fill_in_what_the_book_lacks_and_say_which() {
         "{text}"
     );
     assert!(text.contains(&letters("Ἐν ἀρχῇ ἦν ὁ λόγος")), "{text}");
+    // The emoji is its picture, and copies as itself with no gap.
+    assert!(pdftotext(&pdf, None).contains("It works 👍 here."));
+    let images = tool_text("pdfimages", &[OsStr::new("-list"), pdf.as_os_str()]);
+    assert!(images.lines().count() >= 3, "{images}");
+    let fonts = tool_text("pdffonts", &[pdf.as_os_str()]);
+    assert!(
+        !fonts.contains("Emoji"),
+        "no emoji font in the PDF: {fonts}"
+    );
     // The same machine picks the same faces: the same bytes.
     let first = std::fs::read(&pdf).unwrap();
-    let r = run(quire().current_dir(dir.path()).args([
-        "build",
-        "g.md",
-        "-o",
-        "out",
-        "--to",
-        "pdf",
-        "--system-fonts",
-    ]));
+    let r = run(quire().current_dir(dir.path()).args(args));
     assert_eq!(r.status, 0, "{}", r.stderr);
-    assert!(!r.stderr.contains("font: "), "quiet without --verbose");
     assert_eq!(std::fs::read(&pdf).unwrap(), first);
+    // Without them, the characters are missing, and that is an error.
+    let r = run(quire()
+        .current_dir(dir.path())
+        .args(args)
+        .arg("--no-system-fonts"));
+    assert_eq!(r.status, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("[glyph-missing]"), "{}", r.stderr);
+    assert!(!r.stderr.contains("[font-fallback]"), "{}", r.stderr);
 }
 
 #[test]
@@ -409,7 +426,11 @@ fn a_single_manuscript_names_its_fallbacks_in_front_matter() {
         "c.md",
         b"---\ntitle: \xce\x95\xce\xbb\xce\xbb\xce\xac\xce\xb4\xce\xb1\n---\n\nhi\n".as_slice(),
     )]);
-    let (r, _) = build_epub(&plain.path().join("c.md"), &plain.path().join("out"), &[]);
+    let (r, _) = build_epub(
+        &plain.path().join("c.md"),
+        &plain.path().join("out"),
+        &["--no-system-fonts"],
+    );
     assert_eq!(r.status, 1, "{}", r.stderr);
     assert!(
         r.stderr

@@ -247,6 +247,28 @@ pub fn missing_on_cover(meta: &crate::model::Metadata, fonts: &FontSet) -> BTree
         .collect()
 }
 
+/// Where `c` first appears in the book's text (its title aside): the
+/// file, line and column of the first chapter that has it.
+pub fn first_place(book: &Book, c: char) -> Option<Location> {
+    for ch in &book.chapters {
+        let mut line = None;
+        walk_inlines(&ch.title, &mut |t, _| {
+            if line.is_none() && t.contains(c) {
+                line = Some(0);
+            }
+        });
+        walk_blocks(&ch.blocks, &mut |l, t, _| {
+            if line.is_none() && t.contains(c) {
+                line = Some(l);
+            }
+        });
+        if let Some(l) = line {
+            return Some(locate(&ch.source, l, c));
+        }
+    }
+    None
+}
+
 /// Every character of the book's text, with whether it is set as code.
 pub fn each_char(book: &Book, f: &mut dyn FnMut(char, bool)) {
     for ch in &book.chapters {

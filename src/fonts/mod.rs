@@ -123,6 +123,32 @@ pub struct Face {
     pub italic: bool,
     /// Which face of the file (a collection holds several).
     pub index: u32,
+    /// Glyphs drawn in colour (emoji), not as outlines a PDF font can
+    /// carry; `None` for an ordinary face.
+    pub colour: Option<ColourGlyphs>,
+}
+
+/// How a colour font draws its glyphs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColourGlyphs {
+    /// Pictures, one per glyph and size (`CBDT` as in Noto Color Emoji,
+    /// `sbix` as in Apple Color Emoji): drawn as images.
+    Bitmap,
+    /// Layers of outlines in colours from a palette (`COLR`/`CPAL`, as in
+    /// Twemoji or Noto's COLRv1): drawn as vector drawings.
+    Layers,
+}
+
+/// How the face draws its glyphs in colour, if it does.
+pub fn colour_glyphs(face: &ttf_parser::Face) -> Option<ColourGlyphs> {
+    let t = face.tables();
+    if t.colr.is_some() {
+        Some(ColourGlyphs::Layers)
+    } else if t.cbdt.is_some() || t.sbix.is_some() {
+        Some(ColourGlyphs::Bitmap)
+    } else {
+        None
+    }
 }
 
 /// The faces a book is set in: regular, italic, bold, bold italic, mono.
@@ -144,6 +170,7 @@ impl FontSet {
                     weight: b.weight,
                     italic: b.italic,
                     index: 0,
+                    colour: None,
                 })
                 .collect(),
         }
@@ -159,7 +186,11 @@ impl FontSet {
             let info = check_font_file(&data, f.index, false)?;
             let n = set.faces.len() - ROLES.len();
             let ext = extension(&data, f.index);
+            let colour = ttf_parser::Face::parse(&data, f.index)
+                .ok()
+                .and_then(|face| colour_glyphs(&face));
             set.faces.push(Face {
+                colour,
                 data: std::borrow::Cow::Owned(data),
                 family: info.family,
                 postscript_name: info.postscript_name,
@@ -191,6 +222,7 @@ impl FontSet {
                 weight: BUNDLED[i].weight,
                 italic: BUNDLED[i].italic,
                 index: f.index,
+                colour: None,
             };
             given[i] = true;
         }
@@ -292,11 +324,34 @@ pub fn check_font_file(data: &[u8], index: u32, latin: bool) -> Result<FontInfo,
         }));
     }
     // A font whose tables run past its end (a truncated download) parses,
-    // then fails when it is subset or shaped: find out now.
-    let mut probe = subsetter::GlyphRemapper::new();
-    probe.remap(1.min(face.number_of_glyphs().saturating_sub(1)));
-    subsetter::subset(data, index, &probe)
-        .map_err(|e| bad(format!("the font is damaged or truncated ({e:?})")))?;
+    // then fails when it is subset or shaped: find out now. A colour font
+    // is never subset (its glyphs are drawn as pictures): its first
+    // coloured glyph is drawn instead.
+    let colour = colour_glyphs(&face);
+    if latin && colour.is_some() {
+        return Err(bad(
+            "the font draws its glyphs in colour (an emoji font): it can only be a fallback".into(),
+        ));
+    }
+    match colour {
+        None => {
+            let mut probe = subsetter::GlyphRemapper::new();
+            probe.remap(1.min(face.number_of_glyphs().saturating_sub(1)));
+            subsetter::subset(data, index, &probe)
+                .map_err(|e| bad(format!("the font is damaged or truncated ({e:?})")))?;
+        }
+        Some(_) => {
+            let drawn = (1..face.number_of_glyphs().min(64)).any(|g| {
+                let g = ttf_parser::GlyphId(g);
+                face.glyph_raster_image(g, u16::MAX).is_some() || face.is_color_glyph(g)
+            });
+            if !drawn {
+                return Err(bad(
+                    "the colour font's glyphs cannot be read (damaged or truncated)".into(),
+                ));
+            }
+        }
+    }
     if count == 1 {
         sfnt::read_tables(data).map_err(|e| bad(format!("the font is damaged ({e})")))?;
     }

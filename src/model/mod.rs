@@ -58,7 +58,8 @@ pub struct Options {
     /// `bold-italic`, `mono`, `mono-bold`, `math`, and `fallback` in the
     /// order they are tried), found and checked; the rest are bundled.
     pub fonts: Vec<FontFile>,
-    /// Look among the installed fonts for characters the book's lack.
+    /// Look among the installed fonts for characters the book's lack
+    /// (on unless the book says `system = false`).
     pub system_fonts: bool,
     /// Images over this many pixels are refused before they are decoded.
     pub max_image_pixels: u64,
@@ -247,7 +248,7 @@ impl Default for Options {
             page_size: None,
             chapters_on_recto: false,
             fonts: Vec::new(),
-            system_fonts: false,
+            system_fonts: true,
             max_image_pixels: crate::limits::IMAGE_PIXELS,
             print: None,
             style: StyleOptions::default(),

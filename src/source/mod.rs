@@ -29,8 +29,10 @@ pub struct Overrides {
     pub target: Option<crate::print::Target>,
     /// Crop marks around print pages.
     pub crop_marks: bool,
-    /// Look among the installed fonts for characters the book's lack.
-    pub system_fonts: bool,
+    /// Look among the installed fonts for characters the book's lack
+    /// (`Some(true)`), or never (`Some(false)`); `None` leaves it to the
+    /// book (on unless it says `system = false`).
+    pub system_fonts: Option<bool>,
     /// Say which installed font was taken for which script.
     pub verbose: bool,
 }
@@ -473,14 +475,48 @@ pub fn load(input: &Input, overrides: &Overrides, diags: &mut Diagnostics) -> Op
         Input::Book { dir, config } => load_book(dir, config, overrides, diags),
     }?;
     let mut book = resolve::resolve(raw, diags);
-    if overrides.system_fonts || book.options.system_fonts {
-        for (script, file) in crate::fonts::system::add_fallbacks(&mut book) {
-            if overrides.verbose {
-                eprintln!("font: {script} from {file}");
-            }
+    if overrides.system_fonts.unwrap_or(book.options.system_fonts) {
+        for taken in crate::fonts::system::add_fallbacks(&mut book) {
+            diags.push(fallback_taken(&book, &taken));
         }
     }
     Some(book)
+}
+
+/// The warning that says an installed font was taken for a script: the
+/// build depends on this machine's fonts.
+fn fallback_taken(book: &Book, t: &crate::fonts::system::Taken) -> Diagnostic {
+    let at = crate::fonts::coverage::first_place(book, t.first)
+        .or_else(|| book.chapters.first().map(|c| Location::file(&c.source)))
+        .unwrap_or_else(|| Location::file(""));
+    let file = if t.index > 0 {
+        format!("{}#{}", t.file.display(), t.index)
+    } else {
+        t.file.display().to_string()
+    };
+    let what = if t.script == "emoji" || t.script == "symbols" {
+        t.script.to_string()
+    } else {
+        format!("{} text", t.script)
+    };
+    let how = match t.colour {
+        Some(crate::fonts::ColourGlyphs::Bitmap) => {
+            ", drawn in the PDF as its colour pictures; the EPUB leaves them to the reading system's own emoji font"
+        }
+        Some(crate::fonts::ColourGlyphs::Layers) => {
+            ", drawn in the PDF as its coloured layers; the EPUB leaves them to the reading system's own emoji font"
+        }
+        None => "",
+    };
+    Diagnostic::warning(
+        crate::diagnostics::Code::FontFallback,
+        at,
+        format!(
+            "{what} set in an installed font, {file} ({} character(s) the book's fonts lack, from '{}' U+{:04X}){how}; another machine may have another font or none",
+            t.chars, t.first, t.first as u32
+        ),
+    )
+    .help("name the font under `[fonts] fallback` to make it part of the book, or build with `--no-system-fonts` (`[fonts] system = false`) to use the book's fonts alone")
 }
 
 fn load_manuscript(path: &Path, overrides: &Overrides, diags: &mut Diagnostics) -> Option<RawBook> {
@@ -562,9 +598,9 @@ fn manuscript_book(
     let (fonts, system_fonts) = match &ms.fonts {
         Some((f, line)) => (
             front_fonts(&root, &f.fallback, Location::at(path, *line, 1), diags),
-            f.system.unwrap_or(false),
+            f.system.unwrap_or(true),
         ),
-        None => (Vec::new(), false),
+        None => (Vec::new(), true),
     };
     let options = Options {
         fonts,
@@ -787,7 +823,7 @@ fn load_book(
     };
     check_trim(&options, layout, &meta.language, size_at, diags);
     options.fonts = book_toml::font_files(dir, config, &cfg_text, &cfg, diags);
-    options.system_fonts = cfg.fonts.system.unwrap_or(false);
+    options.system_fonts = cfg.fonts.system.unwrap_or(true);
     if let Some(css) = &cfg.epub.css {
         let root = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
         let mut families = vec![

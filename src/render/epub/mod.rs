@@ -417,6 +417,11 @@ fn embedded_faces<'f>(
             continue;
         }
         lacking.retain(|c| !serves.contains(c));
+        // A colour face (emoji) is left to the reading system's own:
+        // EPUB reading systems draw emoji, and few draw a font's pictures.
+        if fonts.faces[i].colour.is_some() {
+            continue;
+        }
         let mut with_space = serves;
         with_space.insert(' ');
         out.push((&fonts.faces[i], with_space));

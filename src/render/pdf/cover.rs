@@ -77,6 +77,7 @@ impl Sheet<'_, '_, '_> {
                     super::page::Turn::Upright
                 },
                 tag: None,
+                invisible: false,
             }));
         }
     }

@@ -971,6 +971,7 @@ fn place_turned(page: &mut Page, line: &SetLine, x: f32, y: f32, tag: Option<Tag
             cmyk: run.style.cmyk,
             turn: page::Turn::Counter,
             tag,
+            invisible: false,
         }));
     }
     for (x0, m) in &line.maths {
@@ -1020,6 +1021,7 @@ pub(crate) fn place_tagged(page: &mut Page, line: &SetLine, x: f32, y: f32, tag:
             cmyk: run.style.cmyk,
             turn: page::Turn::Upright,
             tag,
+            invisible: false,
         }));
     }
     for (x0, x1, style) in &line.strikes {
@@ -1116,6 +1118,7 @@ fn place_math(
                                 cmyk: None,
                                 turn,
                                 tag,
+                                invisible: false,
                             },
                             gx + advance,
                             *gy,

@@ -73,6 +73,9 @@ pub struct GlyphRun {
     /// The structure element this text belongs to; `None` for page
     /// furniture (running heads, folios, ornaments), marked as artifact.
     pub tag: Option<Tag>,
+    /// Text that is there to be read and searched but not seen (`3 Tr`):
+    /// what a colour glyph, drawn as a picture, stands for.
+    pub invisible: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

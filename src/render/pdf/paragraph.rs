@@ -763,9 +763,12 @@ impl Setter<'_, '_> {
                     // follows, if that face has it.
                     let neutral = c.script() == unicode_script::Script::Common
                         && !c.is_ascii_digit()
-                        && self.shaper.covers(current, c);
+                        && self.shaper.covers(current, c)
+                        && !self.shaper.is_colour(current);
                     let font = if coverage::needs_glyph(c) && !neutral {
                         self.shaper.face_for(p.style.font, c)
+                    } else if self.shaper.is_colour(current) {
+                        p.style.font
                     } else {
                         current
                     };

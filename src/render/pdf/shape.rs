@@ -197,6 +197,12 @@ impl<'f> Shaper<'f> {
             .unwrap_or(font)
     }
 
+    /// Whether the face draws in colour (emoji): spaces and punctuation
+    /// around its glyphs go back to the text's face.
+    pub fn is_colour(&self, font: FontId) -> bool {
+        crate::fonts::colour_glyphs(&self.faces[font.index()].face).is_some()
+    }
+
     /// Whether the face has a glyph for `c`.
     pub fn covers(&self, font: FontId, c: char) -> bool {
         self.faces[font.index()].face.glyph_index(c).is_some()

@@ -7,6 +7,7 @@
 //! whole), and afterwards the outline is nested, the document gets its
 //! language, clean metadata, page labels and a deterministic identifier.
 
+mod colour;
 mod finish;
 mod image;
 pub mod pdfx;
@@ -83,6 +84,7 @@ pub fn write(book: &Book, mut doc: Document, fonts: &FontSet) -> Result<Vec<u8>,
             .unwrap_or_default(),
     );
     let mut pdf = PdfDocument::new(&book.meta.title);
+    colour::draw_colour_runs(&mut doc, fonts, &book_file)?;
 
     // Fonts: collect the glyphs each face shows, and the text each first
     // stood for, then subset and embed. A book shows a million glyphs and
@@ -363,6 +365,8 @@ fn page_ops(
             }
             Item::Image(img) => {
                 if let Some((id, turns)) = images.get(&img.key) {
+                    // A colour glyph's picture: its text is set under it.
+                    let glyph = img.key.starts_with("glyph:");
                     // The alt text travels with the image as the marked
                     // content's alternate description (ISO 32000, 14.9.3).
                     let mut props = BTreeMap::new();
@@ -377,9 +381,15 @@ fn page_ops(
                             alt: Some(img.alt.clone()),
                         });
                     }
-                    ops.push(Op::BeginMarkedContentWithProperties {
-                        tag: "Figure".into(),
-                        properties: printpdf::DictItem::Dict { map: props },
+                    ops.push(if glyph {
+                        Op::BeginMarkedContent {
+                            tag: "Artifact".into(),
+                        }
+                    } else {
+                        Op::BeginMarkedContentWithProperties {
+                            tag: "Figure".into(),
+                            properties: printpdf::DictItem::Dict { map: props },
+                        }
                     });
                     ops.push(Op::SaveGraphicsState);
                     ops.push(Op::SetTransformationMatrix {
@@ -598,7 +608,13 @@ fn text_section(
             out.push_str(" Tz\n");
             scaling = run.scale;
         }
+        if run.invisible {
+            out.push_str("3 Tr\n");
+        }
         show_run(&mut out, run, font);
+        if run.invisible {
+            out.push_str("0 Tr\n");
+        }
     }
     if open.is_some() {
         out.push_str("EMC\n");
