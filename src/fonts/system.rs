@@ -191,12 +191,7 @@ type Rank = (
 
 /// Lower is better: how well an installed face suits characters of
 /// `script` (see the module's comment for the order and its reasons).
-fn rank(
-    f: &Installed,
-    script: &str,
-    emoji: bool,
-    has: usize,
-) -> Rank {
+fn rank(f: &Installed, script: &str, emoji: bool, has: usize) -> Rank {
     let named = names_script(&f.families, script);
     let foreign = made_for_a_script(&f.families) && !named;
     (
