@@ -122,7 +122,7 @@ pub(crate) struct MetaArgs {
     #[arg(long, overrides_with = "system_fonts")]
     pub(crate) no_system_fonts: bool,
     /// Say more: each stage's time and peak memory, the files each book
-    /// reads, and which installed font was taken for which script.
+    /// reads.
     #[arg(short, long)]
     pub(crate) verbose: bool,
 }
@@ -344,7 +344,6 @@ impl MetaArgs {
                 (true, _) => Some(true),
                 _ => None,
             },
-            verbose: self.verbose,
         }
     }
 }

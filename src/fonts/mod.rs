@@ -135,7 +135,8 @@ pub enum ColourGlyphs {
     /// `sbix` as in Apple Color Emoji): drawn as images.
     Bitmap,
     /// Layers of outlines in colours from a palette (`COLR`/`CPAL`, as in
-    /// Twemoji or Noto's COLRv1): drawn as vector drawings.
+    /// Twemoji or Noto's COLRv1): refused when the font is read, as Quire
+    /// cannot draw them yet.
     Layers,
 }
 
@@ -332,6 +333,13 @@ pub fn check_font_file(data: &[u8], index: u32, latin: bool) -> Result<FontInfo,
         return Err(bad(
             "the font draws its glyphs in colour (an emoji font): it can only be a fallback".into(),
         ));
+    }
+    if colour == Some(ColourGlyphs::Layers) {
+        return Err(bad(
+            "the font draws its glyphs as coloured layers (COLR), which Quire cannot draw yet"
+                .into(),
+        )
+        .help("use an emoji font with colour pictures (Noto Color Emoji) or one with outlines"));
     }
     match colour {
         None => {

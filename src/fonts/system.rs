@@ -292,13 +292,13 @@ pub fn emoji_presentation(c: char) -> bool {
 }
 
 /// Whether the face can draw `c` as Quire draws: from outlines, or from
-/// its colour glyphs, drawn as pictures or layers.
+/// its colour pictures (coloured layers Quire cannot draw yet).
 fn can_draw(face: &ttf_parser::Face, colour: Option<ColourGlyphs>, c: char) -> bool {
     face.glyph_index(c).is_some_and(|g| {
         let t = face.tables();
         match colour {
             Some(ColourGlyphs::Bitmap) => face.glyph_raster_image(g, u16::MAX).is_some(),
-            Some(ColourGlyphs::Layers) => face.is_color_glyph(g),
+            Some(ColourGlyphs::Layers) => false,
             None => t.glyf.is_some() || t.cff.is_some(),
         }
     })

@@ -33,8 +33,6 @@ pub struct Overrides {
     /// (`Some(true)`), or never (`Some(false)`); `None` leaves it to the
     /// book (on unless it says `system = false`).
     pub system_fonts: Option<bool>,
-    /// Say which installed font was taken for which script.
-    pub verbose: bool,
 }
 
 /// What an input path names.
@@ -500,11 +498,9 @@ fn fallback_taken(book: &Book, t: &crate::fonts::system::Taken) -> Diagnostic {
         format!("{} text", t.script)
     };
     let how = match t.colour {
-        Some(crate::fonts::ColourGlyphs::Bitmap) => {
+        // Only faces with colour pictures are taken (see `system::can_draw`).
+        Some(_) => {
             ", drawn in the PDF as its colour pictures; the EPUB leaves them to the reading system's own emoji font"
-        }
-        Some(crate::fonts::ColourGlyphs::Layers) => {
-            ", drawn in the PDF as its coloured layers; the EPUB leaves them to the reading system's own emoji font"
         }
         None => "",
     };

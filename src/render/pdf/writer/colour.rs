@@ -6,14 +6,17 @@
 
 use super::super::page::{Document, GlyphRun, Item, PlacedGlyph, PlacedImage};
 use super::super::shape::FontId;
+use super::internal;
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::fonts::{ColourGlyphs, FontSet};
+use crate::model::Book;
 use std::collections::BTreeMap;
 
 /// Replaces each run of a colour face by its glyphs' pictures and an
 /// invisible run of the same text in the body face. A glyph the face has
 /// no picture for is an error at the book's first file: it would be lost.
 pub fn draw_colour_runs(
+    book: &Book,
     doc: &mut Document,
     fonts: &FontSet,
     at: &Location,
@@ -22,7 +25,7 @@ pub fn draw_colour_runs(
         return Ok(());
     }
     let regular = ttf_parser::Face::parse(&fonts.faces[0].data, fonts.faces[0].index)
-        .map_err(|e| Diagnostic::error(Code::Internal, at.clone(), e.to_string()))?;
+        .map_err(|e| internal(book, e))?;
     // The glyph the hidden text is set with: any the body face has.
     let stand_in = regular.glyph_index('x').map_or(0, |g| g.0);
     let space = regular.glyph_index(' ').map_or(stand_in, |g| g.0);
@@ -56,20 +59,18 @@ pub fn draw_colour_runs(
             }
             let index = run.font.index();
             let face = &fonts.faces[index];
+            // Faces of coloured layers are refused when they are read.
             if face.colour != Some(ColourGlyphs::Bitmap) {
-                return Err(Diagnostic::error(
-                    Code::GlyphMissing,
-                    at.clone(),
-                    format!("{} draws its glyphs as coloured layers, which Quire cannot draw in a PDF yet", face.family),
-                )
-                .help("name a font with colour pictures (Noto Color Emoji) or outlines under `[fonts] fallback`"));
+                return Err(internal(
+                    book,
+                    format!("{} is not a face of pictures", face.family),
+                ));
             }
             let ttf = match parsed.entry(index) {
                 std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
                 std::collections::btree_map::Entry::Vacant(v) => v.insert(
-                    ttf_parser::Face::parse(&face.data, face.index).map_err(|e| {
-                        Diagnostic::error(Code::Internal, at.clone(), e.to_string())
-                    })?,
+                    ttf_parser::Face::parse(&face.data, face.index)
+                        .map_err(|e| internal(book, e))?,
                 ),
             };
             let mut pen = 0.0;

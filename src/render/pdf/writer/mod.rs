@@ -84,7 +84,7 @@ pub fn write(book: &Book, mut doc: Document, fonts: &FontSet) -> Result<Vec<u8>,
             .unwrap_or_default(),
     );
     let mut pdf = PdfDocument::new(&book.meta.title);
-    colour::draw_colour_runs(&mut doc, fonts, &book_file)?;
+    colour::draw_colour_runs(book, &mut doc, fonts, &book_file)?;
 
     // Fonts: collect the glyphs each face shows, and the text each first
     // stood for, then subset and embed. A book shows a million glyphs and
