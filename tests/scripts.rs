@@ -553,3 +553,62 @@ fn words_quire_prints_itself_are_in_the_books_language() {
         r.stderr
     );
 }
+
+/// Listing 8-14 of the Rust Programming Language book (MIT/Apache-2.0):
+/// a greeting in eleven languages, one a line.
+const GREETINGS: &str = "```rust\n    let hello = String::from(\"السلام عليكم\");\n    let hello = String::from(\"Dobrý den\");\n    let hello = String::from(\"Hello\");\n    let hello = String::from(\"שלום\");\n    let hello = String::from(\"नमस्ते\");\n    let hello = String::from(\"こんにちは\");\n    let hello = String::from(\"안녕하세요\");\n    let hello = String::from(\"你好\");\n    let hello = String::from(\"Olá\");\n    let hello = String::from(\"Здравствуйте\");\n    let hello = String::from(\"Hola\");\n```\n";
+
+#[test]
+fn code_takes_what_its_face_lacks_from_fallbacks_and_stays_left_to_right() {
+    font(NOTO_CJK);
+    let dir = project(&[(
+        "g.md",
+        format!("# Strings\n\nUTF-8 strings:\n\n{GREETINGS}\nInline, `let s = \"你好\";` too.\n")
+            .as_bytes(),
+    )]);
+    let r = run(quire()
+        .current_dir(dir.path())
+        .args(["build", "g.md", "-o", "out", "--to", "pdf"]));
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let pdf = dir.path().join("out/g.pdf");
+    // The code's Han, Hangul, kana, Hebrew and Devanagari are drawn by
+    // the faces that have them, not as the code face's empty boxes.
+    let fonts = fonts_on_page(&pdf, 1);
+    for face in ["NotoSerifCJK", "NotoSerifHebrew", "NotoSerifDevanagari"] {
+        assert!(fonts.iter().any(|f| f.contains(face)), "{face}: {fonts:?}");
+    }
+    // Each line reads left to right, with only the right-to-left string
+    // reversed on the page (poppler's word boxes are in drawing order);
+    // every line's code starts in the same column.
+    let words = &page_words(&pdf)[0];
+    let texts: Vec<&str> = words.iter().map(|w| w.0.as_str()).collect();
+    assert!(
+        texts.contains(&"String::from(&quot;םולש&quot;);"),
+        "{texts:?}"
+    );
+    assert!(
+        texts.contains(&"String::from(&quot;你好&quot;);"),
+        "{texts:?}"
+    );
+    let lets: Vec<f64> = words.iter().filter(|w| w.0 == "let").map(|w| w.1).collect();
+    assert_eq!(lets.len(), 12, "{texts:?}");
+    assert!(
+        lets[..11].iter().all(|x| (x - lets[0]).abs() < 0.01),
+        "{lets:?}"
+    );
+    // The ASCII after a fallback stretch stays in the code face: each
+    // line's `from(` is at the same place.
+    let froms: Vec<f64> = words
+        .iter()
+        .filter(|w| w.0.starts_with("String::from("))
+        .map(|w| w.1)
+        .collect();
+    assert_eq!(froms.len(), 11, "{texts:?}");
+    assert!(
+        froms.iter().all(|x| (x - froms[0]).abs() < 0.01),
+        "{froms:?}"
+    );
+    let text = pdftotext(&pdf, None);
+    assert!(text.contains("String::from(\"你好\");"), "{text}");
+    assert!(text.contains("let s = \"你好\";"), "{text}");
+}

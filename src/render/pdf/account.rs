@@ -142,6 +142,7 @@ fn line_letters(line: &SetLine) -> usize {
         .iter()
         .filter(|r| r.style.from_text)
         .flat_map(|r| r.glyphs.iter())
+        .filter(|g| g.gid != 0)
         .map(|g| letters(&g.text.to_text()))
         .sum();
     let math: usize = line
@@ -238,6 +239,35 @@ pub fn check(book: &Book, laid: &Laid, diags: &mut Diagnostics) {
     let want = model_letters(book);
     let got = placed_letters(laid);
     let mut reported = vec![false; book.chapters.len()];
+    // A letter drawn with a face's empty box (glyph 0) is not on the page:
+    // the check of coverage said a face has it, so this is a bug too.
+    for (c, range) in laid.chapter_items.iter().enumerate() {
+        let boxed = laid.items[range.clone()].iter().find_map(|item| {
+            item.draws.iter().find_map(|d| match d {
+                Draw::Text { line, .. } => line
+                    .runs
+                    .iter()
+                    .filter(|r| r.style.from_text)
+                    .flat_map(|r| r.glyphs.iter())
+                    .find(|g| g.gid == 0 && letters(&g.text.to_text()) > 0)
+                    .map(|g| (item.line, g.text.to_text())),
+                _ => None,
+            })
+        });
+        if let Some((line, text)) = boxed {
+            reported[c] = true;
+            diags.push(
+                Diagnostic::error(
+                    Code::Internal,
+                    Location::at(&book.chapters[c].source, line, 0),
+                    format!(
+                        "internal error: '{text}' in this block would print as an empty box: the face it was set in has no glyph for it; the PDF is not written"
+                    ),
+                )
+                .help("this is a bug in Quire; please report it with the input"),
+            );
+        }
+    }
     for (&(c, line), &n) in &want {
         let have = got.get(&(c, line)).copied().unwrap_or(0);
         if have < n && !std::mem::replace(&mut reported[c], true) {

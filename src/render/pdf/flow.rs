@@ -514,7 +514,10 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         let shrink = self.book.options.style.code_shrink.unwrap_or(0.15);
         let longest = text
             .lines()
-            .map(|l| self.setter.shaper.width(style.font, style.size, l))
+            .map(|l| {
+                let (glyphs, _) = self.setter.code_glyphs(l, &[(0, style)]);
+                glyphs.iter().map(|g| g.advance).sum::<f32>()
+            })
             .fold(0.0f32, f32::max);
         let style = if longest > measure && longest * (1.0 - shrink) <= measure {
             TextStyle {

@@ -697,91 +697,124 @@ impl Setter<'_, '_> {
                 out.push(p.clone());
                 continue;
             }
-            // Runs of one script (spaces, digits and punctuation go with
-            // the run they are in), each in one face where one face has
-            // all of it, so that a word is never set in two.
-            let mut runs: Vec<(unicode_script::Script, String)> = Vec::new();
-            for c in p.text.chars() {
-                let script = c.script();
-                let neutral = matches!(
-                    script,
-                    unicode_script::Script::Common | unicode_script::Script::Inherited
-                );
-                match runs.last_mut() {
-                    Some((s, t)) if neutral || *s == script => t.push(c),
-                    Some((s, t)) if matches!(s, unicode_script::Script::Common) => {
-                        *s = script;
-                        t.push(c);
-                    }
-                    _ => runs.push((
-                        if neutral {
-                            unicode_script::Script::Common
-                        } else {
-                            script
-                        },
-                        c.to_string(),
-                    )),
-                }
-            }
-            let push = |out: &mut Vec<Piece>, font: FontId, text: String| {
-                if text.is_empty() {
-                    return;
-                }
+            for (font, range) in self.face_runs(
+                p.style.font,
+                &p.text,
+                matches!(p.style.font, FontId::Mono | FontId::MonoBold),
+            ) {
+                let text = &p.text[range];
                 match out.last_mut() {
                     Some(last)
-                        if last.style.font == font
-                            && last.style == TextStyle { font, ..p.style }
+                        if last.style == TextStyle { font, ..p.style }
                             && last.link == p.link
                             && last.note == p.note =>
                     {
-                        last.text.push_str(&text)
+                        last.text.push_str(text)
                     }
                     _ => out.push(Piece {
-                        text,
+                        text: text.to_string(),
                         style: TextStyle { font, ..p.style },
                         ..p.clone()
                     }),
                 }
-            };
-            for (_, text) in runs {
-                let drawn = |f: FontId| {
-                    text.chars()
-                        .all(|c| !coverage::needs_glyph(c) || self.shaper.covers(f, c))
-                };
-                let whole = std::iter::once(p.style.font)
-                    .chain((0..self.shaper.fallbacks()).map(FontId::Fallback))
-                    .find(|&f| drawn(f));
-                if let Some(f) = whole {
-                    push(&mut out, f, text);
-                    continue;
-                }
-                // No one face has it all: character by character.
-                let mut current = p.style.font;
-                let mut run = String::new();
-                for c in text.chars() {
-                    // Punctuation stays in the face of the letters it
-                    // follows, if that face has it.
-                    let neutral = c.script() == unicode_script::Script::Common
-                        && !c.is_ascii_digit()
-                        && self.shaper.covers(current, c)
-                        && !self.shaper.is_colour(current);
-                    let font = if coverage::needs_glyph(c) && !neutral {
-                        self.shaper.face_for(p.style.font, c)
-                    } else if self.shaper.is_colour(current) {
-                        p.style.font
-                    } else {
-                        current
-                    };
-                    if font != current {
-                        push(&mut out, current, std::mem::take(&mut run));
-                    }
-                    current = font;
-                    run.push(c);
-                }
-                push(&mut out, current, run);
             }
         }
         Some(out)
+    }
+
+    /// `text`, meant for `font`, as stretches each in the face that draws
+    /// it: runs of one script (spaces, digits and punctuation go with the
+    /// run they are in), each in one face where one face has all of it,
+    /// so that a word is never set in two; else character by character,
+    /// punctuation staying in the face of the letters it follows.
+    ///
+    /// In `code`, every character the code face has stays in it, so that
+    /// columns line up; only what it lacks goes to a fallback.
+    fn face_runs(
+        &self,
+        font: FontId,
+        text: &str,
+        code: bool,
+    ) -> Vec<(FontId, std::ops::Range<usize>)> {
+        use unicode_script::Script;
+        if code {
+            let mut out: Vec<(FontId, std::ops::Range<usize>)> = Vec::new();
+            for (i, c) in text.char_indices() {
+                let end = i + c.len_utf8();
+                // Marks and joiners go with the letter they follow.
+                let f = match out.last() {
+                    Some((f, _)) if coverage::joins_previous(c) => *f,
+                    _ if !coverage::needs_glyph(c) || self.shaper.covers(font, c) => font,
+                    _ => self.shaper.face_for(font, c),
+                };
+                match out.last_mut() {
+                    Some((last, r)) if *last == f => r.end = end,
+                    _ => out.push((f, i..end)),
+                }
+            }
+            return out;
+        }
+        let mut runs: Vec<(Script, std::ops::Range<usize>)> = Vec::new();
+        for (i, c) in text.char_indices() {
+            let end = i + c.len_utf8();
+            let script = c.script();
+            let neutral = matches!(script, Script::Common | Script::Inherited);
+            match runs.last_mut() {
+                Some((s, r)) if neutral || *s == script => r.end = end,
+                Some((s, r)) if *s == Script::Common => {
+                    *s = script;
+                    r.end = end;
+                }
+                _ => runs.push((if neutral { Script::Common } else { script }, i..end)),
+            }
+        }
+        let mut out: Vec<(FontId, std::ops::Range<usize>)> = Vec::new();
+        let mut push = |f: FontId, r: std::ops::Range<usize>| {
+            if r.is_empty() {
+                return;
+            }
+            match out.last_mut() {
+                Some((last, lr)) if *last == f && lr.end == r.start => lr.end = r.end,
+                _ => out.push((f, r)),
+            }
+        };
+        for (_, range) in runs {
+            let run = &text[range.clone()];
+            let drawn = |f: FontId| {
+                run.chars()
+                    .all(|c| !coverage::needs_glyph(c) || self.shaper.covers(f, c))
+            };
+            let whole = std::iter::once(font)
+                .chain((0..self.shaper.fallbacks()).map(FontId::Fallback))
+                .find(|&f| drawn(f));
+            if let Some(f) = whole {
+                push(f, range);
+                continue;
+            }
+            let mut current = font;
+            let mut from = range.start;
+            for (i, c) in run.char_indices() {
+                let i = range.start + i;
+                let neutral = c.script() == unicode_script::Script::Common
+                    && !c.is_ascii_digit()
+                    && self.shaper.covers(current, c)
+                    && !self.shaper.is_colour(current);
+                let f = if coverage::needs_glyph(c) && !neutral {
+                    self.shaper.face_for(font, c)
+                } else if self.shaper.is_colour(current) {
+                    font
+                } else {
+                    current
+                };
+                if f != current {
+                    push(current, from..i);
+                    from = i;
+                }
+                current = f;
+            }
+            push(current, from..range.end);
+        }
+        out
     }
 
     /// Sets a formula with the math face, at the text's size.
@@ -1525,6 +1558,78 @@ fn issue(
 }
 
 impl Setter<'_, '_> {
+    /// The glyphs of one line of code, left to right as drawn, each with
+    /// its style: every stretch in the face that draws it (a fallback for
+    /// letters the code face lacks), and right-to-left strings reordered
+    /// within a line that stays left to right.
+    pub fn code_glyphs(
+        &mut self,
+        text: &str,
+        styles: &[(usize, TextStyle)],
+    ) -> (Vec<PlacedGlyph>, Vec<TextStyle>) {
+        // Stretches of one style, one face and one embedding level.
+        let levels: Option<Vec<u8>> = super::shape::is_rtl_text(text).then(|| {
+            let info = unicode_bidi::BidiInfo::new(text, Some(unicode_bidi::Level::ltr()));
+            info.levels.iter().map(|l| l.number()).collect()
+        });
+        let mut stretches: Vec<(std::ops::Range<usize>, TextStyle, u8)> = Vec::new();
+        for (i, &(start, st)) in styles.iter().enumerate() {
+            let end = styles
+                .get(i + 1)
+                .map_or(text.len(), |s| s.0)
+                .min(text.len());
+            let start = start.min(end);
+            if start == end || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+                continue;
+            }
+            for (font, r) in self.face_runs(st.font, &text[start..end], true) {
+                let r = start + r.start..start + r.end;
+                let style = TextStyle { font, ..st };
+                match &levels {
+                    None => stretches.push((r, style, 0)),
+                    Some(levels) => {
+                        let mut from = r.start;
+                        for (k, _) in text[r.clone()].char_indices() {
+                            let k = r.start + k;
+                            if k > from && levels[k] != levels[from] {
+                                stretches.push((from..k, style, levels[from]));
+                                from = k;
+                            }
+                        }
+                        stretches.push((from..r.end, style, levels[from]));
+                    }
+                }
+            }
+        }
+        // Rule L2: from the highest level down to the lowest odd one,
+        // reverse every sequence of stretches at that level or higher.
+        let highest = stretches.iter().map(|s| s.2).max().unwrap_or(0);
+        let mut order: Vec<usize> = (0..stretches.len()).collect();
+        for level in (1..=highest).rev() {
+            let mut k = 0;
+            while k < order.len() {
+                if stretches[order[k]].2 >= level {
+                    let from = k;
+                    while k < order.len() && stretches[order[k]].2 >= level {
+                        k += 1;
+                    }
+                    order[from..k].reverse();
+                } else {
+                    k += 1;
+                }
+            }
+        }
+        let mut glyphs = Vec::with_capacity(text.len());
+        let mut glyph_styles = Vec::with_capacity(text.len());
+        for k in order {
+            let (r, st, _) = &stretches[k];
+            let g = self.glyphs(*st, &text[r.clone()]);
+            glyph_styles.extend(std::iter::repeat_n(*st, g.len()));
+            glyphs.extend(g);
+        }
+        (glyphs, glyph_styles)
+    }
+
     /// Sets one line of code into lines no wider than `measure`, spaces
     /// kept exactly (tabs to the next multiple of four). A line that fits
     /// is one line; a longer one breaks after a space or punctuation in the
@@ -1556,22 +1661,7 @@ impl Setter<'_, '_> {
         let style = styles
             .first()
             .map_or(TextStyle::new(super::shape::FontId::Mono, 9.0), |s| s.1);
-        let mut glyphs: Vec<PlacedGlyph> = Vec::with_capacity(expanded.len());
-        let mut glyph_styles: Vec<TextStyle> = Vec::with_capacity(expanded.len());
-        for (i, &(start, st)) in styles.iter().enumerate() {
-            let end = styles
-                .get(i + 1)
-                .map_or(expanded.len(), |s| s.0)
-                .min(expanded.len());
-            let start = start.min(end);
-            if start == end || !expanded.is_char_boundary(start) || !expanded.is_char_boundary(end)
-            {
-                continue;
-            }
-            let g = self.glyphs(st, &expanded[start..end]);
-            glyph_styles.extend(std::iter::repeat_n(st, g.len()));
-            glyphs.extend(g);
-        }
+        let (glyphs, glyph_styles) = self.code_glyphs(&expanded, styles);
         let mut lines = Vec::new();
         let mut start = 0usize;
         while start < glyphs.len() {
