@@ -1192,6 +1192,11 @@ fn find(name: &str) -> Option<&'static Lang> {
     LANGS.iter().find(|l| l.names.contains(&n))
 }
 
+/// The first name of every language Quire highlights.
+pub fn languages() -> Vec<&'static str> {
+    LANGS.iter().map(|l| l.names[0]).collect()
+}
+
 /// Whether the language is one Quire highlights.
 pub fn known(name: &str) -> bool {
     find(name).is_some()

@@ -612,3 +612,44 @@ fn code_takes_what_its_face_lacks_from_fallbacks_and_stays_left_to_right() {
     assert!(text.contains("String::from(\"你好\");"), "{text}");
     assert!(text.contains("let s = \"你好\";"), "{text}");
 }
+
+/// A vowel sign quoted on its own, as the Japanese Rust book's chapter on
+/// strings prints each `char` of "नमस्ते" one a line: it is drawn (on a
+/// dotted circle) by a face that has it, and counts as a character the
+/// book's fonts must draw.
+#[test]
+fn a_combining_sign_on_its_own_is_drawn_or_is_an_error() {
+    let dir = project(&[(
+        "m.md",
+        "# Marks\n\nThe sign े alone.\n\n```text\nन\nम\nस\n्\nत\nे\n```\n".as_bytes(),
+    )]);
+    for args in [
+        vec!["build", "m.md", "-o", "out", "--no-system-fonts"],
+        vec!["check", "m.md", "--no-system-fonts"],
+    ] {
+        let r = run(quire().current_dir(dir.path()).args(&args));
+        assert_eq!(r.status, 1, "{args:?}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("m.md:3:10: error: ")
+                && r.stderr.contains("Devanagari ('")
+                && r.stderr.contains("[glyph-missing]"),
+            "{args:?}: {}",
+            r.stderr
+        );
+    }
+    let r = run(quire()
+        .current_dir(dir.path())
+        .args(["build", "m.md", "-o", "out", "--to", "pdf"]));
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let pdf = dir.path().join("out/m.pdf");
+    let fonts = fonts_on_page(&pdf, 1);
+    assert!(
+        fonts.iter().any(|f| f.contains("NotoSerifDevanagari")),
+        "{fonts:?}"
+    );
+    let text = pdftotext(&pdf, None);
+    assert!(text.contains("The sign े alone."), "{text}");
+    for line in ["न", "्", "े"] {
+        assert!(text.lines().any(|l| l.trim() == line), "{line}: {text}");
+    }
+}

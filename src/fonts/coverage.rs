@@ -29,7 +29,16 @@ pub fn needs_glyph(c: char) -> bool {
             get_general_category(c),
             GeneralCategory::Control | GeneralCategory::Format
         )
-        && !joins_previous(c)
+        && !is_selector(c)
+}
+
+/// Characters that only choose how the one before them is drawn (a
+/// variation selector, a joiner, an emoji skin tone): a face need not
+/// have a glyph for them. A combining mark is not one of them: it is
+/// drawn, and a mark with no letter before it (a vowel sign quoted on its
+/// own) is drawn on a dotted circle by the face that has it.
+fn is_selector(c: char) -> bool {
+    matches!(c, '\u{200C}' | '\u{200D}' | '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}' | '\u{1F3FB}'..='\u{1F3FF}')
 }
 
 /// The script a character is written in, for messages.

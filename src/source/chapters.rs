@@ -40,6 +40,37 @@ fn cuts_here(level: u8, classes: &[String], chapter_level: u8) -> bool {
     level <= chapter_level || (level <= chapter_level + 1 && classes.iter().any(|c| c == "part"))
 }
 
+/// A file that opens with a heading deeper than the chapter level, and
+/// has none shallower than it (a section of a bigger book kept in a file
+/// of its own, as mdBook's `ch04-01-….md` opens with `## What Is
+/// Ownership?`): that first heading is its title, and its other headings
+/// move up as far, so that they stay its sections.
+pub fn raise_to(blocks: &mut [Block], chapter_level: u8) {
+    let levels = || {
+        blocks.iter().filter_map(|b| match &b.kind {
+            BlockKind::Heading { level, .. } => Some(*level),
+            _ => None,
+        })
+    };
+    let Some(BlockKind::Heading { level: first, .. }) = blocks.first().map(|b| &b.kind) else {
+        return;
+    };
+    let first = *first;
+    if first <= chapter_level || levels().any(|l| l < first) {
+        return;
+    }
+    let by = first - chapter_level;
+    for (i, b) in blocks.iter_mut().enumerate() {
+        if let BlockKind::Heading { level, .. } = &mut b.kind {
+            *level = if i == 0 {
+                chapter_level
+            } else {
+                (*level - by).max(chapter_level + 1)
+            };
+        }
+    }
+}
+
 /// Cuts `blocks` into the opening (before any chapter heading) and the
 /// chapters. Headings below the chapter level move up to follow it, so a
 /// chapter's sections are always level 2 and their subsections level 3.

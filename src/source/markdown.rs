@@ -77,7 +77,11 @@ pub fn read(text: &str, body_start: usize, file: &Path, diags: &mut Diagnostics)
             Diagnostic::warning(
                 Code::HtmlDropped,
                 loc,
-                format!("raw HTML {kind} dropped{more}; its text is kept"),
+                if kind.ends_with(" element") {
+                    format!("raw HTML {kind} dropped{more} with all it holds: it styles or scripts a web page, and a book has a stylesheet of its own")
+                } else {
+                    format!("raw HTML {kind} dropped{more}; its text is kept")
+                },
             )
             .help("write it in Markdown, or with the HTML Quire keeps (see the README)"),
         );
@@ -658,6 +662,25 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
             if looks_like_tag && let Some(end) = rest.find('>') {
                 let tag = &rest[..=end];
                 let name = tag_name(tag);
+                // A style sheet or a script is not text: it goes, with
+                // everything up to its end tag.
+                if !tag.starts_with("</") && matches!(name.as_str(), "style" | "script") {
+                    self.drop_html(format!("<{name}> element"), at);
+                    let close = format!("</{name}");
+                    let upto = rest
+                        .char_indices()
+                        .find(|&(i, _)| {
+                            rest[i..]
+                                .get(..close.len())
+                                .is_some_and(|t| t.eq_ignore_ascii_case(&close))
+                        })
+                        .map_or(rest.len(), |(i, _)| {
+                            rest[i..].find('>').map_or(rest.len(), |g| i + g + 1)
+                        });
+                    at += upto;
+                    rest = &rest[upto..];
+                    continue;
+                }
                 const ENDS_A_LINE: &[&str] = &[
                     "p",
                     "div",
@@ -863,6 +886,16 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
                 {
                     out.push(Inline::LineBreak)
                 }
+                // Between two Chinese or Japanese characters a line break
+                // in the source is no space: those scripts put none
+                // between words (CSS Text's segment break rule); nor after
+                // their full-width punctuation, which has its space in it.
+                Event::SoftBreak
+                    if matches!(out.last(), Some(Inline::Text { text })
+                        if text.chars().next_back().is_some_and(|c| is_wide_punctuation(c)
+                            || (is_spaceless(c)
+                                && matches!(self.events.peek(), Some((Event::Text(t), _))
+                                    if t.chars().next().is_some_and(is_spaceless))))) => {}
                 Event::SoftBreak => push_text(&mut out, " "),
                 Event::HardBreak => out.push(Inline::LineBreak),
                 Event::TaskListMarker(done) => self.task = Some(done),
@@ -1075,6 +1108,21 @@ enum Bracket {
     /// text that followed the `]`.
     Note(String, String),
     Text(String),
+}
+
+/// A character of a script written without spaces between words (Han,
+/// kana, their punctuation and full-width forms; not Hangul, which
+/// spaces its words).
+fn is_spaceless(c: char) -> bool {
+    matches!(c as u32,
+        0x3000..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF
+        | 0xFF00..=0xFF60 | 0xFFE0..=0xFFEF | 0x20000..=0x3FFFF)
+}
+
+/// Chinese and Japanese punctuation, full width: its space is in its
+/// glyph.
+fn is_wide_punctuation(c: char) -> bool {
+    matches!(c as u32, 0x3001..=0x3003 | 0x3008..=0x3011 | 0x3014..=0x301F | 0xFF01 | 0xFF08 | 0xFF09 | 0xFF0C | 0xFF0E | 0xFF1A | 0xFF1B | 0xFF1F)
 }
 
 fn push_text(out: &mut Vec<Inline>, t: &str) {

@@ -172,7 +172,11 @@ impl Manuscript {
             lang,
             article,
         } = how;
-        let (opening, cuts) = chapters::cut(self.blocks, level);
+        let mut blocks = self.blocks;
+        if title.is_none() {
+            chapters::raise_to(&mut blocks, level);
+        }
+        let (opening, cuts) = chapters::cut(blocks, level);
         let mut out = Vec::new();
         let has_text = !opening.is_empty() || cuts.is_empty();
         // A title given for the file that its first heading repeats is

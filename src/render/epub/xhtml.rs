@@ -129,8 +129,13 @@ impl<'a> ChapterWriter<'a> {
         }
         if role.has_heading() {
             let _ = write!(attrs, " aria-labelledby=\"{}\"", escape(&ch.title_id));
-        } else if !ch.title.is_empty() {
-            let _ = write!(attrs, " aria-label=\"{}\"", escape(&plain_text(&ch.title)));
+        } else {
+            // No heading carries the chapter's id: its section does, so
+            // that a link to the chapter lands.
+            let _ = write!(attrs, " id=\"{}\"", escape(&ch.title_id));
+            if !ch.title.is_empty() {
+                let _ = write!(attrs, " aria-label=\"{}\"", escape(&plain_text(&ch.title)));
+            }
         }
         let _ = writeln!(self.out, "<section{attrs}>");
         let opening: Vec<String> = self

@@ -743,7 +743,12 @@ impl Setter<'_, '_> {
                 let end = i + c.len_utf8();
                 // Marks and joiners go with the letter they follow.
                 let f = match out.last() {
-                    Some((f, _)) if coverage::joins_previous(c) => *f,
+                    Some((f, _))
+                        if coverage::joins_previous(c)
+                            && (!coverage::needs_glyph(c) || self.shaper.covers(*f, c)) =>
+                    {
+                        *f
+                    }
                     _ if !coverage::needs_glyph(c) || self.shaper.covers(font, c) => font,
                     _ => self.shaper.face_for(font, c),
                 };

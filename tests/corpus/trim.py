@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""Makes the trimmed corpus books in this folder from snapshots of their
+public repositories (one git directory each, given as MIRROR/owner+name/repo).
+
+Each book keeps its licence files, a few whole chapters chosen for what they
+hold (code in many languages, non-ASCII text, emoji, SVG figures, tables,
+footnotes), and a book.toml listing them in order. mdBook's whole-file
+`{{#include path}}` is expanded here, where a chapter needs it; nothing else
+in a chapter is changed. SOURCES.md records each book's repository, commit
+and files.
+
+    python3 tests/corpus/trim.py /work/.mirror
+"""
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+# name: (repository, title, authors, lang, [(path in repo, name here)], licences)
+BOOKS = {
+    "rust-book": (
+        "rust-lang/book",
+        "The Rust Programming Language (chapters 3, 4, 8 and 14)",
+        ["Steve Klabnik", "Carol Nichols", "Chris Krycho"],
+        "en",
+        [("nostarch/chapter03.md", "chapter03.md"),
+         ("nostarch/chapter04.md", "chapter04.md"),
+         ("nostarch/chapter08.md", "chapter08.md"),
+         ("nostarch/chapter14.md", "chapter14.md")]
+        ,
+        ["LICENSE-MIT", "LICENSE-APACHE", "COPYRIGHT"],
+    ),
+    "rust-book-ja": (
+        "rust-lang-ja/book-ja",
+        "The Rust Programming Language 日本語版 (抜粋)",
+        ["Steve Klabnik", "Carol Nichols"],
+        "ja",
+        [("src/ch01-02-hello-world.md", "ch01-02-hello-world.md"),
+         ("src/ch04-01-what-is-ownership.md", "ch04-01-what-is-ownership.md"),
+         ("src/ch08-02-strings.md", "ch08-02-strings.md")],
+        ["LICENSE-MIT", "LICENSE-APACHE"],
+    ),
+    "nomicon": (
+        "rust-lang/nomicon",
+        "The Rustonomicon (excerpt)",
+        ["The Rust Project Developers"],
+        "en",
+        [(f"src/{n}.md", f"{n}.md") for n in
+         ["meet-safe-and-unsafe", "ownership", "lifetimes", "subtyping",
+          "phantom-data", "races", "send-and-sync", "ffi"]],
+        ["LICENSE-MIT", "LICENSE-APACHE"],
+    ),
+    "reference": (
+        "rust-lang/reference",
+        "The Rust Reference (excerpt)",
+        ["The Rust Project Developers"],
+        "en",
+        [(f"src/{n}.md", f"{n}.md") for n in
+         ["tokens", "expressions", "subtyping", "destructors", "linkage"]],
+        ["LICENSE-MIT", "LICENSE-APACHE"],
+    ),
+    "async-book": (
+        "rust-lang/async-book",
+        "Asynchronous Programming in Rust (excerpt)",
+        ["The Rust Async Working Group"],
+        "en",
+        [(f"src/{n}.md", Path(n).name + ".md") for n in
+         ["intro", "part-guide/async-await", "part-guide/concurrency",
+          "part-reference/pinning"]],
+        ["LICENSE"],
+    ),
+    "mdbook-guide": (
+        "rust-lang/mdBook",
+        "The mdBook Guide (excerpt)",
+        ["The mdBook Contributors"],
+        "en",
+        [(f"guide/src/{n}.md", Path(n).name + ".md") for n in
+         ["README", "guide/reading", "format/summary", "format/markdown",
+          "format/mdbook"]],
+        ["LICENSE"],
+    ),
+}
+
+INCLUDE = re.compile(r"^\{\{#include ([^}:]+)\}\}$", re.M)
+# Pictures a chapter shows: Markdown images and HTML <img src>.
+PICTURE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)|<img[^>]*?\ssrc=\"([^\"]+)\"", re.S)
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(repo), *args], check=True,
+                          capture_output=True, text=True).stdout
+
+
+def show(repo: Path, path: str) -> bytes:
+    return subprocess.run(["git", "-C", str(repo), "show", f"HEAD:{path}"],
+                          check=True, capture_output=True).stdout
+
+
+def main(mirror: Path) -> None:
+    sources = ["# Where the corpus books come from\n",
+               "Each is a trimmed copy of a public repository at the commit "
+               "given, under the licence files kept beside it. Made by "
+               "`trim.py`; chapters are whole and unchanged, but for mdBook's "
+               "whole-file `{{#include}}` lines, expanded.\n"]
+    for name, (slug, title, authors, lang, files, licences) in BOOKS.items():
+        repo = mirror / slug.replace("/", "+") / "repo"
+        commit = git(repo, "rev-parse", "HEAD").strip()
+        out = HERE / name
+        out.mkdir(exist_ok=True)
+        chapters = []
+        for src, dst in files:
+            data = show(repo, src)
+            if dst.endswith(".md"):
+                text = data.decode()
+                base = Path(src).parent
+
+                def expand(m: re.Match) -> str:
+                    target = (base / m.group(1)).as_posix()
+                    parts = []
+                    for p in target.split("/"):
+                        if p == "..":
+                            parts.pop()
+                        elif p != ".":
+                            parts.append(p)
+                    return show(repo, "/".join(parts)).decode().rstrip("\n")
+
+                text = INCLUDE.sub(expand, text)
+                for m in PICTURE.finditer(text):
+                    pic = m.group(1) or m.group(2)
+                    if "://" in pic:
+                        continue
+                    # nostarch chapters name pictures relative to src/.
+                    home = "src" if src.startswith("nostarch/") else base.as_posix()
+                    (out / dst).parent.joinpath(pic).parent.mkdir(parents=True, exist_ok=True)
+                    (out / dst).parent.joinpath(pic).write_bytes(show(repo, f"{home}/{pic}"))
+                data = text.encode()
+                chapters.append(dst)
+            (out / dst).parent.mkdir(parents=True, exist_ok=True)
+            (out / dst).write_bytes(data)
+        for lic in licences:
+            (out / lic).write_bytes(show(repo, lic))
+        toml = [f"# {title}: a trimmed copy of {slug} (see ../SOURCES.md).",
+                "chapters = [" + ", ".join(f'"{c}"' for c in chapters) + "]",
+                "", "[book]", f'title = "{title}"',
+                "authors = [" + ", ".join(f'"{a}"' for a in authors) + "]",
+                f'lang = "{lang}"', 'date = "2026-12-01"', ""]
+        (out / "book.toml").write_text("\n".join(toml))
+        sources.append(f"\n## {name}\n\n{slug} at {commit}: "
+                       + ", ".join(f"`{s}`" for s, _ in files)
+                       + "; licence: " + ", ".join(licences) + ".\n")
+    (HERE / "SOURCES.md").write_text("".join(sources))
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]))
