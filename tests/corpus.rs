@@ -172,20 +172,7 @@ fn every_node_api_doc_builds_into_both_formats_with_its_words() {
         let check = tool("qpdf", &[std::ffi::OsStr::new("--check"), pdf.as_os_str()]);
         assert!(check.status.success(), "{stem}: qpdf --check failed");
         let source = printed_words(&std::fs::read_to_string(md).unwrap());
-        let printed = pdftotext(&pdf, None);
-        // Kinsoku: no line starts with a Chinese or Japanese stop, comma or
-        // closing bracket, or ends with an opening one.
-        let broken: Vec<&str> = printed
-            .lines()
-            .filter(|l| {
-                l.starts_with(['。', '、', '」', '』', '）', '！', '？', '：', '，', '．'])
-                    || l.ends_with(['「', '『', '（'])
-            })
-            .collect();
-        assert!(broken.is_empty(), "{stem}: kinsoku broken: {broken:?}");
-        let page = words(&printed);
-        let missing: Vec<&String> = source.iter().filter(|w| !page.contains(*w)).collect();
-        let recall = 1.0 - missing.len() as f64 / source.len().max(1) as f64;
+        let (recall, missing) = judge_page(&stem, &pdf, &source);
         if recall < worst.0 {
             worst = (recall, format!("{stem}: {missing:?}"));
         }
@@ -202,6 +189,30 @@ fn every_node_api_doc_builds_into_both_formats_with_its_words() {
             .join(format!("{stem}.epub"));
         assert_valid(&epub);
     }
+}
+
+/// The share of `source`'s words that `pdftotext` gives back from `pdf`,
+/// and those it does not; fails where a line breaks kinsoku (starts with
+/// a Chinese or Japanese stop, comma or closing bracket, or ends with an
+/// opening one).
+fn judge_page(name: &str, pdf: &Path, source: &BTreeSet<String>) -> (f64, Vec<String>) {
+    let printed = pdftotext(pdf, None);
+    let broken: Vec<&str> = printed
+        .lines()
+        .filter(|l| {
+            l.starts_with(['。', '、', '」', '』', '）', '！', '？', '：', '，', '．'])
+                || l.ends_with(['「', '『', '（'])
+        })
+        .collect();
+    assert!(broken.is_empty(), "{name}: kinsoku broken: {broken:?}");
+    let page = words(&printed);
+    let missing: Vec<String> = source
+        .iter()
+        .filter(|w| !page.contains(*w))
+        .cloned()
+        .collect();
+    let recall = 1.0 - missing.len() as f64 / source.len().max(1) as f64;
+    (recall, missing)
 }
 
 /// A corpus book: a directory with book.toml, or one manuscript file.
@@ -255,20 +266,7 @@ fn real_book_builds_whole(name: &str) {
     for (_, text) in manuscripts_of(&book) {
         source.extend(printed_words(&text));
     }
-    let printed = pdftotext(&pdf, None);
-    // Kinsoku: no line starts with a Chinese or Japanese stop, comma or
-    // closing bracket, or ends with an opening one.
-    let broken: Vec<&str> = printed
-        .lines()
-        .filter(|l| {
-            l.starts_with(['。', '、', '」', '』', '）', '！', '？', '：', '，', '．'])
-                || l.ends_with(['「', '『', '（'])
-        })
-        .collect();
-    assert!(broken.is_empty(), "{name}: kinsoku broken: {broken:?}");
-    let page = words(&printed);
-    let missing: Vec<&String> = source.iter().filter(|w| !page.contains(*w)).collect();
-    let recall = 1.0 - missing.len() as f64 / source.len().max(1) as f64;
+    let (recall, missing) = judge_page(name, &pdf, &source);
     println!("{name}: word recall {recall:.4} of {} words", source.len());
     assert!(
         recall >= 0.99,
