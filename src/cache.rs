@@ -16,8 +16,10 @@ use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-/// Bumped whenever an output of the cached work would change.
-const VERSION: &[u8] = b"quire-cache-1";
+/// The version of the code whose work is kept: the crate's version and a
+/// digest of the files that make cached entries (build.rs), so that an
+/// entry made by other code is never used.
+const VERSION: &[u8] = concat!("quire-cache-", env!("QUIRE_CACHE_CODE")).as_bytes();
 const MAGIC: &[u8; 8] = b"QUIRE\x00C1";
 
 static DIR: OnceLock<Option<PathBuf>> = OnceLock::new();
@@ -140,51 +142,4 @@ pub fn shared<E>(
     let bytes = get_or_make(kind, key, make)?;
     *made = Some(bytes.clone());
     Ok(bytes)
-}
-
-/// `f` over every item, on every core, results in the items' order.
-pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len());
-    if threads <= 1 {
-        return items.iter().map(f).collect();
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut out: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                let (next, f) = (&next, &f);
-                std::thread::Builder::new()
-                    .stack_size(crate::limits::STACK_BYTES)
-                    .spawn_scoped(scope, move || {
-                        let mut done = Vec::new();
-                        loop {
-                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            let Some(item) = items.get(i) else { break };
-                            done.push((i, f(item)));
-                        }
-                        done
-                    })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| match h {
-                Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
-                Err(_) => Vec::new(),
-            })
-            .collect()
-    });
-    // A thread that could not start left its items undone: do them here.
-    if out.len() < items.len() {
-        let done: std::collections::BTreeSet<usize> = out.iter().map(|(i, _)| *i).collect();
-        for (i, item) in items.iter().enumerate() {
-            if !done.contains(&i) {
-                out.push((i, f(item)));
-            }
-        }
-    }
-    out.sort_by_key(|(i, _)| *i);
-    out.into_iter().map(|(_, r)| r).collect()
 }

@@ -35,16 +35,19 @@ fn every_sample_passes_epubcheck() {
 fn two_builds_are_byte_identical() {
     let a = tempfile::tempdir().unwrap();
     let b = tempfile::tempdir().unwrap();
+    let c = tempfile::tempdir().unwrap();
     for sample in samples() {
+        // The first build fills this test's cache, the second takes its
+        // pictures and cover from it, the third uses none.
         let (_, first) = build_epub(&sample, a.path(), &[]);
         // Wall-clock time must not leak into the output.
         std::thread::sleep(std::time::Duration::from_millis(1100));
         let (_, second) = build_epub(&sample, b.path(), &[]);
-        let (x, y) = (
-            std::fs::read(&first).unwrap(),
-            std::fs::read(&second).unwrap(),
-        );
+        let (_, third) = build_epub(&sample, c.path(), &["--no-cache"]);
+        let read = |p: &std::path::PathBuf| std::fs::read(p).unwrap();
+        let (x, y, z) = (read(&first), read(&second), read(&third));
         assert!(x == y, "{} differs between builds", sample.display());
+        assert!(x == z, "{} differs without the cache", sample.display());
     }
 }
 

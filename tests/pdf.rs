@@ -391,11 +391,18 @@ fn outline_has_every_chapter_and_section() {
 fn two_pdf_builds_are_byte_identical() {
     let a = tempfile::tempdir().unwrap();
     let b = tempfile::tempdir().unwrap();
+    let c = tempfile::tempdir().unwrap();
     for sample in samples() {
+        // The first build fills this test's cache, the second takes its
+        // pictures and cover from it, the third uses none.
         let x = std::fs::read(built(&sample, a.path())).unwrap();
         std::thread::sleep(std::time::Duration::from_millis(1100));
         let y = std::fs::read(built(&sample, b.path())).unwrap();
+        let (r, pdf) = build_pdf(&sample, c.path(), &["--no-cache"]);
+        assert_eq!(r.status, 0, "{}", r.stderr);
+        let z = std::fs::read(pdf).unwrap();
         assert!(x == y, "{} differs between builds", sample.display());
+        assert!(x == z, "{} differs without the cache", sample.display());
     }
 }
 

@@ -164,12 +164,8 @@ fn watch_rebuilds_what_the_book_uses_and_serves_a_preview() {
         "# One\n\nThe first chapter now says something else.\n\n![A plate](plate.png)\n",
     )
     .unwrap();
-    let (line, took) = w.round(Duration::from_secs(10));
+    let (line, _) = w.round(Duration::from_secs(10));
     assert!(line.starts_with("built in"), "{line}");
-    assert!(
-        took < Duration::from_secs(2),
-        "the chapter's rebuild took {took:?}"
-    );
     assert!(epub_text(&epub).contains("now says something else"));
     let (_, chapter) = get(&serving, "/epub/OEBPS/ch01.xhtml");
     assert!(chapter.contains("now says something else"), "{chapter}");
@@ -178,18 +174,16 @@ fn watch_rebuilds_what_the_book_uses_and_serves_a_preview() {
     // The picture changes (saved as editors save, by rename).
     let before = std::fs::read(&pdf).unwrap();
     save(&dir.path().join("plate.png"), &png(300, 200, 200));
-    let (line, took) = w.round(Duration::from_secs(10));
+    let (line, _) = w.round(Duration::from_secs(10));
     assert!(line.starts_with("built in"), "{line}");
-    assert!(
-        took < Duration::from_secs(2),
-        "the picture's rebuild took {took:?}"
-    );
     let images = tool_text(
         "pdfimages",
         &[std::ffi::OsStr::new("-list"), pdf.as_os_str()],
     );
     assert!(images.contains("  300   200 "), "{images}");
     assert_ne!(before, std::fs::read(&pdf).unwrap());
+    // One edit, one rebuild: the preview counts good builds.
+    assert_eq!(get(&serving, "/version").1.trim(), "3");
 
     // book.toml changes.
     std::fs::write(
@@ -197,13 +191,10 @@ fn watch_rebuilds_what_the_book_uses_and_serves_a_preview() {
         "chapters = [\"one.md\", \"two.md\"]\n[book]\ntitle = \"Second Title\"\nauthors = [\"A. Writer\"]\n",
     )
     .unwrap();
-    let (line, took) = w.round(Duration::from_secs(10));
+    let (line, _) = w.round(Duration::from_secs(10));
     assert!(line.starts_with("built in"), "{line}");
-    assert!(
-        took < Duration::from_secs(2),
-        "book.toml's rebuild took {took:?}"
-    );
     assert!(epub_text(&epub).contains("Second Title"));
+    assert_eq!(get(&serving, "/version").1.trim(), "4");
 
     // An edit that breaks the book: reported, and the last good outputs
     // stay as they were.

@@ -9,9 +9,18 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+thread_local! {
+    /// Each test runs on a thread of its own: this is its own cache, so
+    /// that no test sees entries another made (or the user's).
+    static CACHE: tempfile::TempDir = tempfile::tempdir().expect("a cache directory");
+}
+
+/// The `quire` binary, with this test's own cache (a test may name
+/// another with `.env("QUIRE_CACHE_DIR", …)`).
 pub fn quire() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_quire"));
     c.env_remove("SOURCE_DATE_EPOCH").env("NO_COLOR", "1");
+    CACHE.with(|dir| c.env("QUIRE_CACHE_DIR", dir.path()));
     c
 }
 
