@@ -81,7 +81,8 @@ pub(crate) struct Titles {
     /// on, in the order given), for building a catalogue on N machines.
     #[arg(long, value_name = "I/N")]
     shard: Option<crate::catalogue::Shard>,
-    /// How many titles to build at once (default: the number of cores).
+    /// Threads to build with: titles, formats, chapters and pages all
+    /// share them (default: one per core).
     #[arg(short, long, value_name = "N")]
     jobs: Option<std::num::NonZeroUsize>,
 }
@@ -607,65 +608,24 @@ fn gather(
     Ok(out)
 }
 
-/// Runs `job` on every title, `jobs` at a time, each on a thread with a
-/// deep stack; the results come back in the titles' order.
+/// Runs `job` on every title on the run's pool (sized by `jobs`, or one
+/// thread per core); the results come back in the titles' order.
 fn for_each_title<T: Send>(
     titles: &[Title],
     jobs: Option<std::num::NonZeroUsize>,
-    job: impl Fn(&Title) -> T + Sync,
+    job: impl Fn(&Title) -> T + Sync + Send,
 ) -> Vec<T> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let workers = jobs.map_or(cores, |j| j.get()).min(titles.len()).max(1);
+    crate::pool::start(jobs.map(|j| j.get()));
     let all = titles.len();
-    if workers == 1 {
-        return titles
-            .iter()
-            .enumerate()
-            .map(|(n, t)| {
-                let r = job(t);
-                if all > 1 {
-                    crate::progress::titles(n + 1, all);
-                }
-                r
-            })
-            .collect();
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<std::sync::Mutex<Option<T>>> =
-        titles.iter().map(|_| std::sync::Mutex::new(None)).collect();
-    std::thread::scope(|scope| {
-        for w in 0..workers {
-            let (job, next, done, results) = (&job, &next, &done, &results);
-            let spawned = std::thread::Builder::new()
-                .name(format!("title-{w}"))
-                .stack_size(crate::limits::STACK_BYTES)
-                .spawn_scoped(scope, move || {
-                    loop {
-                        let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(title) = titles.get(n) else { break };
-                        let r = job(title);
-                        if let Ok(mut slot) = results[n].lock() {
-                            *slot = Some(r);
-                        }
-                        let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                        crate::progress::titles(d, all);
-                    }
-                });
-            if let Err(e) = spawned {
-                panic!("cannot start a thread for titles: {e}");
-            }
+    crate::pool::map(titles, |title| {
+        let r = job(title);
+        let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        if all > 1 {
+            crate::progress::titles(d, all);
         }
-    });
-    results
-        .into_iter()
-        .map(|m| {
-            m.into_inner()
-                .ok()
-                .flatten()
-                .unwrap_or_else(|| panic!("a title was not built"))
-        })
-        .collect()
+        r
+    })
 }
 
 /// The one title `quire watch` builds: INPUT, or the book in the

@@ -370,12 +370,6 @@ impl fmt::Display for Problem {
     }
 }
 
-impl From<crate::files::ReadError> for Problem {
-    fn from(e: crate::files::ReadError) -> Self {
-        Problem::new(e.code(), format!("cannot read it: {e}"))
-    }
-}
-
 /// The diagnostics gathered while reading, resolving and rendering one book.
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct Diagnostics {

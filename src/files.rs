@@ -302,6 +302,12 @@ pub fn write_atomic(target: &Path, data: &[u8]) -> std::io::Result<()> {
     Staged::write(target, data)?.commit()
 }
 
+impl From<ReadError> for crate::diagnostics::Problem {
+    fn from(e: ReadError) -> Self {
+        crate::diagnostics::Problem::new(e.code(), format!("cannot read it: {e}"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -46,6 +46,7 @@ pub mod limits;
 pub mod math;
 pub mod model;
 pub mod pipeline;
+pub mod pool;
 pub mod print;
 pub mod progress;
 pub mod render;

@@ -205,41 +205,17 @@ fn renderers(formats: &[Format]) -> Vec<&'static dyn Renderer> {
         .collect()
 }
 
-/// Runs `job` for each renderer side by side, each on a thread with a deep
-/// stack. A renderer that panics becomes an internal error at `at`.
+/// Runs `job` for each renderer side by side, on the run's pool. A
+/// renderer that panics becomes an internal error at `at`.
 fn each_renderer<T: Send>(
     renderers: &[&'static dyn Renderer],
     at: &Location,
-    job: impl Fn(&dyn Renderer) -> T + Sync,
+    job: impl Fn(&dyn Renderer) -> T + Sync + Send,
 ) -> Vec<(&'static str, Result<T, Diagnostic>)> {
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = renderers
-            .iter()
-            .map(|&r| {
-                let job = &job;
-                let handle = std::thread::Builder::new()
-                    .name(r.name().into())
-                    .stack_size(crate::limits::STACK_BYTES)
-                    .spawn_scoped(scope, move || job(r));
-                (r.name(), handle)
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|(name, h)| {
-                let result = match h {
-                    Ok(h) => h
-                        .join()
-                        .map_err(|payload| panic_diagnostic(&*payload, at.clone())),
-                    Err(e) => Err(Diagnostic::error(
-                        Code::Internal,
-                        at.clone(),
-                        format!("internal error: cannot start a thread: {e}"),
-                    )),
-                };
-                (name, result)
-            })
-            .collect()
+    crate::pool::map(renderers, |&r| {
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(r)))
+            .map_err(|payload| panic_diagnostic(&*payload, at.clone()));
+        (r.name(), result)
     })
 }
 

@@ -68,6 +68,9 @@ impl Display {
             return None;
         }
         ON.store(true, Ordering::Relaxed);
+        // Every build starts by reading its input: shown from the first
+        // frame, before the pool's first worker has said anything.
+        stage("reading");
         let (stop, stopped) = std::sync::mpsc::channel::<()>();
         let thread = std::thread::spawn(move || {
             let stop_now = |r: Result<(), std::sync::mpsc::RecvTimeoutError>| {

@@ -1307,3 +1307,15 @@ mod number_tests {
         assert_eq!(number_word(5000, "en"), "5000");
     }
 }
+
+/// Whether text holds right-to-left letters (Hebrew, Arabic, …).
+pub fn is_rtl_text(text: &str) -> bool {
+    text.chars().any(is_rtl_char)
+}
+
+/// Whether `c` is a letter written right to left.
+pub fn is_rtl_char(c: char) -> bool {
+    use unicode_bidi::BidiClass;
+    // Nothing before Hebrew is right to left.
+    c >= '\u{0590}' && matches!(unicode_bidi::bidi_class(c), BidiClass::R | BidiClass::AL)
+}

@@ -133,7 +133,9 @@ fn every_kind_of_image_makes_a_valid_epub() {
         fixture("cover.jpg")
     );
     assert!(
-        opf.contains("properties=\"cover-image\" id=\"cover-image\" href=\"images/cover.jpg\""),
+        opf.contains(
+            "<item id=\"cover-image\" href=\"images/cover.jpg\" media-type=\"image/jpeg\" properties=\"cover-image\"/>"
+        ),
         "{opf}"
     );
     // Alt text is carried.
@@ -294,7 +296,9 @@ fn covers_are_checked_and_generated() {
     assert_valid(&epub);
     let opf = epub_file(&epub, "OEBPS/content.opf");
     assert!(
-        opf.contains("properties=\"cover-image\" id=\"cover-image\" href=\"images/cover.png\""),
+        opf.contains(
+            "<item id=\"cover-image\" href=\"images/cover.png\" media-type=\"image/png\" properties=\"cover-image\"/>"
+        ),
         "{opf}"
     );
     let cover = image::load_from_memory(&epub_bytes(&epub, "OEBPS/images/cover.png")).unwrap();

@@ -469,7 +469,9 @@ fn math_is_mathml_in_the_epub_and_typeset_in_the_pdf() {
     assert!(doc.contains("It costs $5 and $10"), "{doc}");
     let opf = epub_file(&epub, "OEBPS/content.opf");
     assert!(
-        opf.contains("href=\"ch01.xhtml\" properties=\"mathml\""),
+        opf.contains(
+            "href=\"ch01.xhtml\" media-type=\"application/xhtml+xml\" properties=\"mathml\""
+        ),
         "{opf}"
     );
 

@@ -70,7 +70,7 @@ pub struct Options {
     /// Margins the book sets, in points from the trimmed edge.
     pub margins: Margins,
     /// The book's own stylesheet for the EPUB, checked.
-    pub extra_css: Option<crate::source::css::ExtraCss>,
+    pub extra_css: Option<ExtraCss>,
     /// Where the print edition's pages begin, for the EPUB's page list:
     /// set when the EPUB is built beside a print PDF.
     #[serde(skip)]
@@ -886,4 +886,35 @@ fn push_plain(inlines: &[Inline], out: &mut String) {
             Inline::LineBreak => out.push(' '),
         }
     }
+}
+
+/// A footnote definition as a reader found it: where it is and what it
+/// says (`resolve` puts it in place at its references).
+#[derive(Debug, Clone)]
+pub struct NoteDef {
+    pub line: u32,
+    pub blocks: Vec<Block>,
+}
+
+/// The stylesheet, its `url()`s rewritten to where the EPUB keeps the
+/// files they name.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ExtraCss {
+    pub text: String,
+    #[serde(skip)]
+    pub resources: Vec<CssResource>,
+    /// The stylesheet's file and the files it names, as read.
+    #[serde(skip)]
+    pub files: Vec<std::path::PathBuf>,
+}
+
+/// A file the stylesheet names, as the EPUB carries it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CssResource {
+    /// Its path in the EPUB, beside the stylesheet.
+    pub href: String,
+    pub data: Vec<u8>,
+    pub media_type: &'static str,
+    /// The file it was read from.
+    pub file: std::path::PathBuf,
 }

@@ -6,12 +6,12 @@
 //! text with a warning), images found, confined to the project and
 //! identified.
 
+use super::NoteDef;
 use super::{
     ArticleInfo, Block, BlockKind, Book, Chapter, Image, ImageAsset, Inline, Layout, LinkTarget,
     Metadata, Options, Pos,
 };
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location, Problem};
-use crate::source::markdown::NoteDef;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 

@@ -4,31 +4,9 @@
 //! into the EPUB.
 
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
-use serde::Serialize;
 use std::path::Path;
 
-/// The stylesheet, its `url()`s rewritten to where the EPUB keeps the
-/// files they name.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct ExtraCss {
-    pub text: String,
-    #[serde(skip)]
-    pub resources: Vec<CssResource>,
-    /// The stylesheet's file and the files it names, as read.
-    #[serde(skip)]
-    pub files: Vec<std::path::PathBuf>,
-}
-
-/// A file the stylesheet names, as the EPUB carries it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CssResource {
-    /// Its path in the EPUB, beside the stylesheet.
-    pub href: String,
-    pub data: Vec<u8>,
-    pub media_type: &'static str,
-    /// The file it was read from.
-    pub file: std::path::PathBuf,
-}
+pub use crate::model::{CssResource, ExtraCss};
 
 /// Families every reading system knows, and CSS-wide keywords.
 const GENERIC: &[&str] = &[

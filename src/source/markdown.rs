@@ -18,12 +18,7 @@ use std::iter::Peekable;
 use std::ops::Range;
 use std::path::Path;
 
-/// A footnote definition: where it is and what it says.
-#[derive(Debug, Clone)]
-pub struct NoteDef {
-    pub line: u32,
-    pub blocks: Vec<Block>,
-}
+pub use crate::model::NoteDef;
 
 pub struct MarkdownDoc {
     pub blocks: Vec<Block>,

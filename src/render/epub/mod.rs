@@ -6,18 +6,21 @@
 //! assembles the container; `package::finish` completes what it cannot
 //! express and makes the archive reproducible.
 
-mod package;
+mod container;
+mod nav;
+mod ncx;
+mod opf;
 mod pages;
 mod xhtml;
 
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
 use crate::fonts;
 use crate::images;
-use crate::model::{BlockKind, Book, Identifier, Role, metadata::iso8601};
-use epub_builder::{EpubBuilder, EpubContent, EpubVersion, TocElement, ZipLibrary};
+use crate::model::Book;
+use epub_builder::{EpubBuilder, EpubContent, EpubVersion, ZipLibrary};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
-use xhtml::{ChapterWriter, Paths, document, escape};
+use xhtml::{ChapterWriter, Paths, document};
 
 const STYLESHEET: &str = include_str!("stylesheet.css");
 
@@ -73,57 +76,13 @@ fn build(book: &Book, diags: &mut Diagnostics) -> Option<Vec<u8>> {
 }
 
 fn assemble(book: &Book, diags: &mut Diagnostics) -> Result<Vec<u8>, Diagnostic> {
-    let e = |err: epub_builder::Error| internal(book, err);
     let fonts = fonts::FontSet::with(&book.options.fonts)
         .map_err(|p| p.at(Location::file(book_file(book)), "font: "))?;
     for d in fonts::coverage::check(book, &fonts, crate::diagnostics::Severity::Warning, "EPUB") {
         diags.push(d);
     }
-    // A cover Quire draws is a picture: what its faces lack would be
-    // boxes in it, whatever fonts the reading system has.
-    if book.cover.is_none() {
-        let missing = fonts::coverage::missing_on_cover(&book.meta, &fonts);
-        if !missing.is_empty() {
-            let listed: Vec<String> = missing
-                .iter()
-                .take(8)
-                .map(|c| format!("'{c}' U+{:04X}", *c as u32))
-                .collect();
-            diags.push(
-                Diagnostic::error(
-                    crate::diagnostics::Code::GlyphMissing,
-                    Location::file(book_file(book)),
-                    format!(
-                        "the generated cover would show empty boxes for {} character(s) of the title or authors that no font of the book can draw: {}",
-                        missing.len(),
-                        listed.join(", ")
-                    ),
-                )
-                .help("name a font that has them under `[fonts] fallback`, or give the book a cover image"),
-            );
-        }
-    }
-    let lang = book.meta.language.as_str();
-    // Every image in a form reading systems show, converted once. A
-    // problem with one image is reported and the others still checked.
-    // They are independent: converted on every core.
-    let mut converted: BTreeMap<String, images::EpubImage> = BTreeMap::new();
-    let assets: Vec<_> = book.images.iter().collect();
-    if !assets.is_empty() {
-        crate::progress::stage("pictures");
-    }
-    let results = crate::cache::par_map(&assets, |(_, asset)| {
-        images::read(&asset.file)
-            .and_then(|data| images::for_epub(&data, &asset.info, book.options.epub_max_pixels))
-    });
-    for ((key, asset), result) in assets.into_iter().zip(results) {
-        match result {
-            Ok(img) => {
-                converted.insert(key.clone(), img);
-            }
-            Err(p) => diags.push(p.at(asset.named_at.clone(), &format!("image `{key}`: "))),
-        }
-    }
+    check_cover_glyphs(book, &fonts, diags);
+    let converted = convert_pictures(book, diags);
     if diags.has_errors() {
         // Reported above; there is no EPUB to make.
         return Ok(Vec::new());
@@ -141,103 +100,330 @@ fn assemble(book: &Book, diags: &mut Diagnostics) -> Result<Vec<u8>, Diagnostic>
         Some(key) => images[key].clone(),
         None => "images/cover.png".to_string(),
     };
-    let paths = Paths {
-        book,
-        images: &images,
+    let docs = documents(book, &fonts, &images, &cover_path);
+    let mut chars: BTreeSet<char> = (' '..='~').collect();
+    for doc in &docs {
+        chars.extend(doc.xhtml.chars().filter(|c| !c.is_control()));
+    }
+    let css = stylesheet(book, &fonts, &chars);
+    let font_files = if book.options.embed_fonts {
+        embedded_fonts(book, &fonts, &chars)?
+    } else {
+        Vec::new()
     };
+    let mut files = Files {
+        fonts: &font_files,
+        pictures: images
+            .iter()
+            .map(|(key, path)| Picture {
+                path: path.clone(),
+                media_type: converted[key].media_type,
+                data: &converted[key].data,
+                cover: book.cover.as_deref() == Some(key.as_str()),
+            })
+            .collect(),
+        docs: &docs,
+    };
+    if let Some(png) = &generated_cover {
+        files.pictures.insert(
+            0,
+            Picture {
+                path: cover_path,
+                media_type: "image/png",
+                data: png,
+                cover: true,
+            },
+        );
+    }
+    let items = manifest(book, &files);
+    let lang = book.meta.language.as_str();
+    let contents = nav::nest(docs.iter().filter_map(|d| d.toc.clone()).collect());
+    let metadata = opf::package_metadata(book);
+    let package = opf::Package {
+        lang,
+        unique_id: "epub-id-1",
+        metadata: &metadata,
+        items: &items,
+        rtl: book.meta.rtl,
+    }
+    .document();
+    let navigation = nav::Nav {
+        lang,
+        rtl: book.meta.rtl,
+        heading: crate::typography::labels(lang).contents,
+        contents: &contents,
+        landmarks: &nav::landmarks(book),
+        pages: &nav::page_list(book),
+    }
+    .document();
+    let ncx = ncx::document(&book.meta.identifier.urn(), &book.meta.title, &contents);
+    let package_docs = [
+        ("OEBPS/content.opf", package.as_bytes()),
+        ("OEBPS/nav.xhtml", navigation.as_bytes()),
+        ("OEBPS/toc.ncx", ncx.as_bytes()),
+    ];
+    zip(book, &css, &files, &package_docs)
+}
 
-    // Every XHTML document, in reading order: (file, title, body, toc entry).
-    let mut docs: Vec<(String, String, Option<TocElement>)> = Vec::new();
-    docs.push((
-        "cover.xhtml".into(),
-        document(
+/// One XHTML document of the book, with its entry in the contents (and
+/// that entry's level) if it has one.
+struct Doc {
+    file: String,
+    xhtml: String,
+    toc: Option<(u8, nav::Entry)>,
+}
+
+/// A face as it goes into the EPUB.
+struct FontFile {
+    path: String,
+    data: Vec<u8>,
+    media_type: &'static str,
+}
+
+/// A picture as it goes into the EPUB.
+struct Picture<'a> {
+    path: String,
+    media_type: &'static str,
+    data: &'a [u8],
+    cover: bool,
+}
+
+/// Every file of the book but the stylesheet and the package documents,
+/// in the order they go into the archive.
+struct Files<'a> {
+    fonts: &'a [FontFile],
+    pictures: Vec<Picture<'a>>,
+    docs: &'a [Doc],
+}
+
+/// A cover Quire draws is a picture: what its faces lack would be boxes
+/// in it, whatever fonts the reading system has.
+fn check_cover_glyphs(book: &Book, fonts: &fonts::FontSet, diags: &mut Diagnostics) {
+    if book.cover.is_some() {
+        return;
+    }
+    let missing = fonts::coverage::missing_on_cover(&book.meta, fonts);
+    if !missing.is_empty() {
+        let listed: Vec<String> = missing
+            .iter()
+            .take(8)
+            .map(|c| format!("'{c}' U+{:04X}", *c as u32))
+            .collect();
+        diags.push(
+            Diagnostic::error(
+                crate::diagnostics::Code::GlyphMissing,
+                Location::file(book_file(book)),
+                format!(
+                    "the generated cover would show empty boxes for {} character(s) of the title or authors that no font of the book can draw: {}",
+                    missing.len(),
+                    listed.join(", ")
+                ),
+            )
+            .help("name a font that has them under `[fonts] fallback`, or give the book a cover image"),
+        );
+    }
+}
+
+/// Every image in a form reading systems show, converted once, by key. A
+/// problem with one image is reported and the others still checked. They
+/// are independent: converted on every core.
+fn convert_pictures(book: &Book, diags: &mut Diagnostics) -> BTreeMap<String, images::EpubImage> {
+    let mut converted = BTreeMap::new();
+    let assets: Vec<_> = book.images.iter().collect();
+    if !assets.is_empty() {
+        crate::progress::stage("pictures");
+    }
+    let results = crate::pool::map(&assets, |(_, asset)| {
+        images::read(&asset.file)
+            .and_then(|data| images::for_epub(&data, &asset.info, book.options.epub_max_pixels))
+    });
+    for ((key, asset), result) in assets.into_iter().zip(results) {
+        match result {
+            Ok(img) => {
+                converted.insert(key.clone(), img);
+            }
+            Err(p) => diags.push(p.at(asset.named_at.clone(), &format!("image `{key}`: "))),
+        }
+    }
+    converted
+}
+
+/// Every XHTML document, in reading order: the cover, the title page, the
+/// copyright page, then each chapter.
+fn documents(
+    book: &Book,
+    fonts: &fonts::FontSet,
+    images: &BTreeMap<String, String>,
+    cover_path: &str,
+) -> Vec<Doc> {
+    let lang = book.meta.language.as_str();
+    let rtl = book.meta.rtl;
+    let page = |file: &str, title: &str, body: String| Doc {
+        file: file.to_string(),
+        xhtml: document(
             lang,
+            rtl,
+            title,
+            Some(if file == "cover.xhtml" {
+                "cover"
+            } else {
+                "frontmatter"
+            }),
+            &body,
+        ),
+        toc: None,
+    };
+    let mut docs = vec![
+        page(
+            "cover.xhtml",
             "Cover",
-            Some("cover"),
-            &pages::cover(&cover_path, &book.meta.title),
+            pages::cover(cover_path, &book.meta.title),
         ),
-        None,
-    ));
-    docs.push((
-        "title.xhtml".into(),
-        document(
-            lang,
-            &book.meta.title,
-            Some("frontmatter"),
-            &pages::title_page(book),
-        ),
-        None,
-    ));
-    docs.push((
-        "copyright.xhtml".into(),
-        document(
-            lang,
+        page("title.xhtml", &book.meta.title, pages::title_page(book)),
+        page(
+            "copyright.xhtml",
             "Copyright",
-            Some("frontmatter"),
-            &pages::copyright_page(book, fonts.text_family()),
+            pages::copyright_page(book, fonts.text_family()),
         ),
-        None,
-    ));
+    ];
+    let paths = Paths { book, images };
     for (i, ch) in book.chapters.iter().enumerate() {
         let file = paths.chapter_file(i);
         let title = ch.contents_title();
         let body = ChapterWriter::new(&paths, i).chapter(ch);
         // A dedication or an epigraph is in the reading order, not the contents.
-        let toc = ch
-            .role
-            .in_contents()
-            .then(|| toc_entry(&file, &title, &ch.blocks).level(i32::from(ch.contents_level())));
+        let toc = ch.role.in_contents().then(|| {
+            (
+                ch.contents_level(),
+                nav::toc_entry(&file, &title, &ch.blocks),
+            )
+        });
         let doc_lang = ch.lang.as_deref().unwrap_or(lang);
         let doc_title = if title.trim().is_empty() {
             book.meta.title.clone()
         } else {
             title
         };
-        docs.push((
+        docs.push(Doc {
+            xhtml: document(doc_lang, rtl, &doc_title, Some(ch.role.matter()), &body),
             file,
-            document(doc_lang, &doc_title, Some(ch.role.matter()), &body),
             toc,
-        ));
+        });
     }
 
+    docs
+}
+
+/// The book's faces as files to embed: `(path, data, media type)`.
+fn embedded_fonts(
+    book: &Book,
+    fonts: &fonts::FontSet,
+    chars: &BTreeSet<char>,
+) -> Result<Vec<FontFile>, Diagnostic> {
+    let mut out = Vec::new();
+    for (font, serves) in embedded_faces(fonts, chars) {
+        // A face for a script whose letters change shape (Arabic,
+        // Indic) goes in whole: a subset keeps only the letters in
+        // their character map, not the joined forms the reading
+        // system's shaper substitutes.
+        let shaped = font.file_name.starts_with("fallback-")
+            && serves.iter().any(|&c| {
+                crate::typography::is_rtl_char(c) || ('\u{0900}'..='\u{0DFF}').contains(&c)
+            });
+        let data = if shaped && !font.data.starts_with(b"ttcf") {
+            font.data.to_vec()
+        } else {
+            fonts::subset_with_cmap(&font.data, font.index, &serves)
+                .map_err(|p| p.at(Location::file(book_file(book)), "font: "))?
+        };
+        let mime = if data.starts_with(b"OTTO") {
+            "font/otf"
+        } else {
+            "font/ttf"
+        };
+        out.push(FontFile {
+            path: format!("fonts/{}", font.file_name),
+            data,
+            media_type: mime,
+        });
+    }
+    Ok(out)
+}
+
+/// The manifest, in the order the files go into the archive.
+fn manifest(book: &Book, files: &Files) -> Vec<opf::Item> {
+    let mut items = vec![
+        opf::Item {
+            id: "ncx".into(),
+            ..opf::Item::new("toc.ncx", "application/x-dtbncx+xml")
+        },
+        opf::Item {
+            id: "nav".into(),
+            properties: vec!["nav"],
+            ..opf::Item::new("nav.xhtml", "application/xhtml+xml")
+        },
+        opf::Item::new("stylesheet.css", "text/css"),
+    ];
+    items.extend(
+        files
+            .fonts
+            .iter()
+            .map(|f| opf::Item::new(&f.path, f.media_type)),
+    );
+    if let Some(extra) = &book.options.extra_css {
+        items.extend(
+            extra
+                .resources
+                .iter()
+                .map(|r| opf::Item::new(&r.href, r.media_type)),
+        );
+    }
+    for p in &files.pictures {
+        items.push(if p.cover {
+            opf::Item {
+                id: "cover-image".into(),
+                properties: vec!["cover-image"],
+                ..opf::Item::new(&p.path, p.media_type)
+            }
+        } else {
+            opf::Item::new(&p.path, p.media_type)
+        });
+    }
+    for doc in files.docs {
+        let mut item = opf::Item::new(&doc.file, "application/xhtml+xml");
+        item.in_spine = true;
+        if doc.xhtml.contains("http://www.w3.org/1998/Math/MathML") {
+            item.properties.push("mathml");
+        }
+        items.push(item);
+    }
+    items
+}
+
+/// The archive: epub-builder assembles it, with every file handed over
+/// empty (it needs names and types only), and `container::pack` puts each
+/// file's contents in once, by name.
+fn zip(
+    book: &Book,
+    css: &str,
+    files: &Files,
+    package_docs: &[(&str, &[u8])],
+) -> Result<Vec<u8>, Diagnostic> {
+    let e = |err: epub_builder::Error| internal(book, err);
+    let mut bodies: BTreeMap<String, &[u8]> = package_docs
+        .iter()
+        .map(|(name, data)| (name.to_string(), *data))
+        .collect();
     let mut builder = EpubBuilder::new(ZipLibrary::new().map_err(e)?).map_err(e)?;
     builder.epub_version(EpubVersion::V30);
     builder.set_title(xhtml::clean(&book.meta.title));
-    builder.add_language(lang);
-    builder.set_toc_name(crate::typography::labels(lang).contents);
-    let mut chars: BTreeSet<char> = (' '..='~').collect();
-    for (_, doc, _) in &docs {
-        chars.extend(doc.chars().filter(|c| !c.is_control()));
-    }
-    builder
-        .stylesheet(stylesheet(book, &fonts, &chars).as_bytes())
-        .map_err(e)?;
-
-    if book.options.embed_fonts {
-        for (font, serves) in embedded_faces(&fonts, &chars) {
-            // A face for a script whose letters change shape (Arabic,
-            // Indic) goes in whole: a subset keeps only the letters in
-            // their character map, not the joined forms the reading
-            // system's shaper substitutes.
-            let shaped = font.file_name.starts_with("fallback-")
-                && serves.iter().any(|&c| {
-                    crate::render::pdf::is_rtl_char(c) || ('\u{0900}'..='\u{0DFF}').contains(&c)
-                });
-            let data = if shaped && !font.data.starts_with(b"ttcf") {
-                font.data.to_vec()
-            } else {
-                fonts::subset_with_cmap(&font.data, font.index, &serves)
-                    .map_err(|p| p.at(Location::file(book_file(book)), "font: "))?
-            };
-            let mime = if data.starts_with(b"OTTO") {
-                "font/otf"
-            } else {
-                "font/ttf"
-            };
-            builder
-                .add_resource(format!("fonts/{}", font.file_name), data.as_slice(), mime)
-                .map_err(e)?;
-        }
+    builder.add_language(book.meta.language.as_str());
+    builder.stylesheet(css.as_bytes()).map_err(e)?;
+    for f in files.fonts {
+        builder
+            .add_resource(&f.path, &[][..], f.media_type)
+            .map_err(e)?;
+        bodies.insert(format!("OEBPS/{}", f.path), f.data.as_slice());
     }
     if let Some(extra) = &book.options.extra_css {
         for r in &extra.resources {
@@ -246,70 +432,24 @@ fn assemble(book: &Book, diags: &mut Diagnostics) -> Result<Vec<u8>, Diagnostic>
                 .map_err(e)?;
         }
     }
-    // Pictures and documents, the bulk of the book, are handed to
-    // epub-builder empty (it needs their names and types for the
-    // manifest) and put in once, by `package::finish`: zipped once, and
-    // pictures never deflated at all.
-    let mut bodies: BTreeMap<String, &[u8]> = BTreeMap::new();
-    if let Some(png) = &generated_cover {
-        builder
-            .add_cover_image(&cover_path, &[][..], "image/png")
-            .map_err(e)?;
-        bodies.insert(format!("OEBPS/{cover_path}"), png.as_slice());
-    }
-    for (key, path) in &images {
-        let img = &converted[key];
-        if book.cover.as_deref() == Some(key.as_str()) {
-            builder
-                .add_cover_image(path, &[][..], img.media_type)
-                .map_err(e)?;
+    for p in &files.pictures {
+        if p.cover {
+            builder.add_cover_image(&p.path, &[][..], p.media_type)
         } else {
-            builder
-                .add_resource(path, &[][..], img.media_type)
-                .map_err(e)?;
+            builder.add_resource(&p.path, &[][..], p.media_type)
         }
-        bodies.insert(format!("OEBPS/{path}"), img.data.as_slice());
+        .map_err(e)?;
+        bodies.insert(format!("OEBPS/{}", p.path), p.data);
     }
-    for (file, doc, toc) in &docs {
-        bodies.insert(format!("OEBPS/{file}"), doc.as_bytes());
-        let mut content = EpubContent::new(file.as_str(), &[][..]);
-        if let Some(toc) = toc {
-            content = content.title(toc.title.clone()).level(toc.level);
-            for child in &toc.children {
-                content = content.child(child.clone());
-            }
-        }
-        builder.add_content(content).map_err(e)?;
+    for doc in files.docs {
+        builder
+            .add_content(EpubContent::new(doc.file.as_str(), &[][..]))
+            .map_err(e)?;
+        bodies.insert(format!("OEBPS/{}", doc.file), doc.xhtml.as_bytes());
     }
     let mut assembled = Vec::new();
     builder.generate(&mut assembled).map_err(e)?;
-
-    let metadata = package_metadata(book);
-    let landmarks = landmarks(book) + &page_list(book);
-    package::finish(
-        &assembled,
-        &package::Finish {
-            mathml: &docs
-                .iter()
-                .filter(|(_, doc, _)| doc.contains("http://www.w3.org/1998/Math/MathML"))
-                .map(|(file, _, _)| file.clone())
-                .collect::<Vec<_>>(),
-            metadata: &metadata,
-            landmarks: &landmarks,
-            language: lang,
-            rtl: book.meta.rtl,
-            identifier: &book.meta.identifier.urn(),
-            toc_depth: docs
-                .iter()
-                .filter_map(|(_, _, t)| t.as_ref())
-                .map(depth)
-                .max()
-                .unwrap_or(1),
-            modified: book.meta.modified,
-            bodies: &bodies,
-        },
-    )
-    .map_err(|what| internal(book, what))
+    container::pack(&assembled, &bodies, book.meta.modified).map_err(|what| internal(book, what))
 }
 
 /// Where each image goes inside the EPUB: `images/<file name>`, made safe
@@ -345,44 +485,6 @@ fn image_paths(converted: &BTreeMap<String, images::EpubImage>) -> BTreeMap<Stri
         out.insert(key.clone(), candidate);
     }
     out
-}
-
-/// The chapter and its sections (level 2, with level 3 beneath them).
-fn toc_entry(file: &str, title: &str, blocks: &[crate::model::Block]) -> TocElement {
-    let mut chapter = TocElement::new(file, xhtml::clean(title));
-    let mut current: Option<TocElement> = None;
-    for b in blocks {
-        if let BlockKind::Heading {
-            level, id, content, ..
-        } = &b.kind
-        {
-            let entry = TocElement::new(
-                format!("{file}#{id}"),
-                xhtml::clean(&crate::model::plain_text(content)),
-            );
-            match level {
-                2 => {
-                    if let Some(done) = current.take() {
-                        chapter = chapter.child(done);
-                    }
-                    current = Some(entry);
-                }
-                3 => match current.take() {
-                    Some(sec) => current = Some(sec.child(entry)),
-                    None => chapter = chapter.child(entry),
-                },
-                _ => {}
-            }
-        }
-    }
-    if let Some(done) = current {
-        chapter = chapter.child(done);
-    }
-    chapter
-}
-
-fn depth(t: &TocElement) -> usize {
-    1 + t.children.iter().map(depth).max().unwrap_or(0)
 }
 
 /// The faces to embed, each with the characters it is embedded for: a
@@ -548,269 +650,4 @@ fn house_style(style: &crate::model::StyleOptions, css: &mut String) {
         css.push_str("\n/* The book's house style. */\n");
         css.push_str(&rules);
     }
-}
-
-/// The print edition's pages, for reading systems' "go to page": a
-/// `page-list` in the navigation document, when the book has one.
-fn page_list(book: &Book) -> String {
-    let breaks = &book.options.page_breaks;
-    if breaks.is_empty() {
-        return String::new();
-    }
-    let mut s = String::from(
-        "\n  <nav epub:type=\"page-list\" id=\"page-list\" hidden=\"hidden\">\n    <h2>Pages</h2>\n    <ol>\n",
-    );
-    for b in breaks {
-        let _ = writeln!(
-            s,
-            "      <li><a href=\"{}.xhtml#page-{1}\">{1}</a></li>",
-            book.chapters[b.chapter].id,
-            escape(&b.label)
-        );
-    }
-    s.push_str("    </ol>\n  </nav>");
-    s
-}
-
-fn landmarks(book: &Book) -> String {
-    let mut s = String::from(
-        "<nav epub:type=\"landmarks\" id=\"landmarks\" hidden=\"hidden\">\n    <h2>Landmarks</h2>\n    <ol>\n",
-    );
-    // Every book has a cover: its own, or a generated one.
-    s.push_str("      <li><a epub:type=\"cover\" href=\"cover.xhtml\">Cover</a></li>\n");
-    s.push_str("      <li><a epub:type=\"titlepage\" href=\"title.xhtml\">Title Page</a></li>\n");
-    // Where each part of the book begins, and the first of each kind of
-    // front and back matter that has a landmark of its own.
-    let mut seen = BTreeSet::new();
-    for ch in &book.chapters {
-        let matter = ch.role.matter();
-        let role = ch.role.epub_type().filter(|t| LANDMARKS.contains(t));
-        for kind in [Some(matter), role].into_iter().flatten() {
-            if seen.insert(kind) {
-                let name = match ch.contents_title() {
-                    t if t.trim().is_empty() => landmark_name(kind).to_string(),
-                    t => t,
-                };
-                let _ = writeln!(
-                    s,
-                    "      <li><a epub:type=\"{kind}\" href=\"{}.xhtml\">{}</a></li>",
-                    ch.id,
-                    escape(&name)
-                );
-            }
-        }
-    }
-    s.push_str(
-        "      <li><a epub:type=\"copyright-page\" href=\"copyright.xhtml\">Copyright</a></li>\n",
-    );
-    s.push_str("    </ol>\n  </nav>");
-    s
-}
-
-/// The roles that get a landmark of their own (EPUB 3 Structural
-/// Semantics names reading systems act on).
-const LANDMARKS: [&str; 9] = [
-    "dedication",
-    "epigraph",
-    "foreword",
-    "preface",
-    "introduction",
-    "acknowledgments",
-    "appendix",
-    "glossary",
-    "bibliography",
-];
-
-fn landmark_name(kind: &str) -> &str {
-    match kind {
-        "frontmatter" => "Front Matter",
-        "bodymatter" => "Start of Content",
-        "backmatter" => "Back Matter",
-        "dedication" => "Dedication",
-        "epigraph" => "Epigraph",
-        other => other,
-    }
-}
-
-/// The package document's `<metadata>`: Dublin Core, EPUB 3 refinements,
-/// and EPUB Accessibility 1.1 (schema.org) properties.
-fn package_metadata(book: &Book) -> String {
-    let m = &book.meta;
-    let mut s = String::from(
-        "<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:opf=\"http://www.idpf.org/2007/opf\">\n",
-    );
-    let mut el = |line: String| {
-        s.push_str("    ");
-        s.push_str(&line);
-        s.push('\n');
-    };
-    el(format!(
-        "<dc:identifier id=\"epub-id-1\">{}</dc:identifier>",
-        escape(&m.identifier.urn())
-    ));
-    if let Identifier::Isbn(_) = m.identifier {
-        // ONIX code list 5, value 15: ISBN-13.
-        el("<meta refines=\"#epub-id-1\" property=\"identifier-type\" scheme=\"onix:codelist5\">15</meta>".into());
-    }
-    el(format!(
-        "<dc:title id=\"title\">{}</dc:title>",
-        escape(&m.title)
-    ));
-    el("<meta refines=\"#title\" property=\"title-type\">main</meta>".into());
-    if let Some(sub) = &m.subtitle {
-        el(format!(
-            "<dc:title id=\"subtitle\">{}</dc:title>",
-            escape(sub)
-        ));
-        el("<meta refines=\"#subtitle\" property=\"title-type\">subtitle</meta>".into());
-    }
-    el(format!(
-        "<dc:language>{}</dc:language>",
-        escape(&m.language)
-    ));
-    // The book's own people, then those of its articles (a collection's
-    // authors and translators), each once.
-    let mut people: Vec<(crate::model::Contributor, bool)> =
-        m.contributors.iter().map(|c| (c.clone(), true)).collect();
-    for a in book.chapters.iter().filter_map(|c| c.article.as_ref()) {
-        let authors = a.authors.iter().map(|name| crate::model::Contributor {
-            name: name.clone(),
-            role: Role::Author,
-        });
-        for c in authors.chain(a.contributors.iter().cloned()) {
-            if !people
-                .iter()
-                .any(|(p, _)| p.name == c.name && p.role == c.role)
-            {
-                people.push((c, false));
-            }
-        }
-    }
-    for (i, (c, own)) in people.iter().enumerate() {
-        let tag = if c.role == Role::Author && *own {
-            "dc:creator"
-        } else {
-            "dc:contributor"
-        };
-        let id = format!("contributor-{}", i + 1);
-        el(format!("<{tag} id=\"{id}\">{}</{tag}>", escape(&c.name)));
-        el(format!(
-            "<meta refines=\"#{id}\" property=\"role\" scheme=\"marc:relators\">{}</meta>",
-            c.role.marc()
-        ));
-    }
-    if let Some(p) = &m.publisher {
-        el(format!("<dc:publisher>{}</dc:publisher>", escape(p)));
-    }
-    if let Some(d) = &m.date {
-        el(format!("<dc:date>{}</dc:date>", escape(d)));
-    }
-    if let Some(r) = &m.rights {
-        el(format!("<dc:rights>{}</dc:rights>", escape(r)));
-    }
-    if let Some(d) = &m.description {
-        el(format!("<dc:description>{}</dc:description>", escape(d)));
-    }
-    for subject in &m.subjects {
-        el(format!("<dc:subject>{}</dc:subject>", escape(subject)));
-    }
-    if let Some(src) = &m.source {
-        el(format!("<dc:source>{}</dc:source>", escape(src)));
-    }
-    if let Some(series) = &m.series {
-        el(format!(
-            "<meta property=\"belongs-to-collection\" id=\"series\">{}</meta>",
-            escape(&series.name)
-        ));
-        el("<meta refines=\"#series\" property=\"collection-type\">series</meta>".into());
-        if let Some(pos) = &series.position {
-            el(format!(
-                "<meta refines=\"#series\" property=\"group-position\">{}</meta>",
-                escape(pos)
-            ));
-        }
-    }
-    el(format!(
-        "<meta property=\"dcterms:modified\">{}</meta>",
-        iso8601(m.modified)
-    ));
-    el("<meta name=\"cover\" content=\"cover-image\"/>".into());
-    // Accessibility (EPUB Accessibility 1.1): what a reader needs to know
-    // before buying. Images make the book partly visual; their alt text is
-    // what lets text alone suffice.
-    let has_images = !book.images.is_empty();
-    let all_alt = all_images_described(book);
-    el("<meta property=\"schema:accessMode\">textual</meta>".into());
-    if has_images {
-        el("<meta property=\"schema:accessMode\">visual</meta>".into());
-    }
-    if !has_images || all_alt {
-        el("<meta property=\"schema:accessModeSufficient\">textual</meta>".into());
-    }
-    if has_images {
-        el("<meta property=\"schema:accessModeSufficient\">textual,visual</meta>".into());
-    }
-    for feature in [
-        "structuralNavigation",
-        "tableOfContents",
-        "readingOrder",
-        "displayTransformability",
-    ] {
-        el(format!(
-            "<meta property=\"schema:accessibilityFeature\">{feature}</meta>"
-        ));
-    }
-    if has_images && all_alt {
-        el("<meta property=\"schema:accessibilityFeature\">alternativeText</meta>".into());
-    }
-    if !book.options.page_breaks.is_empty() {
-        // The page list follows the print edition built beside it
-        // (EPUB Accessibility 1.1, pageBreakSource).
-        for feature in ["pageBreakMarkers", "pageNavigation"] {
-            el(format!(
-                "<meta property=\"schema:accessibilityFeature\">{feature}</meta>"
-            ));
-        }
-        el(format!(
-            "<meta property=\"pageBreakSource\">{}</meta>",
-            escape(&format!("{} (print edition)", m.identifier.urn()))
-        ));
-    }
-    el("<meta property=\"schema:accessibilityHazard\">none</meta>".into());
-    let summary = if has_images && !all_alt {
-        "Structured text with a navigable table of contents, headings in reading order and linked footnotes. Some images lack a text description."
-    } else {
-        "Structured text with a navigable table of contents, headings in reading order and linked footnotes. Images, if any, have text descriptions."
-    };
-    el(format!(
-        "<meta property=\"schema:accessibilitySummary\">{summary}</meta>"
-    ));
-    s.push_str("  </metadata>");
-    s
-}
-
-fn all_images_described(book: &Book) -> bool {
-    fn blocks(bs: &[crate::model::Block]) -> bool {
-        bs.iter().all(|b| match &b.kind {
-            BlockKind::Figure { image, .. } => !image.alt.trim().is_empty(),
-            BlockKind::BlockQuote { blocks: inner, .. } => blocks(inner),
-            BlockKind::List { items, .. } => items.iter().all(|i| blocks(&i.blocks)),
-            BlockKind::Definitions { items } => items
-                .iter()
-                .all(|i| inlines(&i.term) && i.definitions.iter().all(|d| blocks(d))),
-            BlockKind::Paragraph { content } => inlines(content),
-            _ => true,
-        })
-    }
-    fn inlines(is: &[crate::model::Inline]) -> bool {
-        use crate::model::Inline;
-        is.iter().all(|i| match i {
-            Inline::Image { image } => !image.alt.trim().is_empty(),
-            Inline::Emphasis { content }
-            | Inline::Strong { content }
-            | Inline::Link { content, .. } => inlines(content),
-            _ => true,
-        })
-    }
-    book.chapters.iter().all(|c| blocks(&c.blocks))
 }

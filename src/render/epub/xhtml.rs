@@ -13,14 +13,15 @@ use std::fmt::Write;
 pub use crate::xml::{clean, escape};
 
 /// A complete XHTML document around `body`.
-pub fn document(lang: &str, title: &str, body_type: Option<&str>, body: &str) -> String {
+pub fn document(lang: &str, rtl: bool, title: &str, body_type: Option<&str>, body: &str) -> String {
     let lang = escape(lang);
+    let dir = if rtl { " dir=\"rtl\"" } else { "" };
     let body_attr = body_type
         .map(|t| format!(" epub:type=\"{t}\""))
         .unwrap_or_default();
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n\
-<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" xml:lang=\"{lang}\" lang=\"{lang}\">\n\
+<html{dir} xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" xml:lang=\"{lang}\" lang=\"{lang}\">\n\
 <head>\n<meta charset=\"utf-8\"/>\n<title>{}</title>\n\
 <link rel=\"stylesheet\" type=\"text/css\" href=\"stylesheet.css\"/>\n</head>\n\
 <body{body_attr}>\n{body}</body>\n</html>\n",

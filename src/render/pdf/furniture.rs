@@ -32,8 +32,11 @@ pub const GENERATED_COVER: &str = "quire:generated-cover";
 /// pixel size) if there is one.
 pub struct FrontPlan {
     pub pages: Vec<Front>,
-    pub cover: Option<(String, (u32, u32))>,
+    pub cover: Option<Cover>,
 }
+
+/// The cover the PDF opens with: its picture's key and size in pixels.
+pub type Cover = (String, (u32, u32));
 
 impl FrontPlan {
     pub fn len(&self) -> usize {

@@ -17,7 +17,6 @@ mod page;
 mod paginate;
 mod paragraph;
 mod shape;
-pub use shape::is_rtl_char;
 pub mod style;
 mod toc;
 mod writer;
@@ -396,6 +395,100 @@ fn typeset_on(
     let print = book.options.print.is_some();
     let mut shaper = Shaper::new(fonts).map_err(|p| p.at(book_file(book), "font: "))?;
     let hyphenator = hyphenate::Hyphenator::new(&book.meta.language);
+    warn_if_unhyphenated(book, &hyphenator, diags);
+    let mut extra_images = std::collections::BTreeMap::new();
+    let cover = front_cover(book, fonts, print, &mut extra_images)?;
+    let toc_entries = toc::entries(book);
+    let front = front_plan(book, cover, &g, &toc_entries);
+    let front_count = front.len();
+    let set = set_chapters(book, fonts, &g, diags);
+    let note_leading = (g.size * 0.82 * 1.25 * 2.0).round() / 2.0;
+    let mut bodies = Paginator {
+        geometry: &g,
+        items: &set.items,
+        notes: &set.notes,
+        note_leading,
+        first_page_index: front_count,
+    }
+    .run();
+    for body in &mut bodies {
+        body.full_bleed = body.placed.iter().any(|&(i, _)| {
+            set.items[i]
+                .draws
+                .iter()
+                .any(|d| matches!(d, flow::Draw::PageImage { .. }))
+        });
+    }
+    account::check(
+        book,
+        &account::Laid {
+            geometry: &g,
+            items: &set.items,
+            notes: &set.notes,
+            bodies: &bodies,
+            chapter_items: &set.chapter_items,
+            chapter_notes: &set.chapter_notes,
+            first_page_index: front_count,
+            note_leading,
+        },
+        diags,
+    );
+    let composer = Composer {
+        g: &g,
+        items: &set.items,
+        notes: &set.notes,
+        note_leading,
+    };
+    let (mut pages, mut anchors, outline) = compose_body(&composer, &bodies, front_count);
+    let mut setter = Setter {
+        shaper: &mut shaper,
+        hyphenator: &hyphenator,
+        rtl: false,
+        book_rtl: book.meta.rtl,
+        micro: paragraph::Micro::OFF,
+    };
+    furniture::running_heads(book, &g, &mut setter, &mut pages[..], &bodies, front_count);
+    // Front matter pages, now that the contents can be numbered.
+    let known: std::collections::HashMap<String, usize> = anchors
+        .iter()
+        .rev()
+        .map(|a| (a.name.clone(), a.page))
+        .collect();
+    let page_of = |anchor: &str| -> Option<String> {
+        known
+            .get(anchor)
+            .and_then(|&p| pages[p - front_count].label.clone())
+    };
+    let mut all = furniture::build_front(
+        book,
+        &g,
+        &mut setter,
+        front,
+        &toc_entries,
+        &page_of,
+        &mut anchors,
+    );
+    let page_breaks = if print {
+        print_page_map(&bodies, &set)
+    } else {
+        Vec::new()
+    };
+    all.extend(pages);
+    if print {
+        print_marks(&mut all, &g);
+    }
+    Ok(Document {
+        page_breaks,
+        pages: all,
+        anchors,
+        outline,
+        extra_images,
+    })
+}
+
+/// Says so when the book's language has no hyphenation patterns (and is
+/// one that hyphenates at all).
+fn warn_if_unhyphenated(book: &Book, hyphenator: &hyphenate::Hyphenator, diags: &mut Diagnostics) {
     // Chinese, Japanese, Korean and Thai are not hyphenated at all, nor
     // are Arabic, Hebrew and the languages written in their scripts.
     let unhyphenated = book.meta.rtl
@@ -413,14 +506,18 @@ fn typeset_on(
             ),
         );
     }
-    let mut pages: Vec<Page> = Vec::new();
-    let mut anchors: Vec<Anchor> = Vec::new();
-    let mut outline: Vec<OutlineEntry> = Vec::new();
+}
 
-    // Front matter of a book: cover, title page, copyright, contents. A
-    // book without a cover gets one drawn for it.
-    let mut extra_images = std::collections::BTreeMap::new();
-    // A print interior has no cover: that is a file of its own.
+/// The cover the PDF opens with, as a picture key and its size in pixels:
+/// the book's own, or (for a book) one drawn for it, kept in
+/// `extra_images`. A print interior has none: its cover is a file of its
+/// own.
+fn front_cover(
+    book: &Book,
+    fonts: &crate::fonts::FontSet,
+    print: bool,
+    extra_images: &mut std::collections::BTreeMap<String, (Vec<u8>, crate::images::ImageInfo)>,
+) -> Result<Option<furniture::Cover>, Diagnostic> {
     let cover_key = match (&book.cover, book.layout) {
         _ if print => None,
         (Some(key), _) => Some(key.clone()),
@@ -434,19 +531,27 @@ fn typeset_on(
         }
         (None, Layout::Article) => None,
     };
-    let toc_entries = toc::entries(book);
-    let cover = cover_key.as_ref().map(|k| {
+    Ok(cover_key.map(|k| {
         let info = book
             .images
-            .get(k)
+            .get(&k)
             .map(|a| &a.info)
-            .or_else(|| extra_images.get(k).map(|e| &e.1));
-        (k.clone(), info.map_or((1, 1), |i| (i.width, i.height)))
-    });
-    let front = match book.layout {
-        Layout::Book => furniture::front_matter(cover, &g, &toc_entries),
-        // An article has no title page or contents; a cover its author
-        // gave still comes first.
+            .or_else(|| extra_images.get(&k).map(|e| &e.1));
+        let size = info.map_or((1, 1), |i| (i.width, i.height));
+        (k, size)
+    }))
+}
+
+/// The front matter's pages: a book's cover, title page, copyright page
+/// and contents; an article's cover, if its author gave one.
+fn front_plan(
+    book: &Book,
+    cover: Option<furniture::Cover>,
+    g: &Geometry,
+    toc_entries: &[toc::Entry],
+) -> furniture::FrontPlan {
+    match book.layout {
+        Layout::Book => furniture::front_matter(cover, g, toc_entries),
         Layout::Article => furniture::FrontPlan {
             pages: if cover.is_some() {
                 vec![furniture::Front::Cover]
@@ -455,14 +560,25 @@ fn typeset_on(
             },
             cover,
         },
-    };
-    let front_count = front.len();
+    }
+}
 
-    // Chapters are independent until pagination: set them on every core.
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(book.chapters.len())
-        .max(1);
+/// Every chapter set, in order: the items of all, the notes of all, and
+/// which of each belong to which chapter.
+struct SetChapters {
+    items: Vec<VItem>,
+    notes: Vec<flow::Note>,
+    chapter_items: Vec<std::ops::Range<usize>>,
+    chapter_notes: Vec<std::ops::Range<usize>>,
+}
+
+/// Sets every chapter into lines and blocks, ready to be paginated.
+fn set_chapters(
+    book: &Book,
+    fonts: &crate::fonts::FontSet,
+    g: &Geometry,
+    diags: &mut Diagnostics,
+) -> SetChapters {
     // In a book every chapter starts a page (a part's title, a dedication
     // and an epigraph a right-hand one); in an article, each file does,
     // and chapters cut from one file follow on.
@@ -479,117 +595,88 @@ fn typeset_on(
     };
     /// One chapter, set: its index, items, notes and diagnostics.
     type Set = (usize, Vec<VItem>, Vec<flow::Note>, Diagnostics);
-    let mut set: Vec<Set> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                let g = &g;
-                std::thread::Builder::new()
-                    .stack_size(crate::limits::STACK_BYTES)
-                    .spawn_scoped(scope, move || -> Vec<Set> {
-                        let mut shaper = match Shaper::new(fonts) {
-                            Ok(s) => s,
-                            // Reported once, by the shaper of the caller.
-                            Err(_) => return Vec::new(),
-                        };
-                        let hyphenator = hyphenate::Hyphenator::new(&book.meta.language);
-                        let mut out = Vec::new();
-                        // For the tests of panic handling: a fault made on
-                        // purpose, in a thread inside a renderer's thread.
-                        if std::env::var_os("QUIRE_INJECT_FAULT")
-                            .is_some_and(|v| v == "typeset-thread")
-                        {
-                            panic!("fault injected for a test (QUIRE_INJECT_FAULT)");
-                        }
-                        for i in (t..book.chapters.len()).step_by(threads) {
-                            crate::progress::detail(|| {
-                                format!("chapter {} of {}", i + 1, book.chapters.len())
-                            });
-                            let setter = Setter {
-                                shaper: &mut shaper,
-                                hyphenator: &hyphenator,
-                                rtl: false,
-                                book_rtl: book.meta.rtl,
-                                micro: paragraph::Micro {
-                                    protrusion: book.options.style.protrusion.unwrap_or(true),
-                                    expansion: book.options.style.expansion(),
-                                    max_hang: g.hang_room,
-                                },
-                            };
-                            let mut fl = Flow::new(book, g, setter);
-                            fl.chapter(i, new_page(i));
-                            out.push((i, fl.items, fl.notes, fl.diags));
-                        }
-                        out
-                    })
-            })
-            .collect();
-        let mut all = Vec::new();
-        for h in handles {
-            // A thread that cannot start, or panics, is carried on as a
-            // panic: never a book with chapters missing.
-            let h = h.unwrap_or_else(|e| panic!("cannot start a typesetting thread: {e}"));
-            all.extend(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+    // Chapters are independent until pagination: set them side by side,
+    // each worker with a shaper and a hyphenator (which keep caches) of
+    // its own.
+    let chapters: Vec<usize> = (0..book.chapters.len()).collect();
+    type Worker<'f> = (Option<Shaper<'f>>, hyphenate::Hyphenator);
+    let set_one = |(shaper, hyphenator): &mut Worker, i: usize| -> Option<Set> {
+        // For the tests of panic handling: a fault made on purpose, in a
+        // worker inside a renderer's work.
+        if std::env::var_os("QUIRE_INJECT_FAULT").is_some_and(|v| v == "typeset-thread") {
+            panic!("fault injected for a test (QUIRE_INJECT_FAULT)");
         }
-        all
-    });
+        // A shaper that cannot be made is reported once, by the caller's.
+        let shaper = shaper.as_mut()?;
+        crate::progress::detail(|| format!("chapter {} of {}", i + 1, book.chapters.len()));
+        let setter = Setter {
+            shaper,
+            hyphenator,
+            rtl: false,
+            book_rtl: book.meta.rtl,
+            micro: paragraph::Micro {
+                protrusion: book.options.style.protrusion.unwrap_or(true),
+                expansion: book.options.style.expansion(),
+                max_hang: g.hang_room,
+            },
+        };
+        let mut fl = Flow::new(book, g, setter);
+        fl.chapter(i, new_page(i));
+        Some((i, fl.items, fl.notes, fl.diags))
+    };
+    let mut set: Vec<Set> = {
+        use rayon::prelude::*;
+        crate::pool::start(None);
+        chapters
+            .par_iter()
+            .map_init(
+                || {
+                    (
+                        Shaper::new(fonts).ok(),
+                        hyphenate::Hyphenator::new(&book.meta.language),
+                    )
+                },
+                |worker, &i| set_one(worker, i),
+            )
+            .collect::<Vec<_>>()
+            .into_iter()
+            .flatten()
+            .collect()
+    };
     set.sort_by_key(|s| s.0);
-    let mut items = Vec::new();
-    let mut notes = Vec::new();
-    let mut chapter_items = Vec::new();
-    let mut chapter_notes = Vec::new();
+    let mut out = SetChapters {
+        items: Vec::new(),
+        notes: Vec::new(),
+        chapter_items: Vec::new(),
+        chapter_notes: Vec::new(),
+    };
     for (_, set_items, set_notes, chapter_diags) in set {
         diags.extend(chapter_diags);
-        chapter_items.push(items.len()..items.len() + set_items.len());
-        chapter_notes.push(notes.len()..notes.len() + set_notes.len());
-        items.extend(set_items);
-        notes.extend(set_notes);
+        let (items, notes) = (out.items.len(), out.notes.len());
+        out.chapter_items.push(items..items + set_items.len());
+        out.chapter_notes.push(notes..notes + set_notes.len());
+        out.items.extend(set_items);
+        out.notes.extend(set_notes);
     }
-    let note_leading = (g.size * 0.82 * 1.25 * 2.0).round() / 2.0;
-    let bodies = Paginator {
-        geometry: &g,
-        items: &items,
-        notes: &notes,
-        note_leading,
-        first_page_index: front_count,
-    }
-    .run();
-    let mut bodies = bodies;
-    for body in &mut bodies {
-        body.full_bleed = body.placed.iter().any(|&(i, _)| {
-            items[i]
-                .draws
-                .iter()
-                .any(|d| matches!(d, flow::Draw::PageImage { .. }))
-        });
-    }
-    account::check(
-        book,
-        &account::Laid {
-            geometry: &g,
-            items: &items,
-            notes: &notes,
-            bodies: &bodies,
-            chapter_items: &chapter_items,
-            chapter_notes: &chapter_notes,
-            first_page_index: front_count,
-            note_leading,
-        },
-        diags,
-    );
+    out
+}
 
-    // Compose the body pages.
+/// The body pages composed, numbered from 1, with the anchors and the
+/// outline entries they hold.
+fn compose_body(
+    composer: &Composer,
+    bodies: &[paginate::PageBody],
+    front_count: usize,
+) -> (Vec<Page>, Vec<Anchor>, Vec<OutlineEntry>) {
+    let mut pages = Vec::with_capacity(bodies.len());
+    let mut anchors: Vec<Anchor> = Vec::new();
+    let mut outline: Vec<OutlineEntry> = Vec::new();
     let mut named: HashSet<String> = HashSet::new();
     let mut outlined: HashSet<String> = HashSet::new();
     for (n, body) in bodies.iter().enumerate() {
-        let index = front_count + n;
         let mut page = compose(
-            &Composer {
-                g: &g,
-                items: &items,
-                notes: &notes,
-                note_leading,
-            },
-            index,
+            composer,
+            front_count + n,
             body,
             &mut Named {
                 anchors: &mut anchors,
@@ -601,104 +688,61 @@ fn typeset_on(
         page.label = Some((n + 1).to_string());
         pages.push(page);
     }
-    {
-        let mut setter = Setter {
-            shaper: &mut shaper,
-            hyphenator: &hyphenator,
-            rtl: false,
-            book_rtl: book.meta.rtl,
-            micro: paragraph::Micro::OFF,
-        };
-        furniture::running_heads(book, &g, &mut setter, &mut pages[..], &bodies, front_count);
-    }
-    // Front matter pages, now that the contents can be numbered.
-    let mut all = Vec::with_capacity(front_count + pages.len());
-    {
-        let mut setter = Setter {
-            shaper: &mut shaper,
-            hyphenator: &hyphenator,
-            rtl: false,
-            book_rtl: book.meta.rtl,
-            micro: paragraph::Micro::OFF,
-        };
-        let known: std::collections::HashMap<String, usize> = anchors
-            .iter()
-            .rev()
-            .map(|a| (a.name.clone(), a.page))
-            .collect();
-        let page_of = |anchor: &str| -> Option<String> {
-            known
-                .get(anchor)
-                .and_then(|&p| pages[p - front_count].label.clone())
-        };
-        let built = furniture::build_front(
-            book,
-            &g,
-            &mut setter,
-            front,
-            &toc_entries,
-            &page_of,
-            &mut anchors,
-        );
-        all.extend(built);
-    }
-    // Where each text page begins in the book: for the page list of an
-    // EPUB built beside a print edition.
-    let page_breaks = if print {
-        bodies
-            .iter()
-            .enumerate()
-            .filter(|(_, b)| !b.blank)
-            .filter_map(|(n, body)| {
-                let label = (n + 1).to_string();
-                if let Some(c) = body.opens_chapter {
-                    return Some(crate::model::PageBreak {
-                        label,
-                        chapter: c,
-                        at: None,
-                    });
-                }
-                body.placed.iter().find_map(|&(idx, _)| {
-                    let place = items[idx].place?;
-                    let chapter = chapter_items.iter().position(|r| r.contains(&idx))?;
-                    Some(crate::model::PageBreak {
-                        label: label.clone(),
-                        chapter,
-                        at: Some(place),
-                    })
-                })
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    all.extend(pages);
-    if print {
-        for (i, page) in all.iter_mut().enumerate() {
-            page.trim = Some(g.trim_box(i));
-            page.bleed = Some(g.bleed_box());
-            for (x, y, width, height) in g.crop_marks(i) {
-                page.items.push(Item::Fill {
-                    x,
-                    y,
-                    width,
-                    height,
-                    // Registration: every ink, so each plate shows it.
-                    cmyk: [1.0, 1.0, 1.0, 1.0],
+    (pages, anchors, outline)
+}
+
+/// Where each text page begins in the book: for the page list of an EPUB
+/// built beside a print edition.
+fn print_page_map(
+    bodies: &[paginate::PageBody],
+    set: &SetChapters,
+) -> Vec<crate::model::PageBreak> {
+    bodies
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| !b.blank)
+        .filter_map(|(n, body)| {
+            let label = (n + 1).to_string();
+            if let Some(c) = body.opens_chapter {
+                return Some(crate::model::PageBreak {
+                    label,
+                    chapter: c,
+                    at: None,
                 });
             }
-            // Printers reject annotations on the page: links stay in the
-            // screen PDF (the outline keeps working).
-            page.links.clear();
+            body.placed.iter().find_map(|&(idx, _)| {
+                let place = set.items[idx].place?;
+                let chapter = set.chapter_items.iter().position(|r| r.contains(&idx))?;
+                Some(crate::model::PageBreak {
+                    label: label.clone(),
+                    chapter,
+                    at: Some(place),
+                })
+            })
+        })
+        .collect()
+}
+
+/// A print interior's boxes and crop marks; no links (printers refuse
+/// annotations on the page; the outline keeps working).
+fn print_marks(all: &mut [Page], g: &Geometry) {
+    for (i, page) in all.iter_mut().enumerate() {
+        page.trim = Some(g.trim_box(i));
+        page.bleed = Some(g.bleed_box());
+        for (x, y, width, height) in g.crop_marks(i) {
+            page.items.push(Item::Fill {
+                x,
+                y,
+                width,
+                height,
+                // Registration: every ink, so each plate shows it.
+                cmyk: [1.0, 1.0, 1.0, 1.0],
+            });
         }
+        // Printers reject annotations on the page: links stay in the
+        // screen PDF (the outline keeps working).
+        page.links.clear();
     }
-    Ok(Document {
-        page_breaks,
-        pages: all,
-        anchors,
-        outline,
-        extra_images,
-    })
 }
 
 /// Footnotes are numbered as structure elements after everything else.

@@ -209,16 +209,7 @@ impl<'f> Shaper<'f> {
     }
 }
 
-/// Whether text holds right-to-left letters (Hebrew, Arabic, …).
-pub fn is_rtl_text(text: &str) -> bool {
-    text.chars().any(is_rtl_char)
-}
-
-pub fn is_rtl_char(c: char) -> bool {
-    use unicode_bidi::BidiClass;
-    // Nothing before Hebrew is right to left.
-    c >= '\u{0590}' && matches!(unicode_bidi::bidi_class(c), BidiClass::R | BidiClass::AL)
-}
+pub use crate::typography::is_rtl_text;
 
 /// A character and where it starts in its text.
 type Indexed = (usize, char);

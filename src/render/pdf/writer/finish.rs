@@ -335,26 +335,19 @@ pub fn finish(
             _ => None,
         })
         .collect();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .max(1);
-    let chunk = streams.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        for part in streams.chunks_mut(chunk) {
-            scope.spawn(move || {
-                for s in part {
-                    let mut z =
-                        flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(3));
-                    if std::io::Write::write_all(&mut z, &s.content).is_ok()
-                        && let Ok(packed) = z.finish()
-                    {
-                        s.dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
-                        s.set_content(packed);
-                    }
-                }
-            });
-        }
-    });
+    {
+        use rayon::prelude::*;
+        crate::pool::start(None);
+        streams.par_iter_mut().for_each(|s| {
+            let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(3));
+            if std::io::Write::write_all(&mut z, &s.content).is_ok()
+                && let Ok(packed) = z.finish()
+            {
+                s.dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
+                s.set_content(packed);
+            }
+        });
+    }
     prune_and_renumber(&mut lo);
     let mut out = Vec::new();
     lo.save_to(&mut out)

@@ -195,7 +195,7 @@ pub fn write(book: &Book, mut doc: Document, fonts: &FontSet) -> Result<Vec<u8>,
         Svg(svg::SvgForm),
         Raster(image::PdfImage),
     }
-    let prepared = crate::cache::par_map(&keys, |&key| -> Result<Prepared, Diagnostic> {
+    let prepared = crate::pool::map(&keys, |&key| -> Result<Prepared, Diagnostic> {
         let at = book
             .images
             .get(key)
@@ -252,31 +252,9 @@ pub fn write(book: &Book, mut doc: Document, fonts: &FontSet) -> Result<Vec<u8>,
         .iter()
         .map(|a| (a.name.as_str(), (a.page, a.y)))
         .collect();
-    // Page contents are independent: build them on every core.
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .max(1);
-    let chunk = doc.pages.len().div_ceil(threads).max(1);
-    let built: Vec<(PdfPage, Vec<finish::Marked>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = doc
-            .pages
-            .chunks(chunk)
-            .map(|part| {
-                let (embedded, images, anchors) = (&embedded, &images, &anchors);
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|p| page_ops(p, embedded, images, anchors))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        // A panic in a page's thread is carried on, never swallowed: pages
-        // would be missing.
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
-    });
+    // Page contents are independent: build them side by side.
+    let built: Vec<(PdfPage, Vec<finish::Marked>)> =
+        crate::pool::map(&doc.pages, |p| page_ops(p, &embedded, &images, &anchors));
     let (mut pages, marked): (Vec<PdfPage>, Vec<Vec<finish::Marked>>) = built.into_iter().unzip();
     // The pages' glyphs are in their content streams now: let them go
     // before the document is assembled (half the peak memory of a long
