@@ -9,8 +9,8 @@
 //! the PDF is not written.
 
 use super::flow::{Draw, Note, VItem};
+use super::inline::SetLine;
 use super::paginate::PageBody;
-use super::paragraph::SetLine;
 use super::style::Geometry;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
 use crate::model::{Block, BlockKind, Book, Inline};

@@ -10,8 +10,8 @@
 //! thick enough; the back carries the book's description, set by the
 //! typesetter, and the ISBN as an EAN-13 barcode drawn as bars.
 
+use super::inline::{Align, SetLine, Setter, TextStyle};
 use super::page::{Document, GlyphRun, Item, Page, PlacedImage, Tag};
-use super::paragraph::{Align, SetLine, Setter, TextStyle};
 use super::shape::{FontId, Shaper};
 use super::toc::piece;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
@@ -126,7 +126,7 @@ pub fn full_wrap(
             hyphenator: &hyphenator,
             rtl: false,
             book_rtl: false,
-            micro: super::paragraph::Micro::OFF,
+            micro: super::inline::Micro::OFF,
         },
         _book: book,
     };

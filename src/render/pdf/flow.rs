@@ -14,8 +14,8 @@
 //! deeper than the page can indent stays at the deepest indent, and a
 //! footnote may hold anything a chapter can.
 
+use super::inline::{Align, Flattener, LineIssue, LineRun, Piece, SetLine, Setter, TextStyle};
 use super::page::LinkDest;
-use super::paragraph::{Align, Flattener, LineIssue, LineRun, Piece, SetLine, Setter, TextStyle};
 use super::shape::FontId;
 use super::style::Geometry;
 use super::toc::piece as plain;

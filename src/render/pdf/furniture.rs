@@ -1,9 +1,9 @@
 //! The furniture of a book: front matter (cover, title page, copyright
 //! page, contents), running heads and folios.
 
+use super::inline::{Align, Setter, TextStyle};
 use super::page::{Anchor, Item, Page, PlacedImage, Tag};
 use super::paginate::PageBody;
-use super::paragraph::{Align, Setter, TextStyle};
 use super::shape::FontId;
 use super::style::Geometry;
 use super::toc::{self, Entry, piece};

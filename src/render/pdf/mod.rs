@@ -11,11 +11,11 @@ mod cover;
 mod flow;
 mod furniture;
 mod hyphenate;
+mod inline;
 mod linebreak;
 mod mathset;
 mod page;
 mod paginate;
-mod paragraph;
 mod shape;
 pub mod style;
 mod toc;
@@ -24,9 +24,9 @@ mod writer;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
 use crate::model::{Book, Layout};
 use flow::{Draw, Flow, VItem};
+use inline::{SetLine, Setter};
 use page::{Anchor, Document, GlyphRun, Item, LinkArea, OutlineEntry, Page, PlacedImage, Tag};
 use paginate::{PageBody, Paginator};
-use paragraph::{SetLine, Setter};
 use shape::Shaper;
 use std::collections::HashSet;
 use style::Geometry;
@@ -445,7 +445,7 @@ fn typeset_on(
         hyphenator: &hyphenator,
         rtl: false,
         book_rtl: book.meta.rtl,
-        micro: paragraph::Micro::OFF,
+        micro: inline::Micro::OFF,
     };
     furniture::running_heads(book, &g, &mut setter, &mut pages[..], &bodies, front_count);
     // Front matter pages, now that the contents can be numbered.
@@ -614,7 +614,7 @@ fn set_chapters(
             hyphenator,
             rtl: false,
             book_rtl: book.meta.rtl,
-            micro: paragraph::Micro {
+            micro: inline::Micro {
                 protrusion: book.options.style.protrusion.unwrap_or(true),
                 expansion: book.options.style.expansion(),
                 max_hang: g.hang_room,

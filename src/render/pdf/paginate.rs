@@ -260,7 +260,7 @@ impl Paginator<'_> {
 mod tests {
     use super::*;
     use crate::model::PageSize;
-    use crate::render::pdf::paragraph::SetLine;
+    use crate::render::pdf::inline::SetLine;
     use proptest::prelude::*;
 
     /// A list item: (height in lines, keep with next, discardable, note

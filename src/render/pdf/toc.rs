@@ -1,8 +1,8 @@
 //! The printed table of contents: chapters and their sections, with dot
 //! leaders and the page each starts on.
 
+use super::inline::{Align, Piece, Setter, TextStyle};
 use super::page::{LinkArea, LinkDest, Page};
-use super::paragraph::{Align, Piece, Setter, TextStyle};
 use super::shape::FontId;
 use super::style::Geometry;
 use crate::model::{BlockKind, Book, plain_text};
@@ -99,7 +99,7 @@ pub fn set_page(
 ) {
     // A book read right to left has its contents mirrored: titles at
     // the right, page numbers at the left.
-    let put = |page: &mut Page, line: &super::paragraph::SetLine, x: f32, y: f32| {
+    let put = |page: &mut Page, line: &super::inline::SetLine, x: f32, y: f32| {
         let x = if g.rtl {
             2.0 * left + g.measure() - x - line.width
         } else {
