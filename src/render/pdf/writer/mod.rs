@@ -10,6 +10,7 @@
 mod colour;
 mod finish;
 mod image;
+mod outline;
 pub mod pdfx;
 mod svg;
 
