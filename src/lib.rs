@@ -43,6 +43,7 @@ pub mod fonts;
 pub mod highlight;
 pub mod images;
 pub mod limits;
+pub mod locale;
 pub mod math;
 pub mod model;
 pub mod pipeline;
