@@ -4,6 +4,7 @@
 
 use super::FontSet;
 use crate::diagnostics::{Code, Diagnostic, Location, Severity};
+use crate::model::walk::{self, Node};
 use crate::model::{Block, BlockKind, Book, Inline};
 use std::collections::{BTreeMap, BTreeSet};
 use unicode_general_category::{GeneralCategory, get_general_category};
@@ -288,60 +289,37 @@ pub fn each_char(book: &Book, f: &mut dyn FnMut(char, bool)) {
     }
 }
 
+/// Every run of text under `blocks`, with its line and whether it is
+/// set as code.
 fn walk_blocks(blocks: &[Block], f: &mut dyn FnMut(u32, &str, bool)) {
-    for b in blocks {
-        let line = b.line;
-        let mut inl = |is: &[Inline]| walk_inlines(is, &mut |t, mono| f(line, t, mono));
-        match &b.kind {
-            BlockKind::Paragraph { content } | BlockKind::Heading { content, .. } => inl(content),
-            BlockKind::CodeBlock { text, .. } => f(line, text, true),
-            BlockKind::BlockQuote { blocks: inner, .. } => walk_blocks(inner, f),
-            BlockKind::List { items, .. } => {
-                for item in items {
-                    walk_blocks(&item.blocks, f);
-                }
+    walk::walk(blocks, &mut |n| match n {
+        Node::Block(b) => {
+            if let BlockKind::CodeBlock { text, .. } = &b.kind {
+                f(b.line, text, true)
             }
-            BlockKind::Definitions { items } => {
-                for item in items {
-                    walk_inlines(&item.term, &mut |t, mono| f(line, t, mono));
-                    for d in &item.definitions {
-                        walk_blocks(d, f);
-                    }
-                }
-            }
-            BlockKind::Table {
-                head,
-                rows,
-                caption,
-                ..
-            } => {
-                inl(caption);
-                for cell in head.iter().chain(rows.iter().flatten()) {
-                    walk_inlines(cell, &mut |t, mono| f(line, t, mono));
-                }
-            }
-            BlockKind::Figure { caption, .. } => inl(caption),
-            BlockKind::SceneBreak => {}
         }
-    }
+        Node::Inline(i, line) => inline_text(i, &mut |t, mono| f(line, t, mono)),
+    });
 }
 
+/// Every run of text under `inlines`, with whether it is set as code.
 fn walk_inlines(inlines: &[Inline], f: &mut dyn FnMut(&str, bool)) {
-    for i in inlines {
-        match i {
-            Inline::Text { text } => f(text, false),
-            Inline::Code { text } => f(text, true),
-            Inline::NoteLabel { label, .. } => f(label, false),
-            Inline::FootnoteRef {
-                first: true,
-                blocks,
-                ..
-            } => walk_blocks(blocks, &mut |_, t, mono| f(t, mono)),
-            other => {
-                if let Some(c) = other.content() {
-                    walk_inlines(c, f);
-                }
+    walk::walk_inlines(inlines, 0, &mut |n| match n {
+        Node::Block(b) => {
+            if let BlockKind::CodeBlock { text, .. } = &b.kind {
+                f(text, true)
             }
         }
+        Node::Inline(i, _) => inline_text(i, f),
+    });
+}
+
+/// The text an inline shows itself (not what it holds).
+fn inline_text(i: &Inline, f: &mut dyn FnMut(&str, bool)) {
+    match i {
+        Inline::Text { text } => f(text, false),
+        Inline::Code { text } => f(text, true),
+        Inline::NoteLabel { label, .. } => f(label, false),
+        _ => {}
     }
 }

@@ -14,6 +14,7 @@
 pub mod metadata;
 mod page_size;
 pub mod resolve;
+pub mod walk;
 
 pub use metadata::{Contributor, Identifier, Metadata, Role, Series};
 pub use page_size::{PageSize, parse_length};

@@ -320,7 +320,7 @@ fn number_labels(chapters: &mut [Chapter], layout: Layout, lang: &str, diags: &m
         let mut visit = |inlines: &mut Vec<Inline>| {
             fill_references(inlines, &found, &by_id, &source, diags);
         };
-        for_each_inlines(&mut ch.blocks, &mut visit);
+        super::walk::walk_mut(&mut ch.blocks, &mut visit);
     }
 }
 
@@ -344,43 +344,6 @@ fn collect_labels<'b>(blocks: &'b mut [Block], out: &mut Vec<&'b mut super::Labe
                 }
             }
             _ => {}
-        }
-    }
-}
-
-/// Calls `f` on every run of inline content in `blocks`, nested ones and
-/// footnotes included.
-fn for_each_inlines(blocks: &mut [Block], f: &mut dyn FnMut(&mut Vec<Inline>)) {
-    for b in blocks {
-        match &mut b.kind {
-            BlockKind::Paragraph { content } | BlockKind::Heading { content, .. } => f(content),
-            BlockKind::Figure { caption, .. } => f(caption),
-            BlockKind::Table {
-                head,
-                rows,
-                caption,
-                ..
-            } => {
-                f(caption);
-                for cell in head.iter_mut().chain(rows.iter_mut().flatten()) {
-                    f(cell);
-                }
-            }
-            BlockKind::BlockQuote { blocks, .. } => for_each_inlines(blocks, f),
-            BlockKind::List { items, .. } => {
-                for item in items {
-                    for_each_inlines(&mut item.blocks, f);
-                }
-            }
-            BlockKind::Definitions { items } => {
-                for item in items {
-                    f(&mut item.term);
-                    for d in &mut item.definitions {
-                        for_each_inlines(d, f);
-                    }
-                }
-            }
-            BlockKind::CodeBlock { .. } | BlockKind::SceneBreak => {}
         }
     }
 }
@@ -431,16 +394,9 @@ fn fill_references(
                     content.push(Inline::text(number));
                 }
             }
-            Inline::FootnoteRef { blocks, .. } => {
-                let mut visit =
-                    |inl: &mut Vec<Inline>| fill_references(inl, found, by_id, source, diags);
-                for_each_inlines(blocks, &mut visit);
-            }
-            other => {
-                if let Some(content) = other.content_mut() {
-                    fill_references(content, found, by_id, source, diags);
-                }
-            }
+            // What it holds, a note's blocks included, is another run
+            // the walk brings.
+            _ => {}
         }
     }
 }

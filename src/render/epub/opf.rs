@@ -245,28 +245,19 @@ pub fn package_metadata(book: &Book) -> String {
     s
 }
 
+/// Whether every picture of the book (figures, and pictures anywhere in
+/// the text: tables, captions, notes) has a text description, as the
+/// accessibility metadata claims.
 fn all_images_described(book: &Book) -> bool {
-    fn blocks(bs: &[crate::model::Block]) -> bool {
-        bs.iter().all(|b| match &b.kind {
-            BlockKind::Figure { image, .. } => !image.alt.trim().is_empty(),
-            BlockKind::BlockQuote { blocks: inner, .. } => blocks(inner),
-            BlockKind::List { items, .. } => items.iter().all(|i| blocks(&i.blocks)),
-            BlockKind::Definitions { items } => items
-                .iter()
-                .all(|i| inlines(&i.term) && i.definitions.iter().all(|d| blocks(d))),
-            BlockKind::Paragraph { content } => inlines(content),
-            _ => true,
+    use crate::model::walk::{Node, any};
+    let undescribed = |image: &crate::model::Image| image.alt.trim().is_empty();
+    book.chapters.iter().all(|c| {
+        !any(&c.blocks, |n| match n {
+            Node::Block(b) => {
+                matches!(&b.kind, BlockKind::Figure { image, .. } if undescribed(image))
+            }
+            Node::Inline(crate::model::Inline::Image { image }, _) => undescribed(image),
+            Node::Inline(..) => false,
         })
-    }
-    fn inlines(is: &[crate::model::Inline]) -> bool {
-        use crate::model::Inline;
-        is.iter().all(|i| match i {
-            Inline::Image { image } => !image.alt.trim().is_empty(),
-            Inline::Emphasis { content }
-            | Inline::Strong { content }
-            | Inline::Link { content, .. } => inlines(content),
-            _ => true,
-        })
-    }
-    book.chapters.iter().all(|c| blocks(&c.blocks))
+    })
 }
