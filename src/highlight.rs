@@ -7,6 +7,18 @@
 //! show, quickly and with no grammar files to load. The EPUB marks each
 //! token with a class; the PDF sets keywords bold and gives each kind a
 //! dark colour that stays distinct in grey.
+//!
+//! Text is sliced by byte offset throughout, and no slice can fall inside
+//! a character: every offset is 0, the text's length, a value `find` or
+//! `char_indices` gave, `len_utf8` past a character, or the place of an
+//! ASCII byte (a quote, a digit, a letter, `<`, `>`, `$`, `@`, a newline)
+//! plus the length of ASCII that was matched there. A byte below 0x80 is
+//! never part of a longer character in UTF-8, so each is a boundary. The
+//! loops that step a byte at a time (inside a markup tag, along a data
+//! line, along a number) slice only where that byte is ASCII. A property
+//! test runs every language over arbitrary Unicode, the corpus test every
+//! code block of the real books, and `fuzz/fuzz_targets/highlight.rs`
+//! keeps looking.
 
 use std::ops::Range;
 

@@ -357,7 +357,8 @@ pub fn parse(src: &str) -> Result<Node, MathError> {
     };
     let row = p.row(None)?;
     if p.pos < src.len() {
-        return Err(p.error(format!("unexpected `{}`", &src[p.pos..p.pos + 1])));
+        let c = src[p.pos..].chars().next().unwrap_or(' ');
+        return Err(p.error(format!("unexpected `{c}`")));
     }
     Ok(row)
 }
