@@ -2,7 +2,10 @@
 //!
 //! Line breaks inside a paragraph are spaces; punctuation is made
 //! typographic (see `crate::typography`). A paragraph made only of `*`, `#`,
-//! `~` or `-` marks (`* * *`, `#`) is a scene break.
+//! `~` or `-` marks (`* * *`, `#`) is a scene break. A word or phrase
+//! between underscores (`_You_ are dancing`), as Project Gutenberg's plain
+//! texts mark italics, is emphasis; an underscore inside a word
+//! (`snake_case`) is not.
 
 use crate::model::{Block, BlockKind, Inline};
 use crate::typography::smarten;
@@ -40,10 +43,52 @@ fn flush(para: &mut Vec<&str>, line: u32, blocks: &mut Vec<Block>) {
         BlockKind::SceneBreak
     } else {
         BlockKind::Paragraph {
-            content: vec![Inline::text(smarten(&joined))],
+            content: emphasis(&smarten(&joined)),
         }
     };
     blocks.push(Block { line, kind });
+}
+
+/// The text with each `_phrase_` made emphasis: an opening underscore
+/// not preceded by a letter or digit and followed by a visible
+/// character, closed by the next underscore that follows a visible
+/// character and is not followed by a letter or digit.
+fn emphasis(text: &str) -> Vec<Inline> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let word = |k: usize| chars.get(k).is_some_and(|&(_, c)| c.is_alphanumeric());
+    let visible = |k: usize| {
+        chars
+            .get(k)
+            .is_some_and(|&(_, c)| !c.is_whitespace() && c != '_')
+    };
+    let mut out = Vec::new();
+    let mut from = 0;
+    let mut k = 0;
+    while k < chars.len() {
+        let opens = chars[k].1 == '_' && (k == 0 || !word(k - 1)) && visible(k + 1);
+        let close = opens
+            .then(|| {
+                (k + 2..chars.len()).find(|&j| chars[j].1 == '_' && visible(j - 1) && !word(j + 1))
+            })
+            .flatten();
+        let Some(j) = close else {
+            k += 1;
+            continue;
+        };
+        let (open_at, close_at) = (chars[k].0, chars[j].0);
+        if from < open_at {
+            out.push(Inline::text(&text[from..open_at]));
+        }
+        out.push(Inline::Emphasis {
+            content: vec![Inline::text(&text[open_at + 1..close_at])],
+        });
+        from = close_at + 1;
+        k = j + 1;
+    }
+    if from < text.len() || out.is_empty() {
+        out.push(Inline::text(&text[from..]));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -63,5 +108,27 @@ mod tests {
         }
         assert!(matches!(blocks[1].kind, BlockKind::SceneBreak));
         assert_eq!(blocks[2].line, 7);
+    }
+
+    #[test]
+    fn underscores_around_a_phrase_are_emphasis() {
+        let blocks = read(
+            "\u{201c}_You_ are dancing with _the only handsome girl_,\u{201d} a_b, _ x _ and _odd.\n",
+        );
+        let BlockKind::Paragraph { content } = &blocks[0].kind else {
+            panic!("{:?}", blocks[0].kind);
+        };
+        let emphasised: Vec<String> = content
+            .iter()
+            .filter_map(|i| match i {
+                Inline::Emphasis { content } => Some(crate::model::plain_text(content)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(emphasised, ["You", "the only handsome girl"]);
+        assert_eq!(
+            crate::model::plain_text(content),
+            "\u{201c}You are dancing with the only handsome girl,\u{201d} a_b, _ x _ and _odd."
+        );
     }
 }
