@@ -72,6 +72,13 @@ fn emphasis(text: &str) -> Vec<Inline> {
             })
             .flatten();
         let Some(j) = close else {
+            if opens {
+                // No closing underscore after this one: none after any
+                // later one either (whether an underscore closes does not
+                // depend on where the phrase opened). Stop here, so that
+                // a paragraph of unclosed underscores is read once.
+                break;
+            }
             k += 1;
             continue;
         };
