@@ -38,7 +38,8 @@ pub fn pack(
     let failed = |name: &str, e: &dyn std::fmt::Display| format!("writing {name}: {e}");
     // The OCF container wants `mimetype` first, stored.
     out.start_file("mimetype", options(CompressionMethod::Stored))
-        .and_then(|()| Ok(out.write_all(b"application/epub+zip")?))
+        .map_err(|e| failed("mimetype", &e))?;
+    out.write_all(b"application/epub+zip")
         .map_err(|e| failed("mimetype", &e))?;
     for i in 0..archive.len() {
         let mut entry = archive

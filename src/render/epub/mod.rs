@@ -258,30 +258,27 @@ fn documents(
 ) -> Vec<Doc> {
     let lang = book.meta.language.as_str();
     let rtl = book.meta.rtl;
-    let page = |file: &str, title: &str, body: String| Doc {
+    let page = |file: &str, matter: &str, title: &str, body: String| Doc {
         file: file.to_string(),
-        xhtml: document(
-            lang,
-            rtl,
-            title,
-            Some(if file == "cover.xhtml" {
-                "cover"
-            } else {
-                "frontmatter"
-            }),
-            &body,
-        ),
+        xhtml: document(lang, rtl, title, Some(matter), &body),
         toc: None,
     };
     let mut docs = vec![
         page(
             "cover.xhtml",
+            "cover",
             "Cover",
             pages::cover(cover_path, &book.meta.title),
         ),
-        page("title.xhtml", &book.meta.title, pages::title_page(book)),
+        page(
+            "title.xhtml",
+            "frontmatter",
+            &book.meta.title,
+            pages::title_page(book),
+        ),
         page(
             "copyright.xhtml",
+            "frontmatter",
             "Copyright",
             pages::copyright_page(book, fonts.text_family()),
         ),

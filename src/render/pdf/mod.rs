@@ -593,12 +593,11 @@ fn set_chapters(
             Layout::Article => Some(false),
         }
     };
-    /// One chapter, set: its index, items, notes and diagnostics.
-    type Set = (usize, Vec<VItem>, Vec<flow::Note>, Diagnostics);
+    /// One chapter, set: its items, notes and diagnostics.
+    type Set = (Vec<VItem>, Vec<flow::Note>, Diagnostics);
     // Chapters are independent until pagination: set them side by side,
     // each worker with a shaper and a hyphenator (which keep caches) of
     // its own.
-    let chapters: Vec<usize> = (0..book.chapters.len()).collect();
     type Worker<'f> = (Option<Shaper<'f>>, hyphenate::Hyphenator);
     let set_one = |(shaper, hyphenator): &mut Worker, i: usize| -> Option<Set> {
         // For the tests of panic handling: a fault made on purpose, in a
@@ -622,13 +621,14 @@ fn set_chapters(
         };
         let mut fl = Flow::new(book, g, setter);
         fl.chapter(i, new_page(i));
-        Some((i, fl.items, fl.notes, fl.diags))
+        Some((fl.items, fl.notes, fl.diags))
     };
-    let mut set: Vec<Set> = {
+    // Collected in the chapters' order (rayon keeps it).
+    let set: Vec<Set> = {
         use rayon::prelude::*;
         crate::pool::start(None);
-        chapters
-            .par_iter()
+        (0..book.chapters.len())
+            .into_par_iter()
             .map_init(
                 || {
                     (
@@ -636,21 +636,18 @@ fn set_chapters(
                         hyphenate::Hyphenator::new(&book.meta.language),
                     )
                 },
-                |worker, &i| set_one(worker, i),
+                set_one,
             )
-            .collect::<Vec<_>>()
-            .into_iter()
             .flatten()
             .collect()
     };
-    set.sort_by_key(|s| s.0);
     let mut out = SetChapters {
         items: Vec::new(),
         notes: Vec::new(),
         chapter_items: Vec::new(),
         chapter_notes: Vec::new(),
     };
-    for (_, set_items, set_notes, chapter_diags) in set {
+    for (set_items, set_notes, chapter_diags) in set {
         diags.extend(chapter_diags);
         let (items, notes) = (out.items.len(), out.notes.len());
         out.chapter_items.push(items..items + set_items.len());
