@@ -9,7 +9,7 @@
 //! renderers use either way.
 
 pub mod coverage;
-mod sfnt;
+pub(crate) mod sfnt;
 pub mod system;
 
 use crate::diagnostics::{Code, Problem};

@@ -48,37 +48,6 @@ fn xobject_targets<'n, V>(
     targets
 }
 
-/// Takes out the last page, the one the writer set every glyph on for
-/// printpdf to embed the fonts (see `font_page`), with the objects that
-/// are only its own.
-fn drop_font_page(lo: &mut lopdf::Document) -> Result<(), String> {
-    let root = lo
-        .catalog()
-        .and_then(|c| c.get(b"Pages"))
-        .and_then(Object::as_reference)
-        .map_err(|e| format!("no page tree: {e}"))?;
-    let Ok(Object::Dictionary(tree)) = lo.get_object_mut(root) else {
-        return Err("the page tree is not a dictionary".into());
-    };
-    let Ok(Object::Array(kids)) = tree.get_mut(b"Kids") else {
-        return Err("the page tree has no kids".into());
-    };
-    let Some(Object::Reference(page)) = kids.pop() else {
-        return Err("the page tree is empty".into());
-    };
-    let count = kids.len() as i64;
-    tree.set("Count", Object::Integer(count));
-    // The page, its content and its resources are its own.
-    if let Some(Object::Dictionary(d)) = lo.objects.remove(&page) {
-        for key in [b"Contents".as_slice(), b"Resources"] {
-            if let Ok(Object::Reference(id)) = d.get(key) {
-                lo.objects.remove(id);
-            }
-        }
-    }
-    Ok(())
-}
-
 fn attach_soft_masks(
     lo: &mut lopdf::Document,
     pages: &[ObjectId],
@@ -128,7 +97,7 @@ fn pdf_date(secs: i64) -> Object {
 }
 
 /// 64-bit FNV-1a: a stable fingerprint (not a security measure).
-fn fnv(data: &[u8], seed: u64) -> u64 {
+pub(super) fn fnv(data: &[u8], seed: u64) -> u64 {
     let mut h = 0xcbf2_9ce4_8422_2325u64 ^ seed;
     for b in data {
         h ^= *b as u64;
@@ -143,68 +112,84 @@ pub fn finish(
     doc: &Document,
     masks: &BTreeMap<String, (u32, u32, Vec<u8>)>,
     svgs: &BTreeMap<String, super::svg::SvgForm>,
-    fonts: &crate::fonts::FontSet,
     marked: &[Vec<Marked>],
 ) -> Result<Vec<u8>, String> {
     lo.version = "1.7".to_string();
-    drop_font_page(&mut lo)?;
     let pages: Vec<ObjectId> = lo.get_pages().values().copied().collect();
     attach_soft_masks(&mut lo, &pages, masks);
     let m = &book.meta;
 
-    // Subset tags on font names: six capitals derived from the name and
-    // the glyphs used, as a subset's identity.
-    let ids: Vec<ObjectId> = lo.objects.keys().copied().collect();
-    let mut renames: Vec<(ObjectId, String)> = Vec::new();
-    for id in &ids {
-        if let Ok(Object::Dictionary(d)) = lo.get_object(*id) {
-            let is_font = d
-                .get(b"Type")
-                .and_then(|t| t.as_name())
-                .is_ok_and(|n| n == b"Font" || n == b"FontDescriptor");
-            let key: &[u8] = if d.get(b"FontName").is_ok() {
-                b"FontName"
-            } else {
-                b"BaseFont"
-            };
-            if is_font && let Ok(name) = d.get(key).and_then(|n| n.as_name()) {
-                let name = String::from_utf8_lossy(name).into_owned();
-                let base = name
-                    .split_once('+')
-                    .map_or(name.as_str(), |(_, b)| b)
-                    .to_string();
-                // The writer names its fonts F0..F4 after their index in
-                // the bundle; give them their PostScript names.
-                let base = base
-                    .strip_prefix('F')
-                    .and_then(|n| n.parse::<usize>().ok())
-                    .and_then(|i| fonts.faces.get(i))
-                    .map_or(base.clone(), |f| f.postscript_name.clone());
-                let h = fnv(base.as_bytes(), 7);
-                let tag: String = (0..6)
-                    .map(|i| (b'A' + ((h >> (i * 5)) % 26) as u8) as char)
-                    .collect();
-                renames.push((*id, format!("{tag}+{base}")));
-            }
-        }
-    }
-    for (id, name) in renames {
-        if let Ok(Object::Dictionary(d)) = lo.get_object_mut(id) {
-            let key: &[u8] = if d.get(b"FontName").is_ok() {
-                b"FontName"
-            } else {
-                b"BaseFont"
-            };
-            d.set(key, Object::Name(name.into_bytes()));
-        }
-    }
     // Drawings come in with their own fonts, subset tags and all.
     if !svgs.is_empty() {
         let targets = xobject_targets(&lo, &pages, svgs);
         super::svg::attach(&mut lo, targets, svgs)?;
     }
 
-    // Document information, our own.
+    document_info(&mut lo, book, doc);
+
+    // The logical structure (tagged PDF), from the marked content.
+    let struct_root = build_structure(&mut lo, &pages, marked);
+
+    // The outline, nested by level.
+    let outline_id = super::outline::build_outline(&mut lo, doc, &pages);
+
+    // XMP, the metadata stream that archives and stores read.
+    let mut xmp_dict = Dictionary::new();
+    xmp_dict.set("Type", Object::Name(b"Metadata".to_vec()));
+    xmp_dict.set("Subtype", Object::Name(b"XML".to_vec()));
+    let print = book.options.print.is_some();
+    let xmp_id = lo.add_object(Stream::new(xmp_dict, xmp(book, print).into_bytes()));
+
+    let catalog = lo.catalog_mut().map_err(|e| format!("PDF catalog: {e}"))?;
+    catalog.set("Lang", text(&m.language));
+    if let Some(root) = struct_root {
+        catalog.set("StructTreeRoot", Object::Reference(root));
+        let mut mark = Dictionary::new();
+        mark.set("Marked", Object::Boolean(true));
+        catalog.set("MarkInfo", Object::Dictionary(mark));
+    }
+    catalog.remove(b"OutputIntents");
+    catalog.set("Metadata", Object::Reference(xmp_id));
+    if let Some(id) = outline_id {
+        catalog.set("Outlines", Object::Reference(id));
+        catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
+    } else {
+        catalog.remove(b"Outlines");
+        catalog.remove(b"PageMode");
+    }
+    catalog.set("PageLabels", page_labels(doc));
+    let mut prefs = Dictionary::new();
+    prefs.set("DisplayDocTitle", Object::Boolean(true));
+    if m.rtl {
+        // Read right to left: viewers show spreads the other way round.
+        prefs.set("Direction", Object::Name(b"R2L".to_vec()));
+    }
+    catalog.set("ViewerPreferences", Object::Dictionary(prefs));
+    if print {
+        let boxes: Vec<super::pdfx::Boxes> = doc
+            .pages
+            .iter()
+            .map(|p| super::pdfx::Boxes {
+                trim: p.trim.unwrap_or((0.0, 0.0, p.width, p.height)),
+                bleed: p.bleed.unwrap_or((0.0, 0.0, p.width, p.height)),
+            })
+            .collect();
+        super::pdfx::apply(&mut lo, &pages, &boxes);
+    }
+
+    compress_streams(&mut lo);
+    prune_and_renumber(&mut lo);
+    let mut out = Vec::new();
+    lo.save_to(&mut out)
+        .map_err(|e| format!("writing PDF: {e}"))?;
+    Ok(out)
+}
+
+/// The document information dictionary, our own, and the file
+/// identifier: derived from the book, so the same book gives the same
+/// bytes.
+fn document_info(lo: &mut lopdf::Document, book: &Book, doc: &Document) {
+    let m = &book.meta;
     let authors: Vec<&str> = m.authors().collect();
     let mut info = Dictionary::new();
     info.set("Title", text(&m.title));
@@ -245,14 +230,10 @@ pub fn finish(
             Object::String(fingerprint, StringFormat::Hexadecimal),
         ]),
     );
+}
 
-    // The logical structure (tagged PDF), from the marked content.
-    let struct_root = build_structure(&mut lo, &pages, marked);
-
-    // The outline, nested by level.
-    let outline_id = super::outline::build_outline(&mut lo, doc, &pages);
-
-    // Page labels: front matter in roman numerals, the text from 1.
+/// Page labels: front matter in roman numerals, the text from 1.
+fn page_labels(doc: &Document) -> Object {
     let first_text = doc
         .pages
         .iter()
@@ -271,55 +252,15 @@ pub fn finish(
         nums.push(Object::Dictionary(d));
     }
 
-    // XMP, the metadata stream that archives and stores read.
-    let mut xmp_dict = Dictionary::new();
-    xmp_dict.set("Type", Object::Name(b"Metadata".to_vec()));
-    xmp_dict.set("Subtype", Object::Name(b"XML".to_vec()));
-    let print = book.options.print.is_some();
-    let xmp_id = lo.add_object(Stream::new(xmp_dict, xmp(book, print).into_bytes()));
-
-    let catalog = lo.catalog_mut().map_err(|e| format!("PDF catalog: {e}"))?;
-    catalog.set("Lang", text(&m.language));
-    if let Some(root) = struct_root {
-        catalog.set("StructTreeRoot", Object::Reference(root));
-        let mut mark = Dictionary::new();
-        mark.set("Marked", Object::Boolean(true));
-        catalog.set("MarkInfo", Object::Dictionary(mark));
-    }
-    catalog.remove(b"OutputIntents");
-    catalog.set("Metadata", Object::Reference(xmp_id));
-    if let Some(id) = outline_id {
-        catalog.set("Outlines", Object::Reference(id));
-        catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
-    } else {
-        catalog.remove(b"Outlines");
-        catalog.remove(b"PageMode");
-    }
     let mut labels = Dictionary::new();
     labels.set("Nums", Object::Array(nums));
-    catalog.set("PageLabels", Object::Dictionary(labels));
-    let mut prefs = Dictionary::new();
-    prefs.set("DisplayDocTitle", Object::Boolean(true));
-    if m.rtl {
-        // Read right to left: viewers show spreads the other way round.
-        prefs.set("Direction", Object::Name(b"R2L".to_vec()));
-    }
-    catalog.set("ViewerPreferences", Object::Dictionary(prefs));
-    if print {
-        let boxes: Vec<super::pdfx::Boxes> = doc
-            .pages
-            .iter()
-            .map(|p| super::pdfx::Boxes {
-                trim: p.trim.unwrap_or((0.0, 0.0, p.width, p.height)),
-                bleed: p.bleed.unwrap_or((0.0, 0.0, p.width, p.height)),
-            })
-            .collect();
-        super::pdfx::apply(&mut lo, &pages, &boxes);
-    }
+    Object::Dictionary(labels)
+}
 
-    // Compress every stream that has no filter yet (page contents, fonts,
-    // image samples); JPEGs keep theirs. A fast setting: it is most of the
-    // writer's time at the best one, for a few per cent of size.
+/// Compresses every stream that has no filter yet (page contents, fonts,
+/// image samples); JPEGs keep theirs. A fast setting: it is most of the
+/// writer's time at the best one, for a few per cent of size.
+fn compress_streams(lo: &mut lopdf::Document) {
     let mut streams: Vec<&mut Stream> = lo
         .objects
         .values_mut()
@@ -348,11 +289,6 @@ pub fn finish(
             }
         });
     }
-    prune_and_renumber(&mut lo);
-    let mut out = Vec::new();
-    lo.save_to(&mut out)
-        .map_err(|e| format!("writing PDF: {e}"))?;
-    Ok(out)
 }
 
 /// Drops the objects nothing refers to and numbers the rest 1, 2, 3… in

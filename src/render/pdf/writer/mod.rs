@@ -1,13 +1,16 @@
 //! The PDF writer: typeset pages in, PDF bytes out. The only code that
 //! knows printpdf (and, for what printpdf cannot say, lopdf).
 //!
-//! printpdf (0.12, without its layout engine) draws the pages. What it
-//! cannot do is finished in `finish.rs` on the lopdf document it hands
-//! over: fonts are subset here beforehand (printpdf would embed them
-//! whole), and afterwards the outline is nested, the document gets its
-//! language, clean metadata, page labels and a deterministic identifier.
+//! printpdf (0.12, without its layout engine) draws the pages and hands
+//! over its document as lopdf objects (`to_lopdf_document`, its API for
+//! going further). On those objects, typed, never as text: the fonts,
+//! subset here, are written by `embed.rs` (printpdf would embed them
+//! whole or subset them again); `finish.rs` nests the outline, adds the
+//! language, metadata, page labels, structure tree, PDF/X boxes and a
+//! deterministic identifier; `svg.rs` puts each SVG figure's form in.
 
 mod colour;
+mod embed;
 mod finish;
 mod image;
 mod outline;
@@ -20,23 +23,23 @@ use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::fonts::{self, FontSet};
 use crate::model::Book;
 use printpdf::{
-    Actions, BorderArray, Color, Destination, LinkAnnotation, Op, PaintMode, ParsedFont,
-    PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Pt, Rect, TextItem, XObjectId,
-    XObjectTransform,
+    Actions, BorderArray, Color, Destination, LinkAnnotation, Op, PaintMode, PdfDocument, PdfPage,
+    PdfSaveOptions, Pt, Rect, XObjectId, XObjectTransform,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A bundled face, subset to what the document uses.
 struct EmbeddedFont {
-    id: printpdf::FontId,
-    /// The text each glyph copies as; printpdf builds the ToUnicode map
-    /// from these, one per glyph id.
+    /// The page resources' name for it.
+    id: String,
+    /// The subset's font file.
+    program: Vec<u8>,
+    /// The text each glyph copies as, by original glyph id.
     cids: Dense<Option<String>>,
     remap: Dense<u16>,
-    /// Advance widths (in font units) of the original glyphs, as the PDF's
-    /// width array will give them.
-    widths: Dense<u16>,
-    units_per_em: f32,
+    /// Advance widths of the original glyphs in thousandths of an em, as
+    /// the PDF's width array gives them.
+    widths: Dense<i64>,
 }
 
 /// Values by glyph id, looked up a million times a book: a vector, not a
@@ -87,6 +90,63 @@ pub fn write(book: &Book, mut doc: Document, fonts: &FontSet) -> Result<Vec<u8>,
     let mut pdf = PdfDocument::new(&book.meta.title);
     colour::draw_colour_runs(book, &mut doc, fonts, &book_file)?;
 
+    let embedded = subset_fonts(book, &doc, fonts, &book_file)?;
+    let Pictures {
+        images,
+        masks,
+        svgs,
+    } = place_pictures(book, &doc, fonts, &book_file, &mut pdf)?;
+
+    let t = std::time::Instant::now();
+    let anchors: BTreeMap<&str, (usize, f32)> = doc
+        .anchors
+        .iter()
+        .map(|a| (a.name.as_str(), (a.page, a.y)))
+        .collect();
+    // Page contents are independent: build them side by side.
+    let built: Vec<(PdfPage, Vec<finish::Marked>)> =
+        crate::pool::map(&doc.pages, |p| page_ops(p, &embedded, &images, &anchors));
+    let (pages, marked): (Vec<PdfPage>, Vec<Vec<finish::Marked>>) = built.into_iter().unzip();
+    // The pages' glyphs are in their content streams now: let them go
+    // before the document is assembled (half the peak memory of a long
+    // book). The pages themselves stay, counted.
+    for page in &mut doc.pages {
+        page.items = Vec::new();
+        page.links = Vec::new();
+    }
+    pdf.with_pages(pages);
+
+    // printpdf's own image recompression and font handling are off: the
+    // fonts are subset already and images go in as they are.
+    let opts = PdfSaveOptions {
+        // Compression is done in `finish`, at a faster setting.
+        optimize: false,
+        subset_fonts: false,
+        // Off, so that the pages' text, written as content-stream
+        // operators by `text_section`, goes through.
+        secure: false,
+        image_optimization: None,
+    };
+    crate::timing::stage("page ops", t);
+    let t = std::time::Instant::now();
+    let mut warnings = Vec::new();
+    let mut lo = pdf.to_lopdf_document(&opts, &mut warnings);
+    embed_fonts(&mut lo, &embedded, fonts).map_err(|e| internal(book, e))?;
+    crate::timing::stage("printpdf to lopdf", t);
+    let t = std::time::Instant::now();
+    let out = finish::finish(lo, book, &doc, &masks, &svgs, &marked).map_err(|e| internal(book, e));
+    crate::timing::stage("finish", t);
+    out
+}
+
+/// Each face the pages show, subset to the glyphs they show, with the
+/// text each glyph copies as and its width.
+fn subset_fonts(
+    book: &Book,
+    doc: &Document,
+    fonts: &FontSet,
+    book_file: &Location,
+) -> Result<BTreeMap<FontId, EmbeddedFont>, Diagnostic> {
     // Fonts: collect the glyphs each face shows, and the text each first
     // stood for, then subset and embed. A book shows a million glyphs and
     // a few thousand distinct ones: a bit per glyph id finds the new ones.
@@ -114,19 +174,7 @@ pub fn write(book: &Book, mut doc: Document, fonts: &FontSet) -> Result<Vec<u8>,
         let data: &[u8] = &face.data;
         let (subset, remap) = fonts::subset_glyphs(data, face.index, gids)
             .map_err(|p| p.at(book_file.clone(), &format!("font {}: ", face.family)))?;
-        let mut warnings = Vec::new();
-        let parsed = ParsedFont::from_bytes(&subset, 0, &mut warnings).ok_or_else(|| {
-            internal(
-                book,
-                format!("the subset of {} could not be read back", face.file_name),
-            )
-        })?;
-        // Named after the face's role; `finish` gives the PostScript name.
-        let id = printpdf::FontId(format!("F{}", font.index()));
-        pdf.resources
-            .fonts
-            .map
-            .insert(id.clone(), printpdf::PdfFont::new(parsed));
+        let id = format!("F{}", font.index());
         let face = ttf_parser::Face::parse(data, face.index).map_err(|e| internal(book, e))?;
         let own = own_characters(&face, gids);
         let cids = gids
@@ -154,27 +202,45 @@ pub fn write(book: &Book, mut doc: Document, fonts: &FontSet) -> Result<Vec<u8>,
                 (g, cid)
             })
             .collect();
+        let upm = face.units_per_em().max(1) as f32;
         let widths = gids
             .iter()
             .map(|&g| {
-                (
-                    g,
-                    face.glyph_hor_advance(ttf_parser::GlyphId(g)).unwrap_or(0),
-                )
+                let w = face.glyph_hor_advance(ttf_parser::GlyphId(g)).unwrap_or(0);
+                (g, (w as f32 * 1000.0 / upm).round() as i64)
             })
             .collect();
         embedded.insert(
             *font,
             EmbeddedFont {
                 id,
+                program: subset,
                 cids,
                 remap: remap.into_iter().collect(),
                 widths,
-                units_per_em: face.units_per_em() as f32,
             },
         );
     }
 
+    Ok(embedded)
+}
+
+/// The pictures the pages show, by key: each registered with printpdf as
+/// an external object (an SVG as a placeholder its drawing replaces), with
+/// the soft masks of those that have transparency.
+struct Pictures {
+    images: BTreeMap<String, (XObjectId, u8)>,
+    masks: BTreeMap<String, (u32, u32, Vec<u8>)>,
+    svgs: BTreeMap<String, svg::SvgForm>,
+}
+
+fn place_pictures(
+    book: &Book,
+    doc: &Document,
+    fonts: &FontSet,
+    book_file: &Location,
+    pdf: &mut PdfDocument,
+) -> Result<Pictures, Diagnostic> {
     // Images: each distinct one embedded once, at full resolution.
     let mut images: BTreeMap<String, (XObjectId, u8)> = BTreeMap::new();
     let mut masks: BTreeMap<String, (u32, u32, Vec<u8>)> = BTreeMap::new();
@@ -246,48 +312,11 @@ pub fn write(book: &Book, mut doc: Document, fonts: &FontSet) -> Result<Vec<u8>,
             }
         }
     }
-
-    let t = std::time::Instant::now();
-    let anchors: BTreeMap<&str, (usize, f32)> = doc
-        .anchors
-        .iter()
-        .map(|a| (a.name.as_str(), (a.page, a.y)))
-        .collect();
-    // Page contents are independent: build them side by side.
-    let built: Vec<(PdfPage, Vec<finish::Marked>)> =
-        crate::pool::map(&doc.pages, |p| page_ops(p, &embedded, &images, &anchors));
-    let (mut pages, marked): (Vec<PdfPage>, Vec<Vec<finish::Marked>>) = built.into_iter().unzip();
-    // The pages' glyphs are in their content streams now: let them go
-    // before the document is assembled (half the peak memory of a long
-    // book). The pages themselves stay, counted.
-    for page in &mut doc.pages {
-        page.items = Vec::new();
-        page.links = Vec::new();
-    }
-    pages.push(font_page(&embedded, &used));
-    pdf.with_pages(pages);
-
-    // printpdf's own image recompression and font handling are off: the
-    // fonts are subset already and images go in as they are.
-    let opts = PdfSaveOptions {
-        // Compression is done in `finish`, at a faster setting.
-        optimize: false,
-        subset_fonts: false,
-        // Off, so that the pages' text, written as content-stream
-        // operators by `text_section`, goes through.
-        secure: false,
-        image_optimization: None,
-    };
-    crate::timing::stage("page ops", t);
-    let t = std::time::Instant::now();
-    let mut warnings = Vec::new();
-    let lo = pdf.to_lopdf_document(&opts, &mut warnings);
-    crate::timing::stage("printpdf to lopdf", t);
-    let t = std::time::Instant::now();
-    let out = finish::finish(lo, book, &doc, &masks, &svgs, fonts, &marked)
-        .map_err(|e| internal(book, e));
-    crate::timing::stage("finish", t);
-    out
+    Ok(Pictures {
+        images,
+        masks,
+        svgs,
+    })
 }
 
 fn page_ops(
@@ -307,86 +336,17 @@ fn page_ops(
                 y,
                 width,
                 thickness,
-            } => {
-                ops.push(Op::SetFillColor {
-                    col: Color::Greyscale(printpdf::Greyscale::new(0.0, None)),
-                });
-                ops.push(Op::DrawRectangle {
-                    rectangle: Rect {
-                        x: Pt(*x),
-                        y: Pt(y - thickness / 2.0),
-                        width: Pt(*width),
-                        height: Pt(*thickness),
-                        mode: Some(PaintMode::Fill),
-                        winding_order: None,
-                    },
-                });
-            }
+            } => fill_rect(
+                &mut ops,
+                [*x, y - thickness / 2.0, *width, *thickness],
+                black(),
+            ),
             Item::Bar {
                 x,
                 y,
                 width,
                 height,
-            } => {
-                ops.push(Op::SetFillColor {
-                    col: Color::Greyscale(printpdf::Greyscale::new(0.0, None)),
-                });
-                ops.push(Op::DrawRectangle {
-                    rectangle: Rect {
-                        x: Pt(*x),
-                        y: Pt(*y),
-                        width: Pt(*width),
-                        height: Pt(*height),
-                        mode: Some(PaintMode::Fill),
-                        winding_order: None,
-                    },
-                });
-            }
-            Item::Image(img) => {
-                if let Some((id, turns)) = images.get(&img.key) {
-                    // A colour glyph's picture: its text is set under it.
-                    let glyph = img.key.starts_with("glyph:");
-                    // The alt text travels with the image as the marked
-                    // content's alternate description (ISO 32000, 14.9.3).
-                    let mut props = BTreeMap::new();
-                    props.insert("Alt".to_string(), pdf_text(&img.alt));
-                    if let Some(tag) = img.tag {
-                        props.insert(
-                            "MCID".to_string(),
-                            printpdf::DictItem::Int(marked.len() as i64),
-                        );
-                        marked.push(finish::Marked {
-                            tag,
-                            alt: Some(img.alt.clone()),
-                        });
-                    }
-                    ops.push(if glyph {
-                        Op::BeginMarkedContent {
-                            tag: "Artifact".into(),
-                        }
-                    } else {
-                        Op::BeginMarkedContentWithProperties {
-                            tag: "Figure".into(),
-                            properties: printpdf::DictItem::Dict { map: props },
-                        }
-                    });
-                    ops.push(Op::SaveGraphicsState);
-                    ops.push(Op::SetTransformationMatrix {
-                        matrix: printpdf::CurTransMat::Raw(image::placement(
-                            img.x, img.y, img.width, img.height, *turns,
-                        )),
-                    });
-                    ops.push(Op::UseXobject {
-                        id: id.clone(),
-                        transform: XObjectTransform {
-                            no_auto_scale: true,
-                            ..Default::default()
-                        },
-                    });
-                    ops.push(Op::RestoreGraphicsState);
-                    ops.push(Op::EndMarkedContent);
-                }
-            }
+            } => fill_rect(&mut ops, [*x, *y, *width, *height], black()),
             Item::Fill {
                 x,
                 y,
@@ -394,21 +354,14 @@ fn page_ops(
                 height,
                 cmyk,
             } => {
-                ops.push(Op::SetFillColor {
-                    col: Color::Cmyk(printpdf::Cmyk::new(
-                        cmyk[0], cmyk[1], cmyk[2], cmyk[3], None,
-                    )),
-                });
-                ops.push(Op::DrawRectangle {
-                    rectangle: Rect {
-                        x: Pt(*x),
-                        y: Pt(*y),
-                        width: Pt(*width),
-                        height: Pt(*height),
-                        mode: Some(PaintMode::Fill),
-                        winding_order: None,
-                    },
-                });
+                let [c, m, y_, k] = *cmyk;
+                let colour = Color::Cmyk(printpdf::Cmyk::new(c, m, y_, k, None));
+                fill_rect(&mut ops, [*x, *y, *width, *height], colour);
+            }
+            Item::Image(img) => {
+                if let Some((id, turns)) = images.get(&img.key) {
+                    image_ops(&mut ops, img, id, *turns, &mut marked);
+                }
             }
             Item::Text(_) => {}
         }
@@ -416,7 +369,7 @@ fn page_ops(
     // The text is written straight into the content stream: a book is a
     // million glyphs, and going through printpdf's operations (an object
     // per glyph, then lopdf's) was a third of the writer's time and most
-    // of its memory. printpdf still embeds the fonts (see `font_page`).
+    // of its memory. The fonts are written by `embed`.
     let text = text_section(page, fonts, &mut marked);
     if !text.is_empty() {
         ops.push(Op::Unknown {
@@ -424,6 +377,86 @@ fn page_ops(
             value: Vec::new(),
         });
     }
+    link_ops(&mut ops, page, anchors);
+    (
+        PdfPage::new(Pt(page.width).into(), Pt(page.height).into(), ops),
+        marked,
+    )
+}
+
+fn black() -> Color {
+    Color::Greyscale(printpdf::Greyscale::new(0.0, None))
+}
+
+/// A filled rectangle: `[x, y, width, height]` from its lower left.
+fn fill_rect(ops: &mut Vec<Op>, [x, y, width, height]: [f32; 4], colour: Color) {
+    ops.push(Op::SetFillColor { col: colour });
+    ops.push(Op::DrawRectangle {
+        rectangle: Rect {
+            x: Pt(x),
+            y: Pt(y),
+            width: Pt(width),
+            height: Pt(height),
+            mode: Some(PaintMode::Fill),
+            winding_order: None,
+        },
+    });
+}
+
+/// A picture drawn in its box, as a figure of the structure with its alt
+/// text, or (a colour glyph's) as an artifact.
+fn image_ops(
+    ops: &mut Vec<Op>,
+    img: &super::page::PlacedImage,
+    id: &XObjectId,
+    turns: u8,
+    marked: &mut Vec<finish::Marked>,
+) {
+    // A colour glyph's picture: its text is set under it.
+    let glyph = img.key.starts_with("glyph:");
+    // The alt text travels with the image as the marked
+    // content's alternate description (ISO 32000, 14.9.3).
+    let mut props = BTreeMap::new();
+    props.insert("Alt".to_string(), pdf_text(&img.alt));
+    if let Some(tag) = img.tag {
+        props.insert(
+            "MCID".to_string(),
+            printpdf::DictItem::Int(marked.len() as i64),
+        );
+        marked.push(finish::Marked {
+            tag,
+            alt: Some(img.alt.clone()),
+        });
+    }
+    ops.push(if glyph {
+        Op::BeginMarkedContent {
+            tag: "Artifact".into(),
+        }
+    } else {
+        Op::BeginMarkedContentWithProperties {
+            tag: "Figure".into(),
+            properties: printpdf::DictItem::Dict { map: props },
+        }
+    });
+    ops.push(Op::SaveGraphicsState);
+    ops.push(Op::SetTransformationMatrix {
+        matrix: printpdf::CurTransMat::Raw(image::placement(
+            img.x, img.y, img.width, img.height, turns,
+        )),
+    });
+    ops.push(Op::UseXobject {
+        id: id.clone(),
+        transform: XObjectTransform {
+            no_auto_scale: true,
+            ..Default::default()
+        },
+    });
+    ops.push(Op::RestoreGraphicsState);
+    ops.push(Op::EndMarkedContent);
+}
+
+/// The page's links as annotations: a URL, or a place in the book.
+fn link_ops(ops: &mut Vec<Op>, page: &Page, anchors: &BTreeMap<&str, (usize, f32)>) {
     for link in &page.links {
         let actions = match &link.target {
             LinkDest::Url(url) => Actions::Uri(url.clone()),
@@ -454,13 +487,8 @@ fn page_ops(
             ),
         });
     }
-    (
-        PdfPage::new(Pt(page.width).into(), Pt(page.height).into(), ops),
-        marked,
-    )
 }
 
-/// A PDF text string: literal when ASCII, else UTF-16BE with a byte order mark.
 /// For each glyph that a character of the font maps to, that character
 /// (the lowest, when several share one glyph, as space and no-break space
 /// do).
@@ -554,7 +582,7 @@ fn text_section(
             open = Some(run.tag);
         }
         if current != Some((run.font, run.size)) {
-            let _ = write!(out, "/{} ", font.id.0);
+            let _ = write!(out, "/{} ", font.id);
             num(&mut out, run.size, 3);
             out.push_str(" Tf\n");
             current = Some((run.font, run.size));
@@ -613,7 +641,7 @@ fn text_section(
 /// text pulled back out is what was written.
 fn show_run(out: &mut String, run: &super::page::GlyphRun, font: &EmbeddedFont) {
     use std::fmt::Write;
-    let scale = run.size / font.units_per_em;
+    let scale = run.size / 1000.0;
     let glyph = |out: &mut String, g: &super::page::PlacedGlyph| {
         let pdf_width = font.widths.get(g.gid).copied().unwrap_or(0) as f32 * scale;
         let code = font.remap.get(g.gid).copied().unwrap_or(0);
@@ -674,37 +702,60 @@ fn show_run(out: &mut String, run: &super::page::GlyphRun, font: &EmbeddedFont) 
     }
 }
 
-/// A page never shown, on which every glyph the book uses is set once
-/// with its text: printpdf embeds a font, its widths and its ToUnicode
-/// map from the glyphs it sees drawn, and the real pages' text is written
-/// past it. `finish` removes the page.
-fn font_page(
-    fonts: &BTreeMap<FontId, EmbeddedFont>,
-    used: &BTreeMap<FontId, BTreeSet<u16>>,
-) -> PdfPage {
-    let mut ops = vec![Op::StartTextSection];
-    for (id, font) in fonts {
-        let Some(gids) = used.get(id) else { continue };
-        ops.push(Op::SetFont {
-            font: PdfFontHandle::External(font.id.clone()),
-            size: Pt(1.0),
-        });
-        let glyphs = gids
+/// Adds each subset face's objects and names them in every page's
+/// resources, under the names the content streams use.
+fn embed_fonts(
+    lo: &mut lopdf::Document,
+    embedded: &BTreeMap<FontId, EmbeddedFont>,
+    fonts: &FontSet,
+) -> Result<(), String> {
+    let mut names = lopdf::Dictionary::new();
+    for (id, font) in embedded {
+        let face = &fonts.faces[id.index()];
+        let parsed = ttf_parser::Face::parse(&face.data, face.index).map_err(|e| e.to_string())?;
+        let mut glyphs: Vec<(u16, i64, Option<String>)> = font
+            .remap
+            .0
             .iter()
-            .map(|&g| printpdf::Codepoint {
-                gid: font.remap.get(g).copied().unwrap_or(0),
-                offset: 0.0,
-                cid: font.cids.get(g).cloned().flatten(),
+            .enumerate()
+            .filter(|&(g, &code)| code != 0 || g == 0)
+            .map(|(g, &code)| {
+                let g = g as u16;
+                let width = font.widths.get(g).copied().unwrap_or(0);
+                let text = font.cids.get(g).cloned().flatten();
+                (code, width, text)
             })
             .collect();
-        ops.push(Op::ShowText {
-            items: vec![TextItem::GlyphIds(glyphs)],
-        });
+        glyphs.sort_by_key(|g| g.0);
+        glyphs.dedup_by_key(|g| g.0);
+        let subset = embed::Subset {
+            name: format!(
+                "{}+{}",
+                embed::subset_tag(&face.postscript_name),
+                face.postscript_name
+            ),
+            program: &font.program,
+            face: &parsed,
+            glyphs,
+        };
+        let object = embed::add(lo, &subset)?;
+        names.set(font.id.as_str(), lopdf::Object::Reference(object));
     }
-    ops.push(Op::EndTextSection);
-    PdfPage::new(printpdf::Mm(10.0), printpdf::Mm(10.0), ops)
+    let names = lo.add_object(names);
+    let pages: Vec<lopdf::ObjectId> = lo.get_pages().values().copied().collect();
+    for page in pages {
+        let resources = match lo.get_dictionary(page).and_then(|d| d.get(b"Resources")) {
+            Ok(lopdf::Object::Reference(r)) => *r,
+            _ => return Err("a page without its resources".into()),
+        };
+        lo.get_dictionary_mut(resources)
+            .map_err(|e| e.to_string())?
+            .set("Font", lopdf::Object::Reference(names));
+    }
+    Ok(())
 }
 
+/// A PDF text string: literal when ASCII, else UTF-16BE with a byte order mark.
 fn pdf_text(s: &str) -> printpdf::DictItem {
     if s.is_ascii() {
         printpdf::DictItem::String {

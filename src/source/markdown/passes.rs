@@ -1,0 +1,301 @@
+//! Passes over what was read: labels, cross-references, anchors,
+//! attributions, trailing classes, scripts within words, captions.
+
+use super::*;
+
+/// `{#eq:name}` right after a displayed formula numbers it.
+pub(super) fn equation_labels(mut inlines: Vec<Inline>) -> Vec<Inline> {
+    let mut i = 0;
+    while i + 1 < inlines.len() {
+        // The text after the formula (past the line break that ends it).
+        let j = if matches!(inlines[i + 1], Inline::LineBreak) {
+            i + 2
+        } else {
+            i + 1
+        };
+        if j >= inlines.len() {
+            break;
+        }
+        let found = match (&inlines[i], &inlines[j]) {
+            (
+                Inline::Math {
+                    display: true,
+                    label: None,
+                    ..
+                },
+                Inline::Text { text },
+            ) => text.trim_start().strip_prefix("{#eq:").and_then(|rest| {
+                let close = rest.find('}')?;
+                let name = &rest[..close];
+                (!name.is_empty() && !name.contains(char::is_whitespace))
+                    .then(|| (format!("eq:{name}"), rest[close + 1..].to_string()))
+            }),
+            _ => None,
+        };
+        if let Some((key, after)) = found {
+            if let Inline::Math { label, .. } = &mut inlines[i] {
+                *label = Some(Label {
+                    key,
+                    id: String::new(),
+                    number: String::new(),
+                });
+            }
+            if after.trim().is_empty() {
+                inlines.drain(i + 1..=j);
+            } else {
+                inlines[j] = Inline::text(after.trim_start());
+            }
+        }
+        i += 1;
+    }
+    inlines
+}
+
+/// `[@fig:map]` and `@fig:map` in text, made references to resolve.
+pub(super) fn cross_references(inlines: Vec<Inline>, pos: Pos) -> Vec<Inline> {
+    if !inlines
+        .iter()
+        .any(|i| matches!(i, Inline::Text { text } if text.contains('@')))
+    {
+        return inlines;
+    }
+    let mut out = Vec::with_capacity(inlines.len());
+    for inline in inlines {
+        let Inline::Text { text } = inline else {
+            out.push(inline);
+            continue;
+        };
+        let mut rest = text.as_str();
+        let mut plain = String::new();
+        while let Some(at) = rest.find('@') {
+            let before = rest[..at].chars().next_back();
+            let bracketed = before == Some('[');
+            let key_len = rest[at + 1..]
+                .char_indices()
+                .find(|&(_, c)| !(c.is_alphanumeric() || matches!(c, '-' | '_' | ':' | '.')))
+                .map_or(rest.len() - at - 1, |(k, _)| k);
+            let key = rest[at + 1..at + 1 + key_len].trim_end_matches(['.', ':']);
+            let known = key
+                .split_once(':')
+                .is_some_and(|(kind, name)| REF_KINDS.contains(&kind) && !name.is_empty());
+            let after = at + 1 + key.len();
+            let closes = rest[after..].starts_with(']');
+            let word_before = before.is_some_and(|c| c.is_alphanumeric());
+            if !known || word_before || (bracketed && !closes) {
+                plain.push_str(&rest[..after.max(at + 1)]);
+                rest = &rest[after.max(at + 1)..];
+                continue;
+            }
+            let (keep, skip) = if bracketed {
+                (&rest[..at - 1], after + 1)
+            } else {
+                (&rest[..at], after)
+            };
+            plain.push_str(keep);
+            if !plain.is_empty() {
+                out.push(Inline::text(std::mem::take(&mut plain)));
+            }
+            out.push(Inline::Ref {
+                key: key.to_string(),
+                pos,
+            });
+            rest = &rest[skip..];
+        }
+        plain.push_str(rest);
+        if !plain.is_empty() {
+            out.push(Inline::text(plain));
+        }
+    }
+    out
+}
+
+/// Kinds of numbered things a reference may name.
+pub(super) const REF_KINDS: &[&str] = &["fig", "tbl", "lst", "eq", "sec"];
+
+/// A paragraph of link targets alone (`<a id="x"></a>` on a line of its
+/// own) joins the paragraph or heading after it, where it points.
+pub(super) fn merge_anchors(blocks: Vec<Block>) -> Vec<Block> {
+    let mut out: Vec<Block> = Vec::with_capacity(blocks.len());
+    let mut carried: Vec<Inline> = Vec::new();
+    for mut b in blocks {
+        if let BlockKind::Paragraph { content } = &b.kind
+            && !content.is_empty()
+            && content.iter().all(|i| matches!(i, Inline::Anchor { .. }))
+        {
+            carried.extend(content.iter().cloned());
+            continue;
+        }
+        if !carried.is_empty()
+            && let BlockKind::Paragraph { content } | BlockKind::Heading { content, .. } =
+                &mut b.kind
+        {
+            content.splice(0..0, carried.drain(..));
+        }
+        if !carried.is_empty() {
+            // Nothing to join: the targets stay a block of their own.
+            out.push(Block {
+                line: b.line,
+                kind: BlockKind::Paragraph {
+                    content: std::mem::take(&mut carried),
+                },
+            });
+        }
+        out.push(b);
+    }
+    if !carried.is_empty() {
+        let line = out.last().map_or(1, |b| b.line);
+        out.push(Block {
+            line,
+            kind: BlockKind::Paragraph { content: carried },
+        });
+    }
+    out
+}
+
+/// A quotation's last line that gives its source, made a paragraph of
+/// its own.
+pub(super) fn split_attribution(blocks: &mut Vec<Block>) {
+    let Some(Block {
+        kind: BlockKind::Paragraph { content },
+        line,
+    }) = blocks.last_mut()
+    else {
+        return;
+    };
+    let Some(at) = content.iter().rposition(|i| matches!(i, Inline::LineBreak)) else {
+        return;
+    };
+    let source = matches!(content.get(at + 1), Some(Inline::Text { text })
+        if text.starts_with(['\u{2014}', '\u{2015}', '\u{2013}']));
+    if !source || at == 0 {
+        return;
+    }
+    let tail = content.split_off(at + 1);
+    content.pop();
+    // Its line: the quotation's last, as near as the model records.
+    let line = *line;
+    blocks.push(Block {
+        line,
+        kind: BlockKind::Paragraph { content: tail },
+    });
+}
+
+/// Classes at the end of a block quote's last paragraph (`> — Source`
+/// then `{.epigraph}` on the next line, which Markdown reads as part of
+/// that paragraph), taken off it.
+pub(super) fn trailing_classes(blocks: &mut Vec<Block>) -> Vec<String> {
+    let Some(Block {
+        kind: BlockKind::Paragraph { content },
+        ..
+    }) = blocks.last_mut()
+    else {
+        return Vec::new();
+    };
+    let Some(Inline::Text { text }) = content.last_mut() else {
+        return Vec::new();
+    };
+    let Some(open) = text.rfind('{') else {
+        return Vec::new();
+    };
+    let Some(found) = classes(&text[open..]) else {
+        return Vec::new();
+    };
+    text.truncate(open);
+    let kept = text.trim_end().len();
+    text.truncate(kept);
+    if text.is_empty() {
+        content.pop();
+    }
+    if content.is_empty() {
+        blocks.pop();
+    }
+    found
+}
+
+/// Super- and subscripts inside a word (`H~2~O`, `2^10^`), which
+/// pulldown-cmark reads only between words: a run of non-space characters
+/// between two `^` (or two `~`) in text.
+pub(super) fn scripts_within_words(inlines: Vec<Inline>) -> Vec<Inline> {
+    if !inlines
+        .iter()
+        .any(|i| matches!(i, Inline::Text { text } if text.contains(['^', '~'])))
+    {
+        return inlines;
+    }
+    let mut out = Vec::with_capacity(inlines.len());
+    for inline in inlines {
+        let Inline::Text { text } = inline else {
+            out.push(inline);
+            continue;
+        };
+        let mut rest = text.as_str();
+        let mut plain = String::new();
+        loop {
+            let Some(open) = rest.find(['^', '~']) else {
+                plain.push_str(rest);
+                break;
+            };
+            let mark = rest[open..].chars().next().unwrap_or('^');
+            let after = &rest[open + 1..];
+            let close = after.find(|c: char| c == mark || c.is_whitespace());
+            match close {
+                Some(end) if end > 0 && after[end..].starts_with(mark) => {
+                    plain.push_str(&rest[..open]);
+                    if !plain.is_empty() {
+                        out.push(Inline::text(std::mem::take(&mut plain)));
+                    }
+                    let content = vec![Inline::text(&after[..end])];
+                    out.push(if mark == '^' {
+                        Inline::Superscript { content }
+                    } else {
+                        Inline::Subscript { content }
+                    });
+                    rest = &after[end + 1..];
+                }
+                _ => {
+                    plain.push_str(&rest[..open + 1]);
+                    rest = after;
+                }
+            }
+        }
+        if !plain.is_empty() {
+            out.push(Inline::text(plain));
+        }
+    }
+    out
+}
+
+/// A table's caption paragraph: `Table: text` or `: text`, with an id at
+/// its end (`{#tbl:sizes}`).
+pub(super) fn table_caption(content: &[Inline]) -> Option<(Vec<Inline>, Option<Label>)> {
+    let Some(Inline::Text { text }) = content.first() else {
+        return None;
+    };
+    let rest = text
+        .strip_prefix("Table:")
+        .or_else(|| text.strip_prefix(": "))?
+        .trim_start()
+        .to_string();
+    let mut caption = content.to_vec();
+    caption[0] = Inline::text(rest);
+    let mut blocks = vec![Block {
+        line: 0,
+        kind: BlockKind::Paragraph { content: caption },
+    }];
+    let mut found = trailing_classes(&mut blocks);
+    let label = take_label(&mut found);
+    let caption = match blocks.pop() {
+        Some(Block {
+            kind: BlockKind::Paragraph { content },
+            ..
+        }) => content,
+        _ => Vec::new(),
+    };
+    Some((
+        caption
+            .into_iter()
+            .filter(|i| !matches!(i, Inline::Text { text } if text.is_empty()))
+            .collect(),
+        label,
+    ))
+}
