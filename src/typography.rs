@@ -94,6 +94,16 @@ mod tests {
 
 pub use crate::locale::{Labels, human_date, labels, speaks};
 
+/// Whether a character belongs to the scripts written without spaces
+/// between words (Chinese and Japanese: ideographs, kana, their
+/// punctuation and full- and half-width forms). A line may break between
+/// two of them, and a line break in the source between them is no space.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3000..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF
+        | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF)
+}
+
 /// A label word and its number, the way the language writes them:
 /// "Chapter 3", "Figure 1.2" (`sep` between, a no-break space for
 /// figures), "第3章" where the word holds a `{}`, "図1.2" after an
@@ -102,10 +112,7 @@ pub fn numbered(word: &str, n: &str, sep: &str) -> String {
     if word.contains("{}") {
         return word.replacen("{}", n, 1);
     }
-    let cjk = word.chars().last().is_some_and(|c| {
-        matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF)
-    });
-    if cjk {
+    if word.chars().last().is_some_and(is_cjk) {
         format!("{word}{n}")
     } else {
         format!("{word}{sep}{n}")

@@ -639,9 +639,10 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
                 Event::SoftBreak
                     if matches!(out.last(), Some(Inline::Text { text })
                         if text.chars().next_back().is_some_and(|c| is_wide_punctuation(c)
-                            || (is_spaceless(c)
+                            || (crate::typography::is_cjk(c)
                                 && matches!(self.events.peek(), Some((Event::Text(t), _))
-                                    if t.chars().next().is_some_and(is_spaceless))))) => {}
+                                    if t.chars().next().is_some_and(crate::typography::is_cjk))))) =>
+                    {}
                 Event::SoftBreak => push_text(&mut out, " "),
                 Event::HardBreak => out.push(Inline::LineBreak),
                 Event::TaskListMarker(done) => self.task = Some(done),
@@ -753,15 +754,6 @@ enum Bracket {
     /// text that followed the `]`.
     Note(String, String),
     Text(String),
-}
-
-/// A character of a script written without spaces between words (Han,
-/// kana, their punctuation and full-width forms; not Hangul, which
-/// spaces its words).
-fn is_spaceless(c: char) -> bool {
-    matches!(c as u32,
-        0x3000..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF
-        | 0xFF00..=0xFF60 | 0xFFE0..=0xFFEF | 0x20000..=0x3FFFF)
 }
 
 /// Chinese and Japanese punctuation, full width: its space is in its

@@ -68,13 +68,6 @@ pub(super) fn strong_direction(c: char) -> Option<bool> {
     }
 }
 
-/// Chinese and Japanese characters, which lines break between.
-pub(super) fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x3000..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF
-        | 0xFF00..=0xFFEF | 0x20000..=0x2FA1F)
-}
-
 impl Setter<'_, '_> {
     /// The items of a line in the order they are drawn, left to right:
     /// as they are, unless right-to-left words are in it, when the

@@ -19,7 +19,8 @@ mod micro;
 pub use flatten::Flattener;
 pub use micro::Micro;
 
-use bidi::{is_cjk, split_directions, strong_direction};
+use crate::typography::is_cjk;
+use bidi::{split_directions, strong_direction};
 use line::{issue, offset};
 
 use super::hyphenate::Hyphenator;
