@@ -549,67 +549,37 @@ pub fn parse_date(s: &str) -> Result<i64, Problem> {
     if !(1..=12).contains(&month) || parts.get(1).is_some_and(|p| p.len() != 2) {
         return Err(bad());
     }
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let mdays = [
-        31,
-        if leap { 29 } else { 28 },
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ];
-    if day < 1 || day > mdays[(month - 1) as usize] || parts.get(2).is_some_and(|p| p.len() != 2) {
-        return Err(bad());
-    }
-    Ok(days_from_civil(year, month, day) * 86_400)
+    let date = u8::try_from(month)
+        .ok()
+        .and_then(|m| time::Month::try_from(m).ok())
+        .zip(u8::try_from(day).ok())
+        .and_then(|(m, d)| time::Date::from_calendar_date(year as i32, m, d).ok())
+        .filter(|_| parts.get(2).is_none_or(|p| p.len() == 2))
+        .ok_or_else(bad)?;
+    Ok(date.midnight().assume_utc().unix_timestamp())
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
-/// algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// Seconds since the epoch → (year, month, day, hour, minute, second), UTC.
-pub fn civil_from_epoch(secs: i64) -> (i64, u32, u32, u32, u32, u32) {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = if m <= 2 { y + 1 } else { y };
-    (
-        y,
-        m,
-        d,
-        (rem / 3600) as u32,
-        ((rem % 3600) / 60) as u32,
-        (rem % 60) as u32,
-    )
+/// A time in seconds since the epoch as a UTC date and time, within the
+/// years 0000 to 9999 that metadata dates can name.
+pub fn utc(secs: i64) -> time::OffsetDateTime {
+    const FIRST: i64 = -62_167_219_200; // 0000-01-01T00:00:00Z
+    const LAST: i64 = 253_402_300_799; // 9999-12-31T23:59:59Z
+    time::OffsetDateTime::from_unix_timestamp(secs.clamp(FIRST, LAST))
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
 }
 
 /// `2024-05-01T00:00:00Z` for a time in seconds since the epoch.
 pub fn iso8601(secs: i64) -> String {
-    let (y, mo, d, h, mi, s) = civil_from_epoch(secs);
-    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
+    let t = utc(secs);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year(),
+        t.month() as u8,
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
 }
 
 /// Checks the shape of a BCP 47 tag (`en`, `en-GB`, `pt-BR`, `zh-Hant-TW`).

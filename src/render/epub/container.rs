@@ -77,12 +77,19 @@ pub fn pack(
 
 /// Zip times run from 1980 to 2107; a book dated outside gets the nearest.
 fn zip_time(secs: i64) -> DateTime {
-    let (y, mo, d, h, mi, s) = crate::model::metadata::civil_from_epoch(secs);
+    let t = crate::model::metadata::utc(secs);
     let fallback = DateTime::default();
-    if y < 1980 {
+    if t.year() < 1980 {
         return fallback;
     }
-    let y = y.min(2107) as u16;
-    DateTime::from_date_and_time(y, mo as u8, d as u8, h as u8, mi as u8, s as u8)
-        .unwrap_or(fallback)
+    let y = t.year().min(2107) as u16;
+    DateTime::from_date_and_time(
+        y,
+        t.month() as u8,
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+    )
+    .unwrap_or(fallback)
 }

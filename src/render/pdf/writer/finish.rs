@@ -8,7 +8,7 @@
 //!   gives the same bytes.
 
 use crate::model::Book;
-use crate::model::metadata::civil_from_epoch;
+use crate::model::metadata::{iso8601, utc};
 use crate::render::pdf::page::Document;
 use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
 use std::collections::BTreeMap;
@@ -89,9 +89,18 @@ pub(super) fn text(s: &str) -> Object {
 }
 
 fn pdf_date(secs: i64) -> Object {
-    let (y, mo, d, h, mi, s) = civil_from_epoch(secs);
+    let t = utc(secs);
     Object::String(
-        format!("D:{y:04}{mo:02}{d:02}{h:02}{mi:02}{s:02}Z").into_bytes(),
+        format!(
+            "D:{:04}{:02}{:02}{:02}{:02}{:02}Z",
+            t.year(),
+            t.month() as u8,
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        )
+        .into_bytes(),
         StringFormat::Literal,
     )
 }
@@ -367,8 +376,7 @@ fn xmp(book: &Book, print: bool) -> String {
     } else {
         ("", String::new())
     };
-    let (y, mo, d, h, mi, sec) = civil_from_epoch(m.modified);
-    let date = format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{sec:02}Z");
+    let date = iso8601(m.modified);
     let creators: String = m
         .authors()
         .map(|a| format!("<rdf:li>{}</rdf:li>", crate::xml::escape(a)))
