@@ -177,6 +177,46 @@ impl FontSet {
         }
     }
 
+    /// The book's faces, loaded once for all who ask in this run: the
+    /// EPUB and the PDF renderer (and the fallback search) share one set,
+    /// read once, while the font files stay as they were (a file that
+    /// changes, as under `quire watch`, is read again). The last few sets
+    /// are kept, so a catalogue of many books does not hold them all.
+    pub fn shared(
+        overrides: &[crate::model::FontFile],
+    ) -> Result<std::sync::Arc<FontSet>, Problem> {
+        use std::sync::{Arc, Mutex, OnceLock};
+        type Cell = Arc<OnceLock<Result<Arc<FontSet>, Problem>>>;
+        static LOADED: Mutex<Vec<(Vec<String>, Cell)>> = Mutex::new(Vec::new());
+        const KEPT: usize = 4;
+        let key: Vec<String> = overrides
+            .iter()
+            .map(|f| {
+                let stamp = std::fs::metadata(&f.path)
+                    .map(|m| (m.len(), m.modified().ok()))
+                    .ok();
+                format!("{}|{}|{}|{stamp:?}", f.role, f.path.display(), f.index)
+            })
+            .collect();
+        let cell = {
+            let mut loaded = LOADED.lock().unwrap_or_else(|e| e.into_inner());
+            match loaded.iter().position(|(k, _)| *k == key) {
+                Some(i) => loaded[i].1.clone(),
+                None => {
+                    if loaded.len() >= KEPT {
+                        loaded.remove(0);
+                    }
+                    let cell = Cell::default();
+                    loaded.push((key, cell.clone()));
+                    cell
+                }
+            }
+        };
+        // Outside the lock: the other renderer waits on this cell alone.
+        cell.get_or_init(|| FontSet::with(overrides).map(Arc::new))
+            .clone()
+    }
+
     /// The bundled faces with the book's own in the roles it names
     /// (role → file, already checked by [`check_font_file`]).
     pub fn with(overrides: &[crate::model::FontFile]) -> Result<FontSet, Problem> {

@@ -51,7 +51,7 @@ struct Installed {
 /// lack, and says which it took for which script. Characters no installed
 /// face has stay missing (the coverage check reports them).
 pub fn add_fallbacks(book: &mut Book) -> Vec<Taken> {
-    let Ok(fonts) = super::FontSet::with(&book.options.fonts) else {
+    let Ok(fonts) = super::FontSet::shared(&book.options.fonts) else {
         return Vec::new();
     };
     // The missing characters by script, in the book's order of first use.

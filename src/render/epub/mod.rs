@@ -76,7 +76,7 @@ fn build(book: &Book, diags: &mut Diagnostics) -> Option<Vec<u8>> {
 }
 
 fn assemble(book: &Book, diags: &mut Diagnostics) -> Result<Vec<u8>, Diagnostic> {
-    let fonts = fonts::FontSet::with(&book.options.fonts)
+    let fonts = fonts::FontSet::shared(&book.options.fonts)
         .map_err(|p| p.at(Location::file(book_file(book)), "font: "))?;
     for d in fonts::coverage::check(book, &fonts, crate::diagnostics::Severity::Warning, "EPUB") {
         diags.push(d);

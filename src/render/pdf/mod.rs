@@ -81,7 +81,7 @@ type Made = (
 
 fn make(book: &Book, diags: &mut Diagnostics) -> Result<Made, Diagnostic> {
     let t = std::time::Instant::now();
-    let fonts = crate::fonts::FontSet::with(&book.options.fonts)
+    let fonts = crate::fonts::FontSet::shared(&book.options.fonts)
         .map_err(|p| p.at(book_file(book), "font: "))?;
     let missing =
         crate::fonts::coverage::check(book, &fonts, crate::diagnostics::Severity::Error, "PDF");
