@@ -503,6 +503,29 @@ impl ArticleInfo {
     }
 }
 
+/// What a class on a block means to Quire; any other class only reaches
+/// the EPUB's markup (for the book's own stylesheet).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Treatment {
+    /// A block quote at a chapter's head, set as its epigraph.
+    Epigraph,
+    /// A figure that fills its page to the trimmed edge and into the bleed.
+    Bleed,
+    /// A table set on a page of its own, turned a quarter.
+    Landscape,
+}
+
+impl Treatment {
+    /// The class that asks for it (`{.epigraph}`).
+    pub fn class(self) -> &'static str {
+        match self {
+            Treatment::Epigraph => "epigraph",
+            Treatment::Bleed => "bleed",
+            Treatment::Landscape => "landscape",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Block {
     /// 1-based line in the chapter's source file.
@@ -578,6 +601,24 @@ pub enum BlockKind {
         label: Option<Label>,
     },
     SceneBreak,
+}
+
+impl BlockKind {
+    /// The classes written after the block (none for kinds that take none).
+    pub fn classes(&self) -> &[String] {
+        match self {
+            BlockKind::Heading { classes, .. }
+            | BlockKind::BlockQuote { classes, .. }
+            | BlockKind::Table { classes, .. }
+            | BlockKind::Figure { classes, .. } => classes,
+            _ => &[],
+        }
+    }
+
+    /// Whether the block asks for `treatment`.
+    pub fn asks(&self, treatment: Treatment) -> bool {
+        self.classes().iter().any(|c| c == treatment.class())
+    }
 }
 
 /// A numbered figure or table, for cross-references.

@@ -5,7 +5,9 @@
 //! pop-up notes: `<a epub:type="noteref">` in the text, `<aside
 //! epub:type="footnote">` at the end of the chapter, each linking back.
 
-use crate::model::{Align, Block, BlockKind, Book, Chapter, Inline, LinkTarget, plain_text};
+use crate::model::{
+    Align, Block, BlockKind, Book, Chapter, Inline, LinkTarget, Treatment, plain_text,
+};
 pub use crate::typography::{byline, provenance};
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -341,7 +343,7 @@ impl<'a> ChapterWriter<'a> {
                         escape(&classes.join(" "))
                     );
                 }
-                let epigraph = classes.iter().any(|c| c == "epigraph");
+                let epigraph = classes.iter().any(|c| c == Treatment::Epigraph.class());
                 self.quoted(blocks, epigraph);
                 self.out.push_str("</blockquote>\n");
             }

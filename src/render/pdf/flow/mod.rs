@@ -27,7 +27,7 @@ use super::style::Geometry;
 use super::toc::piece as plain;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
 use crate::limits::INDENT_LEVELS;
-use crate::model::{Block, BlockKind, Book, FirstParagraph, HeadingFace, Inline};
+use crate::model::{Block, BlockKind, Book, FirstParagraph, HeadingFace, Inline, Treatment};
 
 /// Something to draw, relative to its item's top left corner (y grows down).
 #[derive(Debug, Clone)]
@@ -384,8 +384,8 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
             self.line = block.line;
             // A block quote marked as the chapter's epigraph, at its head.
             if i == 0
-                && let BlockKind::BlockQuote { classes, .. } = &block.kind
-                && classes.iter().any(|c| c == "epigraph")
+                && matches!(block.kind, BlockKind::BlockQuote { .. })
+                && block.kind.asks(Treatment::Epigraph)
             {
                 self.epigraph(std::slice::from_ref(block), false);
                 for item in &mut self.items[start..] {
@@ -716,7 +716,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                 classes,
                 label,
             } => {
-                if classes.iter().any(|c| c == "bleed") {
+                if classes.iter().any(|c| c == Treatment::Bleed.class()) {
                     self.bleed_figure(image);
                 }
                 let start = self.items.len();
@@ -732,7 +732,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                 caption,
                 label,
             } => {
-                let landscape = classes.iter().any(|c| c == "landscape");
+                let landscape = classes.iter().any(|c| c == Treatment::Landscape.class());
                 let start = self.items.len();
                 // A table's caption goes above it.
                 if !caption.is_empty() || label.is_some() {
