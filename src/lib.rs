@@ -54,7 +54,6 @@ pub mod render;
 pub mod source;
 pub mod timing;
 pub mod typography;
-pub mod watch;
 pub mod xml;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};

@@ -30,7 +30,7 @@ pub(crate) enum Command {
     /// Report problems in manuscripts without writing anything.
     Check(CheckArgs),
     /// Build, then build again whenever a file the book uses changes.
-    Watch(crate::watch::WatchArgs),
+    Watch(super::watch::WatchArgs),
     /// Create a new book directory with a book.toml and a first chapter.
     New(NewArgs),
     /// Print a completion script for a shell to standard output.

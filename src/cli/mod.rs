@@ -14,6 +14,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 mod args;
+mod watch;
 pub use args::*;
 
 pub const EXIT_ERRORS: i32 = 1;
@@ -46,7 +47,7 @@ pub fn main() -> i32 {
         .spawn(move || match cli.command {
             Command::Build(args) => build(args),
             Command::Check(args) => check(args),
-            Command::Watch(args) => crate::watch::run(args),
+            Command::Watch(args) => watch::run(args),
             Command::New(args) => new(args),
             Command::Completions(args) => completions(args),
             Command::Manual(args) => manual(args),

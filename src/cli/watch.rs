@@ -10,7 +10,7 @@
 //! and the PDF. Its pages ask the server every half second whether a
 //! newer build exists, and reload when one does.
 
-use crate::cli::{Common, Job, OutArgs};
+use super::{Common, Job, OutArgs};
 use crate::diagnostics::display_path;
 use clap::Args;
 use std::collections::BTreeSet;
@@ -41,7 +41,7 @@ const SETTLE: Duration = Duration::from_millis(150);
 pub fn run(args: WatchArgs) -> i32 {
     args.common.start();
     let c = &args.common;
-    let title = match crate::cli::watched_title(
+    let title = match super::watched_title(
         args.input.as_deref(),
         &c.formats,
         &c.meta,
@@ -62,7 +62,7 @@ pub fn run(args: WatchArgs) -> i32 {
     if let Some(addr) = &args.serve {
         match serve(addr, preview.clone()) {
             Ok(url) => eprintln!("serving a preview at {url}"),
-            Err(msg) => return crate::cli::usage_error(&msg),
+            Err(msg) => return super::usage_error(&msg),
         }
     }
     let (tx, rx) = std::sync::mpsc::channel();
@@ -70,15 +70,15 @@ pub fn run(args: WatchArgs) -> i32 {
         Ok(w) => w,
         Err(e) => {
             eprintln!("error: cannot watch files: {e}");
-            return crate::cli::EXIT_INTERNAL;
+            return super::EXIT_INTERNAL;
         }
     };
     let mut watching: BTreeSet<PathBuf> = BTreeSet::new();
     loop {
         let started = Instant::now();
-        let done = crate::cli::build_title(&title, &job);
+        let done = super::build_title(&title, &job);
         let ok = !done.outputs.is_empty();
-        crate::cli::print_round(&done, &c.report);
+        super::print_round(&done, &c.report);
         if ok {
             let mut p = preview.lock().unwrap_or_else(|e| e.into_inner());
             for o in &done.outputs {
