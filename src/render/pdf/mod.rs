@@ -71,6 +71,16 @@ fn book_file(book: &Book) -> Location {
     )
 }
 
+/// What the writer is told of the book besides the pages.
+fn writer_meta(book: &Book) -> writer::Meta<'_> {
+    writer::Meta {
+        meta: &book.meta,
+        images: &book.images,
+        print: book.options.print.is_some(),
+        at: book_file(book),
+    }
+}
+
 /// The PDF's files, where its pages begin in the book, and how many
 /// pages the interior has.
 type Made = (
@@ -107,7 +117,7 @@ fn make(book: &Book, diags: &mut Diagnostics) -> Result<Made, Diagnostic> {
     crate::progress::stage("writing the PDF");
     crate::progress::detail(|| format!("{page_count} pages"));
     let page_breaks = std::mem::take(&mut doc.page_breaks);
-    let bytes = writer::write(book, doc, &fonts)?;
+    let bytes = writer::write(&writer_meta(book), doc, &fonts)?;
     if book.options.print.is_some() {
         // Every print PDF is checked against the PDF/X rules Quire knows;
         // one that fails is a bug, and nothing is sent to a printer.
@@ -135,7 +145,7 @@ fn make(book: &Book, diags: &mut Diagnostics) -> Result<Made, Diagnostic> {
     }];
     if let Some(print) = &book.options.print {
         let cover = cover::full_wrap(book, &fonts, print, page_count as u32, diags)?;
-        let bytes = writer::write(book, cover, &fonts)?;
+        let bytes = writer::write(&writer_meta(book), cover, &fonts)?;
         files.push(crate::render::File {
             format: "cover",
             suffix: "-cover",

@@ -9,14 +9,13 @@ use super::super::shape::FontId;
 use super::internal;
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::fonts::{ColourGlyphs, FontSet};
-use crate::model::Book;
 use std::collections::BTreeMap;
 
 /// Replaces each run of a colour face by its glyphs' pictures and an
 /// invisible run of the same text in the body face. A glyph the face has
 /// no picture for is an error at the book's first file: it would be lost.
 pub fn draw_colour_runs(
-    book: &Book,
+    book: &super::Meta,
     doc: &mut Document,
     fonts: &FontSet,
     at: &Location,

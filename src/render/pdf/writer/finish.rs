@@ -7,7 +7,6 @@
 //! - a file identifier derived from the book, not random, so the same book
 //!   gives the same bytes.
 
-use crate::model::Book;
 use crate::model::metadata::{iso8601, utc};
 use crate::render::pdf::page::Document;
 use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
@@ -117,7 +116,7 @@ pub(super) fn fnv(data: &[u8], seed: u64) -> u64 {
 
 pub fn finish(
     mut lo: lopdf::Document,
-    book: &Book,
+    book: &super::Meta,
     doc: &Document,
     masks: &BTreeMap<String, (u32, u32, Vec<u8>)>,
     svgs: &BTreeMap<String, super::svg::SvgForm>,
@@ -126,7 +125,7 @@ pub fn finish(
     lo.version = "1.7".to_string();
     let pages: Vec<ObjectId> = lo.get_pages().values().copied().collect();
     attach_soft_masks(&mut lo, &pages, masks);
-    let m = &book.meta;
+    let m = book.meta;
 
     // Drawings come in with their own fonts, subset tags and all.
     if !svgs.is_empty() {
@@ -146,7 +145,7 @@ pub fn finish(
     let mut xmp_dict = Dictionary::new();
     xmp_dict.set("Type", Object::Name(b"Metadata".to_vec()));
     xmp_dict.set("Subtype", Object::Name(b"XML".to_vec()));
-    let print = book.options.print.is_some();
+    let print = book.print;
     let xmp_id = lo.add_object(Stream::new(xmp_dict, xmp(book, print).into_bytes()));
 
     let catalog = lo.catalog_mut().map_err(|e| format!("PDF catalog: {e}"))?;
@@ -197,8 +196,8 @@ pub fn finish(
 /// The document information dictionary, our own, and the file
 /// identifier: derived from the book, so the same book gives the same
 /// bytes.
-fn document_info(lo: &mut lopdf::Document, book: &Book, doc: &Document) {
-    let m = &book.meta;
+fn document_info(lo: &mut lopdf::Document, book: &super::Meta, doc: &Document) {
+    let m = book.meta;
     let authors: Vec<&str> = m.authors().collect();
     let mut info = Dictionary::new();
     info.set("Title", text(&m.title));
@@ -357,8 +356,8 @@ fn prune_and_renumber(lo: &mut lopdf::Document) {
 /// The XMP packet: Dublin Core title, creators, language, description,
 /// subjects and identifier; dates; producer. Kept uncompressed, as XMP
 /// readers that scan files for packets expect.
-fn xmp(book: &Book, print: bool) -> String {
-    let m = &book.meta;
+fn xmp(book: &super::Meta, print: bool) -> String {
+    let m = book.meta;
     // A print PDF is identified as PDF/X, with a document id that stays
     // the same from build to build of the same book.
     let (pdfx_ns, pdfx) = if print {

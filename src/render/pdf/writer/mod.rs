@@ -21,7 +21,7 @@ use super::page::{Document, Item, LinkDest, Page, Turn};
 use super::shape::FontId;
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::fonts::{self, FontSet};
-use crate::model::Book;
+use crate::model::{ImageAsset, Metadata};
 use printpdf::{
     Actions, BorderArray, Color, Destination, LinkAnnotation, Op, PaintMode, PdfDocument, PdfPage,
     PdfSaveOptions, Pt, Rect, XObjectId, XObjectTransform,
@@ -65,28 +65,28 @@ impl<T: Default + Clone> Dense<T> {
     }
 }
 
+/// What the writer is told of the book besides its pages: its metadata,
+/// its pictures, whether it goes to a printer, and the file a problem of
+/// the whole book is reported at.
+pub struct Meta<'a> {
+    pub meta: &'a Metadata,
+    pub images: &'a BTreeMap<String, ImageAsset>,
+    pub print: bool,
+    pub at: Location,
+}
+
 /// A failure of the PDF machinery itself, not of the book: a bug.
-fn internal(book: &Book, what: impl std::fmt::Display) -> Diagnostic {
+fn internal(book: &Meta, what: impl std::fmt::Display) -> Diagnostic {
     Diagnostic::error(
         Code::Internal,
-        Location::file(
-            book.chapters
-                .first()
-                .map(|c| c.source.clone())
-                .unwrap_or_default(),
-        ),
+        book.at.clone(),
         format!("internal error while writing the PDF: {what}"),
     )
     .help("this is a bug in Quire; please report it with the input")
 }
 
-pub fn write(book: &Book, mut doc: Document, fonts: &FontSet) -> Result<Vec<u8>, Diagnostic> {
-    let book_file = Location::file(
-        book.chapters
-            .first()
-            .map(|c| c.source.clone())
-            .unwrap_or_default(),
-    );
+pub fn write(book: &Meta, mut doc: Document, fonts: &FontSet) -> Result<Vec<u8>, Diagnostic> {
+    let book_file = book.at.clone();
     let mut pdf = PdfDocument::new(&book.meta.title);
     colour::draw_colour_runs(book, &mut doc, fonts, &book_file)?;
 
@@ -142,7 +142,7 @@ pub fn write(book: &Book, mut doc: Document, fonts: &FontSet) -> Result<Vec<u8>,
 /// Each face the pages show, subset to the glyphs they show, with the
 /// text each glyph copies as and its width.
 fn subset_fonts(
-    book: &Book,
+    book: &Meta,
     doc: &Document,
     fonts: &FontSet,
     book_file: &Location,
@@ -235,7 +235,7 @@ struct Pictures {
 }
 
 fn place_pictures(
-    book: &Book,
+    book: &Meta,
     doc: &Document,
     fonts: &FontSet,
     book_file: &Location,
