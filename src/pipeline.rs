@@ -109,7 +109,7 @@ pub fn build(input: &Input, settings: &Settings) -> Built {
     };
     let mut made: Vec<(&'static str, File)> = Vec::new();
     let mut breaks = Vec::new();
-    for (name, result) in each_renderer(&first, &at, |r| r.render(book)) {
+    for (name, result) in each_renderer(&first, &at, |r| r.render(book, &[])) {
         match result {
             Ok(rendered) => {
                 built.diagnostics.extend(rendered.diagnostics);
@@ -121,9 +121,7 @@ pub fn build(input: &Input, settings: &Settings) -> Built {
         }
     }
     if !then.is_empty() {
-        let mut with_pages = book.clone();
-        with_pages.options.page_breaks = breaks;
-        for (name, result) in each_renderer(&then, &at, |r| r.render(&with_pages)) {
+        for (name, result) in each_renderer(&then, &at, |r| r.render(book, &breaks)) {
             match result {
                 Ok(rendered) => {
                     built.diagnostics.extend(rendered.diagnostics);
@@ -158,7 +156,7 @@ pub fn check(input: &Input, settings: &Settings) -> Diagnostics {
         source::load(input, &settings.overrides, d)
     }) {
         let renderers = renderers(&settings.formats);
-        for (_, result) in each_renderer(&renderers, &at, |r| r.check(&book)) {
+        for (_, result) in each_renderer(&renderers, &at, |r| r.check(&book, &[])) {
             match result {
                 Ok(found) => diags.extend(found),
                 Err(d) => diags.push(d),

@@ -40,7 +40,7 @@ fn markdown_to_model() {
 fn model_to_epub() {
     for f in inputs("model_to_epub") {
         if let Some(book) = model(&std::fs::read(&f).unwrap()) {
-            let _ = quire::render::epub::Epub.render(&book);
+            let _ = quire::render::epub::Epub.render(&book, &[]);
         }
     }
 }
@@ -49,7 +49,7 @@ fn model_to_epub() {
 fn model_to_pdf() {
     for f in inputs("model_to_pdf") {
         if let Some(book) = model(&std::fs::read(&f).unwrap()) {
-            let r = quire::render::pdf::Pdf.render(&book);
+            let r = quire::render::pdf::Pdf.render(&book, &[]);
             let lost: Vec<String> = r
                 .diagnostics
                 .items()

@@ -72,10 +72,6 @@ pub struct Options {
     pub margins: Margins,
     /// The book's own stylesheet for the EPUB, checked.
     pub extra_css: Option<ExtraCss>,
-    /// Where the print edition's pages begin, for the EPUB's page list:
-    /// set when the EPUB is built beside a print PDF.
-    #[serde(skip)]
-    pub page_breaks: Vec<PageBreak>,
     /// Where the book's outputs go unless the command line says
     /// (`[build] out-dir`, relative to the book).
     #[serde(skip)]
@@ -255,7 +251,6 @@ impl Default for Options {
             style: StyleOptions::default(),
             margins: Margins::default(),
             extra_css: None,
-            page_breaks: Vec::new(),
             out_dir: None,
         }
     }

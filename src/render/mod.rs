@@ -10,7 +10,7 @@ pub mod epub;
 pub mod pdf;
 
 use crate::diagnostics::Diagnostics;
-use crate::model::Book;
+use crate::model::{Book, PageBreak};
 
 /// What a renderer made: its files (none when it found errors) and
 /// everything it had to say.
@@ -64,10 +64,13 @@ pub trait Renderer: Sync {
     /// Every validation `render` would make, and nothing written. The
     /// default renders and throws the bytes away: slower than a renderer
     /// may manage, but it cannot disagree with `render`.
-    fn check(&self, book: &Book) -> Diagnostics {
-        self.render(book).diagnostics
+    fn check(&self, book: &Book, print_pages: &[PageBreak]) -> Diagnostics {
+        self.render(book, print_pages).diagnostics
     }
-    fn render(&self, book: &Book) -> Rendered;
+    /// The book in this format. `print_pages` are the print edition's
+    /// pages, where the PDF made beside it has them (for the EPUB's page
+    /// list); empty otherwise.
+    fn render(&self, book: &Book, print_pages: &[PageBreak]) -> Rendered;
 }
 
 /// The renderers Quire has, in the order the command line lists them.

@@ -16,7 +16,7 @@ mod xhtml;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
 use crate::fonts;
 use crate::images;
-use crate::model::Book;
+use crate::model::{Book, PageBreak};
 use epub_builder::{EpubBuilder, EpubContent, EpubVersion, ZipLibrary};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
@@ -32,9 +32,9 @@ impl super::Renderer for Epub {
         "epub"
     }
 
-    fn render(&self, book: &Book) -> super::Rendered {
+    fn render(&self, book: &Book, print_pages: &[PageBreak]) -> super::Rendered {
         let mut diags = Diagnostics::default();
-        let files = build(book, &mut diags)
+        let files = build(book, print_pages, &mut diags)
             .map(|bytes| super::File {
                 format: "epub",
                 suffix: "",
@@ -65,8 +65,8 @@ fn book_file(book: &Book) -> std::path::PathBuf {
         .unwrap_or_default()
 }
 
-fn build(book: &Book, diags: &mut Diagnostics) -> Option<Vec<u8>> {
-    match assemble(book, diags) {
+fn build(book: &Book, print_pages: &[PageBreak], diags: &mut Diagnostics) -> Option<Vec<u8>> {
+    match assemble(book, print_pages, diags) {
         Ok(bytes) => Some(bytes),
         Err(d) => {
             diags.push(d);
@@ -75,7 +75,11 @@ fn build(book: &Book, diags: &mut Diagnostics) -> Option<Vec<u8>> {
     }
 }
 
-fn assemble(book: &Book, diags: &mut Diagnostics) -> Result<Vec<u8>, Diagnostic> {
+fn assemble(
+    book: &Book,
+    print_pages: &[PageBreak],
+    diags: &mut Diagnostics,
+) -> Result<Vec<u8>, Diagnostic> {
     let fonts = fonts::FontSet::shared(&book.options.fonts)
         .map_err(|p| p.at(Location::file(book_file(book)), "font: "))?;
     for d in fonts::coverage::check(book, &fonts, crate::diagnostics::Severity::Warning, "EPUB") {
@@ -100,7 +104,7 @@ fn assemble(book: &Book, diags: &mut Diagnostics) -> Result<Vec<u8>, Diagnostic>
         Some(key) => images[key].clone(),
         None => "images/cover.png".to_string(),
     };
-    let docs = documents(book, &fonts, &images, &cover_path);
+    let docs = documents(book, &fonts, &images, &cover_path, print_pages);
     let mut chars: BTreeSet<char> = (' '..='~').collect();
     for doc in &docs {
         chars.extend(doc.xhtml.chars().filter(|c| !c.is_control()));
@@ -138,7 +142,7 @@ fn assemble(book: &Book, diags: &mut Diagnostics) -> Result<Vec<u8>, Diagnostic>
     let items = manifest(book, &files);
     let lang = book.meta.language.as_str();
     let contents = nav::nest(docs.iter().filter_map(|d| d.toc.clone()).collect());
-    let metadata = opf::package_metadata(book);
+    let metadata = opf::package_metadata(book, !print_pages.is_empty());
     let package = opf::Package {
         lang,
         unique_id: "epub-id-1",
@@ -153,7 +157,7 @@ fn assemble(book: &Book, diags: &mut Diagnostics) -> Result<Vec<u8>, Diagnostic>
         heading: crate::typography::labels(lang).contents,
         contents: &contents,
         landmarks: &nav::landmarks(book),
-        pages: &nav::page_list(book),
+        pages: &nav::page_list(book, print_pages),
     }
     .document();
     let ncx = ncx::document(&book.meta.identifier.urn(), &book.meta.title, &contents);
@@ -255,6 +259,7 @@ fn documents(
     fonts: &fonts::FontSet,
     images: &BTreeMap<String, String>,
     cover_path: &str,
+    print_pages: &[PageBreak],
 ) -> Vec<Doc> {
     let lang = book.meta.language.as_str();
     let rtl = book.meta.rtl;
@@ -283,7 +288,11 @@ fn documents(
             pages::copyright_page(book, fonts.text_family()),
         ),
     ];
-    let paths = Paths { book, images };
+    let paths = Paths {
+        book,
+        images,
+        print_pages,
+    };
     for (i, ch) in book.chapters.iter().enumerate() {
         let file = paths.chapter_file(i);
         let title = ch.contents_title();

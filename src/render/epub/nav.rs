@@ -3,7 +3,7 @@
 //! Written here from the book's own entries, in the book's language.
 
 use super::xhtml::{self, escape};
-use crate::model::{BlockKind, Book};
+use crate::model::{BlockKind, Book, PageBreak};
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
@@ -173,9 +173,8 @@ pub fn toc_entry(file: &str, title: &str, blocks: &[crate::model::Block]) -> Ent
 
 /// The print edition's pages, for reading systems' "go to page": the
 /// navigation document's `page-list`, when the book has one.
-pub fn page_list(book: &Book) -> Vec<(String, String)> {
-    book.options
-        .page_breaks
+pub fn page_list(book: &Book, print_pages: &[PageBreak]) -> Vec<(String, String)> {
+    print_pages
         .iter()
         .map(|b| {
             (

@@ -90,7 +90,8 @@ impl Package<'_> {
 
 /// The package document's `<metadata>`: Dublin Core, EPUB 3 refinements,
 /// and EPUB Accessibility 1.1 (schema.org) properties.
-pub fn package_metadata(book: &Book) -> String {
+/// `paged`: the EPUB carries the print edition's page breaks.
+pub fn package_metadata(book: &Book, paged: bool) -> String {
     let m = &book.meta;
     let mut s = String::from(
         "<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:opf=\"http://www.idpf.org/2007/opf\">\n",
@@ -219,7 +220,7 @@ pub fn package_metadata(book: &Book) -> String {
     if has_images && all_alt {
         el("<meta property=\"schema:accessibilityFeature\">alternativeText</meta>".into());
     }
-    if !book.options.page_breaks.is_empty() {
+    if paged {
         // The page list follows the print edition built beside it
         // (EPUB Accessibility 1.1, pageBreakSource).
         for feature in ["pageBreakMarkers", "pageNavigation"] {

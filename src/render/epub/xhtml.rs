@@ -36,6 +36,8 @@ pub struct Paths<'a> {
     pub book: &'a Book,
     /// Image key → path inside OEBPS.
     pub images: &'a BTreeMap<String, String>,
+    /// The print edition's pages, if one was made beside the EPUB.
+    pub print_pages: &'a [crate::model::PageBreak],
 }
 
 impl Paths<'_> {
@@ -71,9 +73,7 @@ impl<'a> ChapterWriter<'a> {
             notes: Vec::new(),
             ref_counts: BTreeMap::new(),
             breaks: paths
-                .book
-                .options
-                .page_breaks
+                .print_pages
                 .iter()
                 .filter(|b| b.chapter == chapter)
                 .collect(),

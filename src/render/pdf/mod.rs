@@ -45,7 +45,11 @@ impl crate::render::Renderer for Pdf {
         "pdf"
     }
 
-    fn render(&self, book: &Book) -> crate::render::Rendered {
+    fn render(
+        &self,
+        book: &Book,
+        _print_pages: &[crate::model::PageBreak],
+    ) -> crate::render::Rendered {
         let mut diags = Diagnostics::default();
         let (files, breaks, pages) = match make(book, &mut diags) {
             Ok(made) => made,
