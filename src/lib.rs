@@ -51,6 +51,7 @@ pub mod pool;
 pub mod print;
 pub mod progress;
 pub mod render;
+pub mod resolve;
 pub mod source;
 pub mod timing;
 pub mod typography;

@@ -1,7 +1,7 @@
 //! The document model: the one thing every renderer sees.
 //!
-//! Plain, serialisable data. Readers (`crate::source`) produce it, `resolve`
-//! finishes it, renderers (`crate::render`) consume it and never look back at
+//! Plain, serialisable data. Readers (`crate::source`) produce it,
+//! `crate::resolve` finishes it (the model itself reads no file), renderers (`crate::render`) consume it and never look back at
 //! the manuscripts. By the time a renderer gets a [`Book`]:
 //! - every footnote reference carries its note's blocks and number;
 //! - every heading has an id unique in the whole book;
@@ -13,7 +13,6 @@
 
 pub mod metadata;
 mod page_size;
-pub mod resolve;
 pub mod walk;
 
 pub use metadata::{Contributor, Identifier, Metadata, Role, Series};

@@ -2,7 +2,7 @@
 //!
 //! This module decides what an input is (a single manuscript, or a book
 //! directory with `book.toml`), reads every file, settles the metadata and
-//! hands the result to `model::resolve`. It knows nothing of any output
+//! hands the result to `resolve`. It knows nothing of any output
 //! format.
 
 pub mod book_toml;
@@ -16,8 +16,8 @@ use meta::*;
 
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location, display_path};
 use crate::model::metadata::{self, Identifier, MetaInput, Series};
-use crate::model::resolve::{self, RawBook, RawChapter};
 use crate::model::{ArticleInfo, Block, BlockKind, Book, Inline, Layout, Metadata, Options};
+use crate::resolve::{self, RawBook, RawChapter};
 use std::path::{Path, PathBuf};
 
 /// Values given on the command line; they win over the files.

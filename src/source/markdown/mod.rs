@@ -3,7 +3,7 @@
 //!
 //! Produces model blocks with their source lines; footnote references stay
 //! as labels (`Inline::NoteLabel`) and links as written, for
-//! `model::resolve` to settle. Raw HTML is mapped to the model where it has
+//! `resolve` to settle. Raw HTML is mapped to the model where it has
 //! an obvious meaning (`<br>`, `<sup>`, `<sub>`, `<em>`, …) and otherwise
 //! dropped with a warning, so it can never make an output invalid.
 

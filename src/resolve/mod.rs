@@ -6,12 +6,12 @@
 //! text with a warning), images found, confined to the project and
 //! identified.
 
-use super::NoteDef;
-use super::{
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location, Problem};
+use crate::model::NoteDef;
+use crate::model::{
     ArticleInfo, Block, BlockKind, Book, Chapter, Image, ImageAsset, Inline, Layout, LinkTarget,
     Metadata, Options, Pos,
 };
-use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location, Problem};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
@@ -30,7 +30,7 @@ pub struct RawChapter {
     pub article: Option<ArticleInfo>,
     pub blocks: Vec<Block>,
     pub notes: BTreeMap<String, NoteDef>,
-    pub role: super::ChapterRole,
+    pub role: crate::model::ChapterRole,
 }
 
 pub struct RawBook {
@@ -137,7 +137,7 @@ pub fn resolve(raw: RawBook, diags: &mut Diagnostics) -> Book {
             if ch.title.is_empty() {
                 "opening".to_string()
             } else {
-                slug(&super::plain_text(&ch.title))
+                slug(&crate::model::plain_text(&ch.title))
             }
         });
         let title_id = ids.unique(&base);
@@ -339,7 +339,7 @@ fn assign_heading_ids(
                     id.clear();
                 }
                 let base = if id.is_empty() {
-                    slug(&super::plain_text(content))
+                    slug(&crate::model::plain_text(content))
                 } else {
                     id.clone()
                 };
