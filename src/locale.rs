@@ -599,10 +599,7 @@ pub static LOCALES: &[Locale] = &[
 
 /// The primary subtag of a language tag, lower case (`pt-BR` → `pt`).
 fn primary(lang: &str) -> String {
-    lang.split(['-', '_'])
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase()
+    crate::model::metadata::primary_subtag(lang)
 }
 
 /// The locale for `lang`, if Quire speaks it.

@@ -93,6 +93,7 @@ mod tests {
 }
 
 pub use crate::locale::{Labels, human_date, labels, speaks};
+use crate::model::metadata::primary_subtag;
 
 /// Whether a character belongs to the scripts written without spaces
 /// between words (Chinese and Japanese: ideographs, kana, their
@@ -123,7 +124,7 @@ pub fn numbered(word: &str, n: &str, sep: &str) -> String {
 /// What joins a chapter's label to its title on one line ("Chapter 3: The
 /// Storm"); French sets a thin space before the colon.
 pub fn label_separator(lang: &str) -> &'static str {
-    match lang.split(['-', '_']).next().unwrap_or("") {
+    match primary_subtag(lang).as_str() {
         "fr" => "\u{202F}: ",
         "ja" | "zh" => "：",
         _ => ": ",
@@ -134,7 +135,7 @@ pub fn label_separator(lang: &str) -> &'static str {
 /// "Published by Faber." and "発行所：新潮社。".
 fn labelled(label: &str, value: &str, lang: &str) -> String {
     let wide = label.ends_with(['：', '　']);
-    let stop = match lang.split(['-', '_']).next().unwrap_or("") {
+    let stop = match primary_subtag(lang).as_str() {
         "ja" | "zh" => "。",
         _ => ".",
     };
@@ -299,7 +300,7 @@ pub fn colophon(meta: &crate::model::Metadata, typeface: &str) -> Vec<String> {
 /// Apostrophes (’) are never touched.
 pub fn localize_quotes(text: &str, lang: &str) -> String {
     const NNBSP: char = '\u{202F}';
-    let primary = lang.split('-').next().unwrap_or("").to_ascii_lowercase();
+    let primary = primary_subtag(lang);
     let (open, close, inner): (&str, &str, bool) = match primary.as_str() {
         "fr" => ("«\u{202F}", "\u{202F}»", true),
         "de" if !lang.eq_ignore_ascii_case("de-CH") => ("„", "“", false),
@@ -403,7 +404,7 @@ pub fn roman(mut n: u32) -> String {
 /// A number spelled out, capitalised as in a heading ("Twenty-One",
 /// "Vingt et un"), in the book's language; digits past the words we know.
 pub fn number_word(n: u32, lang: &str) -> String {
-    let language = lang.split('-').next().unwrap_or("").to_ascii_lowercase();
+    let language = primary_subtag(lang);
     let words = match language.as_str() {
         "fr" => french_number(n),
         "de" => german_number(n),

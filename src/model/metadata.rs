@@ -7,13 +7,62 @@
 use crate::diagnostics::{Code, Problem};
 use serde::{Deserialize, Serialize};
 
+/// A BCP 47 language tag (`en`, `pt-BR`, `zh-Hant-TW`), as written, and
+/// what Quire asks of it: its primary language, its direction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Lang(String);
+
+impl Lang {
+    pub fn new(tag: impl Into<String>) -> Lang {
+        Lang(tag.into())
+    }
+
+    /// The tag as written.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The primary language subtag, lower case (`pt-BR` → `pt`).
+    pub fn primary(&self) -> String {
+        primary_subtag(&self.0)
+    }
+
+    /// Whether the language is written right to left.
+    pub fn rtl(&self) -> bool {
+        rtl_language(&self.0)
+    }
+}
+
+impl std::ops::Deref for Lang {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Lang {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The primary language subtag of a tag, lower case (`pt-BR` → `pt`,
+/// `zh_TW` → `zh`): the one place a tag is taken apart.
+pub fn primary_subtag(tag: &str) -> String {
+    tag.split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Metadata {
     pub title: String,
     pub subtitle: Option<String>,
     pub contributors: Vec<Contributor>,
     /// BCP 47 language tag.
-    pub language: String,
+    pub language: Lang,
     /// The book reads right to left (its language is Arabic, Hebrew,
     /// Persian, Urdu, …, or its `dir` is `rtl`).
     pub rtl: bool,
@@ -165,11 +214,7 @@ impl std::fmt::Display for Scalar {
 /// Whether a language is written right to left.
 pub fn rtl_language(tag: &str) -> bool {
     matches!(
-        tag.split(['-', '_'])
-            .next()
-            .unwrap_or("")
-            .to_ascii_lowercase()
-            .as_str(),
+        primary_subtag(tag).as_str(),
         "ar" | "he" | "iw" | "fa" | "ur" | "yi" | "ps" | "sd" | "ug" | "dv" | "ckb" | "syr"
     ) || tag.contains("-Arab")
         || tag.contains("-Hebr")

@@ -167,7 +167,7 @@ pub fn resolve(raw: RawBook, diags: &mut Diagnostics) -> Book {
         diags,
         chapter: 0,
         file: PathBuf::new(),
-        lang: raw.meta.language.clone(),
+        lang: raw.meta.language.to_string(),
         max_pixels: raw.options.max_image_pixels,
     };
     let mut out = Vec::new();
@@ -178,7 +178,10 @@ pub fn resolve(raw: RawBook, diags: &mut Diagnostics) -> Book {
     for (index, (mut ch, title_id, _)) in chapters.into_iter().enumerate() {
         resolver.chapter = index;
         resolver.file = ch.source.clone();
-        resolver.lang = ch.lang.clone().unwrap_or_else(|| raw.meta.language.clone());
+        resolver.lang = ch
+            .lang
+            .clone()
+            .unwrap_or_else(|| raw.meta.language.to_string());
         resolver.inlines(&mut ch.title, 1);
         resolver.blocks(&mut ch.blocks);
         for note in ch.notes.values_mut() {

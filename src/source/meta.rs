@@ -331,7 +331,7 @@ pub(super) fn settle_metadata(
         title,
         subtitle: shown(&m.subtitle),
         contributors,
-        language,
+        language: crate::model::metadata::Lang::new(language),
         rtl,
         identifier,
         publisher: present(&m.publisher),

@@ -21,8 +21,8 @@ pub const MIN_RIGHT: usize = 3;
 
 fn language(tag: &str) -> Option<Language> {
     let lower = tag.to_ascii_lowercase();
-    let primary = lower.split('-').next().unwrap_or("");
-    Some(match (primary, lower.as_str()) {
+    let primary = crate::model::metadata::primary_subtag(tag);
+    Some(match (primary.as_str(), lower.as_str()) {
         ("en", "en-gb" | "en-au" | "en-nz" | "en-ie" | "en-za" | "en-in") => Language::EnglishGB,
         ("en", _) => Language::EnglishUS,
         ("fr", _) => Language::French,

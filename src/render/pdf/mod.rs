@@ -362,7 +362,7 @@ fn warn_if_unhyphenated(book: &Book, hyphenator: &hyphenate::Hyphenator, diags: 
     // are Arabic, Hebrew and the languages written in their scripts.
     let unhyphenated = book.meta.rtl
         || matches!(
-            book.meta.language.split(['-', '_']).next().unwrap_or(""),
+            book.meta.language.primary().as_str(),
             "ja" | "zh" | "ko" | "th" | "lo" | "km" | "my"
         );
     if !hyphenator.supports_language() && !unhyphenated {
