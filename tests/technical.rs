@@ -859,3 +859,27 @@ fn a_math_face_without_a_math_table_is_refused_where_it_is_named() {
         r.stderr
     );
 }
+
+#[test]
+fn a_figure_inside_a_definition_is_numbered_and_referenced() {
+    let dir = project(&[
+        ("diagram.svg", DIAGRAM),
+        (
+            "terms.md",
+            b"# Terms\n\nSee @fig:tree.\n\nTree\n:   A drawing of one:\n\n    ![A tree](diagram.svg){#fig:tree}\n",
+        ),
+    ]);
+    let out = dir.path().join("out");
+    let (r, epub) = build_epub(&dir.path().join("terms.md"), &out, &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("nothing is labelled"), "{}", r.stderr);
+    let text = epub_file(&epub, "OEBPS/ch01.xhtml");
+    assert!(
+        text.contains("See <a href=\"#fig-tree\">Figure\u{a0}1</a>."),
+        "{text}"
+    );
+    assert!(
+        text.contains("<span class=\"caption-label\">Figure\u{a0}1</span>"),
+        "{text}"
+    );
+}

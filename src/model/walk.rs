@@ -132,6 +132,30 @@ pub fn walk_mut(blocks: &mut [Block], f: &mut impl FnMut(&mut Vec<Inline>)) {
     }
 }
 
+/// Calls `f` on every block under `blocks` (and the blocks a quotation,
+/// a list item or a definition holds), each before the blocks inside it,
+/// to change it. A footnote's blocks belong to their reference and are
+/// not visited.
+pub fn walk_blocks_mut(blocks: &mut [Block], f: &mut impl FnMut(&mut Block)) {
+    for b in blocks {
+        f(b);
+        match &mut b.kind {
+            BlockKind::BlockQuote { blocks, .. } => walk_blocks_mut(blocks, f),
+            BlockKind::List { items, .. } => {
+                for item in items {
+                    walk_blocks_mut(&mut item.blocks, f);
+                }
+            }
+            BlockKind::Definitions { items } => {
+                for d in items.iter_mut().flat_map(|i| &mut i.definitions) {
+                    walk_blocks_mut(d, f);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 fn walk_inlines_mut(inlines: &mut Vec<Inline>, f: &mut impl FnMut(&mut Vec<Inline>)) {
     f(inlines);
     for i in inlines.iter_mut() {

@@ -39,48 +39,48 @@ pub(super) fn number_labels(
         if layout == Layout::Book {
             counts.clear();
         }
-        let mut labels: Vec<&mut crate::model::Label> = Vec::new();
-        collect_labels(&mut ch.blocks, &mut labels);
-        for label in labels {
-            let kind = label.key.split(':').next().unwrap_or("");
-            let word = match kind {
-                "tbl" => words.table,
-                "lst" => words.listing,
-                "eq" => words.equation,
-                _ => words.figure,
-            };
-            let n = counts
-                .entry(match kind {
-                    "tbl" => "tbl",
-                    "lst" => "lst",
-                    "eq" => "eq",
-                    _ => "fig",
-                })
-                .or_default();
-            *n += 1;
-            let n = match &prefix {
-                Some(p) => format!("{p}.{n}"),
-                None => n.to_string(),
-            };
-            label.number = crate::typography::numbered(word, &n, "\u{a0}");
-            by_id.insert(label.id.clone(), label.number.clone());
-            if found
-                .insert(
-                    label.key.clone(),
-                    (c, label.id.clone(), label.number.clone()),
-                )
-                .is_some()
-            {
-                diags.warning(
-                    Code::HeadingId,
-                    Location::file(&ch.source),
-                    format!(
-                        "`{}` labels two figures or tables; references go to the last",
-                        label.key
-                    ),
-                );
+        crate::model::walk::walk_blocks_mut(&mut ch.blocks, &mut |b| {
+            for label in labels_of(b) {
+                let kind = label.key.split(':').next().unwrap_or("");
+                let word = match kind {
+                    "tbl" => words.table,
+                    "lst" => words.listing,
+                    "eq" => words.equation,
+                    _ => words.figure,
+                };
+                let n = counts
+                    .entry(match kind {
+                        "tbl" => "tbl",
+                        "lst" => "lst",
+                        "eq" => "eq",
+                        _ => "fig",
+                    })
+                    .or_default();
+                *n += 1;
+                let n = match &prefix {
+                    Some(p) => format!("{p}.{n}"),
+                    None => n.to_string(),
+                };
+                label.number = crate::typography::numbered(word, &n, "\u{a0}");
+                by_id.insert(label.id.clone(), label.number.clone());
+                if found
+                    .insert(
+                        label.key.clone(),
+                        (c, label.id.clone(), label.number.clone()),
+                    )
+                    .is_some()
+                {
+                    diags.warning(
+                        Code::HeadingId,
+                        Location::file(&ch.source),
+                        format!(
+                            "`{}` labels two figures or tables; references go to the last",
+                            label.key
+                        ),
+                    );
+                }
             }
-        }
+        });
     }
     for ch in chapters.iter_mut() {
         let source = ch.source.clone();
@@ -91,30 +91,21 @@ pub(super) fn number_labels(
     }
 }
 
-pub(super) fn collect_labels<'b>(
-    blocks: &'b mut [Block],
-    out: &mut Vec<&'b mut crate::model::Label>,
-) {
-    for b in blocks {
-        match &mut b.kind {
-            BlockKind::Figure { label: Some(l), .. }
-            | BlockKind::Table { label: Some(l), .. }
-            | BlockKind::CodeBlock { label: Some(l), .. } => out.push(l),
-            BlockKind::Paragraph { content } => {
-                for i in content {
-                    if let Inline::Math { label: Some(l), .. } = i {
-                        out.push(l);
-                    }
-                }
-            }
-            BlockKind::BlockQuote { blocks, .. } => collect_labels(blocks, out),
-            BlockKind::List { items, .. } => {
-                for item in items {
-                    collect_labels(&mut item.blocks, out);
-                }
-            }
-            _ => {}
-        }
+/// The labels a block carries: a figure's, a table's, a listing's, or
+/// those of the numbered equations in a paragraph.
+fn labels_of(b: &mut Block) -> Vec<&mut crate::model::Label> {
+    match &mut b.kind {
+        BlockKind::Figure { label: Some(l), .. }
+        | BlockKind::Table { label: Some(l), .. }
+        | BlockKind::CodeBlock { label: Some(l), .. } => vec![l],
+        BlockKind::Paragraph { content } => content
+            .iter_mut()
+            .filter_map(|i| match i {
+                Inline::Math { label: Some(l), .. } => Some(l),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
     }
 }
 
