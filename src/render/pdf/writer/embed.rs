@@ -18,7 +18,7 @@ pub(super) struct Subset<'a> {
     pub program: &'a [u8],
     /// The original face, for its metrics.
     pub face: &'a ttf_parser::Face<'a>,
-    /// Each code (new glyph id): its width in thousandths of an em, and the
+    /// Each code (new glyph id): its width in millionths of an em, and the
     /// text it copies as.
     pub glyphs: Vec<(u16, i64, Option<String>)>,
 }
@@ -149,7 +149,12 @@ fn widths(glyphs: &[(u16, i64, Option<String>)]) -> Object {
             }
             out.push(Object::Integer(code as i64));
         }
-        run.push(Object::Integer(width));
+        // Thousandths of an em, to three decimals.
+        run.push(if width % 1000 == 0 {
+            Object::Integer(width / 1000)
+        } else {
+            Object::Real(width as f32 / 1000.0)
+        });
         next = code.checked_add(1);
     }
     if !run.is_empty() {
@@ -193,7 +198,7 @@ mod tests {
     #[test]
     fn widths_group_consecutive_codes() {
         let g = |c, w| (c, w, None);
-        let w = widths(&[g(1, 500), g(2, 600), g(5, 250)]);
+        let w = widths(&[g(1, 500_000), g(2, 600_000), g(5, 250_500)]);
         let Object::Array(items) = w else { panic!() };
         assert_eq!(items.len(), 4);
         assert_eq!(items[0], Object::Integer(1));
@@ -202,6 +207,7 @@ mod tests {
             Object::Array(vec![Object::Integer(500), Object::Integer(600)])
         );
         assert_eq!(items[2], Object::Integer(5));
+        assert_eq!(items[3], Object::Array(vec![Object::Real(250.5)]));
     }
 
     #[test]

@@ -37,8 +37,10 @@ struct EmbeddedFont {
     /// The text each glyph copies as, by original glyph id.
     cids: Dense<Option<String>>,
     remap: Dense<u16>,
-    /// Advance widths of the original glyphs in thousandths of an em, as
-    /// the PDF's width array gives them.
+    /// Advance widths of the original glyphs in millionths of an em: the
+    /// PDF's width array gives them to three decimals of its thousandths,
+    /// and the pages' offsets are reckoned from the same values, so a glyph
+    /// set at its natural width needs no offset and lands exactly.
     widths: Dense<i64>,
 }
 
@@ -202,12 +204,15 @@ fn subset_fonts(
                 (g, cid)
             })
             .collect();
-        let upm = face.units_per_em().max(1) as f32;
+        let upm = face.units_per_em().max(1);
         let widths = gids
             .iter()
             .map(|&g| {
                 let w = face.glyph_hor_advance(ttf_parser::GlyphId(g)).unwrap_or(0);
-                (g, (w as f32 * 1000.0 / upm).round() as i64)
+                (
+                    g,
+                    (f64::from(w) * 1_000_000.0 / f64::from(upm)).round() as i64,
+                )
             })
             .collect();
         embedded.insert(
@@ -641,7 +646,7 @@ fn text_section(
 /// text pulled back out is what was written.
 fn show_run(out: &mut String, run: &super::page::GlyphRun, font: &EmbeddedFont) {
     use std::fmt::Write;
-    let scale = run.size / 1000.0;
+    let scale = run.size / 1_000_000.0;
     let glyph = |out: &mut String, g: &super::page::PlacedGlyph| {
         let pdf_width = font.widths.get(g.gid).copied().unwrap_or(0) as f32 * scale;
         let code = font.remap.get(g.gid).copied().unwrap_or(0);
