@@ -105,9 +105,18 @@ pub fn full_wrap(
     let (tw, th) = (trim.width, trim.height);
     let width = 2.0 * bleed + 2.0 * tw + spine;
     let height = 2.0 * bleed + th;
-    let back_x = bleed;
-    let spine_x = bleed + tw;
-    let front_x = bleed + tw + spine;
+    let w = Wrap {
+        width,
+        height,
+        bleed,
+        spine,
+        safety,
+        tw,
+        th,
+        back_x: bleed,
+        spine_x: bleed + tw,
+        front_x: bleed + tw + spine,
+    };
 
     let mut shaper = Shaper::new(fonts).map_err(|p| p.at(at.clone(), "font: "))?;
     let hyphenator = super::hyphenate::Hyphenator::new(&book.meta.language);
@@ -145,7 +154,62 @@ pub fn full_wrap(
     };
     sheet.fill(0.0, 0.0, width, height, paper);
 
-    // The front.
+    front(&mut sheet, book, own_cover, &w, ink, cmyk(accent), diags);
+    if pages >= profile.spine_text_pages {
+        spine_text(&mut sheet, m, &w, ink, &at, diags);
+    }
+    back(&mut sheet, m, &w, profile, ink, &at, diags);
+
+    let mut page = sheet.page;
+    page.label = Some("Cover".into());
+    Ok(Document {
+        page_breaks: Vec::new(),
+        pages: vec![page],
+        anchors: Vec::new(),
+        outline: Vec::new(),
+        extra_images: Default::default(),
+    })
+}
+
+/// The full wrap's measures, in points: the sheet, its bleed, the spine,
+/// the safety margin, the trim, and where the back, spine and front begin.
+#[derive(Clone, Copy)]
+struct Wrap {
+    width: f32,
+    height: f32,
+    bleed: f32,
+    spine: f32,
+    safety: f32,
+    tw: f32,
+    th: f32,
+    back_x: f32,
+    spine_x: f32,
+    front_x: f32,
+}
+
+/// The front: the author's picture filling it (with a warning under 300
+/// dpi), or the typographic front.
+#[allow(clippy::too_many_arguments)]
+fn front(
+    sheet: &mut Sheet,
+    book: &Book,
+    own_cover: Option<(&String, &crate::model::ImageAsset)>,
+    w: &Wrap,
+    ink: [f32; 4],
+    accent: [f32; 4],
+    diags: &mut Diagnostics,
+) {
+    let Wrap {
+        width,
+        height,
+        bleed,
+        safety,
+        tw,
+        th,
+        front_x,
+        ..
+    } = *w;
+    let m = &book.meta;
     match own_cover {
         Some((key, asset)) => {
             let (w, h) = (
@@ -187,68 +251,94 @@ pub fn full_wrap(
                 }),
             }));
         }
-        None => front_panel(
-            &mut sheet,
-            book,
-            front_x,
-            bleed,
-            tw,
-            th,
-            safety,
-            ink,
-            cmyk(accent),
-        ),
+        None => front_panel(sheet, book, front_x, bleed, tw, th, safety, ink, accent),
     }
+}
 
-    // The spine, when the book is thick enough to carry text.
-    if pages >= profile.spine_text_pages {
-        let authors: Vec<String> = m.authors().map(str::to_string).collect();
-        let text = if authors.is_empty() {
-            m.title.clone()
-        } else {
-            format!(
-                "{}\u{2003}{}",
-                m.title,
-                crate::typography::byline(&authors, &m.language)
-            )
-        };
-        // As large as the spine allows, at most 12 pt, with a margin of
-        // a sixth of the spine on each side of the type.
-        let room = th - 2.0 * safety;
-        let mut size = (spine * 0.6).min(12.0);
-        let mut line = sheet.set(
+/// The spine: title and author turned to run down it, as large as it
+/// allows, or nothing (with a warning) when they cannot fit.
+fn spine_text(
+    sheet: &mut Sheet,
+    m: &crate::model::Metadata,
+    w: &Wrap,
+    ink: [f32; 4],
+    at: &Location,
+    diags: &mut Diagnostics,
+) {
+    let Wrap {
+        bleed,
+        spine,
+        safety,
+        th,
+        spine_x,
+        ..
+    } = *w;
+    let authors: Vec<String> = m.authors().map(str::to_string).collect();
+    let text = if authors.is_empty() {
+        m.title.clone()
+    } else {
+        format!(
+            "{}\u{2003}{}",
+            m.title,
+            crate::typography::byline(&authors, &m.language)
+        )
+    };
+    // As large as the spine allows, at most 12 pt, with a margin of
+    // a sixth of the spine on each side of the type.
+    let room = th - 2.0 * safety;
+    let mut size = (spine * 0.6).min(12.0);
+    let mut line = sheet.set(
+        &text,
+        TextStyle::new(FontId::Regular, size),
+        1.0e6,
+        Align::Left,
+    );
+    while line.first().is_some_and(|l| l.width > room) && size > 5.0 {
+        size -= 0.5;
+        line = sheet.set(
             &text,
             TextStyle::new(FontId::Regular, size),
             1.0e6,
             Align::Left,
         );
-        while line.first().is_some_and(|l| l.width > room) && size > 5.0 {
-            size -= 0.5;
-            line = sheet.set(
-                &text,
-                TextStyle::new(FontId::Regular, size),
-                1.0e6,
-                Align::Left,
+    }
+    if let Some(l) = line.first().cloned() {
+        if l.width <= room {
+            // Turned clockwise: the line runs down from its start,
+            // its baseline a little right of the spine's centre.
+            let x = spine_x + spine / 2.0 - size * 0.35;
+            let y = bleed + th - (th - l.width) / 2.0;
+            sheet.place(&l, x, y, ink, true);
+        } else {
+            diags.warning(
+                Code::Preflight,
+                at.clone(),
+                "the title and author do not fit on the spine even at 5 pt; the spine is left plain",
             );
         }
-        if let Some(l) = line.first().cloned() {
-            if l.width <= room {
-                // Turned clockwise: the line runs down from its start,
-                // its baseline a little right of the spine's centre.
-                let x = spine_x + spine / 2.0 - size * 0.35;
-                let y = bleed + th - (th - l.width) / 2.0;
-                sheet.place(&l, x, y, ink, true);
-            } else {
-                diags.warning(
-                    Code::Preflight,
-                    at.clone(),
-                    "the title and author do not fit on the spine even at 5 pt; the spine is left plain",
-                );
-            }
-        }
     }
+}
 
-    // The back: the description above the barcode area.
+/// The back: the description above the barcode area, and the barcode
+/// (or the area left clear, with a warning, for a book without an ISBN).
+fn back(
+    sheet: &mut Sheet,
+    m: &crate::model::Metadata,
+    w: &Wrap,
+    profile: &crate::print::Profile,
+    ink: [f32; 4],
+    at: &Location,
+    diags: &mut Diagnostics,
+) {
+    let Wrap {
+        bleed,
+        safety,
+        tw,
+        th,
+        back_x,
+        spine_x,
+        ..
+    } = *w;
     let (bw, bh, bd) = (
         profile.barcode.0 * PT,
         profile.barcode.1 * PT,
@@ -293,7 +383,7 @@ pub fn full_wrap(
         Identifier::Isbn(digits) => {
             let x = spine_x - bd - bw;
             let y = bleed + bd;
-            barcode(&mut sheet, digits, x, y, bw, bh);
+            barcode(sheet, digits, x, y, bw, bh);
         }
         _ => diags.push(
             Diagnostic::warning(
@@ -304,16 +394,6 @@ pub fn full_wrap(
             .help("give `isbn` in the book's metadata, or let the printer place its own barcode"),
         ),
     }
-
-    let mut page = sheet.page;
-    page.label = Some("Cover".into());
-    Ok(Document {
-        page_breaks: Vec::new(),
-        pages: vec![page],
-        anchors: Vec::new(),
-        outline: Vec::new(),
-        extra_images: Default::default(),
-    })
 }
 
 /// The typographic front: a frame, the title large, the subtitle, the
