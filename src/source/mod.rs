@@ -659,8 +659,63 @@ fn load_book(
     let (cfg, cfg_text) = book_toml::read(config, diags)?;
     let files = book_toml::chapter_files(dir, config, &cfg_text, &cfg, diags);
     let book_level = chapter_level(&cfg.book, &MetaFile::new(config, &cfg_text), diags);
+    let chapters = book_chapters(&files, book_level, diags);
+    if !files
+        .iter()
+        .any(|f| matches!(f, book_toml::Listed::File { .. }))
+        && !diags.has_errors()
+    {
+        diags.push(
+            Diagnostic::error(
+                Code::NoChapters,
+                Location::file(config),
+                "the book has no chapters",
+            )
+            .help("list them in `chapters = [...]` or put .md files beside book.toml"),
+        );
+    }
+    let mut meta_in = cfg.book.clone();
+    if meta_in.title.as_deref().is_none_or(|t| t.trim().is_empty()) && overrides.title.is_none() {
+        let t = title_from_stem(&std::fs::canonicalize(dir).unwrap_or(dir.to_path_buf()));
+        diags.push(
+            Diagnostic::warning(
+                Code::Untitled,
+                Location::file(config),
+                format!("book.toml has no `title` under [book]; using “{t}”"),
+            )
+            .help("add `title = \"…\"` under [book]"),
+        );
+        meta_in.title = Some(t);
+    }
+    let mf = MetaFile::new(config, &cfg_text);
+    let meta = settle_metadata(&meta_in, overrides, &mf, diags);
+    let layout = overrides.layout.or(meta_in.layout).unwrap_or(Layout::Book);
+    let options = book_options(
+        dir, config, &cfg, &cfg_text, overrides, layout, &meta, diags,
+    );
+    let cover = cover(dir, config, &meta_in, &mf, options.max_image_pixels, diags);
+    if chapters.is_empty() {
+        return None;
+    }
+    Some(RawBook {
+        root: dir.to_path_buf(),
+        meta,
+        layout,
+        options,
+        chapters,
+        cover,
+    })
+}
+
+/// The chapters of a book's listed files, in order: each file read and cut
+/// at its headings (a part listed in book.toml is a chapter of its own).
+fn book_chapters(
+    files: &[book_toml::Listed],
+    book_level: u8,
+    diags: &mut Diagnostics,
+) -> Vec<RawChapter> {
     let mut chapters = Vec::new();
-    for listed in &files {
+    for listed in files {
         let (file, role) = match listed {
             book_toml::Listed::File { path, role } => (path, *role),
             book_toml::Listed::Part { title, at } => {
@@ -739,36 +794,23 @@ fn load_book(
         }
         chapters.extend(own);
     }
-    if !files
-        .iter()
-        .any(|f| matches!(f, book_toml::Listed::File { .. }))
-        && !diags.has_errors()
-    {
-        diags.push(
-            Diagnostic::error(
-                Code::NoChapters,
-                Location::file(config),
-                "the book has no chapters",
-            )
-            .help("list them in `chapters = [...]` or put .md files beside book.toml"),
-        );
-    }
-    let mut meta_in = cfg.book.clone();
-    if meta_in.title.as_deref().is_none_or(|t| t.trim().is_empty()) && overrides.title.is_none() {
-        let t = title_from_stem(&std::fs::canonicalize(dir).unwrap_or(dir.to_path_buf()));
-        diags.push(
-            Diagnostic::warning(
-                Code::Untitled,
-                Location::file(config),
-                format!("book.toml has no `title` under [book]; using “{t}”"),
-            )
-            .help("add `title = \"…\"` under [book]"),
-        );
-        meta_in.title = Some(t);
-    }
-    let mf = MetaFile::new(config, &cfg_text);
-    let meta = settle_metadata(&meta_in, overrides, &mf, diags);
-    let layout = overrides.layout.or(meta_in.layout).unwrap_or(Layout::Book);
+    chapters
+}
+
+/// The book's options from book.toml and the command line: EPUB and PDF
+/// settings, margins, style, print target, fonts and stylesheet, each bad
+/// value reported at its place in book.toml.
+#[allow(clippy::too_many_arguments)]
+fn book_options(
+    dir: &Path,
+    config: &Path,
+    cfg: &book_toml::BookToml,
+    cfg_text: &str,
+    overrides: &Overrides,
+    layout: Layout,
+    meta: &Metadata,
+    diags: &mut Diagnostics,
+) -> Options {
     let mut options = Options::default();
     if let Some(embed) = cfg.epub.embed_fonts {
         options.embed_fonts = embed;
@@ -783,8 +825,8 @@ fn load_book(
         match crate::model::PageSize::parse(size.get_ref()) {
             Ok(parsed) => options.page_size = Some(parsed),
             Err(e) => {
-                let (line, col) = crate::diagnostics::LineIndex::new(&cfg_text)
-                    .line_col(&cfg_text, size.span().start);
+                let (line, col) = crate::diagnostics::LineIndex::new(cfg_text)
+                    .line_col(cfg_text, size.span().start);
                 diags.push(e.at(Location::at(config, line, col), ""));
             }
         }
@@ -793,7 +835,7 @@ fn load_book(
     options.out_dir = cfg.build.out_dir.as_ref().map(|d| dir.join(d));
     let at = |span: std::ops::Range<usize>| {
         let (line, col) =
-            crate::diagnostics::LineIndex::new(&cfg_text).line_col(&cfg_text, span.start);
+            crate::diagnostics::LineIndex::new(cfg_text).line_col(cfg_text, span.start);
         Location::at(config, line, col)
     };
     let mut length = |v: &Option<toml::Spanned<String>>| -> Option<f32> {
@@ -813,18 +855,18 @@ fn load_book(
         top: length(&cfg.pdf.top).or(all),
         bottom: length(&cfg.pdf.bottom).or(all),
     };
-    options.style = style_options(&cfg.style, &mf, diags);
+    options.style = style_options(&cfg.style, &MetaFile::new(config, cfg_text), diags);
     options.print = print_options(Some(&cfg.print), overrides);
     let size_at = match &cfg.pdf.page_size {
         Some(size) => {
-            let (line, col) = crate::diagnostics::LineIndex::new(&cfg_text)
-                .line_col(&cfg_text, size.span().start);
+            let (line, col) =
+                crate::diagnostics::LineIndex::new(cfg_text).line_col(cfg_text, size.span().start);
             Location::at(config, line, col)
         }
         None => Location::file(config),
     };
     check_trim(&options, layout, &meta.language, size_at, diags);
-    options.fonts = book_toml::font_files(dir, config, &cfg_text, &cfg, diags);
+    options.fonts = book_toml::font_files(dir, config, cfg_text, cfg, diags);
     options.system_fonts = cfg.fonts.system.unwrap_or(true);
     if let Some(css) = &cfg.epub.css {
         let root = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
@@ -841,18 +883,7 @@ fn load_book(
         }
         options.extra_css = css::load(dir, &root, css.get_ref(), at(css.span()), &families, diags);
     }
-    let cover = cover(dir, config, &meta_in, &mf, options.max_image_pixels, diags);
-    if chapters.is_empty() {
-        return None;
-    }
-    Some(RawBook {
-        root: dir.to_path_buf(),
-        meta,
-        layout,
-        options,
-        chapters,
-        cover,
-    })
+    options
 }
 
 pub fn describe(input: &Input) -> String {
