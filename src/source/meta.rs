@@ -149,13 +149,6 @@ pub(super) fn settle_metadata(
     file: &MetaFile,
     diags: &mut Diagnostics,
 ) -> Metadata {
-    let clean = |s: &str| -> String {
-        s.chars()
-            .map(|c| if c.is_control() { ' ' } else { c })
-            .collect::<String>()
-            .trim()
-            .to_string()
-    };
     let present = |s: &Option<String>| s.as_deref().map(clean).filter(|s| !s.is_empty());
     // Strings shown to readers are Markdown, set like the body.
     let shown = |s: &Option<String>| {
@@ -175,6 +168,56 @@ pub(super) fn settle_metadata(
         }
         None => shown(&m.title).unwrap_or_else(|| "Untitled".to_string()),
     };
+    let contributors = settle_contributors(m, overrides, diags);
+    let (language, rtl) = settle_language(m, overrides, file, diags);
+    let identifier = settle_identifier(m, &title, &contributors, file, diags);
+    let (date, modified) = settle_dates(m, file, diags);
+    let series = present(&m.series).map(|name| Series {
+        name,
+        position: m.series_index.as_ref().map(|p| clean(&p.to_string())),
+    });
+    let subjects = m
+        .subjects
+        .clone()
+        .map(|s| s.into_vec())
+        .unwrap_or_default()
+        .iter()
+        .map(|s| clean(s))
+        .filter(|s| !s.is_empty())
+        .collect();
+    Metadata {
+        title,
+        subtitle: shown(&m.subtitle),
+        contributors,
+        language: crate::model::metadata::Lang::new(language),
+        rtl,
+        identifier,
+        publisher: present(&m.publisher),
+        date,
+        rights: present(&m.rights),
+        description: shown(&m.description),
+        subjects,
+        series,
+        source: shown(&m.source),
+        modified,
+    }
+}
+
+/// A metadata string with control characters made spaces, trimmed.
+fn clean(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+/// The contributors, cleaned; `--author` replaces the authors.
+fn settle_contributors(
+    m: &MetaInput,
+    overrides: &Overrides,
+    diags: &mut Diagnostics,
+) -> Vec<metadata::Contributor> {
     let mut contributors = m.contributors();
     for c in &mut contributors {
         c.name = clean(&c.name);
@@ -205,6 +248,17 @@ pub(super) fn settle_metadata(
             contributors.splice(0..0, given);
         }
     }
+    contributors
+}
+
+/// The language (`--lang`, else the files', else English), checked, and
+/// whether the book reads right to left.
+fn settle_language(
+    m: &MetaInput,
+    overrides: &Overrides,
+    file: &MetaFile,
+    diags: &mut Diagnostics,
+) -> (String, bool) {
     let mut language = overrides
         .lang
         .clone()
@@ -255,13 +309,26 @@ pub(super) fn settle_metadata(
         }
         None => metadata::rtl_language(&language),
     };
+    (language, rtl)
+}
+
+/// The identifier: the ISBN (checked), the one given, or a UUID derived
+/// from the title and authors.
+fn settle_identifier(
+    m: &MetaInput,
+    title: &str,
+    contributors: &[metadata::Contributor],
+    file: &MetaFile,
+    diags: &mut Diagnostics,
+) -> Identifier {
+    let present = |s: &Option<String>| s.as_deref().map(clean).filter(|s| !s.is_empty());
     let derived = || {
         let authors: Vec<String> = contributors
             .iter()
             .filter(|c| c.role == metadata::Role::Author)
             .map(|c| c.name.clone())
             .collect();
-        Identifier::Uuid(metadata::derived_uuid(&title, &authors))
+        Identifier::Uuid(metadata::derived_uuid(title, &authors))
     };
     let mut isbn = |raw: &str, key: &str| match metadata::validate_isbn13(raw) {
         Ok(digits) => Some(Identifier::Isbn(digits)),
@@ -270,7 +337,7 @@ pub(super) fn settle_metadata(
             None
         }
     };
-    let identifier = match (&m.isbn, present(&m.identifier)) {
+    match (&m.isbn, present(&m.identifier)) {
         (Some(raw), _) => isbn(&raw.to_string(), "isbn"),
         (None, Some(id)) if metadata::looks_like_isbn(&id) => isbn(&id, "identifier"),
         (None, Some(id)) => Some(
@@ -284,7 +351,12 @@ pub(super) fn settle_metadata(
         ),
         (None, None) => None,
     }
-    .unwrap_or_else(derived);
+    .unwrap_or_else(derived)
+}
+
+/// The publication date (checked), and the time stamped as modified:
+/// `SOURCE_DATE_EPOCH`, else the date, else the epoch.
+fn settle_dates(m: &MetaInput, file: &MetaFile, diags: &mut Diagnostics) -> (Option<String>, i64) {
     let mut date = m.date.as_ref().map(|d| d.to_string());
     let mut date_secs = None;
     if let Some(d) = &date {
@@ -314,35 +386,7 @@ pub(super) fn settle_metadata(
         Err(_) => date_secs.unwrap_or(0),
     }
     .max(0);
-    let series = present(&m.series).map(|name| Series {
-        name,
-        position: m.series_index.as_ref().map(|p| clean(&p.to_string())),
-    });
-    let subjects = m
-        .subjects
-        .clone()
-        .map(|s| s.into_vec())
-        .unwrap_or_default()
-        .iter()
-        .map(|s| clean(s))
-        .filter(|s| !s.is_empty())
-        .collect();
-    Metadata {
-        title,
-        subtitle: shown(&m.subtitle),
-        contributors,
-        language: crate::model::metadata::Lang::new(language),
-        rtl,
-        identifier,
-        publisher: present(&m.publisher),
-        date,
-        rights: present(&m.rights),
-        description: shown(&m.description),
-        subjects,
-        series,
-        source: shown(&m.source),
-        modified,
-    }
+    (date, modified)
 }
 
 /// The byline, source and author note a manuscript's front matter gives.
