@@ -130,120 +130,12 @@ pub fn build_front(
         match *f {
             Front::Blank => {}
             Front::Cover => {
-                if let Some((key, (w, h))) = &cover {
-                    // Full bleed, cropped to the page's proportions.
-                    let (w, h) = (*w.max(&1) as f32, *h.max(&1) as f32);
-                    let scale = (g.page.width / w).max(g.page.height / h);
-                    let (iw, ih) = (w * scale, h * scale);
-                    page.items.push(Item::Image(PlacedImage {
-                        key: key.clone(),
-                        x: (g.page.width - iw) / 2.0,
-                        y: (g.page.height - ih) / 2.0,
-                        width: iw,
-                        height: ih,
-                        alt: format!("Cover: {}", m.title),
-                        tag: Some(Tag {
-                            role: "Figure",
-                            elem: index as u32 + 1,
-                        }),
-                    }));
+                if let Some(cover) = &cover {
+                    cover_page(&mut page, g, cover, &m.title, index);
                 }
             }
-            Front::Title => {
-                let mut y = g.top_y() - g.text_height() * 0.22;
-                y = centred(
-                    &mut page,
-                    setter,
-                    g,
-                    left,
-                    y,
-                    &m.title,
-                    TextStyle::new(FontId::Regular, g.size * 2.4),
-                );
-                if let Some(sub) = &m.subtitle {
-                    y -= g.size * 0.6;
-                    y = centred(
-                        &mut page,
-                        setter,
-                        g,
-                        left,
-                        y,
-                        sub,
-                        TextStyle::new(FontId::Italic, g.size * 1.3),
-                    );
-                }
-                let authors: Vec<String> = m.authors().map(str::to_string).collect();
-                if !authors.is_empty() {
-                    y -= g.leading * 2.5;
-                    y = centred(
-                        &mut page,
-                        setter,
-                        g,
-                        left,
-                        y,
-                        &byline(&authors, &m.language).to_uppercase(),
-                        TextStyle::new(FontId::Regular, g.size * 1.1),
-                    );
-                }
-                for credit in crate::typography::credits(m) {
-                    y -= g.size * 0.5;
-                    y = centred(
-                        &mut page,
-                        setter,
-                        g,
-                        left,
-                        y,
-                        &credit,
-                        TextStyle::new(FontId::Italic, g.size),
-                    );
-                }
-                if let Some(series) = crate::typography::series_line(m) {
-                    y -= g.leading;
-                    centred(
-                        &mut page,
-                        setter,
-                        g,
-                        left,
-                        y,
-                        &series,
-                        TextStyle::new(FontId::Italic, g.size * 0.9),
-                    );
-                }
-                if let Some(p) = &m.publisher {
-                    let foot = g.top_y() - g.text_height() + g.leading;
-                    centred(
-                        &mut page,
-                        setter,
-                        g,
-                        left,
-                        foot,
-                        p,
-                        TextStyle::new(FontId::Regular, g.size),
-                    );
-                }
-                anchors.push(Anchor {
-                    name: "title-page".into(),
-                    page: index,
-                    y: g.top_y(),
-                });
-            }
-            Front::Copyright => {
-                let style = TextStyle::new(FontId::Regular, g.size * 0.85);
-                let family = setter.shaper.family().to_string();
-                let lines = crate::typography::colophon(m, &family);
-                // Set from the foot of the page up.
-                let mut set = Vec::new();
-                for text in &lines {
-                    set.extend(setter.set(&[piece(text, style)], g.measure(), 0.0, Align::Left));
-                    set.push(Default::default());
-                }
-                set.pop();
-                let mut y = g.top_y() - g.text_height() + set.len() as f32 * style.size * 1.35;
-                for line in set {
-                    super::place_line(&mut page, &line, left, y);
-                    y -= style.size * 1.35;
-                }
-            }
+            Front::Title => title_page(&mut page, setter, g, m, left, index, anchors),
+            Front::Copyright => copyright_page(&mut page, setter, g, m, left),
             Front::Contents { first, count } => {
                 let heading = (first == 0).then_some(l.contents);
                 if first == 0 {
@@ -278,6 +170,148 @@ pub fn build_front(
         pages.push(page);
     }
     pages
+}
+
+/// The cover on the first page: full bleed, cropped to the page's
+/// proportions.
+fn cover_page(
+    page: &mut Page,
+    g: &Geometry,
+    cover: &(String, (u32, u32)),
+    title: &str,
+    index: usize,
+) {
+    let (key, (w, h)) = cover;
+    // Full bleed, cropped to the page's proportions.
+    let (w, h) = (*w.max(&1) as f32, *h.max(&1) as f32);
+    let scale = (g.page.width / w).max(g.page.height / h);
+    let (iw, ih) = (w * scale, h * scale);
+    page.items.push(Item::Image(PlacedImage {
+        key: key.clone(),
+        x: (g.page.width - iw) / 2.0,
+        y: (g.page.height - ih) / 2.0,
+        width: iw,
+        height: ih,
+        alt: format!("Cover: {title}"),
+        tag: Some(Tag {
+            role: "Figure",
+            elem: index as u32 + 1,
+        }),
+    }));
+}
+
+/// The title page: title, subtitle, authors, credits and series centred
+/// down the page, the publisher at its foot.
+fn title_page(
+    page: &mut Page,
+    setter: &mut Setter,
+    g: &Geometry,
+    m: &crate::model::Metadata,
+    left: f32,
+    index: usize,
+    anchors: &mut Vec<Anchor>,
+) {
+    let mut y = g.top_y() - g.text_height() * 0.22;
+    y = centred(
+        page,
+        setter,
+        g,
+        left,
+        y,
+        &m.title,
+        TextStyle::new(FontId::Regular, g.size * 2.4),
+    );
+    if let Some(sub) = &m.subtitle {
+        y -= g.size * 0.6;
+        y = centred(
+            page,
+            setter,
+            g,
+            left,
+            y,
+            sub,
+            TextStyle::new(FontId::Italic, g.size * 1.3),
+        );
+    }
+    let authors: Vec<String> = m.authors().map(str::to_string).collect();
+    if !authors.is_empty() {
+        y -= g.leading * 2.5;
+        y = centred(
+            page,
+            setter,
+            g,
+            left,
+            y,
+            &byline(&authors, &m.language).to_uppercase(),
+            TextStyle::new(FontId::Regular, g.size * 1.1),
+        );
+    }
+    for credit in crate::typography::credits(m) {
+        y -= g.size * 0.5;
+        y = centred(
+            page,
+            setter,
+            g,
+            left,
+            y,
+            &credit,
+            TextStyle::new(FontId::Italic, g.size),
+        );
+    }
+    if let Some(series) = crate::typography::series_line(m) {
+        y -= g.leading;
+        centred(
+            page,
+            setter,
+            g,
+            left,
+            y,
+            &series,
+            TextStyle::new(FontId::Italic, g.size * 0.9),
+        );
+    }
+    if let Some(p) = &m.publisher {
+        let foot = g.top_y() - g.text_height() + g.leading;
+        centred(
+            page,
+            setter,
+            g,
+            left,
+            foot,
+            p,
+            TextStyle::new(FontId::Regular, g.size),
+        );
+    }
+    anchors.push(Anchor {
+        name: "title-page".into(),
+        page: index,
+        y: g.top_y(),
+    });
+}
+
+/// The copyright page (the colophon), set from the foot of the page up.
+fn copyright_page(
+    page: &mut Page,
+    setter: &mut Setter,
+    g: &Geometry,
+    m: &crate::model::Metadata,
+    left: f32,
+) {
+    let style = TextStyle::new(FontId::Regular, g.size * 0.85);
+    let family = setter.shaper.family().to_string();
+    let lines = crate::typography::colophon(m, &family);
+    // Set from the foot of the page up.
+    let mut set = Vec::new();
+    for text in &lines {
+        set.extend(setter.set(&[piece(text, style)], g.measure(), 0.0, Align::Left));
+        set.push(Default::default());
+    }
+    set.pop();
+    let mut y = g.top_y() - g.text_height() + set.len() as f32 * style.size * 1.35;
+    for line in set {
+        super::place_line(page, &line, left, y);
+        y -= style.size * 1.35;
+    }
 }
 
 /// Running heads and folios on the text pages: the book's title on left
