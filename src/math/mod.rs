@@ -809,14 +809,35 @@ fn attach(base: Node, sup: bool, script: Node) -> Node {
 
 /// The formula as MathML, with its source as the alternative text.
 pub fn mathml(node: &Node, tex: &str, display: bool) -> String {
-    let mut out = String::new();
+    numbered_mathml(node, tex, display, None)
+}
+
+/// A numbered equation's MathML: `label` is its id and its number, which
+/// is set at the end of the row, in parentheses.
+pub fn numbered_mathml(
+    node: &Node,
+    tex: &str,
+    display: bool,
+    label: Option<(&str, &str)>,
+) -> String {
+    let mut out = String::from("<math ");
+    if let Some((id, _)) = label {
+        let _ = write!(out, "id=\"{}\" ", escape(id));
+    }
     let _ = write!(
         out,
-        "<math xmlns=\"http://www.w3.org/1998/Math/MathML\" display=\"{}\" alttext=\"{}\"><mrow>",
+        "xmlns=\"http://www.w3.org/1998/Math/MathML\" display=\"{}\" alttext=\"{}\"><mrow>",
         if display { "block" } else { "inline" },
         escape(tex.trim())
     );
     write_node(node, display, &mut out);
+    if let Some((_, number)) = label {
+        let _ = write!(
+            out,
+            "<mspace width=\"2em\"/><mtext>({})</mtext>",
+            escape(number)
+        );
+    }
     out.push_str("</mrow></math>");
     out
 }

@@ -618,19 +618,12 @@ impl<'a> ChapterWriter<'a> {
                 ..
             } => match crate::math::parse(tex) {
                 Ok(node) => {
-                    let mut m = crate::math::mathml(&node, tex, *display);
-                    if let Some(l) = label {
-                        let tag = l.number.rsplit('\u{a0}').next().unwrap_or("");
-                        m = m.replacen("<math ", &format!("<math id=\"{}\" ", escape(&l.id)), 1);
-                        m = m.replacen(
-                            "</mrow></math>",
-                            &format!(
-                                "<mspace width=\"2em\"/><mtext>({})</mtext></mrow></math>",
-                                escape(tag)
-                            ),
-                            1,
-                        );
-                    }
+                    // A numbered equation carries its id and number.
+                    let label = label.as_ref().map(|l| {
+                        let number = l.number.rsplit('\u{a0}').next().unwrap_or("");
+                        (l.id.as_str(), number)
+                    });
+                    let m = crate::math::numbered_mathml(&node, tex, *display, label);
                     self.out.push_str(&m);
                 }
                 // Reported when the book was read; the source stands in.
