@@ -95,6 +95,14 @@ codes! {
     ConfigInvalid = "config-invalid",
     /// A chapter file is missing, listed twice or not a manuscript.
     ChapterFile = "chapter-file",
+    /// A line of an mdBook project's SUMMARY.md that is not a chapter, a
+    /// part title or a separator, a draft chapter, or a chapter link that
+    /// leaves the book.
+    SummaryInvalid = "summary-invalid",
+    /// An mdBook `{{#include}}` that cannot be resolved: a missing file or
+    /// anchor, a range past the file's end, a path out of the project, a
+    /// cycle.
+    Include = "include",
     /// A book has no chapters.
     NoChapters = "no-chapters",
     /// A chapter or manuscript has no title; one is made from the file name.

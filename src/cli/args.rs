@@ -38,6 +38,18 @@ pub(crate) enum Command {
     /// Print Quire's manual page (roff), or write one page per command
     /// into DIR.
     Manual(ManualArgs),
+    /// Run as an mdBook renderer: read mdBook's render context on
+    /// standard input and write the book's EPUB and PDF into its
+    /// destination. In book.toml: `[output.quire]` with
+    /// `command = "quire mdbook"`.
+    Mdbook(MdbookArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct MdbookArgs {
+    /// Formats to make, comma-separated (default: both).
+    #[arg(long, value_delimiter = ',')]
+    pub(crate) to: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -51,6 +51,7 @@ pub fn main() -> i32 {
             Command::New(args) => new(args),
             Command::Completions(args) => completions(args),
             Command::Manual(args) => manual(args),
+            Command::Mdbook(args) => mdbook_renderer(args),
         });
     match work.map(|h| h.join()) {
         Ok(Ok(status)) => status,
@@ -64,6 +65,54 @@ pub fn main() -> i32 {
             eprintln!("error: cannot start: {e}");
             EXIT_INTERNAL
         }
+    }
+}
+
+/// mdBook's renderer protocol: the render context (JSON) on standard
+/// input names the project (`root`) and where this renderer's files go
+/// (`destination`); the book is then built from the project as `quire
+/// build` builds it, its diagnostics on standard error for mdBook to show.
+fn mdbook_renderer(args: MdbookArgs) -> i32 {
+    use std::io::Read;
+    let mut input = Vec::new();
+    let limit = crate::limits::MANUSCRIPT_BYTES * 4;
+    if let Err(e) = std::io::stdin().take(limit + 1).read_to_end(&mut input) {
+        return usage_error(&format!("cannot read mdBook's render context: {e}"));
+    }
+    if input.len() as u64 > limit {
+        return usage_error("mdBook's render context is larger than Quire reads (256 MB)");
+    }
+    let context: serde_json::Value = match serde_json::from_slice(&input) {
+        Ok(v) => v,
+        Err(e) => {
+            return usage_error(&format!(
+                "standard input is not mdBook's render context ({e}); `quire mdbook` is run by `mdbook build`"
+            ));
+        }
+    };
+    let (Some(root), Some(destination)) = (
+        context.get("root").and_then(|r| r.as_str()),
+        context.get("destination").and_then(|d| d.as_str()),
+    ) else {
+        return usage_error("mdBook's render context names no `root` or `destination`");
+    };
+    let mut argv = vec![
+        "quire".to_string(),
+        "build".into(),
+        root.into(),
+        "-o".into(),
+        destination.into(),
+    ];
+    if !args.to.is_empty() {
+        argv.push("--to".into());
+        argv.push(args.to.join(","));
+    }
+    match Cli::try_parse_from(argv) {
+        Ok(Cli {
+            command: Command::Build(build_args),
+        }) => build(build_args),
+        Ok(_) => EXIT_INTERNAL,
+        Err(e) => usage_error(&e.to_string()),
     }
 }
 

@@ -276,6 +276,15 @@ pub struct Chapter {
     pub label: Option<String>,
     /// The part it belongs to (an index into the chapters), if any.
     pub part: Option<usize>,
+    /// How deep the book's summary nests it under another chapter
+    /// (mdBook's sections): 0 for a chapter. The contents, the PDF's
+    /// outline and the EPUB's navigation nest it so.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub depth: u8,
+}
+
+fn is_zero(n: &u8) -> bool {
+    *n == 0
 }
 
 impl Chapter {
@@ -292,13 +301,15 @@ impl Chapter {
         }
     }
 
-    /// Its level in the contents: 2 inside a part, 1 otherwise.
+    /// Its level in the contents: 2 inside a part, 1 otherwise, and one
+    /// more for each level a summary nests it.
     pub fn contents_level(&self) -> u8 {
-        if self.part.is_some() && self.role != ChapterRole::Part {
+        let base = if self.part.is_some() && self.role != ChapterRole::Part {
             2
         } else {
             1
-        }
+        };
+        base + self.depth
     }
 }
 
@@ -310,6 +321,9 @@ impl Chapter {
 pub enum ChapterRole {
     #[default]
     Chapter,
+    /// A chapter without a number (mdBook's prefix and suffix chapters
+    /// and the sections its summary nests under a chapter).
+    Unnumbered,
     /// The text before a file's first heading: no title.
     Opening,
     Part,
@@ -408,7 +422,7 @@ impl ChapterRole {
     pub fn epub_type(self) -> Option<&'static str> {
         use ChapterRole::*;
         Some(match self {
-            Chapter => "chapter",
+            Chapter | Unnumbered => "chapter",
             Part => "part",
             Dedication => "dedication",
             Epigraph => "epigraph",
@@ -430,7 +444,7 @@ impl ChapterRole {
     pub fn aria_role(self) -> Option<&'static str> {
         use ChapterRole::*;
         Some(match self {
-            Chapter => "doc-chapter",
+            Chapter | Unnumbered => "doc-chapter",
             Part => "doc-part",
             Dedication => "doc-dedication",
             Epigraph => "doc-epigraph",

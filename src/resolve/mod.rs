@@ -31,6 +31,9 @@ pub struct RawChapter {
     pub blocks: Vec<Block>,
     pub notes: BTreeMap<String, NoteDef>,
     pub role: crate::model::ChapterRole,
+    /// How deep a summary nests it under another chapter (mdBook's
+    /// sections); 0 for a chapter.
+    pub depth: u8,
 }
 
 pub struct RawBook {
@@ -220,6 +223,7 @@ pub fn resolve(raw: RawBook, diags: &mut Diagnostics) -> Book {
             role: ch.role,
             label: None,
             part: None,
+            depth: ch.depth,
         });
     }
     for (file, labels) in &defined {
@@ -520,7 +524,8 @@ impl Resolver<'_> {
             Some(self.sources[self.chapter].clone())
         } else {
             let base = self.file.parent().unwrap_or(Path::new("."));
-            canonical(&base.join(percent_decode(path)))
+            let target = base.join(percent_decode(path));
+            canonical(&target).or_else(|| page_source(&target))
         };
         let candidates: Vec<usize> = file
             .map(|f| {
@@ -687,6 +692,21 @@ fn normalize(p: &Path) -> PathBuf {
 
 fn canonical(p: &Path) -> Option<PathBuf> {
     std::fs::canonicalize(p).ok()
+}
+
+/// The chapter file a link to a rendered page stands for, as mdBook books
+/// link (`races.html` for `races.md`, `index.html` for the directory's
+/// `README.md`), if there is one.
+fn page_source(target: &Path) -> Option<PathBuf> {
+    if target.extension()? != "html" {
+        return None;
+    }
+    let md = target.with_extension("md");
+    canonical(&md).or_else(|| {
+        (target.file_stem()? == "index")
+            .then(|| canonical(&target.with_file_name("README.md")))
+            .flatten()
+    })
 }
 
 /// The URL scheme of a destination (`https`, `javascript`), lower case,

@@ -122,6 +122,8 @@ pub enum Listed {
     File {
         path: PathBuf,
         role: Option<crate::model::ChapterRole>,
+        /// How deep a summary nests it (mdBook's sections); 0 otherwise.
+        depth: u8,
     },
     /// The start of a part: its title, and where book.toml gives it.
     Part { title: String, at: Location },
@@ -330,7 +332,11 @@ pub fn chapter_files(
         });
         return found
             .into_iter()
-            .map(|path| Listed::File { path, role: None })
+            .map(|path| Listed::File {
+                path,
+                role: None,
+                depth: 0,
+            })
             .collect();
     }
     let mut out: Vec<Listed> = Vec::new();
@@ -370,6 +376,7 @@ pub fn chapter_files(
             out.push(Listed::File {
                 path,
                 role: entry.get_ref().role(),
+                depth: 0,
             });
         }
     };

@@ -10,6 +10,7 @@ mod chapters;
 pub mod css;
 pub mod frontmatter;
 pub mod markdown;
+pub mod mdbook;
 mod meta;
 pub mod text;
 use meta::*;
@@ -237,6 +238,7 @@ impl Manuscript {
                 blocks: opening,
                 notes: self.notes.clone(),
                 role,
+                depth: 0,
             });
         }
         for c in cuts {
@@ -249,6 +251,7 @@ impl Manuscript {
                 blocks: c.blocks,
                 notes: self.notes.clone(),
                 role: c.role,
+                depth: 0,
             });
         }
         if let Some(first) = out.first_mut() {
@@ -328,7 +331,14 @@ fn clean_control_characters(text: String, path: &Path, diags: &mut Diagnostics) 
         .collect()
 }
 
-fn read_manuscript(path: &Path, diags: &mut Diagnostics) -> Option<Manuscript> {
+/// `mdbook`: the project root when the file is a chapter of an mdBook
+/// project, whose includes are expanded and Rust code lines hidden as
+/// mdBook does.
+fn read_manuscript(
+    path: &Path,
+    mdbook: Option<&Path>,
+    diags: &mut Diagnostics,
+) -> Option<Manuscript> {
     let kind = kind_of(path).or_else(|| {
         diags.error(
             Code::InputKind,
@@ -338,7 +348,30 @@ fn read_manuscript(path: &Path, diags: &mut Diagnostics) -> Option<Manuscript> {
         None
     })?;
     let text = read_text(path, crate::limits::MANUSCRIPT_BYTES, diags)?;
-    Some(parse_manuscript(path, kind, text, diags))
+    let Some(root) = mdbook else {
+        return Some(parse_manuscript(path, kind, text, diags));
+    };
+    // Included lines are reported at the line of their include.
+    let expanded = mdbook::include::expand(&text, path, root, diags);
+    let mut own = Diagnostics::default();
+    let mut ms = parse_manuscript(path, kind, mdbook::listings(&expanded.text), &mut own);
+    let line_of = |l: u32| {
+        expanded
+            .lines
+            .get(l.saturating_sub(1) as usize)
+            .copied()
+            .unwrap_or(l)
+    };
+    for mut d in own.items().iter().cloned() {
+        if d.location.file == path && d.location.line > 0 {
+            d.location.line = line_of(d.location.line);
+        }
+        diags.push(d);
+    }
+    crate::model::walk::walk_blocks_mut(&mut ms.blocks, &mut |b| b.line = line_of(b.line));
+    mdbook::hide_rust_lines(&mut ms.blocks);
+    ms.text = text;
+    Some(ms)
 }
 
 /// A manuscript's text, read: front matter, then Markdown or plain text.
@@ -476,7 +509,10 @@ fn title_from_stem(path: &Path) -> String {
 pub fn load(input: &Input, overrides: &Overrides, diags: &mut Diagnostics) -> Option<Book> {
     let raw = match input {
         Input::Manuscript(path) => load_manuscript(path, overrides, diags),
-        Input::Book { dir, config } => load_book(dir, config, overrides, diags),
+        Input::Book { dir, config } => match mdbook::detect(dir, config) {
+            Some(project) => load_mdbook(&project, overrides, diags),
+            None => load_book(dir, config, overrides, diags),
+        },
     }?;
     let mut book = resolve::resolve(raw, diags);
     if overrides.system_fonts.unwrap_or(book.options.system_fonts) {
@@ -522,7 +558,7 @@ fn fallback_taken(book: &Book, t: &crate::fonts::system::Taken) -> Diagnostic {
 }
 
 fn load_manuscript(path: &Path, overrides: &Overrides, diags: &mut Diagnostics) -> Option<RawBook> {
-    let ms = read_manuscript(path, diags)?;
+    let ms = read_manuscript(path, None, diags)?;
     manuscript_book(ms, path, overrides, diags)
 }
 
@@ -659,7 +695,7 @@ fn load_book(
     let (cfg, cfg_text) = book_toml::read(config, diags)?;
     let files = book_toml::chapter_files(dir, config, &cfg_text, &cfg, diags);
     let book_level = chapter_level(&cfg.book, &MetaFile::new(config, &cfg_text), diags);
-    let chapters = book_chapters(&files, book_level, diags);
+    let chapters = book_chapters(&files, book_level, None, diags);
     if !files
         .iter()
         .any(|f| matches!(f, book_toml::Listed::File { .. }))
@@ -707,17 +743,78 @@ fn load_book(
     })
 }
 
+/// An mdBook project: its chapters from SUMMARY.md, its metadata from
+/// mdBook's `[book]`, its outputs in its `build-dir`.
+fn load_mdbook(
+    project: &mdbook::Project,
+    overrides: &Overrides,
+    diags: &mut Diagnostics,
+) -> Option<RawBook> {
+    project.unsupported(diags);
+    let files = project.listed(diags);
+    let include_root = project.include_root(diags);
+    let mut chapters = book_chapters(&files, 1, Some(&include_root), diags);
+    // A chapter is titled by its summary entry's file's first heading, as
+    // in mdBook's pages; numbered ones are the summary's top level.
+    for ch in &mut chapters {
+        if ch.role == crate::model::ChapterRole::Chapter && ch.title.is_empty() {
+            ch.role = crate::model::ChapterRole::Unnumbered;
+        }
+    }
+    if files.is_empty() && !diags.has_errors() {
+        diags.error(
+            Code::NoChapters,
+            Location::file(&project.summary),
+            "SUMMARY.md lists no chapters",
+        );
+    }
+    let mut meta_in = project.meta(diags);
+    if meta_in.title.as_deref().is_none_or(|t| t.trim().is_empty()) && overrides.title.is_none() {
+        let t =
+            title_from_stem(&std::fs::canonicalize(&project.root).unwrap_or(project.root.clone()));
+        diags.push(
+            Diagnostic::warning(
+                Code::Untitled,
+                Location::file(&project.config),
+                format!("book.toml has no `title` under [book]; using “{t}”"),
+            )
+            .help("add `title = \"…\"` under [book]"),
+        );
+        meta_in.title = Some(t);
+    }
+    let mf = MetaFile::new(&project.config, &project.text);
+    let meta = settle_metadata(&meta_in, overrides, &mf, diags);
+    let layout = overrides.layout.unwrap_or(Layout::Book);
+    let options = Options {
+        out_dir: project.build_dir(),
+        print: print_options(None, overrides),
+        ..Options::default()
+    };
+    if chapters.is_empty() {
+        return None;
+    }
+    Some(RawBook {
+        root: project.root.clone(),
+        meta,
+        layout,
+        options,
+        chapters,
+        cover: None,
+    })
+}
+
 /// The chapters of a book's listed files, in order: each file read and cut
 /// at its headings (a part listed in book.toml is a chapter of its own).
 fn book_chapters(
     files: &[book_toml::Listed],
     book_level: u8,
+    mdbook: Option<&Path>,
     diags: &mut Diagnostics,
 ) -> Vec<RawChapter> {
     let mut chapters = Vec::new();
     for listed in files {
-        let (file, role) = match listed {
-            book_toml::Listed::File { path, role } => (path, *role),
+        let (file, role, depth) = match listed {
+            book_toml::Listed::File { path, role, depth } => (path, *role, *depth),
             book_toml::Listed::Part { title, at } => {
                 chapters.push(RawChapter {
                     source: at.file.clone(),
@@ -728,11 +825,12 @@ fn book_chapters(
                     blocks: Vec::new(),
                     notes: Default::default(),
                     role: crate::model::ChapterRole::Part,
+                    depth: 0,
                 });
                 continue;
             }
         };
-        let Some(ms) = read_manuscript(file, diags) else {
+        let Some(ms) = read_manuscript(file, mdbook, diags) else {
             continue;
         };
         for (key, set, table) in [
@@ -788,9 +886,13 @@ fn book_chapters(
             },
             diags,
         );
-        // The role book.toml gives is the file's first chapter's.
+        // The role book.toml gives is the file's first chapter's; what a
+        // summary nests, it nests whole.
         if let (Some(role), Some(first)) = (role, own.first_mut()) {
             first.role = role;
+        }
+        for c in &mut own {
+            c.depth = depth;
         }
         chapters.extend(own);
     }

@@ -98,6 +98,103 @@ def show(repo: Path, path: str) -> bytes:
                           check=True, capture_output=True).stdout
 
 
+# mdBook projects kept as projects: book.toml and SUMMARY.md as the
+# repository has them, the summary cut to the chapters named here (each
+# with its nesting, parts and prefix chapters), every file those chapters
+# include or show copied beside them, nothing expanded.
+# name: (repository, source dir, [chapter files kept], licences)
+MDBOOKS = {
+    "mdbook-rust-book": (
+        "rust-lang/book", "src",
+        ["foreword.md", "ch00-00-introduction.md",
+         "ch01-00-getting-started.md", "ch01-02-hello-world.md",
+         "ch04-00-understanding-ownership.md", "ch04-01-what-is-ownership.md",
+         "ch04-02-references-and-borrowing.md", "appendix-00.md",
+         "appendix-05-editions.md"],
+        ["LICENSE-MIT", "LICENSE-APACHE", "COPYRIGHT"],
+    ),
+}
+
+LINK = re.compile(r"(?<!\\)\{\{#(?:include|rustdoc_include|playground)\s+([^}:\s]+)")
+
+
+def mdbook_project(mirror: Path, name: str, spec) -> str:
+    slug, src, keep, licences = spec
+    repo = mirror / slug.replace("/", "+") / "repo"
+    commit = git(repo, "rev-parse", "HEAD").strip()
+    out = HERE / name
+    out.mkdir(exist_ok=True)
+    (out / "book.toml").write_bytes(show(repo, "book.toml"))
+    summary = show(repo, f"{src}/SUMMARY.md").decode().splitlines()
+    kept = []
+    for line in summary:
+        m = re.search(r"\]\(([^)]*)\)", line)
+        if m and m.group(1) and m.group(1) not in keep:
+            continue
+        kept.append(line)
+    # Blank runs and part titles left with no chapter under them go.
+    text = "\n".join(kept) + "\n"
+    text = re.sub(r"\n# [^\n]*\n(\s*\n)*(?=# |\Z)", "\n", text)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    (out / src).mkdir(parents=True, exist_ok=True)
+    (out / src / "SUMMARY.md").write_text(text)
+    todo = [f"{src}/{k}" for k in keep]
+    done = set()
+    while todo:
+        path = todo.pop()
+        if path in done:
+            continue
+        done.add(path)
+        data = show(repo, path)
+        (out / path).parent.mkdir(parents=True, exist_ok=True)
+        (out / path).write_bytes(data)
+        if not path.endswith(".md"):
+            continue
+        body = data.decode()
+        base = Path(path).parent
+        for m in list(LINK.finditer(body)) + list(PICTURE.finditer(body)):
+            ref = next(g for g in m.groups() if g)
+            if "://" in ref:
+                continue
+            parts = []
+            for part in (base / ref).as_posix().split("/"):
+                if part == "..":
+                    parts.pop()
+                elif part != ".":
+                    parts.append(part)
+            todo.append("/".join(parts))
+    for lic in licences:
+        (out / lic).write_bytes(show(repo, lic))
+    return (f"\n## {name}\n\n{slug} at {commit}, as an mdBook project: "
+            "`book.toml` and `" + src + "/SUMMARY.md` (cut to the chapters below), "
+            + ", ".join(f"`{src}/{k}`" for k in keep)
+            + ", and every file they include or show; licence: "
+            + ", ".join(licences) + ".\n")
+
+
+# Summaries alone, for the SUMMARY.md reader: name here: (repository,
+# path, licence file kept as LICENSE-<name>).
+SUMMARIES = {
+    "mdbook-guide.md": ("rust-lang/mdBook", "guide/src/SUMMARY.md", "LICENSE"),
+    "nomicon.md": ("rust-lang/nomicon", "src/SUMMARY.md", "LICENSE-MIT"),
+    "rust-by-example.md": ("rust-lang/rust-by-example", "src/SUMMARY.md", "LICENSE-MIT"),
+}
+
+
+def summaries(mirror: Path) -> str:
+    out = HERE / "mdbook-summaries"
+    out.mkdir(exist_ok=True)
+    lines = ["\n## mdbook-summaries\n\n"]
+    for name, (slug, path, licence) in SUMMARIES.items():
+        repo = mirror / slug.replace("/", "+") / "repo"
+        commit = git(repo, "rev-parse", "HEAD").strip()
+        (out / name).write_bytes(show(repo, path))
+        (out / f"LICENSE-{name[:-3]}").write_bytes(show(repo, licence))
+        lines.append(f"- `{name}`: {slug} at {commit}, `{path}`; licence: {licence} "
+                     f"(as `LICENSE-{name[:-3]}`).\n")
+    return "".join(lines)
+
+
 def main(mirror: Path) -> None:
     sources = ["# Where the corpus books come from\n",
                "Each is a trimmed copy of a public repository at the commit "
@@ -150,6 +247,9 @@ def main(mirror: Path) -> None:
         sources.append(f"\n## {name}\n\n{slug} at {commit}: "
                        + ", ".join(f"`{s}`" for s, _ in files)
                        + "; licence: " + ", ".join(licences) + ".\n")
+    for name, spec in MDBOOKS.items():
+        sources.append(mdbook_project(mirror, name, spec))
+    sources.append(summaries(mirror))
     (HERE / "SOURCES.md").write_text("".join(sources))
 
 

@@ -1,0 +1,337 @@
+//! mdBook projects read as they are: SUMMARY.md's chapters, parts and
+//! nesting, includes, hidden lines, the Rust book's listings. Judged on a
+//! trimmed copy of the Rust book kept as an mdBook project
+//! (tests/corpus/mdbook-rust-book), real summaries, and small projects
+//! for what the real ones do not hold.
+
+mod common;
+
+use common::*;
+use std::path::Path;
+
+/// An XHTML document's text: its tags taken out.
+fn text_of(xhtml: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in xhtml.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&quot;", "\"").replace("&amp;", "&")
+}
+
+/// The PDF outline as (depth, title), in order.
+fn outline(pdf: &Path) -> Vec<(usize, String)> {
+    let out = tool(
+        "qpdf",
+        &[
+            std::ffi::OsStr::new("--json"),
+            std::ffi::OsStr::new("--json-key=outlines"),
+            pdf.as_os_str(),
+        ],
+    );
+    assert!(out.status.success(), "qpdf --json failed");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    fn walk(items: &serde_json::Value, depth: usize, out: &mut Vec<(usize, String)>) {
+        for item in items.as_array().into_iter().flatten() {
+            out.push((depth, item["title"].as_str().unwrap_or("").to_string()));
+            walk(&item["kids"], depth + 1, out);
+        }
+    }
+    let mut entries = Vec::new();
+    walk(&json["outlines"], 0, &mut entries);
+    entries
+}
+
+#[test]
+fn the_rust_book_as_an_mdbook_project_builds_as_its_summary_says() {
+    let book = repo().join("tests/corpus/mdbook-rust-book");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let r = run(quire()
+        .arg("build")
+        .arg(&book)
+        .arg("-o")
+        .arg(&out)
+        .env("QUIRE_CACHE_DIR", dir.path().join("cache")));
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("\n0 error(s)"), "{}", r.stderr);
+    // The book's own preprocessors cannot run, and say so at their line.
+    assert!(
+        r.stderr
+            .contains("book.toml:44:1: warning: the preprocessor `trpl-listing` is not run"),
+        "{}",
+        r.stderr
+    );
+    let pdf = out.join("mdbook-rust-book.pdf");
+    let epub = out.join("mdbook-rust-book.epub");
+    assert!(
+        tool("qpdf", &[std::ffi::OsStr::new("--check"), pdf.as_os_str()])
+            .status
+            .success()
+    );
+    assert_valid(&epub);
+
+    // The outline follows SUMMARY.md: prefix chapters, then each chapter
+    // with the sections nested under it.
+    let entries = outline(&pdf);
+    let chapters: Vec<&str> = entries
+        .iter()
+        .filter(|(d, _)| *d == 0)
+        .map(|(_, t)| t.as_str())
+        .collect();
+    assert_eq!(
+        chapters,
+        [
+            "Foreword",
+            "Introduction",
+            "Getting Started",
+            "Understanding Ownership",
+            "Appendix"
+        ],
+        "{entries:?}"
+    );
+    let at = |t: &str| entries.iter().position(|(_, e)| e == t).unwrap();
+    let ownership = at("Understanding Ownership");
+    assert_eq!(
+        entries[ownership + 1],
+        (1, "What Is Ownership?".to_string())
+    );
+    assert!(entries.contains(&(1, "References and Borrowing".to_string())));
+    assert!(entries.contains(&(1, "Hello, World!".to_string())));
+
+    // The EPUB's navigation nests the same way.
+    let nav = epub_file(&epub, "OEBPS/nav.xhtml");
+    let start = nav.find(">Understanding Ownership</a>").unwrap();
+    let next = nav[start..].find("<li>").unwrap() + start;
+    assert!(
+        nav[start..next].contains("<ol>") && nav[next..].contains("What Is Ownership?"),
+        "{nav}"
+    );
+
+    // Includes resolved (the anchored part only), listings captioned,
+    // nothing of mdBook's syntax printed.
+    let text = pdftotext(&pdf, None);
+    assert!(text.contains("let s = \"hello\";"), "include missing");
+    assert!(
+        text.contains("Listing 4-1: A variable and the scope in which it is valid"),
+        "listing caption missing"
+    );
+    assert!(text.contains("Filename: src/main.rs"));
+    for mark in ["{{#", "ANCHOR", "<Listing", "caption="] {
+        assert!(!text.contains(mark), "`{mark}` printed");
+    }
+    let chapter = epub_names(&epub)
+        .into_iter()
+        .filter(|n| n.ends_with(".xhtml"))
+        .map(|n| epub_file(&epub, &n))
+        .collect::<String>();
+    assert!(!chapter.contains("{{#") && !chapter.contains("ANCHOR"));
+
+    // The SVG figures are drawings: their text is text, no picture stands in.
+    assert!(text.contains("Figure 4-1"));
+    let images = tool_text(
+        "pdfimages",
+        &[std::ffi::OsStr::new("-list"), pdf.as_os_str()],
+    );
+    assert!(
+        images.lines().skip(2).all(|l| !l.contains("trpl04")),
+        "{images}"
+    );
+    let svg_words = ["capacity", "index", "value"];
+    for w in svg_words {
+        assert!(text.contains(w), "SVG text `{w}` missing");
+    }
+}
+
+#[test]
+fn hidden_lines_parts_drafts_and_bad_entries() {
+    let dir = project(&[
+        (
+            "book.toml",
+            b"[book]\ntitle = \"Small\"\nauthors = [\"A. Writer\"]\nlanguage = \"en\"\n\n[output.html]\nmathjax-support = true\n",
+        ),
+        (
+            "src/SUMMARY.md",
+            b"# Summary\n\n[Preface](preface.md)\n\n# Part One\n\n- [Start](start.md)\n  - [Later]()\n  - [Detail](detail.md)\n\n---\n\n[Credits](credits.md)\n",
+        ),
+        ("src/preface.md", b"# Preface\n\nWhy.\n"),
+        (
+            "src/start.md",
+            b"# Start\n\n```rust\n# fn main() {\nlet shown = 1;\n##[derive(Debug)]\n# }\n```\n\nSee [the detail](detail.md) and [its page](detail.html).\n",
+        ),
+        ("src/detail.md", b"# Detail\n\n{{#include ../code/a.rs:body}}\n"),
+        (
+            "code/a.rs",
+            b"fn f() {\n    // ANCHOR: body\n    Included words.\n    // ANCHOR_END: body\n}\n",
+        ),
+        ("src/credits.md", b"# Credits\n\nThanks.\n"),
+    ]);
+    let out = dir.path().join("out");
+    let (r, epub) = build_epub(dir.path(), &out, &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("SUMMARY.md:8:5: warning: `Later` is a draft chapter"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("link-dropped"), "{}", r.stderr);
+    assert_valid(&epub);
+    let start = text_of(&epub_file(&epub, "OEBPS/ch03.xhtml"));
+    assert!(start.contains("let shown = 1;"), "{start}");
+    assert!(start.contains("#[derive(Debug)]"), "{start}");
+    assert!(!start.contains("fn main"), "hidden line shown: {start}");
+    let detail = text_of(&epub_file(&epub, "OEBPS/ch04.xhtml"));
+    assert!(detail.contains("Included words."), "{detail}");
+    assert!(!detail.contains("fn f()"), "{detail}");
+    let nav = epub_file(&epub, "OEBPS/nav.xhtml");
+    for t in ["Preface", "Part One", "Start", "Detail", "Credits"] {
+        assert!(nav.contains(&format!(">{t}</a>")), "{t}: {nav}");
+    }
+
+    // A missing file, a file listed twice, a link out of the book: errors
+    // at their line of SUMMARY.md, and nothing written.
+    std::fs::write(
+        dir.path().join("src/SUMMARY.md"),
+        "- [Start](start.md)\n- [Gone](gone.md)\n- [Again](start.md)\n- [Out](../book.toml)\n",
+    )
+    .unwrap();
+    let out2 = dir.path().join("out2");
+    let (r, _) = build_epub(dir.path(), &out2, &[]);
+    assert_eq!(r.status, 1, "{}", r.stderr);
+    for (line, what) in [
+        ("SUMMARY.md:2:3: error", "gone.md"),
+        ("SUMMARY.md:3:3: error", "listed twice"),
+        ("SUMMARY.md:4:3: error", "leads out of"),
+    ] {
+        assert!(
+            r.stderr.contains(line) && r.stderr.contains(what),
+            "{line} {what}: {}",
+            r.stderr
+        );
+    }
+    assert!(!out2.exists() || listing(&out2).is_empty());
+
+    // An include that leaves the project or loops: an error at its place.
+    std::fs::write(dir.path().join("src/SUMMARY.md"), "- [Loop](loop.md)\n").unwrap();
+    std::fs::write(
+        dir.path().join("src/loop.md"),
+        "# Loop\n\n{{#include loop.md}}\n\n{{#include ../../outside.md}}\n",
+    )
+    .unwrap();
+    let (r, _) = build_epub(dir.path(), &dir.path().join("out3"), &[]);
+    assert_eq!(r.status, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("loop.md:3:1: error") && r.stderr.contains("cycle"));
+    assert!(r.stderr.contains("loop.md:5:1: error") && r.stderr.contains("outside"));
+}
+
+#[test]
+fn real_summaries_are_read_whole() {
+    use quire::source::mdbook::summary::{Kind, parse};
+    let dir = repo().join("tests/corpus/mdbook-summaries");
+    for (name, numbered, parts, prefix, suffix) in [
+        // Counted from the files: list items less drafts, `#` headings
+        // after the title, links outside lists before and after them.
+        ("mdbook-guide.md", 29, 2, 1, 1),
+        ("nomicon.md", 62, 0, 1, 0),
+        ("rust-by-example.md", 196, 0, 1, 0),
+    ] {
+        let path = dir.join(name);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut diags = quire::diagnostics::Diagnostics::default();
+        let entries = parse(&text, &path, &mut diags);
+        assert!(!diags.has_errors(), "{name}: {:?}", diags.items());
+        let count = |f: &dyn Fn(&Kind) -> bool| entries.iter().filter(|e| f(&e.kind)).count();
+        assert_eq!(
+            (
+                count(&|k| matches!(k, Kind::Numbered { .. })),
+                count(&|k| *k == Kind::Part),
+                count(&|k| *k == Kind::Prefix),
+                count(&|k| *k == Kind::Suffix),
+            ),
+            (numbered, parts, prefix, suffix),
+            "{name}"
+        );
+    }
+}
+
+/// `quire mdbook` given a render context as mdBook sends it.
+fn as_renderer(context: &str, extra: &[&str]) -> Run {
+    use std::io::Write;
+    let mut child = quire()
+        .arg("mdbook")
+        .args(extra)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("quire runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(context.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    Run {
+        status: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn quire_runs_as_an_mdbook_renderer() {
+    let dir = project(&[
+        (
+            "book.toml",
+            b"[book]\ntitle = \"Rendered\"\nauthors = [\"A. Writer\"]\n\n[output.quire]\ncommand = \"quire mdbook\"\n",
+        ),
+        ("src/SUMMARY.md", b"- [One](one.md)\n"),
+        ("src/one.md", b"# One\n\nWords of the first chapter.\n"),
+    ]);
+    let root = dir.path().to_str().unwrap();
+    let dest = dir.path().join("book").join("quire");
+    // The shape of mdBook's RenderContext: the book as mdBook read it, its
+    // configuration, where the project is and where this renderer writes.
+    let context = serde_json::json!({
+        "version": "0.4.40",
+        "root": root,
+        "book": {"sections": [{"Chapter": {"name": "One", "content": "# One\n\nWords of the first chapter.\n",
+            "number": [1], "sub_items": [], "path": "one.md", "source_path": "one.md", "parent_names": []}}],
+            "__non_exhaustive": null},
+        "config": {"book": {"title": "Rendered", "authors": ["A. Writer"], "src": "src"},
+            "output": {"quire": {"command": "quire mdbook"}}},
+        "destination": dest.to_str().unwrap(),
+    })
+    .to_string();
+    let r = as_renderer(&context, &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let name = dir
+        .path()
+        .file_name()
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    let epub = dest.join(format!("{name}.epub"));
+    let pdf = dest.join(format!("{name}.pdf"));
+    assert_valid(&epub);
+    assert!(pdftotext(&pdf, None).contains("Words of the first chapter."));
+
+    let r = as_renderer(&context, &["--to", "pdf"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+
+    let r = as_renderer("not json", &[]);
+    assert_eq!(r.status, 2);
+    assert!(
+        r.stderr.contains("not mdBook's render context"),
+        "{}",
+        r.stderr
+    );
+}
