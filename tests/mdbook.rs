@@ -217,6 +217,27 @@ fn hidden_lines_parts_drafts_and_bad_entries() {
     }
     assert!(!out2.exists() || listing(&out2).is_empty());
 
+    // A chapter that is a link to a file outside the project is refused.
+    #[cfg(unix)]
+    {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret.md"), "# Secret\n\nkey\n").unwrap();
+        std::os::unix::fs::symlink(
+            outside.path().join("secret.md"),
+            dir.path().join("src/linked.md"),
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("src/SUMMARY.md"), "- [Linked](linked.md)\n").unwrap();
+        let (r, _) = build_epub(dir.path(), &dir.path().join("out4"), &[]);
+        assert_eq!(r.status, 1, "{}", r.stderr);
+        assert!(
+            r.stderr.contains("SUMMARY.md:1:3: error")
+                && r.stderr.contains("leads out of the book's project"),
+            "{}",
+            r.stderr
+        );
+    }
+
     // An include that leaves the project or loops: an error at its place.
     std::fs::write(dir.path().join("src/SUMMARY.md"), "- [Loop](loop.md)\n").unwrap();
     std::fs::write(

@@ -20,6 +20,9 @@ const MAX_DEPTH: usize = 10;
 pub struct Expanded {
     pub text: String,
     pub lines: Vec<u32>,
+    /// Set once the text has grown past the bound on a manuscript: no
+    /// more is included.
+    pub full: bool,
 }
 
 /// Expands the links in `text`, the contents of `file`; `root` is the
@@ -28,6 +31,7 @@ pub fn expand(text: &str, file: &Path, root: &Path, diags: &mut Diagnostics) -> 
     let mut out = Expanded {
         text: String::with_capacity(text.len()),
         lines: Vec::new(),
+        full: false,
     };
     let mut stack = vec![canonical(file)];
     expand_into(text, file, root, None, &mut stack, &mut out, diags);
@@ -83,7 +87,20 @@ fn expand_into(
             } else {
                 push(out, &rest[..k], here);
                 let location = Location::at(file, real, (col + k) as u32 + 1);
-                run_link(link, file, root, here, location, stack, out, diags);
+                if out.text.len() as u64 > crate::limits::MANUSCRIPT_BYTES {
+                    // Includes that multiply (a file included a thousand
+                    // times, each including a thousand more) stop here.
+                    if !out.full {
+                        diags.error(
+                            Code::Include,
+                            location,
+                            "the includes make the chapter larger than a manuscript may be (64 MB): no more is included",
+                        );
+                        out.full = true;
+                    }
+                } else {
+                    run_link(link, file, root, here, location, stack, out, diags);
+                }
             }
             col += k + end + 2;
             rest = &rest[k + end + 2..];
@@ -359,6 +376,27 @@ mod tests {
             "Run it:\n\n```rust,editable\n# fn main() {\nprintln!(\"hi\");\n# }\n```\n\nDone.\n"
         );
         assert_eq!(e.lines.len(), e.text.lines().count());
+    }
+
+    #[test]
+    fn includes_that_multiply_stop_at_the_bound() {
+        // Ten levels, each including the next eight times: 8^10 copies.
+        let mut files: Vec<(String, String)> = Vec::new();
+        for level in 0..10 {
+            let next = format!("{{{{#include f{}.md}}}}\n", level + 1).repeat(8);
+            files.push((format!("f{level}.md"), next));
+        }
+        files.push(("f10.md".into(), "x".repeat(1 << 20)));
+        let refs: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        let dir = project(&refs);
+        let (e, d) = run(dir.path(), "f0.md");
+        assert!(e.full);
+        assert!((e.text.len() as u64) < crate::limits::MANUSCRIPT_BYTES + (2 << 20));
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].contains("larger than a manuscript"), "{d:?}");
     }
 
     #[test]

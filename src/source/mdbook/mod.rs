@@ -217,6 +217,19 @@ impl Project {
                 continue;
             }
             let real = std::fs::canonicalize(&path).unwrap_or(path.clone());
+            let project = std::fs::canonicalize(&self.root).unwrap_or(self.root.clone());
+            if !real.starts_with(&project) {
+                // A link in the source directory that leads out of it.
+                diags.error(
+                    Code::SummaryInvalid,
+                    at,
+                    format!(
+                        "`{}` leads out of the book's project (through a link): chapters are files inside it",
+                        rel.display()
+                    ),
+                );
+                continue;
+            }
             if let Some((_, first)) = seen.iter().find(|(p, _)| *p == real) {
                 diags.error(
                     Code::ChapterFile,
