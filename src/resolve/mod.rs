@@ -737,10 +737,22 @@ const NOT_IN_URLS: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
     .add(b'|')
     .add(b'}');
 
+/// And in a fragment, a `#` besides.
+const NOT_IN_FRAGMENTS: &percent_encoding::AsciiSet = &NOT_IN_URLS.add(b'#');
+
 /// Percent-encodes what may not stand in a URL as written (spaces, quotes,
 /// non-ASCII), so every href in the output is a valid URL.
 fn encode_url(url: &str) -> String {
-    percent_encoding::utf8_percent_encode(url, NOT_IN_URLS).to_string()
+    // A fragment may not hold a second `#` (`page.html##id`, a slip
+    // browsers forgive): it is encoded there.
+    match url.split_once('#') {
+        Some((address, fragment)) => format!(
+            "{}#{}",
+            percent_encoding::utf8_percent_encode(address, NOT_IN_URLS),
+            percent_encoding::utf8_percent_encode(fragment, NOT_IN_FRAGMENTS)
+        ),
+        None => percent_encoding::utf8_percent_encode(url, NOT_IN_URLS).to_string(),
+    }
 }
 
 /// A path as a link writes it (`My%20Notes.md`), decoded; as written if
@@ -749,4 +761,19 @@ fn percent_decode(s: &str) -> String {
     percent_encoding::percent_decode_str(s)
         .decode_utf8()
         .map_or_else(|_| s.to_string(), |d| d.into_owned())
+}
+
+#[cfg(test)]
+mod url_tests {
+    #[test]
+    fn a_second_hash_is_encoded_in_the_fragment() {
+        assert_eq!(
+            super::encode_url("https://x.org/a b.html##git oxide"),
+            "https://x.org/a%20b.html#%23git%20oxide"
+        );
+        assert_eq!(
+            super::encode_url("https://x.org/p?q=1"),
+            "https://x.org/p?q=1"
+        );
+    }
 }

@@ -169,7 +169,9 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
                 rest = &rest[end + 1..];
                 continue;
             }
-            let end = rest[1..].find('<').map_or(rest.len(), |e| e + 1);
+            // Text up to the next tag; it may open with any character.
+            let first = rest.chars().next().map_or(1, char::len_utf8);
+            let end = rest[first..].find('<').map_or(rest.len(), |e| e + first);
             let text = crate::xml::unescape(&rest[..end]);
             let collapsed: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
             if !collapsed.is_empty() {
@@ -421,4 +423,26 @@ pub(super) fn attr(tag: &str, name: &str) -> Option<String> {
         return Some(crate::xml::unescape(value));
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn html_text_may_open_with_any_character() {
+        // The Cargo book's generated option lists: `…` right after a tag.
+        let text = "<dl>\n<dt><a href=\"#x\"><code>--package</code> <em>spec</em>…</a></dt>\n<dd>Only these.</dd>\n</dl>\n";
+        let mut diags = crate::diagnostics::Diagnostics::default();
+        let doc = super::super::read(text, 0, std::path::Path::new("a.md"), &mut diags);
+        let words = crate::model::walk::query(&doc.blocks, |n| match n {
+            crate::model::walk::Node::Inline(crate::model::Inline::Text { text }, _) => {
+                Some(text.clone())
+            }
+            _ => None,
+        })
+        .concat();
+        assert!(
+            words.contains('…') && words.contains("Only these."),
+            "{words}"
+        );
+    }
 }
