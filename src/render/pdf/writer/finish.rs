@@ -7,7 +7,7 @@
 //! - a file identifier derived from the book, not random, so the same book
 //!   gives the same bytes.
 
-use crate::model::metadata::{iso8601, utc};
+use crate::model::metadata::iso8601;
 use crate::render::pdf::page::Document;
 use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
 use std::collections::BTreeMap;
@@ -87,21 +87,14 @@ pub(super) fn text(s: &str) -> Object {
     }
 }
 
+/// A PDF date (`D:20240501120000Z`): the ISO 8601 time without its
+/// separators.
 fn pdf_date(secs: i64) -> Object {
-    let t = utc(secs);
-    Object::String(
-        format!(
-            "D:{:04}{:02}{:02}{:02}{:02}{:02}Z",
-            t.year(),
-            t.month() as u8,
-            t.day(),
-            t.hour(),
-            t.minute(),
-            t.second()
-        )
-        .into_bytes(),
-        StringFormat::Literal,
-    )
+    let compact: String = iso8601(secs)
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == 'Z')
+        .collect();
+    Object::String(format!("D:{compact}").into_bytes(), StringFormat::Literal)
 }
 
 /// 64-bit FNV-1a: a stable fingerprint (not a security measure).
