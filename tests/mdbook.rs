@@ -283,9 +283,14 @@ fn real_summaries_are_read_whole() {
 
 /// `quire mdbook` given a render context as mdBook sends it.
 fn as_renderer(context: &str, extra: &[&str]) -> Run {
+    let mut cmd = quire();
+    cmd.arg("mdbook");
+    renderer(cmd, context, extra)
+}
+
+fn renderer(mut cmd: std::process::Command, context: &str, extra: &[&str]) -> Run {
     use std::io::Write;
-    let mut child = quire()
-        .arg("mdbook")
+    let mut child = cmd
         .args(extra)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
@@ -347,6 +352,16 @@ fn quire_runs_as_an_mdbook_renderer() {
 
     let r = as_renderer(&context, &["--to", "pdf"]);
     assert_eq!(r.status, 0, "{}", r.stderr);
+
+    // mdBook's default command for [output.quire] is `mdbook-quire`.
+    std::fs::remove_dir_all(&dest).unwrap();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_mdbook-quire"));
+    cmd.env("NO_COLOR", "1")
+        .env("QUIRE_CACHE_DIR", dir.path().join("cache"));
+    let r = renderer(cmd, &context, &["--to", "epub"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_valid(&epub);
+    assert!(!pdf.exists());
 
     let r = as_renderer("not json", &[]);
     assert_eq!(r.status, 2);

@@ -24,7 +24,20 @@ pub const EXIT_INTERNAL: i32 = 70;
 pub const EXIT_INTERRUPTED: i32 = 130;
 
 pub fn main() -> i32 {
-    let cli = match Cli::try_parse() {
+    run(Cli::try_parse())
+}
+
+/// `mdbook-quire`: the command mdBook runs for `[output.quire]` by
+/// default, which is `quire mdbook` (its options after it).
+pub fn mdbook_main() -> i32 {
+    let args = ["quire".into(), "mdbook".into()]
+        .into_iter()
+        .chain(std::env::args_os().skip(1));
+    run(Cli::try_parse_from(args))
+}
+
+fn run(parsed: Result<Cli, clap::Error>) -> i32 {
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
