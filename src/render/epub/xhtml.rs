@@ -343,7 +343,7 @@ impl<'a> ChapterWriter<'a> {
                         escape(&classes.join(" "))
                     );
                 }
-                let epigraph = classes.iter().any(|c| c == Treatment::Epigraph.class());
+                let epigraph = block.kind.asks(Treatment::Epigraph);
                 self.quoted(blocks, epigraph);
                 self.out.push_str("</blockquote>\n");
             }

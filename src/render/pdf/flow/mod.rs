@@ -713,10 +713,10 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
             BlockKind::Figure {
                 image,
                 caption,
-                classes,
                 label,
+                ..
             } => {
-                if classes.iter().any(|c| c == Treatment::Bleed.class()) {
+                if block.kind.asks(Treatment::Bleed) {
                     self.bleed_figure(image);
                 }
                 let start = self.items.len();
@@ -728,11 +728,11 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                 align,
                 head,
                 rows,
-                classes,
                 caption,
                 label,
+                ..
             } => {
-                let landscape = classes.iter().any(|c| c == Treatment::Landscape.class());
+                let landscape = block.kind.asks(Treatment::Landscape);
                 let start = self.items.len();
                 // A table's caption goes above it.
                 if !caption.is_empty() || label.is_some() {
