@@ -251,6 +251,93 @@ fn hidden_lines_parts_drafts_and_bad_entries() {
     assert!(r.stderr.contains("loop.md:5:1: error") && r.stderr.contains("outside"));
 }
 
+/// The page (1-based) whose text holds `needle` first.
+fn page_of(pdf: &Path, needle: &str) -> usize {
+    let text = pdftotext(pdf, None);
+    let page = text.split('\u{c}').position(|p| p.contains(needle));
+    page.unwrap_or_else(|| panic!("`{needle}` not in the PDF")) + 1
+}
+
+#[test]
+fn sections_run_on_or_start_pages_and_output_quire_sets_the_book() {
+    let summary = "# Summary\n\n- [Rivers](rivers.md)\n  - [Deltas](deltas.md)\n    - [Silt](silt.md)\n- [Hills](hills.md)\n";
+    let toml = "[book]\ntitle = \"Land\"\nauthors = [\"A. Writer\"]\n\n[output.quire]\nsections = \"headings\"\n\n[output.quire.book]\npublisher = \"Field Press\"\n\n[output.quire.pdf]\npage-size = \"5x8in\"\n";
+    let dir = project(&[
+        ("book.toml", toml.as_bytes()),
+        ("src/SUMMARY.md", summary.as_bytes()),
+        (
+            "src/rivers.md",
+            b"# Rivers\n\nWater runs down.[^a]\n\n[^a]: The first note.\n",
+        ),
+        (
+            "src/deltas.md",
+            b"# Deltas\n\nWhere rivers end.[^a]\n\n## Fans\n\nSpread wide.\n\n[^a]: The second note.\n",
+        ),
+        ("src/silt.md", b"# Silt\n\nFine grains.\n"),
+        ("src/hills.md", b"# Hills\n\nHigh ground.\n"),
+    ]);
+    let out = dir.path().join("out");
+    let (r, pdf) = build_pdf(dir.path(), &out, &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    // Sections set on: Deltas and Silt share the page of Rivers; Hills, a
+    // chapter, starts its own.
+    let rivers = page_of(&pdf, "Water runs down.");
+    assert_eq!(page_of(&pdf, "Where rivers end."), rivers);
+    assert_eq!(page_of(&pdf, "Fine grains."), rivers);
+    assert!(page_of(&pdf, "High ground.") > rivers);
+    // The section's note numbers on from its chapter's.
+    let page = pdftotext(&pdf, Some(rivers));
+    assert!(
+        page.contains("1. The first note.") && page.contains("2. The second note."),
+        "{page}"
+    );
+    // [output.quire.pdf] sets the trim; [output.quire.book] the metadata.
+    let info = tool_text("pdfinfo", &[pdf.as_os_str()]);
+    assert!(info.contains("360 x 576 pts"), "{info}");
+    // The outline nests each section under its chapter, and Fans under Deltas.
+    let entries = outline(&pdf);
+    let titles: Vec<(usize, &str)> = entries.iter().map(|(d, t)| (*d, t.as_str())).collect();
+    for want in [
+        (0, "Rivers"),
+        (1, "Deltas"),
+        (2, "Fans"),
+        (2, "Silt"),
+        (0, "Hills"),
+    ] {
+        assert!(titles.contains(&want), "{want:?}: {titles:?}");
+    }
+    let (r, epub) = build_epub(dir.path(), &out, &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_valid(&epub);
+    let deltas = epub_file(&epub, "OEBPS/ch02.xhtml");
+    assert!(
+        deltas.contains("<h2 id=") && deltas.contains("<h3 id="),
+        "{deltas}"
+    );
+    assert!(epub_file(&epub, "OEBPS/ch03.xhtml").contains("<h3 id="));
+    assert!(epub_file(&epub, "OEBPS/content.opf").contains("Field Press"));
+
+    // As chapters of their own, each section starts a page.
+    let toml = toml.replace("sections = \"headings\"", "sections = \"chapters\"");
+    std::fs::write(dir.path().join("book.toml"), &toml).unwrap();
+    let (r, pdf) = build_pdf(dir.path(), &dir.path().join("out2"), &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let rivers = page_of(&pdf, "Water runs down.");
+    assert!(page_of(&pdf, "Where rivers end.") > rivers);
+    assert!(page_of(&pdf, "Fine grains.") > page_of(&pdf, "Where rivers end."));
+
+    // A misspelt key in [output.quire] is an error at its line.
+    let bad = toml.replace("sections = \"chapters\"", "section = \"chapters\"");
+    std::fs::write(dir.path().join("book.toml"), bad).unwrap();
+    let (r, _) = build_pdf(dir.path(), &dir.path().join("out3"), &[]);
+    assert_eq!(r.status, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("book.toml:6:1: error") && r.stderr.contains("unknown field `section`"),
+        "{}",
+        r.stderr
+    );
+}
+
 #[test]
 fn real_summaries_are_read_whole() {
     use quire::source::mdbook::summary::{Kind, parse};

@@ -281,6 +281,12 @@ pub struct Chapter {
     /// outline and the EPUB's navigation nest it so.
     #[serde(skip_serializing_if = "is_zero")]
     pub depth: u8,
+    /// A section of the chapter before it, set on (the book's structure
+    /// says nested summary entries are headings of their chapter): no new
+    /// page in print, its title a heading of level `depth + 1`, its
+    /// footnotes numbered on from the chapter's.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub runs_on: bool,
 }
 
 fn is_zero(n: &u8) -> bool {
@@ -310,6 +316,16 @@ impl Chapter {
             1
         };
         base + self.depth
+    }
+
+    /// The heading level its title is set at: 1 for a chapter, one more
+    /// for each level of a section that runs on.
+    pub fn title_level(&self) -> u8 {
+        if self.runs_on {
+            (self.depth + 1).min(6)
+        } else {
+            1
+        }
     }
 }
 

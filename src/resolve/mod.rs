@@ -34,6 +34,8 @@ pub struct RawChapter {
     /// How deep a summary nests it under another chapter (mdBook's
     /// sections); 0 for a chapter.
     pub depth: u8,
+    /// Set on as a section of the chapter before it (`Chapter::runs_on`).
+    pub runs_on: bool,
 }
 
 pub struct RawBook {
@@ -178,6 +180,8 @@ pub fn resolve(raw: RawBook, diags: &mut Diagnostics) -> Book {
     // into several chapters shares its definitions among them.
     let mut defined: BTreeMap<PathBuf, Vec<(String, u32)>> = BTreeMap::new();
     let mut used: HashMap<PathBuf, HashSet<String>> = HashMap::new();
+    // The last footnote number of the chapter, for its sections that run on.
+    let mut carried = 0;
     for (index, (mut ch, title_id, _)) in chapters.into_iter().enumerate() {
         resolver.chapter = index;
         resolver.file = ch.source.clone();
@@ -196,14 +200,19 @@ pub fn resolve(raw: RawBook, diags: &mut Diagnostics) -> Book {
         for def in ch.notes.values_mut() {
             strip_nested_notes(&mut def.blocks, &ch.source, resolver.diags);
         }
+        if !ch.runs_on {
+            carried = 0;
+        }
         let mut notes = Notes {
             defs: &ch.notes,
             numbers: BTreeMap::new(),
+            base: carried,
             file: &ch.source,
             diags: resolver.diags,
             nested: false,
         };
         notes.blocks(&mut ch.blocks);
+        carried += notes.numbers.len() as u32;
         let file_used = used.entry(ch.source.clone()).or_default();
         file_used.extend(notes.numbers.keys().cloned());
         defined.entry(ch.source.clone()).or_insert_with(|| {
@@ -224,6 +233,7 @@ pub fn resolve(raw: RawBook, diags: &mut Diagnostics) -> Book {
             label: None,
             part: None,
             depth: ch.depth,
+            runs_on: ch.runs_on,
         });
     }
     for (file, labels) in &defined {

@@ -6,6 +6,9 @@ use super::*;
 pub(super) struct Notes<'a> {
     pub(super) defs: &'a BTreeMap<String, NoteDef>,
     pub(super) numbers: BTreeMap<String, u32>,
+    /// The number before the first: a section that runs on numbers its
+    /// notes on from its chapter's.
+    pub(super) base: u32,
     pub(super) file: &'a Path,
     pub(super) diags: &'a mut Diagnostics,
     /// Reading a note's own text: references here cannot become notes.
@@ -52,7 +55,7 @@ impl Notes<'_> {
                     let label = label.clone();
                     *inline = match self.defs.get(&label) {
                         Some(def) => {
-                            let next = self.numbers.len() as u32 + 1;
+                            let next = self.base + self.numbers.len() as u32 + 1;
                             let first = !self.numbers.contains_key(&label);
                             let number = *self.numbers.entry(label.clone()).or_insert(next);
                             Inline::FootnoteRef {
@@ -94,6 +97,7 @@ pub(super) fn strip_nested_notes(blocks: &mut [Block], file: &Path, diags: &mut 
     let mut n = Notes {
         defs: &BTreeMap::new(),
         numbers: BTreeMap::new(),
+        base: 0,
         file,
         diags,
         nested: true,

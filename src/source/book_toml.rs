@@ -124,6 +124,8 @@ pub enum Listed {
         role: Option<crate::model::ChapterRole>,
         /// How deep a summary nests it (mdBook's sections); 0 otherwise.
         depth: u8,
+        /// Set on as a section of the chapter before it.
+        runs_on: bool,
     },
     /// The start of a part: its title, and where book.toml gives it.
     Part { title: String, at: Location },
@@ -336,6 +338,7 @@ pub fn chapter_files(
                 path,
                 role: None,
                 depth: 0,
+                runs_on: false,
             })
             .collect();
     }
@@ -377,6 +380,7 @@ pub fn chapter_files(
                 path,
                 role: entry.get_ref().role(),
                 depth: 0,
+                runs_on: false,
             });
         }
     };

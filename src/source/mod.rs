@@ -239,6 +239,7 @@ impl Manuscript {
                 notes: self.notes.clone(),
                 role,
                 depth: 0,
+                runs_on: false,
             });
         }
         for c in cuts {
@@ -252,6 +253,7 @@ impl Manuscript {
                 notes: self.notes.clone(),
                 role: c.role,
                 depth: 0,
+                runs_on: false,
             });
         }
         if let Some(first) = out.first_mut() {
@@ -751,8 +753,9 @@ fn load_mdbook(
     diags: &mut Diagnostics,
 ) -> Option<RawBook> {
     project.unsupported(diags);
-    let files = project.listed(diags);
-    let include_root = project.include_root(diags);
+    let quire = project.quire(diags).unwrap_or_default();
+    let files = project.listed(quire.sections, diags);
+    let include_root = project.include_root(&quire, diags);
     let mut chapters = book_chapters(&files, 1, Some(&include_root), diags);
     // A chapter is titled by its summary entry's file's first heading, as
     // in mdBook's pages; numbered ones are the summary's top level.
@@ -769,6 +772,9 @@ fn load_mdbook(
         );
     }
     let mut meta_in = project.meta(diags);
+    let mut own = quire.book.clone();
+    own.clean();
+    meta_in.overlay(own);
     if meta_in.title.as_deref().is_none_or(|t| t.trim().is_empty()) && overrides.title.is_none() {
         let t =
             title_from_stem(&std::fs::canonicalize(&project.root).unwrap_or(project.root.clone()));
@@ -784,12 +790,27 @@ fn load_mdbook(
     }
     let mf = MetaFile::new(&project.config, &project.text);
     let meta = settle_metadata(&meta_in, overrides, &mf, diags);
-    let layout = overrides.layout.unwrap_or(Layout::Book);
-    let options = Options {
-        out_dir: project.build_dir(),
-        print: print_options(None, overrides),
-        ..Options::default()
-    };
+    let layout = overrides.layout.or(meta_in.layout).unwrap_or(Layout::Book);
+    let cfg = quire.as_book_toml();
+    let mut options = book_options(
+        &project.root,
+        &project.config,
+        &cfg,
+        &project.text,
+        overrides,
+        layout,
+        &meta,
+        diags,
+    );
+    options.out_dir = project.build_dir();
+    let cover = cover(
+        &project.root,
+        &project.config,
+        &meta_in,
+        &mf,
+        options.max_image_pixels,
+        diags,
+    );
     if chapters.is_empty() {
         return None;
     }
@@ -799,7 +820,7 @@ fn load_mdbook(
         layout,
         options,
         chapters,
-        cover: None,
+        cover,
     })
 }
 
@@ -813,8 +834,13 @@ fn book_chapters(
 ) -> Vec<RawChapter> {
     let mut chapters = Vec::new();
     for listed in files {
-        let (file, role, depth) = match listed {
-            book_toml::Listed::File { path, role, depth } => (path, *role, *depth),
+        let (file, role, depth, runs_on) = match listed {
+            book_toml::Listed::File {
+                path,
+                role,
+                depth,
+                runs_on,
+            } => (path, *role, *depth, *runs_on),
             book_toml::Listed::Part { title, at } => {
                 chapters.push(RawChapter {
                     source: at.file.clone(),
@@ -826,6 +852,7 @@ fn book_chapters(
                     notes: Default::default(),
                     role: crate::model::ChapterRole::Part,
                     depth: 0,
+                    runs_on: false,
                 });
                 continue;
             }
@@ -893,6 +920,15 @@ fn book_chapters(
         }
         for c in &mut own {
             c.depth = depth;
+            c.runs_on = runs_on;
+            if runs_on {
+                // Its headings go down as far as its title does.
+                crate::model::walk::walk_blocks_mut(&mut c.blocks, &mut |b| {
+                    if let crate::model::BlockKind::Heading { level, .. } = &mut b.kind {
+                        *level = (*level + depth).min(6);
+                    }
+                });
+            }
         }
         chapters.extend(own);
     }

@@ -152,13 +152,14 @@ impl<'a> ChapterWriter<'a> {
         }
         if role.has_heading() {
             self.out.push_str("<header>\n");
-            let _ = write!(self.out, "<h1 id=\"{}\">", escape(&ch.title_id));
+            let h = ch.title_level();
+            let _ = write!(self.out, "<h{h} id=\"{}\">", escape(&ch.title_id));
             if let Some(label) = &ch.label {
                 let _ = write!(self.out, "<span class=\"label\">{}</span> ", escape(label));
             }
             let _ = write!(self.out, "<span class=\"title\">");
             self.inlines(&ch.title);
-            self.out.push_str("</span></h1>\n");
+            let _ = writeln!(self.out, "</span></h{h}>");
         } else if ch.article.is_some() {
             self.out.push_str("<header>\n");
         }

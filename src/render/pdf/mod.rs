@@ -454,6 +454,9 @@ fn set_chapters(
     let new_page = |i: usize| {
         use crate::model::ChapterRole::{Dedication, Epigraph, Part};
         let ch = &book.chapters[i];
+        if ch.runs_on {
+            return None;
+        }
         match book.layout {
             Layout::Book if matches!(ch.role, Part | Dedication | Epigraph) => Some(true),
             Layout::Book => Some(book.options.chapters_on_recto),

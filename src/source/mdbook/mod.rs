@@ -14,10 +14,74 @@
 pub mod include;
 pub mod summary;
 
-use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
+use super::book_toml::{BookToml, EpubToml, FontsToml, LimitsToml, PdfToml, PrintToml, StyleToml};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, LineIndex, Location};
 use crate::model::metadata::{MetaInput, OneOrMany, PersonInput};
 use crate::model::{Block, BlockKind, ChapterRole};
+use serde::Deserialize;
 use std::path::{Path, PathBuf};
+
+/// Quire's settings in an mdBook project: `[output.quire]`, where mdBook
+/// keeps a renderer's table. Besides mdBook's own `command` and
+/// `optional`, it takes the tables of Quire's book.toml under it
+/// (`[output.quire.pdf]`, `[output.quire.style]`, …) and `[output.quire.book]`
+/// for metadata mdBook has no key for (cover, ISBN, publisher…), over
+/// mdBook's `[book]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct QuireOutput {
+    /// mdBook's: the command it runs for this renderer.
+    pub command: Option<String>,
+    /// mdBook's: whether a missing renderer is only a warning.
+    pub optional: Option<bool>,
+    /// A wider directory includes may read (relative to book.toml).
+    pub project_root: Option<toml::Spanned<String>>,
+    /// What a nested summary entry becomes.
+    #[serde(default)]
+    pub sections: Sections,
+    #[serde(default)]
+    pub book: MetaInput,
+    #[serde(default)]
+    pub epub: EpubToml,
+    #[serde(default)]
+    pub pdf: PdfToml,
+    #[serde(default)]
+    pub fonts: FontsToml,
+    #[serde(default)]
+    pub limits: LimitsToml,
+    #[serde(default)]
+    pub print: PrintToml,
+    #[serde(default)]
+    pub style: StyleToml,
+}
+
+impl QuireOutput {
+    /// Its Quire tables as a Quire book.toml would hold them.
+    pub fn as_book_toml(&self) -> BookToml {
+        BookToml {
+            epub: self.epub.clone(),
+            pdf: self.pdf.clone(),
+            fonts: self.fonts.clone(),
+            limits: self.limits.clone(),
+            print: self.print.clone(),
+            style: self.style.clone(),
+            ..BookToml::default()
+        }
+    }
+}
+
+/// What a summary entry nested under a chapter becomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Sections {
+    /// A section of its chapter: its title a heading, set on after the
+    /// chapter's text (in print, no new page), as a printed book sets the
+    /// sections of a chapter.
+    #[default]
+    Headings,
+    /// A chapter of its own, unnumbered, starting a page.
+    Chapters,
+}
 
 /// An mdBook project's configuration, as far as Quire reads it.
 pub struct Project {
@@ -130,29 +194,61 @@ impl Project {
         meta
     }
 
+    /// `[output.quire]`: Quire's own settings for the book, read with
+    /// the rules of Quire's book.toml (an unknown key is an error at its
+    /// line). `None` when it is invalid (the error is in `diags`).
+    pub fn quire(&self, diags: &mut Diagnostics) -> Option<QuireOutput> {
+        #[derive(Deserialize)]
+        struct Whole {
+            #[serde(default)]
+            output: Outputs,
+        }
+        #[derive(Deserialize, Default)]
+        struct Outputs {
+            quire: Option<QuireOutput>,
+        }
+        match toml::from_str::<Whole>(&self.text) {
+            Ok(w) => Some(w.output.quire.unwrap_or_default()),
+            Err(e) => {
+                let loc = match e.span() {
+                    Some(span) => {
+                        let (line, col) =
+                            LineIndex::new(&self.text).line_col(&self.text, span.start);
+                        Location::at(&self.config, line, col)
+                    }
+                    None => Location::file(&self.config),
+                };
+                diags.push(
+                    Diagnostic::error(
+                        Code::ConfigInvalid,
+                        loc,
+                        format!("invalid [output.quire]: {}", e.message().trim()),
+                    )
+                    .help("it takes project-root, sections, and Quire's [book], [pdf], [epub], [style], [print], [fonts] and [limits] tables as [output.quire.pdf] and so on"),
+                );
+                None
+            }
+        }
+    }
+
     /// What includes may read: the project, or the wider directory that
     /// `[output.quire] project-root` names (relative to book.toml), for a
     /// book whose examples live elsewhere in its repository.
-    pub fn include_root(&self, diags: &mut Diagnostics) -> PathBuf {
-        let Some(root) = self
-            .table
-            .get("output")
-            .and_then(|o| o.get("quire"))
-            .and_then(|q| q.get("project-root"))
-        else {
+    pub fn include_root(&self, quire: &QuireOutput, diags: &mut Diagnostics) -> PathBuf {
+        let Some(root) = &quire.project_root else {
             return self.root.clone();
         };
-        match root.as_str().map(|r| self.root.join(r)) {
-            Some(dir) if dir.is_dir() => dir,
-            _ => {
-                diags.error(
-                    Code::ConfigInvalid,
-                    self.at(&["project-root"]),
-                    "`project-root` is not a directory (it is relative to book.toml)",
-                );
-                self.root.clone()
-            }
+        let dir = self.root.join(root.get_ref());
+        if dir.is_dir() {
+            return dir;
         }
+        let (line, col) = LineIndex::new(&self.text).line_col(&self.text, root.span().start);
+        diags.error(
+            Code::ConfigInvalid,
+            Location::at(&self.config, line, col),
+            "`project-root` is not a directory (it is relative to book.toml)",
+        );
+        self.root.clone()
     }
 
     /// Where the outputs go: `[build] build-dir`, relative to book.toml.
@@ -190,7 +286,11 @@ impl Project {
     /// The chapters and parts of the summary, in order, each chapter's
     /// file checked to exist and be listed once (errors at SUMMARY.md's
     /// line).
-    pub fn listed(&self, diags: &mut Diagnostics) -> Vec<super::book_toml::Listed> {
+    pub fn listed(
+        &self,
+        sections: Sections,
+        diags: &mut Diagnostics,
+    ) -> Vec<super::book_toml::Listed> {
         let text = match super::read_text(&self.summary, crate::limits::CONFIG_BYTES, diags) {
             Some(t) => t,
             None => return Vec::new(),
@@ -249,7 +349,12 @@ impl Project {
                 }
                 _ => (Some(ChapterRole::Unnumbered), 0),
             };
-            out.push(super::book_toml::Listed::File { path, role, depth });
+            out.push(super::book_toml::Listed::File {
+                path,
+                role,
+                depth,
+                runs_on: depth > 0 && sections == Sections::Headings,
+            });
         }
         out
     }

@@ -15,6 +15,26 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         let ch = &book.chapters[index];
         let g = self.geometry;
         self.outline_base = ch.contents_level() - 1;
+        if ch.runs_on {
+            // A section of the chapter before: its title a heading there,
+            // its own headings below it in the outline.
+            self.outline_base -= ch.depth;
+            let outline = Some((ch.contents_title(), ch.contents_level() - 1));
+            let anchors = vec![ch.title_id.clone(), ch.id.clone()];
+            let start = self.items.len();
+            self.heading(
+                ch.title_level(),
+                anchors,
+                &ch.title,
+                0.0,
+                g.measure(),
+                outline,
+            );
+            let tag = ["H1", "H2", "H3", "H4", "H5", "H6"][ch.title_level() as usize - 1];
+            self.tag_from(start, tag);
+            self.top_blocks(&ch.blocks, 0.0);
+            return;
+        }
         let outline = ch
             .role
             .in_contents()

@@ -427,6 +427,55 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         }
     }
 
+    /// A heading of `level` set at `dx` in `measure`, its first line
+    /// carrying `anchors` and an entry in the outline.
+    pub(super) fn heading(
+        &mut self,
+        level: u8,
+        anchors: Vec<String>,
+        content: &[Inline],
+        dx: f32,
+        measure: f32,
+        outline: Option<(String, u8)>,
+    ) {
+        let g = self.geometry;
+        let size = match level {
+            1 | 2 => g.size * 1.15,
+            3 => g.size * 1.05,
+            _ => g.size,
+        };
+        let style = match (self.book.options.style.headings, level) {
+            (HeadingFace::Standard, 3) => TextStyle::new(FontId::Italic, size),
+            (HeadingFace::Standard | HeadingFace::Bold, _) => TextStyle::new(FontId::Bold, size),
+            (HeadingFace::Italic, _) => TextStyle::new(FontId::Italic, size),
+            (HeadingFace::SmallCaps, _) => TextStyle {
+                small_caps: true,
+                ..TextStyle::new(FontId::Regular, size)
+            },
+        };
+        self.space(if level <= 2 { 1.5 } else { 1.0 });
+        let pieces = self.pieces(content, style);
+        let lines = self.setter.set(&pieces, measure, 0.0, Align::Start);
+        self.report_lines(&lines);
+        let mut first = Some((anchors, outline));
+        for line in lines {
+            let mut item = self.line_item(dx, line, true);
+            if let Some((mut anchors, outline)) = first.take() {
+                anchors.append(&mut item.anchors);
+                item.anchors = anchors;
+                item.outline = outline;
+            }
+            self.items.push(item);
+        }
+        if level <= 2 {
+            self.items.push(VItem {
+                height: g.leading * 0.5,
+                keep_with_next: true,
+                ..VItem::default()
+            });
+        }
+    }
+
     /// Names the `<a id>` targets in `block`'s own text at its first line.
     fn anchor_block(&mut self, start: usize, block: &Block) {
         fn collect(inlines: &[Inline], out: &mut Vec<String>) {
@@ -537,45 +586,11 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
             BlockKind::Heading {
                 level, id, content, ..
             } => {
-                let size = match level {
-                    1 | 2 => g.size * 1.15,
-                    3 => g.size * 1.05,
-                    _ => g.size,
-                };
-                let style = match (self.book.options.style.headings, level) {
-                    (HeadingFace::Standard, 3) => TextStyle::new(FontId::Italic, size),
-                    (HeadingFace::Standard | HeadingFace::Bold, _) => {
-                        TextStyle::new(FontId::Bold, size)
-                    }
-                    (HeadingFace::Italic, _) => TextStyle::new(FontId::Italic, size),
-                    (HeadingFace::SmallCaps, _) => TextStyle {
-                        small_caps: true,
-                        ..TextStyle::new(FontId::Regular, size)
-                    },
-                };
-                self.space(if *level <= 2 { 1.5 } else { 1.0 });
-                let pieces = self.pieces(content, style);
-                let lines = self.setter.set(&pieces, measure, 0.0, Align::Start);
-                self.report_lines(&lines);
-                for (i, line) in lines.into_iter().enumerate() {
-                    let mut item = self.line_item(dx, line, true);
-                    if i == 0 {
-                        item.anchors.insert(0, id.clone());
-                        if *level <= 3 {
-                            let title = crate::model::plain_text(content);
-                            let level = (*level).saturating_sub(1).max(1) + self.outline_base;
-                            item.outline = Some((title, level));
-                        }
-                    }
-                    self.items.push(item);
-                }
-                if *level <= 2 {
-                    self.items.push(VItem {
-                        height: g.leading * 0.5,
-                        keep_with_next: true,
-                        ..VItem::default()
-                    });
-                }
+                let outline = (*level <= 3).then(|| {
+                    let title = crate::model::plain_text(content);
+                    (title, (*level).saturating_sub(1).max(1) + self.outline_base)
+                });
+                self.heading(*level, vec![id.clone()], content, dx, measure, outline);
                 *flush = true;
             }
             BlockKind::BlockQuote { blocks, .. } => {
