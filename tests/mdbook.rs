@@ -21,7 +21,11 @@ fn text_of(xhtml: &str) -> String {
             _ => {}
         }
     }
-    out.replace("&quot;", "\"").replace("&amp;", "&")
+    out.replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
 
 /// The PDF outline as (depth, title), in order.
@@ -457,4 +461,159 @@ fn quire_runs_as_an_mdbook_renderer() {
         "{}",
         r.stderr
     );
+}
+
+/// A chapter file's title as the outline shows it: its first heading's
+/// text, code marks and links taken out.
+fn first_heading(file: &Path) -> String {
+    let text = std::fs::read_to_string(file).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with('#') && l.trim_start_matches('#').starts_with(' '))
+        .unwrap_or_else(|| panic!("{} has no heading", file.display()));
+    let mut title = line.trim_start_matches('#').trim().replace('`', "");
+    // [text](target) → text
+    while let (Some(a), Some(b)) = (title.find('['), title.find("](")) {
+        let Some(c) = title[b..].find(')') else { break };
+        title = format!("{}{}{}", &title[..a], &title[a + 1..b], &title[b + c + 1..]);
+    }
+    title
+}
+
+/// Every mdBook project of the corpus (trimmed copies of real books, as
+/// they are in their repositories) builds with no error; the outline
+/// follows SUMMARY.md; every include is resolved; Rust's hidden lines stay
+/// out of the book.
+#[test]
+fn corpus_mdbook_projects_build_as_their_summaries_say() {
+    use quire::source::mdbook::summary::{Kind, parse};
+    for name in [
+        "mdbook-nomicon",
+        "mdbook-rust-by-example",
+        "mdbook-cargo",
+        "mdbook-rust-book",
+    ] {
+        let book = repo().join("tests/corpus").join(name);
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let r = run(quire()
+            .arg("build")
+            .arg(&book)
+            .arg("-o")
+            .arg(&out)
+            .env("QUIRE_CACHE_DIR", dir.path().join("cache")));
+        assert_eq!(r.status, 0, "{name}: {}", r.stderr);
+        assert!(r.stderr.contains("\n0 error(s)"), "{name}: {}", r.stderr);
+        let pdf = out.join(format!("{name}.pdf"));
+        let epub = out.join(format!("{name}.epub"));
+        assert!(
+            tool("qpdf", &[std::ffi::OsStr::new("--check"), pdf.as_os_str()])
+                .status
+                .success(),
+            "{name}"
+        );
+        assert_valid(&epub);
+
+        // Each summary entry is in the outline, in order, as deep as the
+        // summary nests it (a part's chapters one deeper).
+        let src = book.join("src");
+        let summary = std::fs::read_to_string(src.join("SUMMARY.md")).unwrap();
+        let mut diags = quire::diagnostics::Diagnostics::default();
+        let entries = parse(&summary, &src.join("SUMMARY.md"), &mut diags);
+        let outline = outline(&pdf);
+        let mut at = 0;
+        let mut in_part = 0;
+        for e in &entries {
+            let depth = match e.kind {
+                Kind::Part => {
+                    in_part = 1;
+                    0
+                }
+                Kind::Numbered { depth } => depth + in_part,
+                Kind::Prefix | Kind::Suffix => 0,
+            };
+            let title = match &e.path {
+                Some(p) => first_heading(&src.join(p)),
+                None => e.title.clone(),
+            };
+            let found = outline[at..]
+                .iter()
+                .position(|(d, t)| *d == depth && *t == title)
+                .unwrap_or_else(|| {
+                    panic!("{name}: ({depth}, {title}) not in order in {outline:?}")
+                });
+            at += found + 1;
+        }
+
+        // Includes resolved, hidden lines hidden, in both formats.
+        let text = pdftotext(&pdf, None);
+        let xhtml: String = epub_names(&epub)
+            .into_iter()
+            .filter(|n| n.ends_with(".xhtml"))
+            .map(|n| text_of(&epub_file(&epub, &n)))
+            .collect();
+        for mark in ["{{#", "ANCHOR:", "ANCHOR_END"] {
+            assert!(!text.contains(mark), "{name}: `{mark}` printed");
+            assert!(!xhtml.contains(mark), "{name}: `{mark}` in the EPUB");
+        }
+        // A hidden line is in the book as often as the source shows it
+        // (the Rust book's hidden lines are often shown in an earlier
+        // listing).
+        let (hidden, shown) = rust_lines(&src);
+        for line in &hidden {
+            let expected = shown.get(line).copied().unwrap_or(0);
+            let found = xhtml.matches(line.as_str()).count();
+            assert_eq!(found, expected, "{name}: hidden line `{line}`");
+        }
+        if name == "mdbook-rust-by-example" || name == "mdbook-nomicon" {
+            assert!(hidden.len() >= 5, "{name}: {hidden:?}");
+        }
+    }
+}
+
+/// The hidden (`# `) lines of the Rust code blocks in a source
+/// directory's chapters, and how often each shown line is there: lines
+/// trimmed, those of 12 characters or more.
+fn rust_lines(dir: &Path) -> (Vec<String>, std::collections::HashMap<String, usize>) {
+    let mut hidden = Vec::new();
+    let mut shown = std::collections::HashMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "md") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            // Inside a fenced block: whether it is Rust.
+            let mut fence: Option<bool> = None;
+            for line in text.lines() {
+                let t = line.trim_start();
+                if t.starts_with("```") {
+                    let info = t.trim_start_matches('`');
+                    fence = match fence {
+                        Some(_) => None,
+                        None => Some(info.is_empty() || info.starts_with("rust")),
+                    };
+                    continue;
+                }
+                if fence != Some(true) {
+                    continue;
+                }
+                match t.strip_prefix("# ") {
+                    Some(rest) if rest.trim().len() >= 12 => hidden.push(rest.trim().to_string()),
+                    Some(_) => {}
+                    None if t.len() >= 12 => {
+                        *shown.entry(t.trim_end().to_string()).or_insert(0) += 1;
+                    }
+                    None => {}
+                }
+            }
+        }
+    }
+    (hidden, shown)
 }

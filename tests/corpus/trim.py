@@ -103,9 +103,12 @@ def show(repo: Path, path: str) -> bytes:
 # with its nesting, parts and prefix chapters), every file those chapters
 # include or show copied beside them, nothing expanded.
 # name: (repository, source dir, [chapter files kept], licences)
+# name: (repository, the project's directory in it ("" for its root),
+# source directory, chapters kept (as SUMMARY.md names them), licences
+# (at the repository's root)).
 MDBOOKS = {
     "mdbook-rust-book": (
-        "rust-lang/book", "src",
+        "rust-lang/book", "", "src",
         ["foreword.md", "ch00-00-introduction.md",
          "ch01-00-getting-started.md", "ch01-02-hello-world.md",
          "ch04-00-understanding-ownership.md", "ch04-01-what-is-ownership.md",
@@ -113,23 +116,51 @@ MDBOOKS = {
          "appendix-05-editions.md"],
         ["LICENSE-MIT", "LICENSE-APACHE", "COPYRIGHT"],
     ),
+    "mdbook-nomicon": (
+        "rust-lang/nomicon", "", "src",
+        ["intro.md", "meet-safe-and-unsafe.md", "safe-unsafe-meaning.md",
+         "vec/vec.md", "vec/vec-layout.md", "vec/vec-alloc.md",
+         "vec/vec-final.md", "arc-mutex/arc-and-mutex.md", "arc-mutex/arc.md",
+         "arc-mutex/arc-layout.md", "arc-mutex/arc-base.md"],
+        ["LICENSE-MIT", "LICENSE-APACHE"],
+    ),
+    "mdbook-rust-by-example": (
+        "rust-lang/rust-by-example", "", "src",
+        ["index.md", "hello.md", "hello/comment.md", "hello/print.md",
+         "hello/print/print_debug.md", "hello/print/print_display.md",
+         "hello/print/print_display/testcase_list.md", "custom_types.md",
+         "custom_types/enum.md", "custom_types/enum/enum_use.md",
+         "custom_types/enum/testcase_linked_list.md", "flow_control.md",
+         "flow_control/let_else.md"],
+        ["LICENSE-MIT", "LICENSE-APACHE"],
+    ),
+    "mdbook-cargo": (
+        "rust-lang/cargo", "doc/book/", "src",
+        ["index.md", "getting-started/index.md",
+         "getting-started/installation.md", "getting-started/first-steps.md",
+         "reference/index.md", "reference/registries.md",
+         "reference/registry-authentication.md",
+         "reference/credential-provider-protocol.md", "commands/index.md",
+         "commands/build-commands.md", "commands/cargo-build.md"],
+        ["LICENSE-MIT", "LICENSE-APACHE"],
+    ),
 }
 
 LINK = re.compile(r"(?<!\\)\{\{#(?:include|rustdoc_include|playground)\s+([^}:\s]+)")
 
 
 def mdbook_project(mirror: Path, name: str, spec) -> str:
-    slug, src, keep, licences = spec
+    slug, home, src, keep, licences = spec
     repo = mirror / slug.replace("/", "+") / "repo"
     commit = git(repo, "rev-parse", "HEAD").strip()
     out = HERE / name
     out.mkdir(exist_ok=True)
-    (out / "book.toml").write_bytes(show(repo, "book.toml"))
-    summary = show(repo, f"{src}/SUMMARY.md").decode().splitlines()
+    (out / "book.toml").write_bytes(show(repo, f"{home}book.toml"))
+    summary = show(repo, f"{home}{src}/SUMMARY.md").decode().splitlines()
     kept = []
     for line in summary:
         m = re.search(r"\]\(([^)]*)\)", line)
-        if m and m.group(1) and m.group(1) not in keep:
+        if m and m.group(1) and m.group(1).removeprefix("./") not in keep:
             continue
         kept.append(line)
     # Blank runs and part titles left with no chapter under them go.
@@ -145,7 +176,7 @@ def mdbook_project(mirror: Path, name: str, spec) -> str:
         if path in done:
             continue
         done.add(path)
-        data = show(repo, path)
+        data = show(repo, home + path)
         (out / path).parent.mkdir(parents=True, exist_ok=True)
         (out / path).write_bytes(data)
         if not path.endswith(".md"):
@@ -165,7 +196,8 @@ def mdbook_project(mirror: Path, name: str, spec) -> str:
             todo.append("/".join(parts))
     for lic in licences:
         (out / lic).write_bytes(show(repo, lic))
-    return (f"\n## {name}\n\n{slug} at {commit}, as an mdBook project: "
+    return (f"\n## {name}\n\n{slug} at {commit}, as an mdBook project"
+            + (f" (its `{home[:-1]}`)" if home else "") + ": "
             "`book.toml` and `" + src + "/SUMMARY.md` (cut to the chapters below), "
             + ", ".join(f"`{src}/{k}`" for k in keep)
             + ", and every file they include or show; licence: "
