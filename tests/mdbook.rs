@@ -617,3 +617,66 @@ fn rust_lines(dir: &Path) -> (Vec<String>, std::collections::HashMap<String, usi
     }
     (hidden, shown)
 }
+
+/// mdBook itself runs Quire: `mdbook build` on a real project with an
+/// `[output.quire]` table (the default command, `mdbook-quire`, found on
+/// PATH beside `quire`), both formats in mdBook's output directory, and a
+/// broken include failing mdBook's build with the place in the message.
+#[test]
+fn mdbook_build_runs_quire() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("nomicon");
+    let copy = std::process::Command::new("cp")
+        .arg("-r")
+        .arg(repo().join("tests/corpus/mdbook-nomicon"))
+        .arg(&book)
+        .status()
+        .unwrap();
+    assert!(copy.success());
+    let toml = book.join("book.toml");
+    let mut text = std::fs::read_to_string(&toml).unwrap();
+    text.push_str("\n[output.quire]\n");
+    std::fs::write(&toml, &text).unwrap();
+    let bin = Path::new(env!("CARGO_BIN_EXE_mdbook-quire"))
+        .parent()
+        .unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mdbook = |book: &Path| {
+        run(std::process::Command::new("mdbook")
+            .arg("build")
+            .arg(book)
+            .env("PATH", &path)
+            .env("NO_COLOR", "1")
+            .env("QUIRE_CACHE_DIR", dir.path().join("cache")))
+    };
+    let r = mdbook(&book);
+    assert_eq!(r.status, 0, "mdbook build: {}", r.stderr);
+    let out = book.join("book/quire");
+    assert_valid(&out.join("nomicon.epub"));
+    let pdf = out.join("nomicon.pdf");
+    assert!(
+        tool("qpdf", &[std::ffi::OsStr::new("--check"), pdf.as_os_str()])
+            .status
+            .success()
+    );
+    assert!(pdftotext(&pdf, None).contains("Implementing Arc and Mutex"));
+    // mdBook's HTML is built beside it, as before.
+    assert!(book.join("book/html/index.html").is_file());
+
+    let chapter = book.join("src/vec/vec.md");
+    let mut text = std::fs::read_to_string(&chapter).unwrap();
+    text.push_str("\n{{#include missing.rs}}\n");
+    std::fs::write(&chapter, &text).unwrap();
+    let line = text.lines().count();
+    let r = mdbook(&book);
+    assert_ne!(r.status, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!("vec.md:{line}:1: error")),
+        "{}",
+        r.stderr
+    );
+}

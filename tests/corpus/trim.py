@@ -14,6 +14,7 @@ and files.
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -155,7 +156,13 @@ def mdbook_project(mirror: Path, name: str, spec) -> str:
     commit = git(repo, "rev-parse", "HEAD").strip()
     out = HERE / name
     out.mkdir(exist_ok=True)
-    (out / "book.toml").write_bytes(show(repo, f"{home}book.toml"))
+    toml = show(repo, f"{home}book.toml")
+    (out / "book.toml").write_bytes(toml)
+    # The HTML renderer's own files, so that mdBook builds the copy too.
+    html = tomllib.loads(toml.decode()).get("output", {}).get("html", {})
+    for extra in html.get("additional-css", []) + html.get("additional-js", []):
+        (out / extra).parent.mkdir(parents=True, exist_ok=True)
+        (out / extra).write_bytes(show(repo, home + extra))
     summary = show(repo, f"{home}{src}/SUMMARY.md").decode().splitlines()
     kept = []
     for line in summary:
@@ -200,7 +207,8 @@ def mdbook_project(mirror: Path, name: str, spec) -> str:
             + (f" (its `{home[:-1]}`)" if home else "") + ": "
             "`book.toml` and `" + src + "/SUMMARY.md` (cut to the chapters below), "
             + ", ".join(f"`{src}/{k}`" for k in keep)
-            + ", and every file they include or show; licence: "
+            + ", every file they include or show, and the CSS and scripts its "
+            "`[output.html]` names; licence: "
             + ", ".join(licences) + ".\n")
 
 
