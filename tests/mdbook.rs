@@ -278,17 +278,22 @@ fn sections_run_on_or_start_pages_and_output_quire_sets_the_book() {
             b"# Deltas\n\nWhere rivers end.[^a]\n\n## Fans\n\nSpread wide.\n\n[^a]: The second note.\n",
         ),
         ("src/silt.md", b"# Silt\n\nFine grains.\n"),
-        ("src/hills.md", b"# Hills\n\nHigh ground.\n"),
+        (
+            "src/hills.md",
+            b"# Hills\n\nHigh ground; see [the key](#netgit-fetch) and [deltas](deltas.md#fans).\n\n## `net.git-fetch`\n\nA key.\n",
+        ),
     ]);
     let out = dir.path().join("out");
     let (r, pdf) = build_pdf(dir.path(), &out, &[]);
     assert_eq!(r.status, 0, "{}", r.stderr);
+    // Links by the ids mdBook and GitHub give headings land.
+    assert!(!r.stderr.contains("link-dropped"), "{}", r.stderr);
     // Sections set on: Deltas and Silt share the page of Rivers; Hills, a
     // chapter, starts its own.
     let rivers = page_of(&pdf, "Water runs down.");
     assert_eq!(page_of(&pdf, "Where rivers end."), rivers);
     assert_eq!(page_of(&pdf, "Fine grains."), rivers);
-    assert!(page_of(&pdf, "High ground.") > rivers);
+    assert!(page_of(&pdf, "High ground;") > rivers);
     // The section's note numbers on from its chapter's.
     let page = pdftotext(&pdf, Some(rivers));
     assert!(
@@ -555,6 +560,21 @@ fn corpus_mdbook_projects_build_as_their_summaries_say() {
         for mark in ["{{#", "ANCHOR:", "ANCHOR_END"] {
             assert!(!text.contains(mark), "{name}: `{mark}` printed");
             assert!(!xhtml.contains(mark), "{name}: `{mark}` in the EPUB");
+        }
+        if name == "mdbook-cargo" {
+            // The command pages' generated HTML option lists: terms and
+            // definitions, each option's id a target its links reach.
+            assert!(text.contains("-p spec…, --package spec…"), "{text}");
+            assert!(!r.stderr.contains("link to `#option-"), "{}", r.stderr);
+            assert!(!r.stderr.contains("tag <dl>"), "{}", r.stderr);
+            let page = epub_names(&epub)
+                .into_iter()
+                .filter(|n| n.ends_with(".xhtml"))
+                .map(|n| epub_file(&epub, &n))
+                .find(|x| x.contains("id=\"option-cargo-build--p\""))
+                .expect("option id missing");
+            assert!(page.contains("<dt>") && page.contains("<dd>"));
+            assert!(page.contains("href=\"#option-cargo-build--p\""));
         }
         // A hidden line is in the book as often as the source shows it
         // (the Rust book's hidden lines are often shown in an earlier

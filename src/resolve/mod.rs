@@ -81,6 +81,23 @@ pub fn slug(text: &str) -> String {
     s
 }
 
+/// The id GitHub and mdBook give a heading (`build.target` →
+/// `buildtarget`, `*-sys* Packages` → `-sys-packages`): what links written
+/// for those sites name. Kept as a second name for the heading.
+pub fn web_slug(text: &str) -> String {
+    text.chars()
+        .filter_map(|c| {
+            if c.is_alphanumeric() || c == '_' || c == '-' {
+                Some(c.to_lowercase().collect::<String>())
+            } else if c.is_whitespace() {
+                Some("-".to_string())
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
 fn valid_id(id: &str) -> bool {
     let mut chars = id.chars();
     chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
@@ -147,6 +164,10 @@ pub fn resolve(raw: RawBook, diags: &mut Diagnostics) -> Book {
         });
         let title_id = ids.unique(&base);
         names.insert(base, title_id.clone());
+        if requested.is_none() && !ch.title.is_empty() {
+            let web = web_slug(crate::model::plain_text(&ch.title).trim());
+            names.entry(web).or_insert_with(|| title_id.clone());
+        }
         chapters.push((ch, title_id, names));
     }
     for (ch, _, names) in &mut chapters {
@@ -279,6 +300,31 @@ fn assign_anchor_ids(
                 label: Some(label), ..
             } => register_label(label, ids, names),
             Inline::Anchor { id } => {
+                // An HTML id may hold any character but a space
+                // (`option-cargo-build-+toolchain`): the book writes one
+                // of the characters ids keep, and links by the name as
+                // written still land.
+                if !valid_id(id) && !id.is_empty() && !id.contains(char::is_whitespace) {
+                    let kept: String = id
+                        .chars()
+                        .map(|c| {
+                            if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                                c
+                            } else {
+                                '-'
+                            }
+                        })
+                        .collect();
+                    let base = match kept.chars().next() {
+                        Some(c) if c.is_alphabetic() || c == '_' => kept,
+                        _ => format!("id-{kept}"),
+                    };
+                    let unique = ids.unique(&base);
+                    names.entry(id.clone()).or_insert_with(|| unique.clone());
+                    names.insert(unique.clone(), unique.clone());
+                    *id = unique;
+                    continue;
+                }
                 if !valid_id(id) {
                     diags.push(
                         Diagnostic::warning(
@@ -370,6 +416,10 @@ fn assign_heading_ids(
                 }
                 names.entry(base).or_insert_with(|| unique.clone());
                 names.insert(unique.clone(), unique.clone());
+                if !requested {
+                    let web = web_slug(crate::model::plain_text(content).trim());
+                    names.entry(web).or_insert_with(|| unique.clone());
+                }
                 *id = unique;
             }
             BlockKind::BlockQuote { blocks, .. } => {
@@ -381,8 +431,11 @@ fn assign_heading_ids(
                 }
             }
             BlockKind::Definitions { items } => {
-                for d in items.iter_mut().flat_map(|i| &mut i.definitions) {
-                    assign_heading_ids(d, source, ids, names, diags);
+                for item in items.iter_mut() {
+                    assign_anchor_ids(&mut item.term, line, source, ids, names, diags);
+                    for d in &mut item.definitions {
+                        assign_heading_ids(d, source, ids, names, diags);
+                    }
                 }
             }
             _ => {}

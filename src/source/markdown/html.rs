@@ -17,8 +17,96 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
         {
             return Some(table);
         }
+        if let Some(list) = self.html_definitions(&html[lead..], offset + lead) {
+            return Some(list);
+        }
         let out = self.html_inlines(html, offset);
         self.html_block_of(out)
+    }
+
+    /// HTML terms and definitions (`<dl>`, `<dt>`, `<dd>`, as generated
+    /// manual pages have them): each `<dt>` a term (its `id` a link
+    /// target; terms in a row one term, joined by commas), each `<dd>` a
+    /// definition of the term before it. `None` when the block holds none.
+    pub(super) fn html_definitions(&mut self, html: &str, offset: usize) -> Option<BlockKind> {
+        let lower = html.to_ascii_lowercase();
+        let opens = |k: usize, name: &str| {
+            lower[k..].starts_with(name)
+                && lower[k + name.len()..].starts_with(|c: char| c == '>' || c.is_whitespace())
+        };
+        let starts = lower.trim_start();
+        if !(starts.starts_with("<dl") || starts.starts_with("<dt") || starts.starts_with("<dd")) {
+            return None;
+        }
+        let mut items: Vec<Definition> = Vec::new();
+        let mut term_open = false;
+        let mut at = 0;
+        while let Some(k) = lower[at..].find('<').map(|k| at + k) {
+            let (is_term, name) = if opens(k, "<dt") {
+                (true, "dt")
+            } else if opens(k, "<dd") {
+                (false, "dd")
+            } else {
+                at = k + 1;
+                continue;
+            };
+            let Some(gt) = lower[k..].find('>').map(|g| k + g) else {
+                break;
+            };
+            let tag = &html[k..=gt];
+            // Its content runs to its end tag, or to the next term or
+            // definition, or to the end of the block.
+            let inner = gt + 1;
+            let close = format!("</{name}>");
+            let end = [
+                lower[inner..].find(&close),
+                lower[inner..].find("<dt"),
+                lower[inner..].find("<dd"),
+                lower[inner..].find("</dl>"),
+            ]
+            .into_iter()
+            .flatten()
+            .min()
+            .map_or(html.len(), |e| inner + e);
+            let mut content = Vec::new();
+            if let Some(id) = attr(tag, "id") {
+                content.push(Inline::Anchor { id });
+            }
+            content.extend(self.html_inlines(&html[inner..end], offset + inner));
+            if is_term {
+                match items.last_mut() {
+                    Some(item) if term_open && item.definitions.is_empty() => {
+                        item.term.push(Inline::text(", "));
+                        item.term.extend(content);
+                    }
+                    _ => items.push(Definition {
+                        term: content,
+                        definitions: Vec::new(),
+                    }),
+                }
+                term_open = true;
+            } else {
+                let line = self.line(offset + inner);
+                let blocks = self
+                    .html_block_of(content)
+                    .map(|kind| vec![Block { line, kind }])
+                    .unwrap_or_default();
+                match items.last_mut() {
+                    Some(item) => item.definitions.push(blocks),
+                    None => items.push(Definition {
+                        term: Vec::new(),
+                        definitions: vec![blocks],
+                    }),
+                }
+                term_open = false;
+            }
+            at = if lower[end..].starts_with(&close) {
+                end + close.len()
+            } else {
+                end
+            };
+        }
+        (!items.is_empty()).then_some(BlockKind::Definitions { items })
     }
 
     /// An HTML table of simple cells: its rows, a first row of `<th>` as
@@ -175,8 +263,10 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
             let text = crate::xml::unescape(&rest[..end]);
             let collapsed: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
             if !collapsed.is_empty() {
+                // Space between elements is a space (`<code>-p</code> <em>spec</em>`),
+                // but not at the start of a line.
                 let lead = text.starts_with(char::is_whitespace)
-                    && matches!(out.last(), Some(Inline::Text { .. }));
+                    && !matches!(out.last(), None | Some(Inline::LineBreak));
                 let trail = text.ends_with(char::is_whitespace);
                 let mut t = String::new();
                 if lead {
@@ -187,7 +277,7 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
                     t.push(' ');
                 }
                 push_text(&mut out, &t);
-            } else if !text.is_empty() && matches!(out.last(), Some(Inline::Text { .. })) {
+            } else if !text.is_empty() && !matches!(out.last(), None | Some(Inline::LineBreak)) {
                 push_text(&mut out, " ");
             }
             at += end;
@@ -279,6 +369,14 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
             "q", "ins", // A <details> block's title, set bold.
             "summary",
         ];
+        let target = name == "a" && attr(h, "href").is_none();
+        if !closing
+            && !target
+            && let Some(id) = attr(h, "id").filter(|id| !id.trim().is_empty())
+        {
+            // Any element's id is a place links may name.
+            out.push(Inline::Anchor { id });
+        }
         if name == "br" {
             out.push(Inline::LineBreak);
         } else if name == "img" && !closing {
@@ -384,6 +482,9 @@ pub(super) const GROUPING: &[&str] = &[
     "big",
     "nobr",
     "wbr",
+    "dl",
+    "dt",
+    "dd",
 ];
 
 /// The lower-case name of the element a tag opens or closes.

@@ -243,6 +243,17 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
                             }
                             blocks.pop();
                         }
+                        // An HTML definition list comes a term or two and
+                        // its definition to a block: one list of them all.
+                        if let BlockKind::Definitions { items } = &mut kind
+                            && let Some(Block {
+                                kind: BlockKind::Definitions { items: before },
+                                ..
+                            }) = blocks.last_mut()
+                        {
+                            before.append(items);
+                            continue;
+                        }
                         blocks.push(Block { line, kind });
                     }
                 }

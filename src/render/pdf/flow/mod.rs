@@ -478,15 +478,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
 
     /// Names the `<a id>` targets in `block`'s own text at its first line.
     fn anchor_block(&mut self, start: usize, block: &Block) {
-        fn collect(inlines: &[Inline], out: &mut Vec<String>) {
-            for i in inlines {
-                match i {
-                    Inline::Anchor { id } => out.push(id.clone()),
-                    Inline::Math { label: Some(l), .. } => out.push(l.id.clone()),
-                    other => collect(other.content().unwrap_or_default(), out),
-                }
-            }
-        }
+        let collect = collect_anchors;
         let mut ids = Vec::new();
         match &block.kind {
             BlockKind::Paragraph { content } | BlockKind::Heading { content, .. } => {
@@ -772,9 +764,13 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                     let pieces = self.pieces(&item.term, bold);
                     let lines = self.setter.set(&pieces, measure, 0.0, Align::Start);
                     self.report_lines(&lines);
+                    // A term's link targets are at its first line.
+                    let mut targets = Vec::new();
+                    collect_anchors(&item.term, &mut targets);
                     for line in lines {
-                        let item = self.line_item(dx, line, true);
-                        self.items.push(item);
+                        let mut line = self.line_item(dx, line, true);
+                        line.anchors.append(&mut targets);
+                        self.items.push(line);
                     }
                     for d in &item.definitions {
                         self.blocks(d, dx + indent, true);
@@ -784,6 +780,17 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                 self.space(0.5);
                 *flush = true;
             }
+        }
+    }
+}
+
+/// The link targets in some text: its anchors and numbered formulas.
+fn collect_anchors(inlines: &[Inline], out: &mut Vec<String>) {
+    for i in inlines {
+        match i {
+            Inline::Anchor { id } => out.push(id.clone()),
+            Inline::Math { label: Some(l), .. } => out.push(l.id.clone()),
+            other => collect_anchors(other.content().unwrap_or_default(), out),
         }
     }
 }
