@@ -197,6 +197,23 @@ fn hidden_lines_parts_drafts_and_bad_entries() {
     for t in ["Preface", "Part One", "Start", "Detail", "Credits"] {
         assert!(nav.contains(&format!(">{t}</a>")), "{t}: {nav}");
     }
+    // The PDF's outline: the part holds its chapter, the chapter its
+    // section; prefix and suffix chapters stand at the top.
+    let (r, pdf) = build_pdf(dir.path(), &out, &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let entries = outline(&pdf);
+    let at = |t: &str| entries.iter().find(|(_, e)| e == t).map(|(d, _)| *d);
+    assert_eq!(
+        [
+            at("Preface"),
+            at("Part One"),
+            at("Start"),
+            at("Detail"),
+            at("Credits")
+        ],
+        [Some(0), Some(0), Some(1), Some(2), Some(0)],
+        "{entries:?}"
+    );
 
     // A missing file, a file listed twice, a link out of the book: errors
     // at their line of SUMMARY.md, and nothing written.

@@ -342,6 +342,9 @@ pub enum ChapterRole {
     Unnumbered,
     /// The text before a file's first heading: no title.
     Opening,
+    /// An unnumbered chapter after the body, outside any part (mdBook's
+    /// suffix chapters: contributors, a colophon).
+    Closing,
     Part,
     Dedication,
     Epigraph,
@@ -452,7 +455,7 @@ impl ChapterRole {
             Appendix => "appendix",
             Glossary => "glossary",
             Bibliography => "bibliography",
-            Opening | AboutTheAuthor | AlsoBy => return None,
+            Opening | AboutTheAuthor | AlsoBy | Closing => return None,
         })
     }
 
@@ -474,7 +477,7 @@ impl ChapterRole {
             Appendix => "doc-appendix",
             Glossary => "doc-glossary",
             Bibliography => "doc-bibliography",
-            Opening | AboutTheAuthor | AlsoBy => return None,
+            Opening | AboutTheAuthor | AlsoBy | Closing => return None,
         })
     }
 
@@ -484,7 +487,7 @@ impl ChapterRole {
         match self {
             Dedication | Epigraph | Foreword | Preface => "frontmatter",
             Afterword | Acknowledgments | Appendix | Glossary | Bibliography | AboutTheAuthor
-            | AlsoBy => "backmatter",
+            | AlsoBy | Closing => "backmatter",
             _ => "bodymatter",
         }
     }

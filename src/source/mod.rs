@@ -11,6 +11,8 @@ pub mod css;
 pub mod frontmatter;
 pub mod markdown;
 pub mod mdbook;
+
+use crate::model::ChapterRole;
 mod meta;
 pub mod text;
 use meta::*;
@@ -917,6 +919,13 @@ fn book_chapters(
         // summary nests, it nests whole.
         if let (Some(role), Some(first)) = (role, own.first_mut()) {
             first.role = role;
+        }
+        // A summary's unnumbered entry is unnumbered whole, whatever
+        // headings cut it.
+        if let Some(r @ (ChapterRole::Unnumbered | ChapterRole::Closing)) = role {
+            for c in own.iter_mut().filter(|c| c.role == ChapterRole::Chapter) {
+                c.role = r;
+            }
         }
         for c in &mut own {
             c.depth = depth;

@@ -347,6 +347,7 @@ impl Project {
                 summary::Kind::Numbered { depth } => {
                     (Some(ChapterRole::Unnumbered), depth.min(8) as u8)
                 }
+                summary::Kind::Suffix => (Some(ChapterRole::Closing), 0),
                 _ => (Some(ChapterRole::Unnumbered), 0),
             };
             out.push(super::book_toml::Listed::File {
