@@ -121,6 +121,15 @@ pub struct StyleOptions {
     /// Font expansion in percent; `None` for the default (2).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expansion: Option<f32>,
+    /// Whether words that open with a capital may be hyphenated; `None`
+    /// for the default (no, so that proper names stay whole; yes in
+    /// German, which capitalises its nouns).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hyphenate_capitals: Option<bool>,
+    /// Lines a spread may run long to keep its facing pages the same
+    /// depth; `None` for the default (1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub long_pages: Option<u8>,
 }
 
 impl StyleOptions {

@@ -239,6 +239,12 @@ pub struct StyleToml {
     /// The most, in percent, a justified line's glyphs may be widened or
     /// narrowed in the PDF (0 to 5; default 2; 0 turns it off).
     pub expansion: Option<f32>,
+    /// Hyphenate words that open with a capital (default false, but
+    /// true in German).
+    pub hyphenate_capitals: Option<bool>,
+    /// Lines a spread may run long to keep facing pages the same depth
+    /// (0 to 2; default 1).
+    pub long_pages: Option<u8>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

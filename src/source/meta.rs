@@ -44,6 +44,7 @@ pub(super) fn style_options(
     let expansion = ranged(st.expansion, 0.0, 5.0, "expansion");
     let chapter_sink =
         ranged(st.chapter_sink.map(f32::from), 0.0, 20.0, "chapter-sink").map(|v| v as u8);
+    let long_pages = ranged(st.long_pages.map(f32::from), 0.0, 2.0, "long-pages").map(|v| v as u8);
     let scene_break = match st
         .scene_break
         .as_deref()
@@ -70,6 +71,8 @@ pub(super) fn style_options(
         code_shrink,
         protrusion: st.protrusion,
         expansion,
+        hyphenate_capitals: st.hyphenate_capitals,
+        long_pages,
     }
 }
 

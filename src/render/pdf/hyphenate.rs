@@ -4,12 +4,17 @@
 //! Rules on top of the patterns, as a careful compositor keeps them: no
 //! break in a word of fewer than five letters; at least two letters before
 //! a break and three after; no break in words with digits or capitals only
-//! (acronyms, codes), nor in anything that looks like a URL.
+//! (acronyms, codes), nor in anything that looks like a URL; and, unless
+//! the book asks (`[style] hyphenate-capitals = true`), none in a word
+//! that opens with a capital (proper names: not "Kelm-scott"), as TeX's
+//! `\uchyph=0`; in German, where every noun has a capital, they break.
 
 use hyphenation::{Hyphenator as _, Language, Load, Standard};
 
 pub struct Hyphenator {
     dict: Option<std::sync::Arc<Standard>>,
+    /// Whether a word that opens with a capital may be broken.
+    capitals: bool,
     /// Points found so far, by word: a book repeats its words, and the
     /// patterns are the costliest part of setting a paragraph.
     cache: std::cell::RefCell<std::collections::HashMap<String, Vec<usize>>>,
@@ -63,10 +68,26 @@ impl Hyphenator {
     /// never breaks words.
     pub fn new(lang: &str) -> Hyphenator {
         let dict = language(lang).and_then(patterns);
+        // German and Luxembourgish capitalise every noun: there, a capital
+        // says nothing about a name.
+        let nouns = matches!(
+            crate::model::metadata::primary_subtag(lang).as_str(),
+            "de" | "lb"
+        );
         Hyphenator {
             dict,
+            capitals: nouns,
             cache: Default::default(),
         }
+    }
+
+    /// Whether words that open with a capital may be broken, when the
+    /// book says.
+    pub fn with_capitals(mut self, capitals: Option<bool>) -> Hyphenator {
+        if let Some(c) = capitals {
+            self.capitals = c;
+        }
+        self
     }
 
     pub fn supports_language(&self) -> bool {
@@ -99,6 +120,11 @@ impl Hyphenator {
                 .all(char::is_uppercase)
             || word.contains("://")
             || word.contains('@')
+            || (!self.capitals
+                && word
+                    .chars()
+                    .find(|c| c.is_alphabetic())
+                    .is_some_and(char::is_uppercase))
         {
             return Vec::new();
         }
@@ -153,6 +179,11 @@ mod tests {
         assert!(h.points("cats").is_empty());
         // Punctuation stays out of the way.
         assert_eq!(h.points("“hyphenation,”").len(), 3);
+        // Proper names stay whole unless the book asks.
+        assert!(h.points("Kelmscott").is_empty());
+        assert!(h.points("“Hyphenation").is_empty());
+        let caps = Hyphenator::new("en").with_capitals(Some(true));
+        assert!(!caps.points("Kelmscott").is_empty());
     }
 
     #[test]
