@@ -116,6 +116,9 @@ codes! {
     NestingTooDeep = "nesting-too-deep",
     /// Raw HTML Quire cannot carry over was dropped (its text is kept).
     HtmlDropped = "html-dropped",
+    /// A `[TOC]` line, another Markdown processor's contents marker:
+    /// dropped, the book's contents being Quire's own.
+    ContentsMarker = "contents-marker",
     /// Math with a command or environment Quire does not read.
     MathInvalid = "math-invalid",
     /// A link to nowhere, or with a scheme Quire does not keep live; its
@@ -171,6 +174,9 @@ codes! {
     /// A line that could not be justified (set flush left, or broken
     /// inside a word).
     LineUnjustified = "line-unjustified",
+    /// A chapter whose last page holds fewer than five lines, or a
+    /// spread whose pages could not be made to end level.
+    PageMakeup = "page-makeup",
     /// Nesting deeper than the page has room to indent.
     IndentCapped = "indent-capped",
     /// A code line too long for the measure, broken with a continuation mark.

@@ -245,13 +245,7 @@ fn manuscripts_of(book: &Path) -> Vec<(PathBuf, String)> {
 fn real_book_builds_whole(name: &str) {
     let book = corpus(name);
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out");
-    let r = run(quire()
-        .arg("build")
-        .arg(&book)
-        .arg("-o")
-        .arg(&out)
-        .env("QUIRE_CACHE_DIR", dir.path().join("cache")));
+    let (r, out) = build_both(&book, dir.path());
     assert_eq!(r.status, 0, "{name}: {}", r.stderr);
     assert!(
         !r.stderr.contains(": error: ") && r.stderr.contains("\n0 error(s)"),

@@ -55,13 +55,7 @@ fn outline(pdf: &Path) -> Vec<(usize, String)> {
 fn the_rust_book_as_an_mdbook_project_builds_as_its_summary_says() {
     let book = repo().join("tests/corpus/mdbook-rust-book");
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out");
-    let r = run(quire()
-        .arg("build")
-        .arg(&book)
-        .arg("-o")
-        .arg(&out)
-        .env("QUIRE_CACHE_DIR", dir.path().join("cache")));
+    let (r, out) = build_both(&book, dir.path());
     assert_eq!(r.status, 0, "{}", r.stderr);
     assert!(r.stderr.contains("\n0 error(s)"), "{}", r.stderr);
     // The book's own preprocessors cannot run, and say so at their line.
@@ -517,13 +511,7 @@ fn corpus_mdbook_projects_build_as_their_summaries_say() {
     ] {
         let book = repo().join("tests/corpus").join(name);
         let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("out");
-        let r = run(quire()
-            .arg("build")
-            .arg(&book)
-            .arg("-o")
-            .arg(&out)
-            .env("QUIRE_CACHE_DIR", dir.path().join("cache")));
+        let (r, out) = build_both(&book, dir.path());
         assert_eq!(r.status, 0, "{name}: {}", r.stderr);
         assert!(r.stderr.contains("\n0 error(s)"), "{name}: {}", r.stderr);
         let pdf = out.join(format!("{name}.pdf"));

@@ -587,3 +587,79 @@ fn a_manuscript_names_its_printer_in_front_matter() {
         r.stderr
     );
 }
+
+/// A book too long for its printer is refused as a book (at its
+/// book.toml, not its first chapter), with what would fit, found by
+/// setting it again: the trim and the type size named are checked by
+/// building with them.
+#[test]
+fn a_book_too_long_for_kdp_says_what_would_fit() {
+    let novel = std::fs::read(repo().join("tests/corpus/pride-and-prejudice.txt")).unwrap();
+    let dir = project(&[
+        (
+            "book.toml",
+            b"[book]\ntitle = \"Long\"\nauthors = [\"A. Writer\"]\n",
+        ),
+        ("part-1.txt", &novel),
+        ("part-2.txt", &novel),
+        ("part-3.txt", &novel),
+    ]);
+    let out = dir.path().join("out");
+    let r = run(quire()
+        .arg("build")
+        .arg(dir.path())
+        .args(["--target", "kdp", "--to", "pdf", "-o"])
+        .arg(&out));
+    assert_eq!(r.status, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("book.toml: error: the interior has")
+            && r.stderr
+                .contains("Amazon KDP prints books of 24 to 828 pages"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("part-1.txt: error"), "{}", r.stderr);
+    // The help names a trim and a type size, each with its page count.
+    let help = r
+        .stderr
+        .lines()
+        .find(|l| l.trim_start().starts_with("help: at "))
+        .unwrap_or_else(|| panic!("{}", r.stderr));
+    let trim = help
+        .split("`page-size = \"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let pages: u32 = help
+        .split("it sets in ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(pages <= 828, "{help}");
+    std::fs::write(
+        dir.path().join("book.toml"),
+        format!(
+            "[book]\ntitle = \"Long\"\nauthors = [\"A. Writer\"]\n\n[pdf]\npage-size = \"{trim}\"\n"
+        ),
+    )
+    .unwrap();
+    let r = run(quire()
+        .arg("build")
+        .arg(dir.path())
+        .args(["--target", "kdp", "--to", "pdf", "-o"])
+        .arg(&out));
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(
+        pdf_pages(&out.join(format!(
+            "{}.pdf",
+            dir.path().file_name().unwrap().to_str().unwrap()
+        ))) as u32,
+        pages
+    );
+}

@@ -75,6 +75,10 @@ pub struct Options {
     /// (`[build] out-dir`, relative to the book).
     #[serde(skip)]
     pub out_dir: Option<PathBuf>,
+    /// The book's configuration file (book.toml), which names the book in
+    /// messages about it as a whole; `None` for a single manuscript.
+    #[serde(skip)]
+    pub config: Option<PathBuf>,
 }
 
 /// A page of the print edition, and where in the book it begins.
@@ -260,6 +264,7 @@ impl Default for Options {
             margins: Margins::default(),
             extra_css: None,
             out_dir: None,
+            config: None,
         }
     }
 }

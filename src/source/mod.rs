@@ -979,6 +979,7 @@ fn book_options(
         }
     }
     options.chapters_on_recto = cfg.pdf.chapters_on_recto.unwrap_or(false);
+    options.config = Some(config.to_path_buf());
     options.out_dir = cfg.build.out_dir.as_ref().map(|d| dir.join(d));
     let at = |span: std::ops::Range<usize>| {
         let (line, col) =

@@ -75,6 +75,19 @@ pub fn build_as(format: &str, input: &Path, out: &Path, extra: &[&str]) -> (Run,
     (r, out.join(format!("{stem}.{format}")))
 }
 
+/// Builds `input` into both formats in `dir/out`, with a cache of its own
+/// in `dir`: the run, and the output directory.
+pub fn build_both(input: &Path, dir: &Path) -> (Run, PathBuf) {
+    let out = dir.join("out");
+    let r = run(quire()
+        .arg("build")
+        .arg(input)
+        .arg("-o")
+        .arg(&out)
+        .env("QUIRE_CACHE_DIR", dir.join("cache")));
+    (r, out)
+}
+
 pub fn build_epub(input: &Path, out: &Path, extra: &[&str]) -> (Run, PathBuf) {
     build_as("epub", input, out, extra)
 }

@@ -216,13 +216,19 @@ pub fn placed_letters(laid: &Laid) -> Tally {
                 }
             }
         }
-        let bottom = top - g.text_height();
+        let bottom = top - g.text_height() - body.extra
+            + super::paginate::notes_raised(g, laid.note_leading);
         let mut y = bottom + body.notes.len() as f32 * laid.note_leading;
         for &(n, l) in &body.notes {
             if seen_notes.insert((n, l), ()).is_none() {
                 let note = &laid.notes[n];
                 let (dx, line) = &note.lines[l];
-                if on_paper(g, line, left + dx, y - laid.note_leading * 0.78) {
+                if on_paper(
+                    g,
+                    line,
+                    left + dx,
+                    y - laid.note_leading * super::paginate::NOTE_BASELINE,
+                ) {
                     let c = chapter_of(laid.chapter_notes, n);
                     *t.entry((c, note.line)).or_default() += line_letters(line);
                 }

@@ -74,7 +74,7 @@ pub(super) fn compose(c: &Composer, index: usize, body: &PageBody, named: &mut N
     }
     // Footnotes, from the foot of the text block up.
     if !body.notes.is_empty() {
-        let bottom = top - g.text_height();
+        let bottom = top - g.text_height() - body.extra + paginate::notes_raised(g, c.note_leading);
         let block = body.notes.len() as f32 * c.note_leading;
         let rule_y = bottom + block + paginate::note_gap(g) * 0.45;
         // The short rule above the notes starts where lines start.
@@ -116,7 +116,7 @@ pub(super) fn compose(c: &Composer, index: usize, body: &PageBody, named: &mut N
                 &mut page,
                 line,
                 left + dx,
-                y_top - c.note_leading * 0.78,
+                y_top - c.note_leading * paginate::NOTE_BASELINE,
                 Some(tag),
             );
             y -= c.note_leading;

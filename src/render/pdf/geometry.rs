@@ -3,6 +3,90 @@
 
 use super::*;
 
+/// For a book too long for its printer: the nearest larger trim the
+/// printer offers, and the smaller type on this trim, that bring it within
+/// `most` pages, each found by setting the book again.
+fn what_fits(
+    book: &Book,
+    fonts: &crate::fonts::FontSet,
+    print: &crate::print::PrintOptions,
+    most: u32,
+) -> String {
+    let count = |b: &Book| -> Option<u32> {
+        let mut scratch = Diagnostics::default();
+        typeset(b, fonts, &mut scratch)
+            .ok()
+            .map(|d| d.pages.len() as u32)
+    };
+    let trim = trim_for(book);
+    let inches = |pt: f32| {
+        let s = format!("{:.2}", pt / crate::print::PT);
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    };
+    let mut found = Vec::new();
+    // Larger trims, nearest first (the printer's list, or common steps).
+    let mut trims: Vec<(f32, f32)> = print
+        .target
+        .profile()
+        .trims
+        .iter()
+        .map(|&(w, h)| (w * crate::print::PT, h * crate::print::PT))
+        .filter(|&(w, h)| {
+            w * h > trim.width * trim.height * 1.01 && w >= trim.width && h >= trim.height
+        })
+        .collect();
+    if trims.is_empty() {
+        trims = [(1.08, 1.06), (1.16, 1.11)]
+            .iter()
+            .map(|&(a, b)| (trim.width * a, trim.height * b))
+            .collect();
+    }
+    trims.sort_by(|a, b| (a.0 * a.1).total_cmp(&(b.0 * b.1)));
+    for &(w, h) in trims.iter().take(4) {
+        let mut b = book.clone();
+        b.options.page_size = Some(style::PageSize {
+            width: w,
+            height: h,
+        });
+        if let Some(n) = count(&b)
+            && n <= most
+        {
+            found.push(format!(
+                "at {} × {} in (`page-size = \"{}x{}in\"` under [pdf]) it sets in {n} pages",
+                inches(w),
+                inches(h),
+                inches(w),
+                inches(h)
+            ));
+            break;
+        }
+    }
+    // Smaller type on this trim, half a point at a time, not below 8 pt.
+    let size = geometry_for(book, 0).size;
+    let mut s = (size * 2.0).floor() / 2.0;
+    if (s - size).abs() < 0.01 {
+        s -= 0.5;
+    }
+    while s >= 8.0 {
+        let mut b = book.clone();
+        b.options.style.font_size = Some(s);
+        if let Some(n) = count(&b)
+            && n <= most
+        {
+            found.push(format!(
+                "at {s} pt type on this trim (`font-size = {s}` under [style]) it sets in {n} pages"
+            ));
+            break;
+        }
+        s -= 0.5;
+    }
+    if found.is_empty() {
+        "neither the next larger trims nor type down to 8 pt bring it within the limit: split the book into volumes".to_string()
+    } else {
+        found.join("; ")
+    }
+}
+
 /// What a printer would refuse, refused here: a page count outside its
 /// range, and anything printed outside the safe area of a page (a bug in
 /// the layout, since the margins are set from the same rules).
@@ -10,12 +94,18 @@ pub(super) fn preflight(
     book: &Book,
     print: &crate::print::PrintOptions,
     doc: &Document,
+    fonts: &crate::fonts::FontSet,
     diags: &mut Diagnostics,
 ) {
     let profile = print.target.profile();
     let pages = doc.pages.len() as u32;
     let (least, most) = profile.pages;
     if !(least..=most).contains(&pages) {
+        let help = if pages < least {
+            "a smaller trim size, or more text, makes more pages".to_string()
+        } else {
+            what_fits(book, fonts, print, most)
+        };
         diags.push(
             Diagnostic::error(
                 Code::PrintTarget,
@@ -25,11 +115,7 @@ pub(super) fn preflight(
                     profile.name
                 ),
             )
-            .help(if pages < least {
-                "a smaller trim size, or more text, makes more pages"
-            } else {
-                "a larger trim size makes fewer pages; or split the book into volumes"
-            }),
+            .help(help),
         );
     }
     let safety = profile.safety * crate::print::PT;

@@ -66,13 +66,15 @@ impl crate::render::Renderer for Pdf {
 }
 
 /// The file that stands for the whole book in messages.
+/// Where a message about the whole book points: its book.toml, or the
+/// manuscript that is the book.
 fn book_file(book: &Book) -> Location {
-    Location::file(
+    Location::file(book.options.config.clone().unwrap_or_else(|| {
         book.chapters
             .first()
             .map(|c| c.source.clone())
-            .unwrap_or_default(),
-    )
+            .unwrap_or_default()
+    }))
 }
 
 /// What the writer is told of the book besides the pages.
@@ -111,7 +113,7 @@ fn make(book: &Book, diags: &mut Diagnostics) -> Result<Made, Diagnostic> {
     let mut doc = typeset(book, &fonts, diags)?;
     crate::timing::stage("typeset", t);
     if let Some(print) = &book.options.print {
-        preflight(book, print, &doc, diags);
+        preflight(book, print, &doc, &fonts, diags);
     }
     if diags.has_errors() {
         return Ok(Default::default());
@@ -273,14 +275,45 @@ fn typeset_on(
     let front_count = front.len();
     let set = set_chapters(book, fonts, &g, diags);
     let note_leading = (g.size * 0.82 * 1.25 * 2.0).round() / 2.0;
-    let mut bodies = Paginator {
+    let (mut bodies, short_ends) = Paginator {
         geometry: &g,
         items: &set.items,
         notes: &set.notes,
         note_leading,
         first_page_index: front_count,
+        long_lines: book.options.style.long_pages.unwrap_or(1),
     }
-    .run();
+    .run_reporting();
+    for (n, body) in bodies.iter().enumerate().filter(|(_, b)| b.uneven) {
+        let ch = &book.chapters[body.chapter];
+        diags.push(
+            Diagnostic::warning(
+                Code::PageMakeup,
+                Location::file(&ch.source),
+                format!(
+                    "pages {} and {} (in “{}”) end on different lines: where their text may break (not leaving a paragraph's first or last line alone, not after a heading, not inside a listing, a figure or a table row) gave no way to end them level, a line long or short",
+                    n + 1,
+                    n + 2,
+                    crate::model::plain_text(&ch.title)
+                ),
+            )
+            .help("a sentence more or less before it, or `long-pages = 2` under [style], gives the page room"),
+        );
+    }
+    for (c, lines) in short_ends {
+        let ch = &book.chapters[c];
+        diags.push(
+            Diagnostic::warning(
+                Code::PageMakeup,
+                Location::file(&ch.source),
+                format!(
+                    "the last page of “{}” holds {lines} line(s): neither setting the spreads before it a line long nor a line short gave it five",
+                    crate::model::plain_text(&ch.title)
+                ),
+            )
+            .help("a sentence more or less in the chapter's last pages, or `long-pages = 2` under [style], gives the page room"),
+        );
+    }
     for body in &mut bodies {
         body.full_bleed = body.placed.iter().any(|&(i, _)| {
             set.items[i]

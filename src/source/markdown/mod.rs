@@ -243,6 +243,22 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
                             }
                             blocks.pop();
                         }
+                        // Another processor's contents marker: the book
+                        // makes its own contents.
+                        if let BlockKind::Paragraph { content } = &kind
+                            && matches!(
+                                crate::model::plain_text(content).trim(),
+                                "[TOC]" | "[[_TOC_]]" | "[[TOC]]" | "{:toc}" | "[toc]"
+                            )
+                        {
+                            let location = self.location(range.start);
+                            self.diags.warning(
+                                Code::ContentsMarker,
+                                location,
+                                "a `[TOC]` contents marker is dropped: the book's contents are made from its chapters",
+                            );
+                            continue;
+                        }
                         // An HTML definition list comes a term or two and
                         // its definition to a block: one list of them all.
                         if let BlockKind::Definitions { items } = &mut kind

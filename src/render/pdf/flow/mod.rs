@@ -225,9 +225,9 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
             n => format!(" ({} lines of this block)", n),
         };
         let (message, help) = match first {
-            LineIssue::Loose { spaces } => (
+            LineIssue::Loose { em } => (
                 format!(
-                    "a justified line is set with spaces {spaces:.1} times their natural width{more}"
+                    "a justified line is set with word spaces of {em:.2} em, wider than 0.65 em: no way of breaking this paragraph, hyphenated or with TeX's emergency stretch, sets it tighter{more}"
                 ),
                 "a long word or URL nearby leaves few places to break: a soft hyphen (U+00AD) in it, shorter link text or rewording tightens the line",
             ),

@@ -27,11 +27,21 @@ pub(super) fn issue(
     if !spaces && line.width < measure - 1.0 {
         return Some(LineIssue::Unjustifiable { word: word() });
     }
-    // Stretch is half a space, so a ratio r makes spaces 1 + r/2 wide.
-    let spaces_wide = 1.0 + line.ratio / 2.0;
-    (spaces && spaces_wide > LOOSE_REPORTED).then_some(LineIssue::Loose {
-        spaces: spaces_wide,
-    })
+    if !spaces || line.ratio <= 0.0 {
+        return None;
+    }
+    // The word spaces as set, in ems of their own type: what a reader
+    // sees, and what a typography review measures.
+    let (sum, n) = line
+        .runs
+        .iter()
+        .flat_map(|r| r.glyphs.iter().map(move |g| (g, r.style.size)))
+        .filter(|(g, _)| matches!(g.text, crate::render::pdf::page::GlyphText::One(' ')))
+        .fold((0.0f32, 0u32), |(s, n), (g, size)| {
+            (s + g.advance / size, n + 1)
+        });
+    let em = if n == 0 { 0.0 } else { sum / n as f32 };
+    (em > LOOSE_REPORTED).then_some(LineIssue::Loose { em })
 }
 
 /// The longest word of a set line, shortened for a message.

@@ -176,8 +176,8 @@ pub struct LineImage {
 /// Why a line is not as it should be.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LineIssue {
-    /// Justified with spaces stretched this many times their natural width.
-    Loose { spaces: f32 },
+    /// Justified with word spaces this many ems wide.
+    Loose { em: f32 },
     /// A line with no space in it (one long word or URL) that cannot be
     /// spread to the margin: set flush left.
     Unjustifiable { word: String },
@@ -190,10 +190,10 @@ pub enum LineIssue {
     WideFormula { formula: String, over: f32 },
 }
 
-/// A justified line whose spaces stretch past this many times their
-/// natural width is reported: TeX's \hbadness of 1000 is a ratio of about
-/// 2.15; this is looser, so that only lines a reader would notice are named.
-const LOOSE_REPORTED: f32 = 3.0;
+/// A justified line whose word spaces come out wider than this many ems
+/// is reported: past about two thirds of an em, a space reads as a hole
+/// (rivers, a line that stands out of its page).
+const LOOSE_REPORTED: f32 = 0.65;
 
 /// What a box, glue or penalty shows when its line is set.
 #[derive(Debug, Clone)]
