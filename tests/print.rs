@@ -663,3 +663,45 @@ fn a_book_too_long_for_kdp_says_what_would_fit() {
         pages
     );
 }
+
+/// The spine's type grows with the spine: a third of its width (so a
+/// 1.5 in spine's title is three times a 0.5 in spine's), read back as the
+/// width of the turned title's word boxes on the cover; a book under the
+/// printer's page count for spine text has a plain spine.
+#[test]
+fn spine_type_grows_with_the_spine() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sizes = Vec::new();
+    for (chapters, target) in [("3", "kdp"), ("14", "kdp"), ("40", "ingram"), ("70", "ingram")] {
+        let book = dir.path().join(format!("book-{chapters}"));
+        let made = std::process::Command::new("python3")
+            .arg(repo().join("benches/make_corpus.py"))
+            .arg(&book)
+            .args([chapters, "5000"])
+            .output()
+            .unwrap();
+        assert!(made.status.success());
+        let (r, pdf, cover) = print_build(&book, &dir.path().join("out"), target, &[]);
+        assert_eq!(r.status, 0, "{}", r.stderr);
+        let pages = pdf_pages(&pdf);
+        let spine = boxes(&cover)[0][2][2] / 72.0 - 2.0 * boxes(&pdf)[0][2][2] / 72.0;
+        // The turned title's first word: its box is as wide as the type
+        // is tall.
+        let words = page_words(&cover);
+        let title: Vec<&Word> = words[0]
+            .iter()
+            .filter(|w| w.0 == "Long" && (w.3 - w.1) < (w.4 - w.2))
+            .collect();
+        sizes.push((pages, spine, title.first().map(|w| w.3 - w.1)));
+    }
+    // The thinnest book carries no spine text; the others grow with it.
+    assert!(sizes[0].0 < 80 && sizes[0].2.is_none(), "{sizes:?}");
+    let (a, b, c) = (sizes[1], sizes[2], sizes[3]);
+    let (ha, hb, hc) = (a.2.unwrap(), b.2.unwrap(), c.2.unwrap());
+    assert!(ha < hb && hb < hc, "{sizes:?}");
+    // In proportion to the spine (within the shrinking a long title needs).
+    assert!(
+        ((hb / ha) - (b.1 / a.1)).abs() / (b.1 / a.1) < 0.25,
+        "{sizes:?}"
+    );
+}

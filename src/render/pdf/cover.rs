@@ -255,8 +255,8 @@ fn front(
     }
 }
 
-/// The spine: title and author turned to run down it, as large as it
-/// allows, or nothing (with a warning) when they cannot fit.
+/// The spine: title and author turned to run down it, in type that grows
+/// with the spine, or nothing (with a warning) when they cannot fit.
 fn spine_text(
     sheet: &mut Sheet,
     m: &crate::model::Metadata,
@@ -283,10 +283,11 @@ fn spine_text(
             crate::typography::byline(&authors, &m.language)
         )
     };
-    // As large as the spine allows, at most 12 pt, with a margin of
-    // a sixth of the spine on each side of the type.
+    // In proportion to the spine: a third of its width (a 0.5 in spine
+    // takes 12 pt type, a 1.5 in spine 36 pt), at most 48 pt, and smaller
+    // only when the line would not fit the spine's length.
     let room = th - 2.0 * safety;
-    let mut size = (spine * 0.6).min(12.0);
+    let mut size = (spine / 3.0).clamp(5.0, 48.0);
     let mut line = sheet.set(
         &text,
         TextStyle::new(FontId::Regular, size),
