@@ -56,6 +56,46 @@ pub struct PrintOptions {
     pub paper: Paper,
     /// Crop marks outside the bleed, for printers that want them.
     pub crop_marks: bool,
+    /// The colour of the cover's back and spine (and front, when the book
+    /// has no picture of its own), instead of white or the generated
+    /// cover's.
+    pub cover_colour: Option<Rgb>,
+}
+
+/// A colour as a book gives it: `#1d3557` or `#fc0`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Rgb(pub [u8; 3]);
+
+impl Rgb {
+    pub fn parse(s: &str) -> Result<Rgb, String> {
+        let hex = s.trim().strip_prefix('#').unwrap_or("");
+        let digits: Vec<u8> = hex
+            .chars()
+            .map(|c| c.to_digit(16).map(|d| d as u8))
+            .collect::<Option<_>>()
+            .unwrap_or_default();
+        match digits.as_slice() {
+            [r, g, b] if hex.len() == 3 => Ok(Rgb([r * 17, g * 17, b * 17])),
+            [r1, r2, g1, g2, b1, b2] => Ok(Rgb([r1 * 16 + r2, g1 * 16 + g2, b1 * 16 + b2])),
+            _ => Err(format!(
+                "`{s}` is not a colour: write it as #rrggbb (such as #1d3557) or #rgb"
+            )),
+        }
+    }
+
+    /// Whether dark type reads on it (its relative luminance is past the
+    /// middle).
+    pub fn light(self) -> bool {
+        let [r, g, b] = self.0.map(|c| c as f32 / 255.0);
+        0.2126 * r + 0.7152 * g + 0.0722 * b > 0.5
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Rgb {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Rgb, D::Error> {
+        let s = String::deserialize(d)?;
+        Rgb::parse(&s).map_err(serde::de::Error::custom)
+    }
 }
 
 /// One printer's rules. Lengths in inches.

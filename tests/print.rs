@@ -672,7 +672,12 @@ fn a_book_too_long_for_kdp_says_what_would_fit() {
 fn spine_type_grows_with_the_spine() {
     let dir = tempfile::tempdir().unwrap();
     let mut sizes = Vec::new();
-    for (chapters, target) in [("3", "kdp"), ("14", "kdp"), ("40", "ingram"), ("70", "ingram")] {
+    for (chapters, target) in [
+        ("3", "kdp"),
+        ("14", "kdp"),
+        ("40", "ingram"),
+        ("70", "ingram"),
+    ] {
         let book = dir.path().join(format!("book-{chapters}"));
         let made = std::process::Command::new("python3")
             .arg(repo().join("benches/make_corpus.py"))
@@ -703,5 +708,71 @@ fn spine_type_grows_with_the_spine() {
     assert!(
         ((hb / ha) - (b.1 / a.1)).abs() / (b.1 / a.1) < 0.25,
         "{sizes:?}"
+    );
+}
+
+/// `[print] cover-colour` colours the cover's back and spine, with type
+/// that reads on it; a colour that is not one is an error at its place.
+#[test]
+fn the_cover_takes_the_book_s_colour() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("book");
+    let made = std::process::Command::new("python3")
+        .arg(repo().join("benches/make_corpus.py"))
+        .arg(&book)
+        .args(["12", "5000"])
+        .output()
+        .unwrap();
+    assert!(made.status.success());
+    let toml = std::fs::read_to_string(book.join("book.toml")).unwrap();
+    std::fs::write(
+        book.join("book.toml"),
+        format!("{toml}\n[print]\ncover-colour = \"#1d3557\"\n"),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let (r, pdf, cover) = print_build(&book, &out, "kdp", &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let media = boxes(&cover)[0][0];
+    let trim = boxes(&pdf)[0][2];
+    let png = out.join("cover");
+    tool(
+        "pdftoppm",
+        &[
+            OsStr::new("-png"),
+            OsStr::new("-r"),
+            OsStr::new("20"),
+            cover.as_os_str(),
+            png.as_os_str(),
+        ],
+    );
+    let img = image::open(out.join("cover-1.png")).unwrap().to_rgb8();
+    let scale = img.width() as f64 / media[2];
+    // A quarter of the way across the back, near its top; and the spine's
+    // middle, near its foot (clear of the title). Poppler turns the CMYK
+    // back into RGB its own way: near, not exact.
+    let at = |x: f64, y: f64| img.get_pixel((x * scale) as u32, (y * scale) as u32).0;
+    let spine_x = 9.0 + trim[2] + (media[2] - 18.0 - 2.0 * trim[2]) / 2.0;
+    for px in [at(9.0 + trim[2] * 0.25, 40.0), at(spine_x, media[3] - 30.0)] {
+        let want = [0x1d, 0x35, 0x57];
+        assert!(
+            px.iter()
+                .zip(want)
+                .all(|(a, b)| (*a as i32 - b as i32).abs() <= 16),
+            "{px:?}"
+        );
+    }
+
+    std::fs::write(
+        book.join("book.toml"),
+        format!("{toml}\n[print]\ncover-colour = \"navy\"\n"),
+    )
+    .unwrap();
+    let (r, _, _) = print_build(&book, &dir.path().join("out2"), "kdp", &[]);
+    assert_eq!(r.status, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("book.toml:") && r.stderr.contains("`navy` is not a colour"),
+        "{}",
+        r.stderr
     );
 }

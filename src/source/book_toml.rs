@@ -142,6 +142,8 @@ pub struct PrintToml {
     pub paper: Option<crate::print::Paper>,
     /// Crop marks outside the bleed (default false).
     pub crop_marks: Option<bool>,
+    /// The cover's back and spine colour, `#rrggbb`.
+    pub cover_colour: Option<crate::print::Rgb>,
 }
 
 /// Bounds on input a book may raise or lower.

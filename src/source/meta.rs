@@ -15,6 +15,7 @@ pub(super) fn print_options(
         target,
         paper: cfg.and_then(|c| c.paper).unwrap_or_default(),
         crop_marks: overrides.crop_marks || cfg.and_then(|c| c.crop_marks).unwrap_or(false),
+        cover_colour: cfg.and_then(|c| c.cover_colour),
     })
 }
 

@@ -147,10 +147,11 @@ pub fn full_wrap(
         .and_then(|k| book.images.get(k).map(|a| (k, a)));
     // The colours: the generated cover's, or black on white beside an
     // image of the author's.
-    let (paper, ink) = if own_cover.is_some() {
-        (WHITE, BLACK)
-    } else {
-        (cmyk(bg), cmyk(fg))
+    let (paper, ink) = match (print.cover_colour, own_cover.is_some()) {
+        // The book's own colour, with type that reads on it.
+        (Some(c), _) => (cmyk(c.0), if c.light() { BLACK } else { WHITE }),
+        (None, true) => (WHITE, BLACK),
+        (None, false) => (cmyk(bg), cmyk(fg)),
     };
     sheet.fill(0.0, 0.0, width, height, paper);
 
