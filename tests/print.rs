@@ -758,7 +758,7 @@ fn the_cover_takes_the_book_s_colour() {
         assert!(
             px.iter()
                 .zip(want)
-                .all(|(a, b)| (*a as i32 - b as i32).abs() <= 16),
+                .all(|(a, b)| (*a as i32 - b).abs() <= 16),
             "{px:?}"
         );
     }
