@@ -91,12 +91,8 @@ pub fn full_wrap(
     pages: u32,
     diags: &mut Diagnostics,
 ) -> Result<Document, Diagnostic> {
-    let at = Location::file(
-        book.chapters
-            .first()
-            .map(|c| c.source.clone())
-            .unwrap_or_default(),
-    );
+    // What the cover lacks is the book's: its book.toml says so.
+    let at = super::book_file(book);
     let profile = print.target.profile();
     let trim = super::trim_for(book);
     let bleed = profile.cover_bleed * PT;
