@@ -20,6 +20,23 @@ fn print_build(input: &Path, out: &Path, target: &str, extra: &[&str]) -> (Run, 
     (r, pdf, cover)
 }
 
+/// A book of `chapters` chapters of 5,000 words (benches/make_corpus.py)
+/// at `at`.
+fn made_book(at: &Path, chapters: usize) -> PathBuf {
+    let made = std::process::Command::new("python3")
+        .arg(repo().join("benches/make_corpus.py"))
+        .arg(at)
+        .args([chapters.to_string(), "5000".to_string()])
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    at.to_path_buf()
+}
+
 /// Every page's boxes, from qpdf's JSON: (MediaBox, BleedBox, TrimBox).
 fn boxes(pdf: &Path) -> Vec<[[f64; 4]; 3]> {
     let json = tool_text(
@@ -182,14 +199,7 @@ fn every_target_makes_an_interior_with_boxes_and_pdfx() {
 #[test]
 fn a_long_book_gets_the_wider_gutter_and_a_spine() {
     let dir = tempfile::tempdir().unwrap();
-    let book = dir.path().join("long");
-    let status = std::process::Command::new("python3")
-        .arg(repo().join("benches/make_corpus.py"))
-        .arg(&book)
-        .args(["40", "5000"])
-        .output()
-        .unwrap();
-    assert!(status.status.success());
+    let book = made_book(&dir.path().join("long"), 40);
     let toml = std::fs::read_to_string(book.join("book.toml"))
         .unwrap()
         .replace(
@@ -672,20 +682,8 @@ fn a_book_too_long_for_kdp_says_what_would_fit() {
 fn spine_type_grows_with_the_spine() {
     let dir = tempfile::tempdir().unwrap();
     let mut sizes = Vec::new();
-    for (chapters, target) in [
-        ("3", "kdp"),
-        ("14", "kdp"),
-        ("40", "ingram"),
-        ("70", "ingram"),
-    ] {
-        let book = dir.path().join(format!("book-{chapters}"));
-        let made = std::process::Command::new("python3")
-            .arg(repo().join("benches/make_corpus.py"))
-            .arg(&book)
-            .args([chapters, "5000"])
-            .output()
-            .unwrap();
-        assert!(made.status.success());
+    for (chapters, target) in [(3, "kdp"), (14, "kdp"), (40, "ingram"), (70, "ingram")] {
+        let book = made_book(&dir.path().join(format!("book-{chapters}")), chapters);
         let (r, pdf, cover) = print_build(&book, &dir.path().join("out"), target, &[]);
         assert_eq!(r.status, 0, "{}", r.stderr);
         let pages = pdf_pages(&pdf);
@@ -716,14 +714,7 @@ fn spine_type_grows_with_the_spine() {
 #[test]
 fn the_cover_takes_the_book_s_colour() {
     let dir = tempfile::tempdir().unwrap();
-    let book = dir.path().join("book");
-    let made = std::process::Command::new("python3")
-        .arg(repo().join("benches/make_corpus.py"))
-        .arg(&book)
-        .args(["12", "5000"])
-        .output()
-        .unwrap();
-    assert!(made.status.success());
+    let book = made_book(&dir.path().join("book"), 12);
     let toml = std::fs::read_to_string(book.join("book.toml")).unwrap();
     std::fs::write(
         book.join("book.toml"),
