@@ -48,7 +48,8 @@ def pages_lines(pdf):
             if line[0] is not None and "".join(line[1]).strip():
                 pages[-1].append((line[0], "".join(line[1])))
             line = None
-    proc.wait()
+    if proc.wait() != 0:
+        raise SystemExit(f"mutool could not read {pdf}")
     out = []
     for p in pages:
         merged = []

@@ -227,6 +227,12 @@ impl Location {
             column,
         }
     }
+
+    /// The place of byte `offset` in `text`, the contents of `file`.
+    pub fn in_text(file: impl Into<PathBuf>, text: &str, offset: usize) -> Self {
+        let (line, column) = LineIndex::new(text).line_col(text, offset);
+        Location::at(file, line, column)
+    }
 }
 
 impl fmt::Display for Location {

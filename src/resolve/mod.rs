@@ -155,17 +155,19 @@ pub fn resolve(raw: RawBook, diags: &mut Diagnostics) -> Book {
             }
             ok
         });
-        let base = requested.clone().unwrap_or_else(|| {
-            if ch.title.is_empty() {
-                "opening".to_string()
-            } else {
-                slug(&crate::model::plain_text(&ch.title))
-            }
-        });
+        // A generated id: from the title's text, which links written for
+        // GitHub or mdBook also name by their own rule.
+        let text = (requested.is_none() && !ch.title.is_empty())
+            .then(|| crate::model::plain_text(&ch.title));
+        let base = match (&requested, &text) {
+            (Some(id), _) => id.clone(),
+            (None, Some(t)) => slug(t),
+            (None, None) => "opening".to_string(),
+        };
         let title_id = ids.unique(&base);
         names.insert(base, title_id.clone());
-        if requested.is_none() && !ch.title.is_empty() {
-            let web = web_slug(crate::model::plain_text(&ch.title).trim());
+        if let Some(t) = &text {
+            let web = web_slug(t.trim());
             names.entry(web).or_insert_with(|| title_id.clone());
         }
         chapters.push((ch, title_id, names));
@@ -401,10 +403,10 @@ fn assign_heading_ids(
                     );
                     id.clear();
                 }
-                let base = if id.is_empty() {
-                    slug(&crate::model::plain_text(content))
-                } else {
-                    id.clone()
+                let text = id.is_empty().then(|| crate::model::plain_text(content));
+                let base = match &text {
+                    Some(t) => slug(t),
+                    None => id.clone(),
                 };
                 let unique = ids.unique(&base);
                 if requested && unique != base {
@@ -416,9 +418,10 @@ fn assign_heading_ids(
                 }
                 names.entry(base).or_insert_with(|| unique.clone());
                 names.insert(unique.clone(), unique.clone());
-                if !requested {
-                    let web = web_slug(crate::model::plain_text(content).trim());
-                    names.entry(web).or_insert_with(|| unique.clone());
+                if let (false, Some(t)) = (requested, &text) {
+                    names
+                        .entry(web_slug(t.trim()))
+                        .or_insert_with(|| unique.clone());
                 }
                 *id = unique;
             }

@@ -273,13 +273,7 @@ pub fn parse(path: &Path, text: String, diags: &mut Diagnostics) -> Option<(Book
             Some((cfg, text))
         }
         Err(e) => {
-            let loc = match e.span() {
-                Some(span) => {
-                    let (line, col) = LineIndex::new(&text).line_col(&text, span.start);
-                    Location::at(path, line, col)
-                }
-                None => Location::file(path),
-            };
+            let loc = error_at(path, &text, &e);
             let msg = e.message().trim().to_string();
             let mut d = Diagnostic::error(
                 Code::ConfigInvalid,
@@ -293,6 +287,13 @@ pub fn parse(path: &Path, text: String, diags: &mut Diagnostics) -> Option<(Book
             None
         }
     }
+}
+
+/// Where a TOML error is in its file: at its span, or the file.
+pub fn error_at(path: &Path, text: &str, e: &toml::de::Error) -> Location {
+    e.span().map_or(Location::file(path), |s| {
+        Location::in_text(path, text, s.start)
+    })
 }
 
 /// The chapter files, in order: as listed, or found beside `book.toml`.

@@ -972,20 +972,14 @@ fn book_options(
         match crate::model::PageSize::parse(size.get_ref()) {
             Ok(parsed) => options.page_size = Some(parsed),
             Err(e) => {
-                let (line, col) = crate::diagnostics::LineIndex::new(cfg_text)
-                    .line_col(cfg_text, size.span().start);
-                diags.push(e.at(Location::at(config, line, col), ""));
+                diags.push(e.at(Location::in_text(config, cfg_text, size.span().start), ""));
             }
         }
     }
     options.chapters_on_recto = cfg.pdf.chapters_on_recto.unwrap_or(false);
     options.config = Some(config.to_path_buf());
     options.out_dir = cfg.build.out_dir.as_ref().map(|d| dir.join(d));
-    let at = |span: std::ops::Range<usize>| {
-        let (line, col) =
-            crate::diagnostics::LineIndex::new(cfg_text).line_col(cfg_text, span.start);
-        Location::at(config, line, col)
-    };
+    let at = |span: std::ops::Range<usize>| Location::in_text(config, cfg_text, span.start);
     let mut length = |v: &Option<toml::Spanned<String>>| -> Option<f32> {
         let v = v.as_ref()?;
         match crate::model::parse_length(v.get_ref()) {
@@ -1006,11 +1000,7 @@ fn book_options(
     options.style = style_options(&cfg.style, &MetaFile::new(config, cfg_text), diags);
     options.print = print_options(Some(&cfg.print), overrides);
     let size_at = match &cfg.pdf.page_size {
-        Some(size) => {
-            let (line, col) =
-                crate::diagnostics::LineIndex::new(cfg_text).line_col(cfg_text, size.span().start);
-            Location::at(config, line, col)
-        }
+        Some(size) => Location::in_text(config, cfg_text, size.span().start),
         None => Location::file(config),
     };
     check_trim(&options, layout, &meta.language, size_at, diags);

@@ -81,6 +81,12 @@ impl Hyphenator {
         }
     }
 
+    /// The hyphenator a book's text is set with: its language, and its
+    /// rule for capitalised words.
+    pub fn for_book(book: &crate::model::Book) -> Hyphenator {
+        Hyphenator::new(&book.meta.language).with_capitals(book.options.style.hyphenate_capitals)
+    }
+
     /// Whether words that open with a capital may be broken, when the
     /// book says.
     pub fn with_capitals(mut self, capitals: Option<bool>) -> Hyphenator {

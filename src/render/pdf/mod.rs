@@ -265,8 +265,7 @@ fn typeset_on(
     let g = g.clone();
     let print = book.options.print.is_some();
     let mut shaper = Shaper::new(fonts).map_err(|p| p.at(book_file(book), "font: "))?;
-    let hyphenator = hyphenate::Hyphenator::new(&book.meta.language)
-        .with_capitals(book.options.style.hyphenate_capitals);
+    let hyphenator = hyphenate::Hyphenator::for_book(book);
     warn_if_unhyphenated(book, &hyphenator, diags);
     let mut extra_images = std::collections::BTreeMap::new();
     let cover = front_cover(book, fonts, print, &mut extra_images)?;
@@ -539,8 +538,7 @@ fn set_chapters(
                 || {
                     (
                         Shaper::new(fonts).ok(),
-                        hyphenate::Hyphenator::new(&book.meta.language)
-                            .with_capitals(book.options.style.hyphenate_capitals),
+                        hyphenate::Hyphenator::for_book(book),
                     )
                 },
                 set_one,

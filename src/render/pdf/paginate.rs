@@ -78,6 +78,22 @@ struct State {
 }
 
 impl State {
+    /// The state as it is, but for the pages done (which are not copied).
+    fn snapshot(&mut self) -> State {
+        let pages = std::mem::take(&mut self.pages);
+        let copy = self.clone();
+        self.pages = pages;
+        copy
+    }
+
+    /// Goes back to a snapshot taken when `done` pages were done.
+    fn rewind(&mut self, done: usize, to: State) {
+        let mut pages = std::mem::take(&mut self.pages);
+        pages.truncate(done);
+        *self = to;
+        self.pages = pages;
+    }
+
     /// Ends the page and starts the next with the notes carried over.
     fn finish(&mut self) {
         self.page.notes = std::mem::take(&mut self.note_lines);
@@ -88,6 +104,23 @@ impl State {
         let take = self.carried.len().min(self.max_carried);
         self.note_lines.extend(self.carried.drain(..take));
     }
+}
+
+/// What pagination tries again within a chapter: the spreads set so far,
+/// as they began (the pages done then, and the state); the depth a spread
+/// is set to when a short last page or an uneven spread asked for another;
+/// how many ways to lengthen a short last page were tried, and whether all
+/// failed (the chapter is then set as it first came); how many spreads were
+/// uneven as it first came; and for a spread that would not end level, how
+/// many settings of the spread before it were tried.
+#[derive(Default)]
+struct Retries {
+    marks: Vec<(usize, State)>,
+    depths: HashMap<usize, f32>,
+    remedy: usize,
+    giving_up: bool,
+    as_first: Option<usize>,
+    repair: HashMap<usize, usize>,
 }
 
 /// Whether an item puts anything on the page (an empty code line or a
@@ -171,18 +204,7 @@ impl Paginator<'_> {
             .enumerate()
             .map(|(i, n)| (n.key.as_str(), i))
             .collect();
-        // The spreads of the chapter being set, as they began (the pages
-        // done then, and the state), and the depth each is set to when a
-        // short last page asked for another.
-        let mut marks: Vec<(usize, State)> = Vec::new();
-        let mut depths: HashMap<usize, f32> = HashMap::new();
-        let mut remedy = 0;
-        let mut giving_up = false;
-        // Uneven spreads in the chapter as it first came.
-        let mut as_first: Option<usize> = None;
-        // For a spread that would not end level, how many settings of the
-        // spread before it were tried.
-        let mut repair: HashMap<usize, usize> = HashMap::new();
+        let mut ch = Retries::default();
         let mut short = Vec::new();
         while st.i < self.items.len() {
             // A left-hand page is an odd physical index: it and the page
@@ -190,14 +212,8 @@ impl Paginator<'_> {
             let index = self.first_page_index + st.offset + st.pages.len();
             if g.mirrored && index % 2 == 1 && st.page.placed.is_empty() {
                 let done = st.pages.len();
-                marks.push((
-                    done,
-                    State {
-                        pages: Vec::new(),
-                        ..st.clone()
-                    },
-                ));
-                let base = depths.get(&done).copied().unwrap_or(full);
+                ch.marks.push((done, st.snapshot()));
+                let base = ch.depths.get(&done).copied().unwrap_or(full);
                 let uneven = st.unlevel;
                 self.spread(&mut st, &note_index, base);
                 // A spread that cannot end level: set the one before it a
@@ -206,33 +222,30 @@ impl Paginator<'_> {
                 // (Not for a spread whose own depth was set so.)
                 const DONE: usize = usize::MAX;
                 if st.unlevel > uneven
-                    && !giving_up
-                    && marks.len() >= 2
-                    && !depths.contains_key(&done)
+                    && !ch.giving_up
+                    && ch.marks.len() >= 2
+                    && !ch.depths.contains_key(&done)
                 {
-                    let prev = marks[marks.len() - 2].0;
-                    let count = repair.get(&done).copied().unwrap_or(0);
+                    let prev = ch.marks[ch.marks.len() - 2].0;
+                    let count = ch.repair.get(&done).copied().unwrap_or(0);
                     let dirs: Vec<f32> = [1.0, -1.0]
                         .into_iter()
                         .filter(|&d| d < 0.0 || self.long_lines > 0)
                         .collect();
-                    if count != DONE && (count > 0 || !depths.contains_key(&prev)) {
+                    if count != DONE && (count > 0 || !ch.depths.contains_key(&prev)) {
                         match dirs.get(count) {
                             Some(&dir) => {
-                                repair.insert(done, count + 1);
-                                depths.insert(prev, full + dir * g.leading);
+                                ch.repair.insert(done, count + 1);
+                                ch.depths.insert(prev, full + dir * g.leading);
                             }
                             None => {
-                                repair.insert(done, DONE);
-                                depths.remove(&prev);
+                                ch.repair.insert(done, DONE);
+                                ch.depths.remove(&prev);
                             }
                         }
-                        let (at, saved) = marks[marks.len() - 2].clone();
-                        marks.truncate(marks.len() - 2);
-                        let mut pages = std::mem::take(&mut st.pages);
-                        pages.truncate(at);
-                        st = saved;
-                        st.pages = pages;
+                        let (at, saved) = ch.marks[ch.marks.len() - 2].clone();
+                        ch.marks.truncate(ch.marks.len() - 2);
+                        st.rewind(at, saved);
                         continue;
                     }
                 }
@@ -246,31 +259,27 @@ impl Paginator<'_> {
             let lines = self.lines(&st.pages[last]);
             // A remedy that left more spreads uneven than the chapter had
             // as it first came is no remedy.
-            let in_chapter = marks.first().map_or(0, |(_, m)| st.unlevel - m.unlevel);
-            let first_uneven = *as_first.get_or_insert(in_chapter);
-            let uneven = !depths.is_empty() && in_chapter > first_uneven;
+            let in_chapter = ch.marks.first().map_or(0, |(_, m)| st.unlevel - m.unlevel);
+            let first_uneven = *ch.as_first.get_or_insert(in_chapter);
+            let uneven = !ch.depths.is_empty() && in_chapter > first_uneven;
             // A chapter of one page (a part's title, a dedication) is as
             // short as it is.
-            if giving_up
+            if ch.giving_up
                 || ((lines >= 5 || !g.mirrored || st.pages[last].opens_chapter.is_some())
                     && !uneven)
             {
-                if giving_up && lines < 5 {
+                if ch.giving_up && lines < 5 {
                     short.push((st.chapter, lines));
                 }
-                marks.clear();
-                depths.clear();
-                repair.clear();
-                remedy = 0;
-                giving_up = false;
-                as_first = None;
+                ch = Retries::default();
                 continue;
             }
             // Too few lines on the chapter's last page: set the spreads
             // before it a line long (pulling its lines back) or a line
             // short (pushing lines on to it), one, two, then three
             // spreads, until it holds five lines or none.
-            let before: Vec<usize> = marks
+            let before: Vec<usize> = ch
+                .marks
                 .iter()
                 .enumerate()
                 .filter(|(_, (done, _))| *done < last)
@@ -280,38 +289,30 @@ impl Paginator<'_> {
                 .into_iter()
                 .filter(|&(_, dir)| dir < 0.0 || self.long_lines > 0)
                 .filter(|&(n, _)| n <= before.len())
-                .nth(remedy);
+                .nth(ch.remedy);
             let Some((n, dir)) = plan else {
                 // Nothing served: the chapter as it first came.
-                giving_up = true;
-                depths.clear();
-                if marks.is_empty() {
+                ch.giving_up = true;
+                ch.depths.clear();
+                if ch.marks.is_empty() {
                     short.push((st.chapter, lines));
-                    giving_up = false;
-                    remedy = 0;
-                    as_first = None;
+                    ch = Retries::default();
                     continue;
                 }
-                let (done, saved) = marks[0].clone();
-                marks.clear();
-                let mut pages = std::mem::take(&mut st.pages);
-                pages.truncate(done);
-                st = saved;
-                st.pages = pages;
+                let (done, saved) = ch.marks[0].clone();
+                ch.marks.clear();
+                st.rewind(done, saved);
                 continue;
             };
-            remedy += 1;
-            depths.clear();
+            ch.remedy += 1;
+            ch.depths.clear();
             let from = before[before.len() - n];
             for &k in &before[before.len() - n..] {
-                depths.insert(marks[k].0, full + dir * g.leading);
+                ch.depths.insert(ch.marks[k].0, full + dir * g.leading);
             }
-            let (done, saved) = marks[from].clone();
-            marks.truncate(from);
-            let mut pages = std::mem::take(&mut st.pages);
-            pages.truncate(done);
-            st = saved;
-            st.pages = pages;
+            let (done, saved) = ch.marks[from].clone();
+            ch.marks.truncate(from);
+            st.rewind(done, saved);
         }
         if !st.page.placed.is_empty() || !st.note_lines.is_empty() || !st.carried.is_empty() {
             // The last page keeps the depth it was filled to; pages of
@@ -343,17 +344,15 @@ impl Paginator<'_> {
     /// spread stays as it came.
     fn spread(&self, st: &mut State, notes: &HashMap<&str, usize>, base: f32) {
         let g = self.geometry;
-        let full = base;
         let start = st.pages.len();
-        let mut saved = std::mem::take(&mut st.pages);
         let offset = st.offset;
-        let mut before = st.clone();
-        before.offset = offset + saved.len();
-        let mut caps = vec![full];
+        let mut before = st.snapshot();
+        before.offset = offset + start;
+        let mut caps = vec![base];
         for n in 1..=self.long_lines {
-            caps.push(full + n as f32 * g.leading);
+            caps.push(base + n as f32 * g.leading);
         }
-        caps.extend([full - g.leading, full - 2.0 * g.leading]);
+        caps.extend([base - g.leading, base - 2.0 * g.leading]);
         // No page deeper than the book allows.
         let deepest = st.full + self.long_lines as f32 * g.leading + 0.01;
         caps.retain(|&c| c <= deepest);
@@ -370,14 +369,14 @@ impl Paginator<'_> {
             tried += 1;
             let mut t = before.clone();
             self.page(&mut t, notes, cap);
-            // The page ended its chapter (or a blank page came first):
-            // nothing to match.
             // The book ends on this page: nothing faces it.
             if t.i >= self.items.len() {
                 first = Some(t);
                 settled = true;
                 break;
             }
+            // The page ended its chapter (or a blank page came first):
+            // nothing to match.
             if t.pages.len() != 1 || self.ends_chapter(&t) || t.pages[0].blank {
                 if first.is_none() {
                     first = Some(t);
@@ -387,10 +386,10 @@ impl Paginator<'_> {
             }
             let left = self.depth(&t.pages[0]);
             let mut t2 = t.clone();
-            if left < full * 0.5 {
+            if left < base * 0.5 {
                 // Hardly a page of text (a picture, a table's end): the
                 // facing page is set as it comes.
-                self.page(&mut t2, notes, full);
+                self.page(&mut t2, notes, base);
                 settled = level(left, self.depth(&t2.pages[t2.pages.len() - 1]));
                 first = Some(t2);
                 break;
@@ -421,7 +420,7 @@ impl Paginator<'_> {
                 // The right-hand page came out shorter (where its lines
                 // may break): try the left one as short, next.
                 let next = right + 0.01;
-                if right >= full - 5.0 * g.leading
+                if right >= base - 5.0 * g.leading
                     && next <= deepest
                     && !caps.iter().any(|&c| (c - next).abs() < 0.5)
                 {
@@ -431,7 +430,7 @@ impl Paginator<'_> {
             if first.is_none() {
                 // As they come, for when no way makes them level.
                 let mut greedy = t.clone();
-                self.page(&mut greedy, notes, full);
+                self.page(&mut greedy, notes, base);
                 first = Some(greedy);
             }
         }
@@ -445,10 +444,11 @@ impl Paginator<'_> {
         {
             settled = true;
         }
-        let chosen = first.unwrap_or(before);
-        saved.extend(chosen.pages.iter().cloned());
+        let mut chosen = first.unwrap_or(before);
+        let mut done = std::mem::take(&mut st.pages);
+        done.append(&mut chosen.pages);
         *st = chosen;
-        st.pages = saved;
+        st.pages = done;
         st.offset = offset;
         if !settled {
             st.unlevel += 1;
@@ -460,7 +460,8 @@ impl Paginator<'_> {
     }
 
     /// Moves a page's last line to `to` by widening (or narrowing) the
-    /// blank space between its blocks, by no more than a line in all. False, and the page unchanged, when it cannot.
+    /// blank space between its blocks, by no more than a line in all.
+    /// False, and the page unchanged, when it cannot.
     fn justify(&self, page: &mut PageBody, to: f32) -> bool {
         let gap = to - self.depth(page);
         let leading = self.geometry.leading;

@@ -15,7 +15,7 @@ pub mod include;
 pub mod summary;
 
 use super::book_toml::{BookToml, EpubToml, FontsToml, LimitsToml, PdfToml, PrintToml, StyleToml};
-use crate::diagnostics::{Code, Diagnostic, Diagnostics, LineIndex, Location};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
 use crate::model::metadata::{MetaInput, OneOrMany, PersonInput};
 use crate::model::{Block, BlockKind, ChapterRole};
 use serde::Deserialize;
@@ -210,14 +210,7 @@ impl Project {
         match toml::from_str::<Whole>(&self.text) {
             Ok(w) => Some(w.output.quire.unwrap_or_default()),
             Err(e) => {
-                let loc = match e.span() {
-                    Some(span) => {
-                        let (line, col) =
-                            LineIndex::new(&self.text).line_col(&self.text, span.start);
-                        Location::at(&self.config, line, col)
-                    }
-                    None => Location::file(&self.config),
-                };
+                let loc = super::book_toml::error_at(&self.config, &self.text, &e);
                 diags.push(
                     Diagnostic::error(
                         Code::ConfigInvalid,
@@ -242,10 +235,9 @@ impl Project {
         if dir.is_dir() {
             return dir;
         }
-        let (line, col) = LineIndex::new(&self.text).line_col(&self.text, root.span().start);
         diags.error(
             Code::ConfigInvalid,
-            Location::at(&self.config, line, col),
+            Location::in_text(&self.config, &self.text, root.span().start),
             "`project-root` is not a directory (it is relative to book.toml)",
         );
         self.root.clone()
