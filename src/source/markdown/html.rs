@@ -58,16 +58,19 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
             // definition, or to the end of the block.
             let inner = gt + 1;
             let close = format!("</{name}>");
-            let end = [
-                lower[inner..].find(&close),
-                lower[inner..].find("<dt"),
-                lower[inner..].find("<dd"),
-                lower[inner..].find("</dl>"),
-            ]
-            .into_iter()
-            .flatten()
-            .min()
-            .map_or(html.len(), |e| inner + e);
+            // The first tag that ends it, found in one pass (each search
+            // to the block's end would make a long list quadratic).
+            let end = lower[inner..]
+                .match_indices('<')
+                .map(|(e, _)| inner + e)
+                .find(|&e| {
+                    let t = &lower[e..];
+                    t.starts_with(&close)
+                        || t.starts_with("<dt")
+                        || t.starts_with("<dd")
+                        || t.starts_with("</dl>")
+                })
+                .unwrap_or(html.len());
             let mut content = Vec::new();
             if let Some(id) = attr(tag, "id") {
                 content.push(Inline::Anchor { id });
