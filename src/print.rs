@@ -35,22 +35,28 @@ pub enum Paper {
 }
 
 /// Which PDF/X a printer asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub enum PdfX {
     /// PDF/X-4 (ISO 15930-7:2010): colour-managed, transparency allowed.
     X4,
+    /// PDF/X-1a:2001 (ISO 15930-1): PDF 1.3, every colour CMYK or grey
+    /// (pictures converted through the output intent's profile), no
+    /// transparency, with a limit on the total ink of any colour, as a
+    /// fraction (2.4 for 240%).
+    X1a { ink_limit: f32 },
 }
 
 impl PdfX {
     pub fn version(self) -> &'static str {
         match self {
             PdfX::X4 => "PDF/X-4",
+            PdfX::X1a { .. } => "PDF/X-1a:2001",
         }
     }
 }
 
 /// A book's print settings, as the book or the command line gives them.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct PrintOptions {
     pub target: Target,
     pub paper: Paper,
@@ -60,6 +66,10 @@ pub struct PrintOptions {
     /// has no picture of its own), instead of white or the generated
     /// cover's.
     pub cover_colour: Option<Rgb>,
+    /// A picture for the whole cover sheet (back, spine and front, to the
+    /// bleed), found and checked: its key among the book's images.
+    #[serde(skip)]
+    pub cover_wrap: Option<(String, crate::model::ImageAsset)>,
 }
 
 /// A colour as a book gives it: `#1d3557` or `#fc0`.
@@ -281,7 +291,9 @@ pub const INGRAM: Profile = Profile {
     spine_text_pages: 80,
     cover_bleed: 0.125,
     barcode: (2.0, 1.2, 0.25),
-    pdfx: PdfX::X4,
+    // "PDF/X-1a:2001 … total ink coverage must not exceed 240%"
+    // (IngramSpark File Creation Guide, colour covers and interiors).
+    pdfx: PdfX::X1a { ink_limit: 2.4 },
 };
 
 pub const LULU: Profile = Profile {

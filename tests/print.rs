@@ -125,12 +125,18 @@ fn every_target_makes_an_interior_with_boxes_and_pdfx() {
         let dir = out.path().join(target);
         let (r, pdf, cover) = print_build(&manual, &dir, target, &[]);
         assert_eq!(r.status, 0, "{target}: {}", r.stderr);
+        // IngramSpark asks for PDF/X-1a:2001, the others take X-4.
+        let pdfx = if target == "ingram" {
+            "PDF/X-1:2001"
+        } else {
+            "PDF/X-4"
+        };
         let info = pdfinfo(&pdf);
         assert!(
-            info.contains("PDF subtype:    PDF/X-4"),
+            info.contains(&format!("PDF subtype:    {pdfx}")),
             "{target}:\n{info}"
         );
-        assert!(pdfinfo(&cover).contains("PDF/X-4"));
+        assert!(pdfinfo(&cover).contains(pdfx));
         // No cover page: the first page is the title page, and no image
         // of the cover is in the interior.
         assert!(pdftotext(&pdf, Some(1)).contains("The Quire Manual"));
@@ -763,6 +769,270 @@ fn the_cover_takes_the_book_s_colour() {
     assert_eq!(r.status, 1, "{}", r.stderr);
     assert!(
         r.stderr.contains("book.toml:") && r.stderr.contains("`navy` is not a colour"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// The pictures, drawings and cover of a book for IngramSpark, which asks
+/// for PDF/X-1a:2001.
+fn press_book() -> tempfile::TempDir {
+    let img = |name: &str| std::fs::read(repo().join("tests/images").join(name)).unwrap();
+    let glass = br##"<svg xmlns="http://www.w3.org/2000/svg" width="300" height="150" viewBox="0 0 300 150">
+<defs><linearGradient id="g"><stop offset="0" stop-color="#1d3557"/><stop offset="1" stop-color="#e63946"/></linearGradient></defs>
+<rect x="10" y="10" width="180" height="100" fill="url(#g)"/>
+<circle cx="200" cy="75" r="60" fill="#2a9d8f" fill-opacity="0.5"/>
+<text x="20" y="140" font-size="18">Gradient and glass</text></svg>"##;
+    let plain = br##"<svg xmlns="http://www.w3.org/2000/svg" width="300" height="120" viewBox="0 0 300 120">
+<rect x="10" y="10" width="120" height="80" fill="#e63946" stroke="#000" stroke-width="2"/>
+<rect x="150" y="10" width="120" height="80" fill="#000" stroke="#e63946" stroke-opacity="0"/>
+<text x="20" y="110" font-size="16" fill="#1d3557">Opaque drawing</text></svg>"##;
+    let para = "The press wants every colour in process inks and nothing transparent. ".repeat(20);
+    let one = format!(
+        "# One\n\n{para}\n\n![A picture with transparency](img/transparent.png)\n\n{para}\n\n![A CMYK photograph](img/cmyk.jpg)\n"
+    );
+    let two = format!(
+        "# Two\n\n{para}\n\n![Glass](img/glass.svg)\n\n![Plain](img/plain.svg)\n\n{para}\n\n![A GIF](img/picture.gif)\n\n![A WebP](img/picture.webp)\n"
+    );
+    project(&[
+        (
+            "book.toml",
+            b"[book]\ntitle = \"Press Test\"\nauthors = [\"Ann Author\"]\nisbn = \"9780306406157\"\n\
+description = \"A short book to test the press file, set on the back cover above the barcode.\"\n\
+author-note = \"Ann Author writes about presses and paper.\"\ncover = \"img/cover.jpg\"\n",
+        ),
+        ("01.md", one.as_bytes()),
+        ("02.md", two.as_bytes()),
+        ("img/cover.jpg", &img("cover.jpg")),
+        ("img/transparent.png", &img("transparent.png")),
+        ("img/cmyk.jpg", &img("cmyk.jpg")),
+        ("img/picture.gif", &img("picture.gif")),
+        ("img/picture.webp", &img("picture.webp")),
+        ("img/glass.svg", glass),
+        ("img/plain.svg", plain),
+    ])
+}
+
+/// The most ink any pixel of any page puts down, in percent, as MuPDF
+/// separates the pages into CMYK.
+fn most_ink(pdf: &Path, dir: &Path) -> f64 {
+    let pattern = dir.join("sep-%d.pam");
+    let r = tool(
+        "mutool",
+        &[
+            OsStr::new("draw"),
+            OsStr::new("-q"),
+            OsStr::new("-r"),
+            OsStr::new("24"),
+            OsStr::new("-c"),
+            OsStr::new("cmyk"),
+            OsStr::new("-o"),
+            pattern.as_os_str(),
+            pdf.as_os_str(),
+        ],
+    );
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let mut most = 0u32;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension() != Some(OsStr::new("pam")) {
+            continue;
+        }
+        let data = std::fs::read(&path).unwrap();
+        let start = data.windows(7).position(|w| w == b"ENDHDR\n").unwrap() + 7;
+        for px in data[start..].chunks_exact(4) {
+            most = most.max(px.iter().map(|&v| u32::from(v)).sum());
+        }
+        std::fs::remove_file(path).unwrap();
+    }
+    f64::from(most) * 100.0 / 255.0
+}
+
+#[test]
+fn ingram_files_are_pdf_x1a_in_cmyk_within_the_ink_limit() {
+    let book = press_book();
+    let out = tempfile::tempdir().unwrap();
+    let (r, pdf, cover) = print_build(book.path(), out.path(), "ingram", &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    // The drawing X-1a cannot carry goes in as a picture, and says so;
+    // the opaque one stays vectors.
+    assert!(
+        r.stderr.contains("02.md:5:1: warning: the drawing `img/glass.svg` has a gradient or pattern fill, which PDF/X-1a cannot carry: it is printed as a 600 dpi picture"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("plain.svg"), "{}", r.stderr);
+    for file in [&pdf, &cover] {
+        let info = pdfinfo(file);
+        assert!(info.contains("PDF version:     1.3"), "{info}");
+        assert!(info.contains("PDF subtype:    PDF/X-1:2001"), "{info}");
+        assert!(info.contains("(PDF/X-1 and PDF/X-1a)"), "{info}");
+        let bytes = std::fs::read(file).unwrap();
+        assert!(bytes.starts_with(b"%PDF-1.3"));
+        let check = tool("qpdf", &[OsStr::new("--check"), file.as_os_str()]);
+        assert!(
+            check.status.success(),
+            "{}",
+            String::from_utf8_lossy(&check.stdout)
+        );
+        // Every picture CMYK or grey.
+        let list = tool_text("pdfimages", &[OsStr::new("-list"), file.as_os_str()]);
+        let rows: Vec<&str> = list.lines().skip(2).collect();
+        assert!(!rows.is_empty());
+        for row in &rows {
+            let colour = row.split_whitespace().nth(5).unwrap();
+            assert!(matches!(colour, "cmyk" | "gray"), "{row}");
+        }
+        // Uncompressed: no transparency, no RGB anywhere.
+        let qdf = out.path().join("qdf.pdf");
+        tool(
+            "qpdf",
+            &[
+                OsStr::new("--qdf"),
+                OsStr::new("--object-streams=disable"),
+                file.as_os_str(),
+                qdf.as_os_str(),
+            ],
+        );
+        let text = String::from_utf8_lossy(&std::fs::read(&qdf).unwrap()).into_owned();
+        assert!(text.contains("/GTS_PDFXConformance (PDF/X-1a:2001)"));
+        for forbidden in [
+            "/SMask",
+            "/Group",
+            "/DeviceRGB",
+            "/ICCBased",
+            "/ca ",
+            "/CA ",
+        ] {
+            assert!(
+                !text.contains(forbidden),
+                "{forbidden} in {}",
+                file.display()
+            );
+        }
+        assert!(
+            !text
+                .lines()
+                .any(|l| l.ends_with(" rg") || l.ends_with(" RG")),
+            "an RGB colour in {}",
+            file.display()
+        );
+        // Total ink within Ingram's 240%.
+        let ink = most_ink(file, out.path());
+        assert!(ink <= 240.5, "{}: {ink:.1}% ink", file.display());
+    }
+    let images = tool_text("pdfimages", &[OsStr::new("-list"), pdf.as_os_str()]);
+    // The glass drawing at 600 dpi: 300 × 150 pt is 2500 × 1250 pixels.
+    assert!(images.contains(" 2500  1250 "), "{images}");
+    // The same book for KDP stays PDF/X-4, its pictures in sRGB.
+    let (r, kdp, _) = print_build(book.path(), &out.path().join("kdp"), "kdp", &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(pdfinfo(&kdp).contains("PDF subtype:    PDF/X-4"));
+    let kdp_images = tool_text("pdfimages", &[OsStr::new("-list"), kdp.as_os_str()]);
+    assert!(kdp_images.contains(" icc "), "{kdp_images}");
+    assert!(!r.stderr.contains("glass.svg"), "{}", r.stderr);
+
+    // A real book's drawings (the Rust book's SVG figures, with their
+    // invisible strokes) stay vectors in CMYK.
+    let rust = repo().join("tests/corpus/mdbook-rust-book");
+    let (r, pdf, _) = print_build(&rust, &out.path().join("rust"), "ingram", &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("PDF/X-1a cannot carry"), "{}", r.stderr);
+    assert!(pdfinfo(&pdf).contains("PDF subtype:    PDF/X-1:2001"));
+    assert!(pdftotext(&pdf, None).contains("Figure 4-1"));
+}
+
+/// `[print] cover-wrap`: the designer's picture over the whole sheet,
+/// the barcode Quire's; the back text of a cover without one.
+#[test]
+fn a_cover_wrap_fills_the_sheet_and_the_back_carries_the_blurb() {
+    let book = press_book();
+    let out = tempfile::tempdir().unwrap();
+    // The back: the description and the author note, above the barcode.
+    let (r, _, cover) = print_build(book.path(), &out.path().join("plain"), "kdp", &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let back = pdftotext(&cover, Some(1));
+    assert!(
+        back.contains("A short book to test the press file"),
+        "{back}"
+    );
+    assert!(
+        back.contains("Ann Author writes about presses and paper."),
+        "{back}"
+    );
+
+    // A wrap of the wrong shape: it fills the sheet, cropped, with a
+    // warning that gives the size to make.
+    let toml = std::fs::read_to_string(book.path().join("book.toml")).unwrap();
+    let mut png = Vec::new();
+    {
+        let mut e = ::png::Encoder::new(&mut png, 3600, 2400);
+        e.set_color(::png::ColorType::Rgb);
+        e.set_depth(::png::BitDepth::Eight);
+        let mut w = e.write_header().unwrap();
+        let data: Vec<u8> = (0..3600u32 * 2400)
+            .flat_map(|i| [(i % 3600 / 15) as u8, 90, 140])
+            .collect();
+        w.write_image_data(&data).unwrap();
+    }
+    std::fs::write(book.path().join("wrap.png"), &png).unwrap();
+    std::fs::write(
+        book.path().join("book.toml"),
+        format!("{toml}\n[print]\ncover-wrap = \"wrap.png\"\n"),
+    )
+    .unwrap();
+    let (r, _, cover) = print_build(book.path(), &out.path().join("wrap"), "kdp", &[]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("book.toml:10:1: warning: the cover wrap is not the sheet's shape"),
+        "{}",
+        r.stderr
+    );
+    let media = boxes(&cover)[0][0];
+    let list = tool_text("pdfimages", &[OsStr::new("-list"), cover.as_os_str()]);
+    let rows: Vec<&str> = list.lines().skip(2).collect();
+    assert_eq!(rows.len(), 1, "{list}");
+    assert!(rows[0].contains(" 3600  2400 "), "{list}");
+    // The picture covers the sheet: 3600 pixels over its height scaled…
+    let ppi: f64 = rows[0].split_whitespace().nth(12).unwrap().parse().unwrap();
+    assert!(
+        (2400.0 / ppi - media[3] / 72.0).abs() < 0.02,
+        "{ppi} {media:?}"
+    );
+    // …and the barcode still reads.
+    let png_out = out.path().join("wrap-cover");
+    tool(
+        "pdftoppm",
+        &[
+            OsStr::new("-png"),
+            OsStr::new("-r"),
+            OsStr::new("300"),
+            cover.as_os_str(),
+            png_out.as_os_str(),
+        ],
+    );
+    let scanned = tool(
+        "zbarimg",
+        &[
+            OsStr::new("-q"),
+            out.path().join("wrap-cover-1.png").as_os_str(),
+        ],
+    );
+    assert!(String::from_utf8_lossy(&scanned.stdout).contains("EAN-13:9780306406157"));
+    // No text of Quire's over the designer's picture.
+    assert!(!pdftotext(&cover, Some(1)).contains("A short book"));
+
+    // A wrap that is not there is an error at its line.
+    std::fs::write(
+        book.path().join("book.toml"),
+        format!("{toml}\n[print]\ncover-wrap = \"missing.png\"\n"),
+    )
+    .unwrap();
+    let (r, _, _) = print_build(book.path(), &out.path().join("missing"), "kdp", &[]);
+    assert_eq!(r.status, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("book.toml:10:1: error: cover-wrap: "),
         "{}",
         r.stderr
     );

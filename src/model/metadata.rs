@@ -76,6 +76,9 @@ pub struct Metadata {
     pub series: Option<Series>,
     /// Where the text first appeared.
     pub source: Option<String>,
+    /// A short note about the author, as text (the back cover's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author_note: Option<String>,
     /// Seconds since the Unix epoch that formats stamp as "modified":
     /// `SOURCE_DATE_EPOCH` if set, else the book's date, else the epoch.
     pub modified: i64,

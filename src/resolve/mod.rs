@@ -276,6 +276,14 @@ pub fn resolve(raw: RawBook, diags: &mut Diagnostics) -> Book {
         resolver.images.entry(key.clone()).or_insert(asset);
         key
     });
+    if let Some((key, asset)) = raw
+        .options
+        .print
+        .as_ref()
+        .and_then(|p| p.cover_wrap.clone())
+    {
+        resolver.images.entry(key).or_insert(asset);
+    }
     Book {
         meta: raw.meta,
         cover,

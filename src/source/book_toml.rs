@@ -144,6 +144,9 @@ pub struct PrintToml {
     pub crop_marks: Option<bool>,
     /// The cover's back and spine colour, `#rrggbb`.
     pub cover_colour: Option<crate::print::Rgb>,
+    /// A picture for the whole cover sheet: back, spine and front, to the
+    /// bleed on every side.
+    pub cover_wrap: Option<String>,
 }
 
 /// Bounds on input a book may raise or lower.

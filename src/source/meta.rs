@@ -4,18 +4,37 @@
 
 use super::*;
 
-/// The print settings, from `[print]` and the command line (which wins);
-/// none without a target.
+/// The print settings, from `[print]` (or `print:` in front matter) and
+/// the command line (which wins); none without a target. A cover wrap is
+/// found under `root` and checked like any image, reported at its key in
+/// `file`.
 pub(super) fn print_options(
     cfg: Option<&book_toml::PrintToml>,
     overrides: &Overrides,
+    (root, file): (&Path, &MetaFile),
+    max_pixels: u64,
+    diags: &mut Diagnostics,
 ) -> Option<crate::print::PrintOptions> {
     let target = overrides.target.or(cfg.and_then(|c| c.target))?;
+    let cover_wrap = cfg.and_then(|c| c.cover_wrap.as_ref()).and_then(|dest| {
+        let at = file.key(&["cover-wrap"]);
+        match resolve::resolve_image(root, file.path, dest, max_pixels) {
+            Ok((key, mut asset)) => {
+                asset.named_at = at;
+                Some((key, asset))
+            }
+            Err(e) => {
+                diags.push(e.at(at, "cover-wrap: "));
+                None
+            }
+        }
+    });
     Some(crate::print::PrintOptions {
         target,
         paper: cfg.and_then(|c| c.paper).unwrap_or_default(),
         crop_marks: overrides.crop_marks || cfg.and_then(|c| c.crop_marks).unwrap_or(false),
         cover_colour: cfg.and_then(|c| c.cover_colour),
+        cover_wrap,
     })
 }
 
@@ -203,6 +222,7 @@ pub(super) fn settle_metadata(
         subjects,
         series,
         source: shown(&m.source),
+        author_note: shown(&m.author_note),
         modified,
     }
 }

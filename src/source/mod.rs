@@ -647,7 +647,13 @@ fn manuscript_book(
     let options = Options {
         fonts,
         system_fonts,
-        print: print_options(ms.print.as_ref(), overrides),
+        print: print_options(
+            ms.print.as_ref(),
+            overrides,
+            (&root, &file),
+            crate::limits::IMAGE_PIXELS,
+            diags,
+        ),
         style: ms
             .style
             .as_ref()
@@ -998,7 +1004,13 @@ fn book_options(
         bottom: length(&cfg.pdf.bottom).or(all),
     };
     options.style = style_options(&cfg.style, &MetaFile::new(config, cfg_text), diags);
-    options.print = print_options(Some(&cfg.print), overrides);
+    options.print = print_options(
+        Some(&cfg.print),
+        overrides,
+        (dir, &MetaFile::new(config, cfg_text)),
+        options.max_image_pixels,
+        diags,
+    );
     let size_at = match &cfg.pdf.page_size {
         Some(size) => Location::in_text(config, cfg_text, size.span().start),
         None => Location::file(config),

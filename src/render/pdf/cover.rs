@@ -18,20 +18,15 @@ use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
 use crate::model::{Book, Identifier};
 use crate::print::{PT, PrintOptions};
 
-/// A colour for the press: RGB (0–255) to CMYK by the plain formula
-/// (no profile: covers are proofed by eye).
-fn cmyk(rgb: [u8; 3]) -> [f32; 4] {
-    let [r, g, b] = rgb.map(|c| c as f32 / 255.0);
-    let k = 1.0 - r.max(g).max(b);
-    if k >= 0.999 {
-        return [0.0, 0.0, 0.0, 1.0];
-    }
-    [
-        (1.0 - r - k) / (1.0 - k),
-        (1.0 - g - k) / (1.0 - k),
-        (1.0 - b - k) / (1.0 - k),
-        k,
-    ]
+/// A colour for the press: sRGB (0–255) to CMYK through the output
+/// intent's profile, its total ink within the printer's limit (or the
+/// press profile's own, 320%, where the printer names none).
+fn cmyk(rgb: [u8; 3], profile: &crate::print::Profile) -> Result<[f32; 4], String> {
+    let limit = match profile.pdfx {
+        crate::print::PdfX::X1a { ink_limit } => ink_limit,
+        crate::print::PdfX::X4 => 3.2,
+    };
+    super::writer::press::Press::new(limit).colour(rgb.map(|c| f32::from(c) / 255.0))
 }
 
 const BLACK: [f32; 4] = [0.0, 0.0, 0.0, 1.0];
@@ -143,19 +138,29 @@ pub fn full_wrap(
         .and_then(|k| book.images.get(k).map(|a| (k, a)));
     // The colours: the generated cover's, or black on white beside an
     // image of the author's.
+    let colour = |rgb: [u8; 3]| cmyk(rgb, profile).map_err(|e| super::writer::internal_at(&at, e));
     let (paper, ink) = match (print.cover_colour, own_cover.is_some()) {
         // The book's own colour, with type that reads on it.
-        (Some(c), _) => (cmyk(c.0), if c.light() { BLACK } else { WHITE }),
+        (Some(c), _) => (colour(c.0)?, if c.light() { BLACK } else { WHITE }),
         (None, true) => (WHITE, BLACK),
-        (None, false) => (cmyk(bg), cmyk(fg)),
+        (None, false) => (colour(bg)?, colour(fg)?),
     };
     sheet.fill(0.0, 0.0, width, height, paper);
 
-    front(&mut sheet, book, own_cover, &w, ink, cmyk(accent), diags);
-    if pages >= profile.spine_text_pages {
-        spine_text(&mut sheet, m, &w, ink, &at, diags);
+    match &print.cover_wrap {
+        // The designer's whole cover: only the barcode is Quire's.
+        Some((key, asset)) => {
+            wrap_picture(&mut sheet, key, asset, &w, diags);
+            barcode_or_room(&mut sheet, m, &w, profile, &at, diags);
+        }
+        None => {
+            front(&mut sheet, book, own_cover, &w, ink, colour(accent)?, diags);
+            if pages >= profile.spine_text_pages {
+                spine_text(&mut sheet, m, &w, ink, &at, diags);
+            }
+            back(&mut sheet, m, &w, profile, ink, &at, diags);
+        }
     }
-    back(&mut sheet, m, &w, profile, ink, &at, diags);
 
     let mut page = sheet.page;
     page.label = Some("Cover".into());
@@ -252,6 +257,72 @@ fn front(
     }
 }
 
+/// A full-wrap picture of the author's over the whole sheet, cropped
+/// evenly to fill it, with a warning under 300 dpi or when the crop takes
+/// off more than a twentieth of it (a picture made for another page
+/// count's spine).
+fn wrap_picture(
+    sheet: &mut Sheet,
+    key: &str,
+    asset: &crate::model::ImageAsset,
+    w: &Wrap,
+    diags: &mut Diagnostics,
+) {
+    let (pw, ph) = (
+        asset.info.width.max(1) as f32,
+        asset.info.height.max(1) as f32,
+    );
+    let scale = (w.width / pw).max(w.height / ph);
+    let (iw, ih) = (pw * scale, ph * scale);
+    let dpi = pw / (iw / PT);
+    let want = format!(
+        "{:.0} × {:.0} pixels ({} × {} in with bleed, at 300 dpi)",
+        (w.width / PT * 300.0).ceil(),
+        (w.height / PT * 300.0).ceil(),
+        crate::print::fmt_in(w.width / PT),
+        crate::print::fmt_in(w.height / PT)
+    );
+    if dpi < 299.5 {
+        diags.push(
+            Diagnostic::warning(
+                Code::ImageResolution,
+                asset.named_at.clone(),
+                format!("the cover wrap prints at {dpi:.0} dpi; printers want 300"),
+            )
+            .help(format!("give a picture of at least {want}")),
+        );
+    }
+    let cut = 1.0 - (w.width * w.height) / (iw * ih);
+    if cut > 0.05 {
+        diags.push(
+            Diagnostic::warning(
+                Code::Preflight,
+                asset.named_at.clone(),
+                format!(
+                    "the cover wrap is not the sheet's shape: {:.0}% of it is cropped off to fill the {} × {} in sheet (spine {} in)",
+                    cut * 100.0,
+                    crate::print::fmt_in(w.width / PT),
+                    crate::print::fmt_in(w.height / PT),
+                    crate::print::fmt_in(w.spine / PT)
+                ),
+            )
+            .help(format!("make the wrap for this page count: {want}")),
+        );
+    }
+    sheet.page.items.push(Item::Image(PlacedImage {
+        key: key.to_string(),
+        x: (w.width - iw) / 2.0,
+        y: (w.height - ih) / 2.0,
+        width: iw,
+        height: ih,
+        alt: "Cover".into(),
+        tag: Some(Tag {
+            role: "Figure",
+            elem: 1,
+        }),
+    }));
+}
+
 /// The spine: title and author turned to run down it, in type that grows
 /// with the spine, or nothing (with a warning) when they cannot fit.
 fn spine_text(
@@ -317,8 +388,8 @@ fn spine_text(
     }
 }
 
-/// The back: the description above the barcode area, and the barcode
-/// (or the area left clear, with a warning, for a book without an ISBN).
+/// The back: the description, then the note about the author, above the
+/// barcode area, and the barcode.
 fn back(
     sheet: &mut Sheet,
     m: &crate::model::Metadata,
@@ -334,49 +405,74 @@ fn back(
         tw,
         th,
         back_x,
-        spine_x,
         ..
     } = *w;
-    let (bw, bh, bd) = (
-        profile.barcode.0 * PT,
-        profile.barcode.1 * PT,
-        profile.barcode.2 * PT,
-    );
+    let (bh, bd) = (profile.barcode.1 * PT, profile.barcode.2 * PT);
     let col_x = back_x + safety;
     let col_w = tw - 2.0 * safety;
     let top = bleed + th - safety - 12.0;
     let floor = bleed + bd + bh + 18.0;
+    let leading = 14.5;
+    // The description, then (a line's space below) the author note in
+    // italic; both must stand above the barcode area, whole.
+    let mut texts: Vec<(&str, FontId, &str)> = Vec::new();
     match &m.description {
-        Some(d) => {
-            let style = TextStyle::new(FontId::Regular, 10.5);
-            let lines = sheet
-                .setter
-                .set(&[piece(d, style)], col_w, 0.0, Align::Justify);
-            let leading = 14.5;
-            let mut y = top;
-            let mut cut = false;
-            for l in &lines {
-                if y < floor {
-                    cut = true;
-                    break;
-                }
-                sheet.place(l, col_x, y, ink, false);
-                y -= leading;
-            }
-            if cut {
-                diags.warning(
-                    Code::Preflight,
-                    at.clone(),
-                    "the description is longer than the back cover holds above the barcode: it is cut short",
-                );
-            }
-        }
+        Some(d) => texts.push((d, FontId::Regular, "description")),
         None => diags.warning(
             Code::Preflight,
             at.clone(),
             "the book has no `description`: the back cover carries none",
         ),
     }
+    if let Some(note) = &m.author_note {
+        texts.push((note, FontId::Italic, "author note"));
+    }
+    let mut y = top;
+    for (text, font, what) in texts {
+        let style = TextStyle::new(font, 10.5);
+        let lines = sheet
+            .setter
+            .set(&[piece(text, style)], col_w, 0.0, Align::Justify);
+        if y - leading * (lines.len() as f32 - 1.0) < floor {
+            diags.push(
+                Diagnostic::warning(
+                    Code::Preflight,
+                    at.clone(),
+                    format!(
+                        "the {what} does not fit on the back cover above the barcode ({} lines; room for {}): it is left off",
+                        lines.len(),
+                        ((y - floor) / leading).floor().max(0.0) as usize + 1
+                    ),
+                )
+                .help("shorten it; the back cover holds about 200 words at 10.5 pt"),
+            );
+            continue;
+        }
+        for l in &lines {
+            sheet.place(l, col_x, y, ink, false);
+            y -= leading;
+        }
+        y -= leading;
+    }
+    barcode_or_room(sheet, m, w, profile, at, diags);
+}
+
+/// The ISBN's barcode at the lower right of the back, or (with a warning,
+/// for a book without an ISBN) the area left clear.
+fn barcode_or_room(
+    sheet: &mut Sheet,
+    m: &crate::model::Metadata,
+    w: &Wrap,
+    profile: &crate::print::Profile,
+    at: &Location,
+    diags: &mut Diagnostics,
+) {
+    let (bw, bh, bd) = (
+        profile.barcode.0 * PT,
+        profile.barcode.1 * PT,
+        profile.barcode.2 * PT,
+    );
+    let Wrap { bleed, spine_x, .. } = *w;
     match &m.identifier {
         Identifier::Isbn(digits) => {
             let x = spine_x - bd - bw;

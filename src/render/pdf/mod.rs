@@ -82,7 +82,7 @@ fn writer_meta(book: &Book) -> writer::Meta<'_> {
     writer::Meta {
         meta: &book.meta,
         images: &book.images,
-        print: book.options.print.is_some(),
+        print: book.options.print.as_ref().map(|p| p.target.profile().pdfx),
         at: book_file(book),
     }
 }
@@ -123,11 +123,11 @@ fn make(book: &Book, diags: &mut Diagnostics) -> Result<Made, Diagnostic> {
     crate::progress::stage("writing the PDF");
     crate::progress::detail(|| format!("{page_count} pages"));
     let page_breaks = std::mem::take(&mut doc.page_breaks);
-    let bytes = writer::write(&writer_meta(book), doc, &fonts)?;
-    if book.options.print.is_some() {
+    let bytes = writer::write(&writer_meta(book), doc, &fonts, diags)?;
+    if let Some(print) = &book.options.print {
         // Every print PDF is checked against the PDF/X rules Quire knows;
         // one that fails is a bug, and nothing is sent to a printer.
-        for (rule, result) in writer::pdfx::check(&bytes) {
+        for (rule, result) in writer::pdfx::check(&bytes, print.target.profile().pdfx) {
             if let Err(why) = result {
                 diags.push(
                     Diagnostic::error(
@@ -151,7 +151,7 @@ fn make(book: &Book, diags: &mut Diagnostics) -> Result<Made, Diagnostic> {
     }];
     if let Some(print) = &book.options.print {
         let cover = cover::full_wrap(book, &fonts, print, page_count as u32, diags)?;
-        let bytes = writer::write(&writer_meta(book), cover, &fonts)?;
+        let bytes = writer::write(&writer_meta(book), cover, &fonts, diags)?;
         files.push(crate::render::File {
             format: "cover",
             suffix: "-cover",

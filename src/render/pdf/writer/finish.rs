@@ -166,7 +166,7 @@ pub fn finish(
         prefs.set("Direction", Object::Name(b"R2L".to_vec()));
     }
     catalog.set("ViewerPreferences", Object::Dictionary(prefs));
-    if print {
+    if let Some(pdfx) = print {
         let boxes: Vec<super::pdfx::Boxes> = doc
             .pages
             .iter()
@@ -175,7 +175,7 @@ pub fn finish(
                 bleed: p.bleed.unwrap_or((0.0, 0.0, p.width, p.height)),
             })
             .collect();
-        super::pdfx::apply(&mut lo, &pages, &boxes);
+        super::pdfx::apply(&mut lo, &pages, &boxes, pdfx)?;
     }
 
     compress_streams(&mut lo);
@@ -349,11 +349,11 @@ fn prune_and_renumber(lo: &mut lopdf::Document) {
 /// The XMP packet: Dublin Core title, creators, language, description,
 /// subjects and identifier; dates; producer. Kept uncompressed, as XMP
 /// readers that scan files for packets expect.
-fn xmp(book: &super::Meta, print: bool) -> String {
+fn xmp(book: &super::Meta, print: Option<crate::print::PdfX>) -> String {
     let m = book.meta;
     // A print PDF is identified as PDF/X, with a document id that stays
     // the same from build to build of the same book.
-    let (pdfx_ns, pdfx) = if print {
+    let (pdfx_ns, pdfx) = if print.is_some() {
         let id = format!(
             "uuid:{}",
             crate::model::metadata::derived_uuid(

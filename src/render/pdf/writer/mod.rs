@@ -15,6 +15,7 @@ mod finish;
 mod image;
 mod outline;
 pub mod pdfx;
+pub mod press;
 mod svg;
 
 use super::page::{Document, Item, LinkDest, Page, Turn};
@@ -73,21 +74,32 @@ impl<T: Default + Clone> Dense<T> {
 pub struct Meta<'a> {
     pub meta: &'a Metadata,
     pub images: &'a BTreeMap<String, ImageAsset>,
-    pub print: bool,
+    /// The PDF/X a print file is made to; `None` for a reading PDF.
+    pub print: Option<crate::print::PdfX>,
     pub at: Location,
 }
 
 /// A failure of the PDF machinery itself, not of the book: a bug.
 fn internal(book: &Meta, what: impl std::fmt::Display) -> Diagnostic {
+    internal_at(&book.at, what)
+}
+
+/// The same, reported at `at`.
+pub fn internal_at(at: &Location, what: impl std::fmt::Display) -> Diagnostic {
     Diagnostic::error(
         Code::Internal,
-        book.at.clone(),
+        at.clone(),
         format!("internal error while writing the PDF: {what}"),
     )
     .help("this is a bug in Quire; please report it with the input")
 }
 
-pub fn write(book: &Meta, mut doc: Document, fonts: &FontSet) -> Result<Vec<u8>, Diagnostic> {
+pub fn write(
+    book: &Meta,
+    mut doc: Document,
+    fonts: &FontSet,
+    diags: &mut crate::diagnostics::Diagnostics,
+) -> Result<Vec<u8>, Diagnostic> {
     let book_file = book.at.clone();
     let mut pdf = PdfDocument::new(&book.meta.title);
     colour::draw_colour_runs(book, &mut doc, fonts, &book_file)?;
@@ -97,7 +109,11 @@ pub fn write(book: &Meta, mut doc: Document, fonts: &FontSet) -> Result<Vec<u8>,
         images,
         masks,
         svgs,
+        warnings,
     } = place_pictures(book, &doc, fonts, &book_file, &mut pdf)?;
+    for w in warnings {
+        diags.push(w);
+    }
 
     let t = std::time::Instant::now();
     let anchors: BTreeMap<&str, (usize, f32)> = doc
@@ -237,6 +253,8 @@ struct Pictures {
     images: BTreeMap<String, (XObjectId, u8)>,
     masks: BTreeMap<String, (u32, u32, Vec<u8>)>,
     svgs: BTreeMap<String, svg::SvgForm>,
+    /// What became of drawings a press file could not carry as they are.
+    warnings: Vec<Diagnostic>,
 }
 
 fn place_pictures(
@@ -250,6 +268,7 @@ fn place_pictures(
     let mut images: BTreeMap<String, (XObjectId, u8)> = BTreeMap::new();
     let mut masks: BTreeMap<String, (u32, u32, Vec<u8>)> = BTreeMap::new();
     let mut svgs: BTreeMap<String, svg::SvgForm> = BTreeMap::new();
+    let mut warnings = Vec::new();
     // Each distinct picture, in order of first appearance, prepared on
     // every core (decoding, where needed, is the slow part).
     let mut keys: Vec<&str> = Vec::new();
@@ -264,9 +283,13 @@ fn place_pictures(
         }
     }
     enum Prepared {
-        Svg(svg::SvgForm),
+        Svg(svg::SvgForm, Option<Diagnostic>),
         Raster(image::PdfImage),
     }
+    let press = match book.print {
+        Some(crate::print::PdfX::X1a { ink_limit }) => Some(press::Press::new(ink_limit)),
+        _ => None,
+    };
     let prepared = crate::pool::map(&keys, |&key| -> Result<Prepared, Diagnostic> {
         let at = book
             .images
@@ -286,9 +309,19 @@ fn place_pictures(
         if info.media_type == "image/svg+xml" {
             // A placeholder form, replaced by the drawing once the
             // document is assembled.
-            return Ok(Prepared::Svg(
-                svg::convert(&bytes, fonts).map_err(|p| p.at(at, &prefix))?,
-            ));
+            let (form, pictured) =
+                svg::convert(&bytes, fonts, press).map_err(|p| p.at(at.clone(), &prefix))?;
+            let warning = pictured.map(|why| {
+                Diagnostic::warning(
+                    Code::Preflight,
+                    at,
+                    format!(
+                        "the drawing `{key}` has {why}, which PDF/X-1a cannot carry: it is printed as a 600 dpi picture"
+                    ),
+                )
+                .help("draw it with opaque colours and no gradients to keep it as vectors, or print to a PDF/X-4 target")
+            });
+            return Ok(Prepared::Svg(form, warning));
         }
         Ok(Prepared::Raster(
             image::prepare(&bytes, &info).map_err(|p| p.at(at, &prefix))?,
@@ -297,7 +330,8 @@ fn place_pictures(
     for (key, prepared) in keys.into_iter().zip(prepared) {
         let id = XObjectId(format!("Im{}", images.len()));
         match prepared? {
-            Prepared::Svg(form) => {
+            Prepared::Svg(form, warning) => {
+                warnings.extend(warning);
                 svgs.insert(id.0.clone(), form);
                 pdf.resources.xobjects.map.insert(
                     id.clone(),
@@ -321,6 +355,7 @@ fn place_pictures(
         images,
         masks,
         svgs,
+        warnings,
     })
 }
 

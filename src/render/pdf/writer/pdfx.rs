@@ -1,5 +1,7 @@
-//! PDF/X-4 for print: what makes a PDF one a printer takes as it is, and
-//! a check of each rule on the finished document.
+//! PDF/X for print: what makes a PDF one a printer takes as it is, and
+//! a check of each rule on the finished document. Most printers take
+//! PDF/X-4; those that ask for PDF/X-1a get it (see `press` for what
+//! that changes in the pictures and drawings).
 //!
 //! PDF/X-4 (ISO 15930-7) asks for: an output intent (`GTS_PDFX`) with the
 //! ICC profile of the press it was made for; every colour either the
@@ -21,6 +23,8 @@ const OUTPUT_PROFILE: &[u8] = include_bytes!("../../../../profiles/coated-fogra3
 const SRGB_PROFILE: &[u8] = include_bytes!("../../../../profiles/srgb.icc");
 
 pub const VERSION: &str = "PDF/X-4";
+
+use crate::print::PdfX;
 
 fn name(s: &str) -> Object {
     Object::Name(s.as_bytes().to_vec())
@@ -49,10 +53,20 @@ pub struct Boxes {
     pub bleed: (f32, f32, f32, f32),
 }
 
-/// Makes the document a PDF/X-4: output intent, page boxes, identification,
-/// colour spaces.
-pub fn apply(lo: &mut lopdf::Document, pages: &[ObjectId], boxes: &[Boxes]) {
-    lo.version = "1.6".to_string();
+/// Makes the document a PDF/X: output intent, page boxes,
+/// identification, colour spaces (X-1a: everything in CMYK or grey; an
+/// error says what could not be).
+pub fn apply(
+    lo: &mut lopdf::Document,
+    pages: &[ObjectId],
+    boxes: &[Boxes],
+    pdfx: PdfX,
+) -> Result<(), String> {
+    lo.version = match pdfx {
+        PdfX::X4 => "1.6",
+        PdfX::X1a { .. } => "1.3",
+    }
+    .to_string();
     for (id, b) in pages.iter().zip(boxes) {
         if let Ok(page) = lo.get_dictionary_mut(*id) {
             let (x, y, w, h) = b.bleed;
@@ -62,15 +76,24 @@ pub fn apply(lo: &mut lopdf::Document, pages: &[ObjectId], boxes: &[Boxes]) {
             page.remove(b"Annots");
         }
     }
-    // RGB images in a device-independent space.
-    let srgb = icc_stream(lo, SRGB_PROFILE, 3);
-    let srgb_space = Object::Array(vec![name("ICCBased"), Object::Reference(srgb)]);
-    for obj in lo.objects.values_mut() {
-        if let Object::Stream(s) = obj
-            && s.dict.get(b"Subtype").and_then(|t| t.as_name()).ok() == Some(b"Image")
-            && s.dict.get(b"ColorSpace").and_then(|c| c.as_name()).ok() == Some(b"DeviceRGB")
-        {
-            s.dict.set("ColorSpace", srgb_space.clone());
+    match pdfx {
+        PdfX::X4 => {
+            // RGB images in a device-independent space.
+            let srgb = icc_stream(lo, SRGB_PROFILE, 3);
+            let srgb_space = Object::Array(vec![name("ICCBased"), Object::Reference(srgb)]);
+            for obj in lo.objects.values_mut() {
+                if let Object::Stream(s) = obj
+                    && s.dict.get(b"Subtype").and_then(|t| t.as_name()).ok() == Some(b"Image")
+                    && s.dict.get(b"ColorSpace").and_then(|c| c.as_name()).ok()
+                        == Some(b"DeviceRGB")
+                {
+                    s.dict.set("ColorSpace", srgb_space.clone());
+                }
+            }
+        }
+        PdfX::X1a { ink_limit } => {
+            super::press::Press::new(ink_limit).convert(lo)?;
+            to_pdf_1_3(lo, pages);
         }
     }
     // The output intent.
@@ -100,8 +123,40 @@ pub fn apply(lo: &mut lopdf::Document, pages: &[ObjectId], boxes: &[Boxes]) {
     if let Ok(info_id) = lo.trailer.get(b"Info").and_then(|i| i.as_reference())
         && let Ok(info) = lo.get_dictionary_mut(info_id)
     {
-        info.set("GTS_PDFXVersion", string(VERSION));
+        match pdfx {
+            PdfX::X4 => info.set("GTS_PDFXVersion", string(VERSION)),
+            PdfX::X1a { .. } => {
+                info.set("GTS_PDFXVersion", string(X1_VERSION));
+                info.set("GTS_PDFXConformance", string(X1A_CONFORMANCE));
+            }
+        }
         info.set("Trapped", name("False"));
+    }
+    Ok(())
+}
+
+/// What PDF/X-1a:2001 files say they are.
+pub const X1_VERSION: &str = "PDF/X-1:2001";
+pub const X1A_CONFORMANCE: &str = "PDF/X-1a:2001";
+
+/// Takes out what PDF 1.3 does not have: the XMP stream, the tagged
+/// structure and its marks, the language entry, the viewer's title
+/// preference. (A press file is for the press; the reading PDF keeps
+/// them.)
+fn to_pdf_1_3(lo: &mut lopdf::Document, pages: &[ObjectId]) {
+    if let Ok(catalog) = lo.catalog_mut() {
+        for key in [&b"Metadata"[..], b"MarkInfo", b"StructTreeRoot", b"Lang"] {
+            catalog.remove(key);
+        }
+        if let Ok(Object::Dictionary(prefs)) = catalog.get_mut(b"ViewerPreferences") {
+            prefs.remove(b"DisplayDocTitle");
+        }
+    }
+    for id in pages {
+        if let Ok(page) = lo.get_dictionary_mut(*id) {
+            page.remove(b"StructParents");
+            page.remove(b"Tabs");
+        }
     }
 }
 
@@ -120,22 +175,24 @@ pub fn xmp_properties(document_id: &str) -> String {
 /// The namespaces of [`xmp_properties`].
 pub const XMP_NAMESPACES: &str = " xmlns:pdfxid=\"http://www.npes.org/pdfx/ns/id/\" xmlns:xmpMM=\"http://ns.adobe.com/xap/1.0/mm/\"";
 
-/// Each rule of PDF/X-4 that Quire can check on its own output, with the
-/// problem found if it fails.
-pub fn check(pdf: &[u8]) -> Vec<(&'static str, Result<(), String>)> {
+/// Each rule of the PDF/X asked for that Quire can check on its own
+/// output, with the problem found if it fails.
+pub fn check(pdf: &[u8], pdfx: PdfX) -> Vec<(&'static str, Result<(), String>)> {
     let doc = match lopdf::Document::load_mem(pdf) {
         Ok(d) => d,
         Err(e) => return vec![("readable", Err(e.to_string()))],
     };
-    vec![
+    let mut out = vec![
         (
             "output_intent_gts_pdfx",
             rules::output_intent_gts_pdfx(&doc),
         ),
-        ("pdfx_version_in_info", rules::pdfx_version_in_info(&doc)),
+        (
+            "pdfx_version_in_info",
+            rules::pdfx_version_in_info(&doc, pdfx),
+        ),
         ("trapped_in_info", rules::trapped_in_info(&doc)),
         ("title_in_info", rules::title_in_info(&doc)),
-        ("xmp_identification", rules::xmp_identification(&doc)),
         (
             "trim_box_on_every_page",
             rules::trim_box_on_every_page(&doc),
@@ -145,7 +202,17 @@ pub fn check(pdf: &[u8]) -> Vec<(&'static str, Result<(), String>)> {
         ("no_device_rgb_images", rules::no_device_rgb_images(&doc)),
         ("no_annotations", rules::no_annotations(&doc)),
         ("no_encryption", rules::no_encryption(&doc)),
-    ]
+    ];
+    match pdfx {
+        PdfX::X4 => out.push(("xmp_identification", rules::xmp_identification(&doc))),
+        PdfX::X1a { .. } => {
+            out.push(("pdf_1_3", rules::pdf_1_3(pdf)));
+            out.push(("images_cmyk_or_grey", rules::images_cmyk_or_grey(&doc)));
+            out.push(("no_transparency", rules::no_transparency(&doc)));
+            out.push(("no_rgb_colours", rules::no_rgb_colours(&doc)));
+        }
+    }
+    out
 }
 
 /// The rules, one function each.
@@ -192,11 +259,145 @@ pub mod rules {
         Err("no GTS_PDFX output intent with a profile".into())
     }
 
-    pub fn pdfx_version_in_info(doc: &Document) -> Rule {
-        match info(doc)?.get(b"GTS_PDFXVersion").and_then(|v| v.as_str()) {
-            Ok(v) if v.starts_with(b"PDF/X-4") => Ok(()),
-            _ => Err("GTS_PDFXVersion is not PDF/X-4".into()),
+    pub fn pdfx_version_in_info(doc: &Document, pdfx: super::PdfX) -> Rule {
+        let i = info(doc)?;
+        let (version, conformance) = match pdfx {
+            super::PdfX::X4 => ("PDF/X-4", None),
+            super::PdfX::X1a { .. } => (super::X1_VERSION, Some(super::X1A_CONFORMANCE)),
+        };
+        match i.get(b"GTS_PDFXVersion").and_then(|v| v.as_str()) {
+            Ok(v) if v.starts_with(version.as_bytes()) => {}
+            _ => return Err(format!("GTS_PDFXVersion is not {version}")),
         }
+        match (
+            conformance,
+            i.get(b"GTS_PDFXConformance").and_then(|v| v.as_str()),
+        ) {
+            (None, _) => Ok(()),
+            (Some(c), Ok(v)) if v == c.as_bytes() => Ok(()),
+            (Some(c), _) => Err(format!("GTS_PDFXConformance is not {c}")),
+        }
+    }
+
+    /// PDF/X-1a:2001 is PDF 1.3: the header says so, and no object
+    /// streams or cross-reference streams (PDF 1.5) are used.
+    pub fn pdf_1_3(pdf: &[u8]) -> Rule {
+        if !pdf.starts_with(b"%PDF-1.3") {
+            return Err("the header is not %PDF-1.3".into());
+        }
+        let has = |needle: &[u8]| pdf.windows(needle.len()).any(|w| w == needle);
+        if has(b"/ObjStm") || has(b"/XRef") {
+            return Err("object or cross-reference streams (PDF 1.5)".into());
+        }
+        Ok(())
+    }
+
+    fn streams<'a>(doc: &'a Document, kind: &'a [u8]) -> impl Iterator<Item = &'a lopdf::Stream> {
+        doc.objects.values().filter_map(move |o| match o {
+            Object::Stream(s)
+                if s.dict.get(b"Subtype").and_then(|t| t.as_name()).ok() == Some(kind) =>
+            {
+                Some(s)
+            }
+            _ => None,
+        })
+    }
+
+    /// Every picture in DeviceCMYK or DeviceGray (or a palette of
+    /// either), or a stencil mask; none with a soft mask.
+    pub fn images_cmyk_or_grey(doc: &Document) -> Rule {
+        let device = |o: &Object| matches!(o.as_name(), Ok(b"DeviceCMYK" | b"DeviceGray"));
+        for s in streams(doc, b"Image") {
+            if s.dict.has(b"SMask") {
+                return Err("a picture has a soft mask".into());
+            }
+            if s.dict
+                .get(b"ImageMask")
+                .and_then(Object::as_bool)
+                .unwrap_or(false)
+            {
+                continue;
+            }
+            let ok = match s.dict.get(b"ColorSpace") {
+                Ok(o) if device(o) => true,
+                Ok(Object::Array(a)) => {
+                    a.first().and_then(|k| k.as_name().ok()) == Some(b"Indexed")
+                        && a.get(1).is_some_and(device)
+                }
+                _ => false,
+            };
+            if !ok {
+                return Err("a picture is not in DeviceCMYK or DeviceGray".into());
+            }
+        }
+        Ok(())
+    }
+
+    /// No transparency group, no opacity, soft mask or blend mode.
+    pub fn no_transparency(doc: &Document) -> Rule {
+        for o in doc.objects.values() {
+            let d = match o {
+                Object::Dictionary(d) => d,
+                Object::Stream(s) => &s.dict,
+                _ => continue,
+            };
+            if d.has(b"Group") {
+                return Err("a transparency group".into());
+            }
+            if d.get(b"Type").and_then(|t| t.as_name()).ok() == Some(b"ExtGState")
+                || !matches!(o, Object::Stream(_))
+            {
+                for key in [&b"CA"[..], b"ca"] {
+                    if d.get(key).and_then(Object::as_float).is_ok_and(|v| v < 1.0) {
+                        return Err("an opacity under 1".into());
+                    }
+                }
+                if d.get(b"SMask")
+                    .is_ok_and(|m| m.as_name().ok() != Some(b"None"))
+                {
+                    return Err("a soft mask".into());
+                }
+                if d.get(b"BM")
+                    .and_then(Object::as_name)
+                    .is_ok_and(|b| b != b"Normal" && b != b"Compatible")
+                {
+                    return Err("a blend mode".into());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// No colour set in RGB in any page's or form's content.
+    pub fn no_rgb_colours(doc: &Document) -> Rule {
+        let mut contents: Vec<Vec<u8>> = Vec::new();
+        for (_, page) in doc.get_pages() {
+            contents.push(doc.get_page_content(page));
+        }
+        for s in streams(doc, b"Form") {
+            contents.push(
+                s.decompressed_content()
+                    .unwrap_or_else(|_| s.content.clone()),
+            );
+        }
+        for data in contents {
+            let content = lopdf::content::Content::decode(&data).map_err(|e| e.to_string())?;
+            for op in content.operations {
+                match op.operator.as_str() {
+                    "rg" | "RG" => return Err("a colour set in RGB".into()),
+                    "cs" | "CS"
+                        if !matches!(
+                            op.operands.first().and_then(|n| n.as_name().ok()),
+                            Some(b"DeviceCMYK" | b"DeviceGray")
+                        ) =>
+                    {
+                        return Err("a colour space other than CMYK or grey".into());
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Ok(())
     }
 
     pub fn trapped_in_info(doc: &Document) -> Rule {
