@@ -78,6 +78,13 @@ codes! {
     MetadataInvalid = "metadata-invalid",
     /// A front-matter key Quire does not know (ignored).
     MetadataUnknownKey = "metadata-unknown-key",
+    /// A Word file that cannot be read: not a zip archive, encrypted, a
+    /// part missing, malformed or too large once uncompressed.
+    DocxInvalid = "docx-invalid",
+    /// Something in a Word file that is not carried over as it stands:
+    /// tracked changes (taken as accepted), comments, pictures, Word's own
+    /// table of contents, page breaks.
+    DocxDropped = "docx-dropped",
     /// A needed piece of metadata (title, author) is missing or empty.
     MetadataMissing = "metadata-missing",
     /// A setting that means nothing where it is given (a chapter file's

@@ -5,6 +5,13 @@
 
 /// A manuscript file: a million-word novel is about 6 MB.
 pub const MANUSCRIPT_BYTES: u64 = 64 << 20;
+/// A Word file (.docx), compressed: text and the pictures in it.
+pub const DOCX_BYTES: u64 = 256 << 20;
+/// One XML part of a Word file once uncompressed (the document, its
+/// notes, its styles): a million-word novel's document is about 60 MB.
+pub const DOCX_PART_BYTES: u64 = 128 << 20;
+/// All the parts of a Word file Quire reads, uncompressed.
+pub const DOCX_TOTAL_BYTES: u64 = 256 << 20;
 /// `book.toml`.
 pub const CONFIG_BYTES: u64 = 1 << 20;
 /// YAML front matter, which sits at the top of a manuscript.

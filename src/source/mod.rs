@@ -8,6 +8,7 @@
 pub mod book_toml;
 mod chapters;
 pub mod css;
+pub mod docx;
 pub mod frontmatter;
 pub mod markdown;
 pub mod mdbook;
@@ -121,12 +122,14 @@ impl Input {
 enum Kind {
     Markdown,
     Text,
+    Docx,
 }
 
 fn kind_of(path: &Path) -> Option<Kind> {
     match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
         "md" | "markdown" => Some(Kind::Markdown),
         "txt" => Some(Kind::Text),
+        "docx" => Some(Kind::Docx),
         _ => None,
     }
 }
@@ -347,10 +350,13 @@ fn read_manuscript(
         diags.error(
             Code::InputKind,
             Location::file(path),
-            "not a manuscript: expected .md, .markdown or .txt",
+            "not a manuscript: expected .md, .markdown, .txt or .docx",
         );
         None
     })?;
+    if kind == Kind::Docx {
+        return read_docx(path, diags);
+    }
     let text = read_text(path, crate::limits::MANUSCRIPT_BYTES, diags)?;
     let Some(root) = mdbook else {
         return Some(parse_manuscript(path, kind, text, diags));
@@ -378,6 +384,35 @@ fn read_manuscript(
     Some(ms)
 }
 
+/// A Word manuscript: its metadata from its core properties (and its
+/// Title, Subtitle and Author paragraphs), its blocks and notes.
+fn read_docx(path: &Path, diags: &mut Diagnostics) -> Option<Manuscript> {
+    let data = match crate::files::read_limited(path, crate::limits::DOCX_BYTES) {
+        Ok(d) => d,
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                e.code(),
+                Location::file(path),
+                format!("cannot read: {e}"),
+            ));
+            return None;
+        }
+    };
+    let docx = docx::read(path, &data, diags)?;
+    let has_meta = docx.meta.title.is_some() || docx.meta.author.is_some();
+    Some(Manuscript {
+        path: path.to_path_buf(),
+        text: String::new(),
+        meta: docx.meta,
+        has_meta,
+        print: None,
+        style: None,
+        fonts: None,
+        blocks: docx.blocks,
+        notes: docx.notes,
+    })
+}
+
 /// A manuscript's text, read: front matter, then Markdown or plain text.
 fn parse_manuscript(path: &Path, kind: Kind, text: String, diags: &mut Diagnostics) -> Manuscript {
     let (meta, has_meta, body_start) = match frontmatter::split(&text) {
@@ -403,6 +438,8 @@ fn parse_manuscript(path: &Path, kind: Kind, text: String, diags: &mut Diagnosti
             }
             (blocks, Default::default())
         }
+        // Read from bytes (`read_docx`); as text, there is nothing to read.
+        Kind::Docx => (Vec::new(), Default::default()),
     };
     Manuscript {
         path: path.to_path_buf(),
