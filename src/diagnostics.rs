@@ -82,8 +82,8 @@ codes! {
     /// part missing, malformed or too large once uncompressed.
     DocxInvalid = "docx-invalid",
     /// Something in a Word file that is not carried over as it stands:
-    /// tracked changes (taken as accepted), comments, pictures, Word's own
-    /// table of contents, page breaks.
+    /// tracked changes (taken as accepted), comments, linked pictures and
+    /// charts, Word's own table of contents, page breaks.
     DocxDropped = "docx-dropped",
     /// A needed piece of metadata (title, author) is missing or empty.
     MetadataMissing = "metadata-missing",
@@ -335,11 +335,41 @@ impl Diagnostic {
         Diagnostic::new(Severity::Warning, code, location, message)
     }
 
+    /// For a place in a Word file, which has no lines: the paragraph its
+    /// line numbers, quoted (`paragraph 214, “It was a dark and…”`).
+    pub fn quote(&self) -> Option<String> {
+        paragraph_quote(&self.location).map(|q| printable(&q))
+    }
+
     /// What to do about it.
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(printable(&help.into()));
         self
     }
+}
+
+/// The first words of each paragraph of the Word files read, by file:
+/// a Word file has no lines, so a message about one quotes the paragraph
+/// its "line" numbers.
+static PARAGRAPHS: std::sync::OnceLock<
+    std::sync::Mutex<std::collections::HashMap<PathBuf, std::sync::Arc<Vec<String>>>>,
+> = std::sync::OnceLock::new();
+
+/// Remembers the first words of each paragraph of the Word file `path`
+/// (the first paragraph first).
+pub fn remember_paragraphs(path: &std::path::Path, firsts: Vec<String>) {
+    let map = PARAGRAPHS.get_or_init(Default::default);
+    if let Ok(mut m) = map.lock() {
+        m.insert(path.to_path_buf(), std::sync::Arc::new(firsts));
+    }
+}
+
+/// The quote for a location in a Word file.
+fn paragraph_quote(loc: &Location) -> Option<String> {
+    let map = PARAGRAPHS.get()?.lock().ok()?;
+    let firsts = map.get(&loc.file)?;
+    let words = firsts.get((loc.line as usize).checked_sub(1)?)?;
+    (!words.is_empty()).then(|| format!("paragraph {}, “{words}”", loc.line))
 }
 
 impl fmt::Display for Diagnostic {
@@ -349,6 +379,9 @@ impl fmt::Display for Diagnostic {
             "{}: {}: {} [{}]",
             self.location, self.severity, self.message, self.code
         )?;
+        if let Some(q) = self.quote() {
+            write!(f, "\n  in: {q}")?;
+        }
         if let Some(h) = &self.help {
             write!(f, "\n  help: {h}")?;
         }

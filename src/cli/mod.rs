@@ -148,6 +148,9 @@ pub(crate) fn print_human(diags: &[&Diagnostic]) {
             (false, s) => s.to_string(),
         };
         eprintln!("{}: {sev}: {} [{}]", d.location, d.message, d.code);
+        if let Some(q) = d.quote() {
+            eprintln!("  in: {q}");
+        }
         if let Some(h) = &d.help {
             eprintln!("  help: {h}");
         }

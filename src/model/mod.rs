@@ -927,18 +927,38 @@ pub struct Image {
     pub title: Option<String>,
     /// Where the image is named in its manuscript.
     pub pos: Pos,
+    /// A picture that came inside its manuscript (a Word file's), already
+    /// read and checked, under the key in `path`: the resolver takes it as
+    /// it is instead of looking for `dest` on disk.
+    #[serde(skip)]
+    pub embedded: Option<Box<ImageAsset>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ImageAsset {
+    /// The file it is read from (for a picture inside a manuscript, the
+    /// manuscript, and its bytes in `data`).
     #[serde(skip)]
     pub file: PathBuf,
+    /// The picture's bytes, when they are not a file's of their own.
+    #[serde(skip)]
+    pub data: Option<std::sync::Arc<[u8]>>,
     /// Where the book first names it, for renderers' messages about it.
     #[serde(skip)]
     pub named_at: crate::diagnostics::Location,
     /// What the file is, read from its content.
     #[serde(flatten)]
     pub info: crate::images::ImageInfo,
+}
+
+impl ImageAsset {
+    /// The picture's bytes: its own, or its file's.
+    pub fn bytes(&self) -> Result<Vec<u8>, crate::diagnostics::Problem> {
+        match &self.data {
+            Some(d) => Ok(d.to_vec()),
+            None => crate::images::read(&self.file),
+        }
+    }
 }
 
 /// The text of inlines with all markup dropped (for titles, alt text, ids).

@@ -644,7 +644,11 @@ impl Resolver<'_> {
 
     fn image(&mut self, image: &mut Image, line: u32) {
         let at = self.at(image.pos, line);
-        match resolve_image(&self.root, &self.file, &image.dest, self.max_pixels) {
+        let found = match image.embedded.take() {
+            Some(asset) => Ok((image.path.clone(), *asset)),
+            None => resolve_image(&self.root, &self.file, &image.dest, self.max_pixels),
+        };
+        match found {
             Ok((key, mut asset)) => {
                 asset.named_at = at.clone();
                 if image.alt.trim().is_empty() {
@@ -738,6 +742,7 @@ pub fn resolve_image(
         key,
         ImageAsset {
             file: real,
+            data: None,
             info,
             named_at: Location::file(manuscript),
         },

@@ -65,6 +65,19 @@ pub struct BookToml {
     pub style: StyleToml,
     #[serde(default)]
     pub build: BuildToml,
+    #[serde(default)]
+    pub docx: DocxToml,
+}
+
+/// How Word chapters are read.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct DocxToml {
+    /// The publisher's own paragraph styles, by name, and what each is:
+    /// `"heading 1"` … `"heading 6"`, `title`, `subtitle`, `author`,
+    /// `quote`, `code`, `caption`, `scene-break` or `body`.
+    #[serde(default)]
+    pub styles: std::collections::BTreeMap<String, String>,
 }
 
 /// How `quire build` treats the book.

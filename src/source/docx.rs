@@ -20,7 +20,10 @@
 //! ornament alone as a scene break; quotation and code styles. Tracked
 //! changes are taken as accepted (insertions kept, deletions dropped) and
 //! comments dropped, each with a warning that counts them; what cannot be
-//! carried (pictures, a Word table of contents) is named in a warning.
+//! carried (linked pictures, charts, a Word table of contents) is named
+//! in a warning. Pictures inside the file become figures (with the
+//! caption paragraph after them) or inline images, with their `descr` as
+//! alt text.
 
 use crate::diagnostics::{Code, Diagnostics, Location};
 use crate::model::metadata::{MetaInput, OneOrMany, PersonInput};
@@ -29,6 +32,7 @@ use roxmltree::Node;
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::Path;
+use std::sync::Arc;
 
 /// The WordprocessingML namespace, the relationships' and the drawing's.
 const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
@@ -43,7 +47,7 @@ pub struct Docx {
 
 /// Reads the Word file `path` (its bytes `data`). Problems go to `diags`;
 /// `None` when the file cannot be read at all.
-pub fn read(path: &Path, data: &[u8], diags: &mut Diagnostics) -> Option<Docx> {
+pub fn read(path: &Path, data: &[u8], own: &StyleMap, diags: &mut Diagnostics) -> Option<Docx> {
     let at = Location::file(path);
     let fail = |diags: &mut Diagnostics, msg: String, help: &str| {
         diags.push(
@@ -103,6 +107,10 @@ pub fn read(path: &Path, data: &[u8], diags: &mut Diagnostics) -> Option<Docx> {
     if diags.has_errors() {
         return None;
     }
+    let media = match parts.media() {
+        Ok(m) => m,
+        Err(e) => return fail(diags, e, "save it again from Word as a .docx"),
+    };
 
     let doc = parse(&at, "word/document.xml", &document, diags)?;
     let styles_doc = styles
@@ -132,10 +140,15 @@ pub fn read(path: &Path, data: &[u8], diags: &mut Diagnostics) -> Option<Docx> {
 
     let mut reader = Reader {
         path,
-        styles: styles_doc.as_ref().map(Styles::read).unwrap_or_default(),
+        styles: styles_doc
+            .as_ref()
+            .map(|d| Styles::read(d, own))
+            .unwrap_or_default(),
         lists: numbering_doc.as_ref().map(Lists::read).unwrap_or_default(),
         links: rels_doc.as_ref().map(links).unwrap_or_default(),
+        media,
         paragraph: 0,
+        firsts: Vec::new(),
         counts: Counts::default(),
         meta: MetaInput::default(),
         diags,
@@ -172,6 +185,7 @@ pub fn read(path: &Path, data: &[u8], diags: &mut Diagnostics) -> Option<Docx> {
     if reader.failed {
         return None;
     }
+    crate::diagnostics::remember_paragraphs(path, std::mem::take(&mut reader.firsts));
     let comment_count = comments_doc.as_ref().map_or(0, |d| {
         d.root_element()
             .children()
@@ -237,6 +251,39 @@ struct Parts<'z, 'd> {
 }
 
 impl Parts<'_, '_> {
+    /// The pictures under `word/media/`, by their path there
+    /// (`media/image1.png`), each within the image bound and all within
+    /// the archive's.
+    fn media(&mut self) -> Result<HashMap<String, Arc<[u8]>>, String> {
+        let names: Vec<String> = self
+            .zip
+            .file_names()
+            .filter(|n| n.starts_with("word/media/") && !n.ends_with('/'))
+            .map(str::to_string)
+            .collect();
+        let mut out = HashMap::new();
+        for name in names {
+            let mut file = self
+                .zip
+                .by_name(&name)
+                .map_err(|e| format!("the Word file's {name} cannot be read: {e}"))?;
+            let limit = crate::limits::IMAGE_BYTES;
+            let mut bytes = Vec::new();
+            (&mut file)
+                .take(limit + 1)
+                .read_to_end(&mut bytes)
+                .map_err(|e| format!("the Word file's {name} cannot be read: {e}"))?;
+            self.total += bytes.len() as u64;
+            if bytes.len() as u64 > limit || self.total > crate::limits::DOCX_TOTAL_BYTES {
+                return Err(format!(
+                    "the Word file's {name} is larger than Quire reads once uncompressed: a damaged file or a zip bomb"
+                ));
+            }
+            out.insert(name["word/".len()..].to_string(), Arc::from(bytes));
+        }
+        Ok(out)
+    }
+
     /// The part `name` as text, `None` when the archive has no such part.
     fn text(&mut self, name: &str) -> Result<Option<String>, String> {
         let mut file = match self.zip.by_name(name) {
@@ -345,9 +392,41 @@ fn core_properties(d: &roxmltree::Document, meta: &mut MetaInput) {
     }
 }
 
+/// The publisher's own paragraph style names (lower case) and what each
+/// means, from `[docx] styles` in book.toml.
+pub type StyleMap = HashMap<String, Role>;
+
+/// What `[docx] styles` may say a style is, or why not.
+pub fn role_of(value: &str) -> Result<Role, String> {
+    let v = value.trim().to_lowercase();
+    if let Some(level) = v
+        .strip_prefix("heading")
+        .map(str::trim)
+        .and_then(|l| l.parse::<u8>().ok())
+        .filter(|l| (1..=6).contains(l))
+    {
+        return Ok(Role::Heading(level));
+    }
+    Ok(match v.as_str() {
+        "title" => Role::Title,
+        "subtitle" => Role::Subtitle,
+        "author" => Role::Author,
+        "quote" => Role::Quote,
+        "code" => Role::Code,
+        "caption" => Role::Caption,
+        "scene-break" => Role::SceneBreak,
+        "body" => Role::Body,
+        _ => {
+            return Err(format!(
+                "`{value}` is not a paragraph role: use \"heading 1\" to \"heading 6\", title, subtitle, author, quote, code, caption, scene-break or body"
+            ));
+        }
+    })
+}
+
 /// What a paragraph style means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Role {
+pub enum Role {
     Body,
     Heading(u8),
     Title,
@@ -357,6 +436,10 @@ enum Role {
     Code,
     /// Word's own table of contents entries: Quire makes its own.
     Contents,
+    /// A picture's caption.
+    Caption,
+    /// A paragraph standing for a break between scenes, whatever it says.
+    SceneBreak,
 }
 
 /// The styles part: each paragraph style's role, each character style's
@@ -368,7 +451,7 @@ struct Styles {
 }
 
 impl Styles {
-    fn read(d: &roxmltree::Document) -> Styles {
+    fn read(d: &roxmltree::Document, own_roles: &StyleMap) -> Styles {
         struct Raw<'a> {
             name: String,
             based: Option<&'a str>,
@@ -402,6 +485,9 @@ impl Styles {
         }
         let own = |r: &Raw| -> Option<Role> {
             let n = r.name.as_str();
+            if let Some(role) = own_roles.get(n) {
+                return Some(*role);
+            }
             if let Some(level) = n
                 .strip_prefix("heading ")
                 .or_else(|| n.strip_prefix("heading"))
@@ -419,6 +505,9 @@ impl Styles {
                 "source code" | "code" | "html preformatted" | "plain text"
                 | "preformatted text" => Some(Role::Code),
                 n if n.starts_with("toc ") || n == "toc heading" => Some(Role::Contents),
+                "caption" | "image caption" | "figure caption" | "figurecaption" => {
+                    Some(Role::Caption)
+                }
                 _ => r.outline.map(|o| Role::Heading(o + 1)),
             }
         };
@@ -619,8 +708,12 @@ struct Reader<'p, 'd> {
     styles: Styles,
     lists: Lists,
     links: HashMap<String, String>,
+    /// The pictures in the archive, by their path under `word/`.
+    media: HashMap<String, Arc<[u8]>>,
     /// Paragraphs read so far: the next one's number is this plus one.
     paragraph: u32,
+    /// Each paragraph's first words, for messages.
+    firsts: Vec<String>,
     counts: Counts,
     meta: MetaInput,
     diags: &'d mut Diagnostics,
@@ -767,12 +860,17 @@ impl Reader<'_, '_> {
         self.inlines(p, line, 0, &mut content);
         merge_text(&mut content);
         let text = plain(&content);
-        if text.trim().is_empty() {
+        self.firsts.resize(line as usize - 1, String::new());
+        self.firsts.push(first_words(&text));
+        if text.trim().is_empty() && !content.iter().any(|i| matches!(i, Inline::Image { .. })) {
             // Nothing to print (an empty paragraph for spacing, or one
             // holding only a bookmark).
             return None;
         }
-        if is_scene_break(&text) && (centred || text.trim().chars().count() <= 5) {
+        if role == Role::SceneBreak
+            || text.trim() == SCENE_BREAK
+            || is_scene_break(&text) && (centred || text.trim().chars().count() <= 5)
+        {
             return Some(Para {
                 line,
                 role: Role::Body,
@@ -935,16 +1033,34 @@ impl Reader<'_, '_> {
                         });
                     }
                 }
+                // A horizontal rule (VML's `o:hr`): a scene break.
+                "pict"
+                    if n.descendants().any(|d| {
+                        d.tag_name().name() == "rect"
+                            && d.attributes().any(|a| a.name() == "hr" && a.value() == "t")
+                    }) =>
+                {
+                    text.push_str(SCENE_BREAK);
+                }
                 "drawing" | "pict" | "object" => {
-                    self.counts.pictures += 1;
-                    if self.counts.first_picture.is_none() {
-                        let alt = n
-                            .descendants()
-                            .find(|d| d.tag_name().name() == "docPr")
-                            .and_then(|d| d.attribute("descr").or(d.attribute("title")))
-                            .unwrap_or("")
-                            .to_string();
-                        self.counts.first_picture = Some((line, alt));
+                    let alt = n
+                        .descendants()
+                        .find(|d| d.tag_name().name() == "docPr")
+                        .and_then(|d| d.attribute("descr").or(d.attribute("title")))
+                        .unwrap_or("")
+                        .trim()
+                        .to_string();
+                    match self.picture(n, line, &alt) {
+                        Some(image) => {
+                            flush(&mut text, &mut content);
+                            content.push(image);
+                        }
+                        None => {
+                            self.counts.pictures += 1;
+                            if self.counts.first_picture.is_none() {
+                                self.counts.first_picture = Some((line, alt));
+                            }
+                        }
                     }
                 }
                 _ => {}
@@ -954,6 +1070,58 @@ impl Reader<'_, '_> {
         if !content.is_empty() {
             out.extend(marks.wrap(content));
         }
+    }
+
+    /// The picture a drawing shows, from the archive, read and checked
+    /// like any image file; `None` (counted as left out) for a picture
+    /// linked from outside the file, a chart, or one that cannot be read
+    /// (with its error).
+    fn picture(&mut self, drawing: Node, line: u32, alt: &str) -> Option<Inline> {
+        let rid = drawing
+            .descendants()
+            .find(|d| d.tag_name().name() == "blip")
+            .and_then(|b| b.attribute((R, "embed")))
+            .or_else(|| {
+                drawing
+                    .descendants()
+                    .find(|d| d.tag_name().name() == "imagedata")
+                    .and_then(|b| b.attribute((R, "id")))
+            })?;
+        let target = self.links.get(rid)?.trim_start_matches("./").to_string();
+        let data = self.media.get(&target)?.clone();
+        let ext = Path::new(&target)
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        let at = self.at(line);
+        let info = match crate::images::probe_bytes(&data, &ext, crate::limits::IMAGE_PIXELS) {
+            Ok(i) => i,
+            Err(p) => {
+                self.diags.push(p.at(at, &format!("picture `{target}`: ")));
+                return None;
+            }
+        };
+        let stem = self
+            .path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let key = format!("{stem}-docx/{target}");
+        Some(Inline::Image {
+            image: crate::model::Image {
+                path: key,
+                dest: target,
+                alt: alt.to_string(),
+                title: None,
+                pos: Pos { line, column: 1 },
+                embedded: Some(Box::new(crate::model::ImageAsset {
+                    file: self.path.to_path_buf(),
+                    data: Some(data),
+                    named_at: at,
+                    info,
+                })),
+            },
+        })
     }
 
     /// Paragraphs made blocks: headings, quotations and code by their
@@ -1059,6 +1227,26 @@ impl Reader<'_, '_> {
                 });
                 continue;
             }
+            if let [Inline::Image { image }] = p.content.as_slice() {
+                // A picture alone in its paragraph is a figure; a caption
+                // paragraph after it is its caption.
+                let caption = match iter.peek() {
+                    Some(n) if n.role == Role::Caption && n.table.is_none() => {
+                        iter.next().map(|n| n.content).unwrap_or_default()
+                    }
+                    _ => Vec::new(),
+                };
+                out.push(Block {
+                    line: p.line,
+                    kind: BlockKind::Figure {
+                        image: image.clone(),
+                        caption,
+                        classes: Vec::new(),
+                        label: None,
+                    },
+                });
+                continue;
+            }
             if matches!(p.content.as_slice(), [Inline::Text { text }] if text == SCENE_BREAK) {
                 out.push(Block {
                     line: p.line,
@@ -1155,10 +1343,10 @@ impl Reader<'_, '_> {
             };
             warn(
                 format!(
-                    "{} picture(s) in the Word file are left out, the first at paragraph {line}{what}: Quire does not read pictures from .docx yet",
+                    "{} picture(s) in the Word file are left out, the first at paragraph {line}{what}: linked from outside the file, or a chart or object that is not a picture",
                     c.pictures
                 ),
-                "save the pictures as files and build from Markdown with ![alt](picture.png)",
+                "insert the picture itself (Insert > Pictures), or save the chart as a picture",
             );
         }
         if c.contents > 0 {
@@ -1203,6 +1391,17 @@ fn is_scene_break(text: &str) -> bool {
                 '*' | '#' | '~' | '-' | '⁂' | '•' | '❧' | '☙' | '◆' | '§' | '⸺' | '—'
             )
         })
+}
+
+/// A paragraph's first six words (or fewer), with an ellipsis when there
+/// are more.
+fn first_words(text: &str) -> String {
+    let words: Vec<&str> = text.split_whitespace().take(7).collect();
+    if words.len() > 6 {
+        format!("{}…", words[..6].join(" "))
+    } else {
+        words.join(" ")
+    }
 }
 
 fn paragraph(p: Para) -> Block {

@@ -344,6 +344,7 @@ fn clean_control_characters(text: String, path: &Path, diags: &mut Diagnostics) 
 fn read_manuscript(
     path: &Path,
     mdbook: Option<&Path>,
+    docx_styles: &docx::StyleMap,
     diags: &mut Diagnostics,
 ) -> Option<Manuscript> {
     let kind = kind_of(path).or_else(|| {
@@ -355,7 +356,7 @@ fn read_manuscript(
         None
     })?;
     if kind == Kind::Docx {
-        return read_docx(path, diags);
+        return read_docx(path, docx_styles, diags);
     }
     let text = read_text(path, crate::limits::MANUSCRIPT_BYTES, diags)?;
     let Some(root) = mdbook else {
@@ -386,7 +387,7 @@ fn read_manuscript(
 
 /// A Word manuscript: its metadata from its core properties (and its
 /// Title, Subtitle and Author paragraphs), its blocks and notes.
-fn read_docx(path: &Path, diags: &mut Diagnostics) -> Option<Manuscript> {
+fn read_docx(path: &Path, styles: &docx::StyleMap, diags: &mut Diagnostics) -> Option<Manuscript> {
     let data = match crate::files::read_limited(path, crate::limits::DOCX_BYTES) {
         Ok(d) => d,
         Err(e) => {
@@ -398,7 +399,7 @@ fn read_docx(path: &Path, diags: &mut Diagnostics) -> Option<Manuscript> {
             return None;
         }
     };
-    let docx = docx::read(path, &data, diags)?;
+    let docx = docx::read(path, &data, styles, diags)?;
     let has_meta = docx.meta.title.is_some() || docx.meta.author.is_some();
     Some(Manuscript {
         path: path.to_path_buf(),
@@ -599,7 +600,7 @@ fn fallback_taken(book: &Book, t: &crate::fonts::system::Taken) -> Diagnostic {
 }
 
 fn load_manuscript(path: &Path, overrides: &Overrides, diags: &mut Diagnostics) -> Option<RawBook> {
-    let ms = read_manuscript(path, None, diags)?;
+    let ms = read_manuscript(path, None, &Default::default(), diags)?;
     manuscript_book(ms, path, overrides, diags)
 }
 
@@ -742,7 +743,8 @@ fn load_book(
     let (cfg, cfg_text) = book_toml::read(config, diags)?;
     let files = book_toml::chapter_files(dir, config, &cfg_text, &cfg, diags);
     let book_level = chapter_level(&cfg.book, &MetaFile::new(config, &cfg_text), diags);
-    let chapters = book_chapters(&files, book_level, None, diags);
+    let styles = docx_styles(&cfg.docx, &MetaFile::new(config, &cfg_text), diags);
+    let chapters = book_chapters(&files, book_level, None, &styles, diags);
     if !files
         .iter()
         .any(|f| matches!(f, book_toml::Listed::File { .. }))
@@ -801,7 +803,7 @@ fn load_mdbook(
     let quire = project.quire(diags).unwrap_or_default();
     let files = project.listed(quire.sections, diags);
     let include_root = project.include_root(&quire, diags);
-    let mut chapters = book_chapters(&files, 1, Some(&include_root), diags);
+    let mut chapters = book_chapters(&files, 1, Some(&include_root), &Default::default(), diags);
     // A chapter is titled by its summary entry's file's first heading, as
     // in mdBook's pages; numbered ones are the summary's top level.
     for ch in &mut chapters {
@@ -869,12 +871,36 @@ fn load_mdbook(
     })
 }
 
+/// `[docx] styles`: each style name (any case) and its role; a role that
+/// is not one is an error at its line.
+fn docx_styles(
+    cfg: &book_toml::DocxToml,
+    file: &MetaFile,
+    diags: &mut Diagnostics,
+) -> docx::StyleMap {
+    let mut out = docx::StyleMap::new();
+    for (name, value) in &cfg.styles {
+        match docx::role_of(value) {
+            Ok(role) => {
+                out.insert(name.trim().to_lowercase(), role);
+            }
+            Err(e) => diags.error(
+                Code::ConfigInvalid,
+                file.key(&[&format!("\"{name}\""), name]),
+                format!("[docx] styles: style `{name}`: {e}"),
+            ),
+        }
+    }
+    out
+}
+
 /// The chapters of a book's listed files, in order: each file read and cut
 /// at its headings (a part listed in book.toml is a chapter of its own).
 fn book_chapters(
     files: &[book_toml::Listed],
     book_level: u8,
     mdbook: Option<&Path>,
+    docx_styles: &docx::StyleMap,
     diags: &mut Diagnostics,
 ) -> Vec<RawChapter> {
     let mut chapters = Vec::new();
@@ -902,7 +928,7 @@ fn book_chapters(
                 continue;
             }
         };
-        let Some(ms) = read_manuscript(file, mdbook, diags) else {
+        let Some(ms) = read_manuscript(file, mdbook, docx_styles, diags) else {
             continue;
         };
         for (key, set, table) in [

@@ -238,7 +238,8 @@ fn convert_pictures(book: &Book, diags: &mut Diagnostics) -> BTreeMap<String, im
         crate::progress::stage("pictures");
     }
     let results = crate::pool::map(&assets, |(_, asset)| {
-        images::read(&asset.file)
+        asset
+            .bytes()
             .and_then(|data| images::for_epub(&data, &asset.info, book.options.epub_max_pixels))
     });
     for ((key, asset), result) in assets.into_iter().zip(results) {

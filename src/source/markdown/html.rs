@@ -392,6 +392,7 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
                         alt: attr(h, "alt").unwrap_or_default(),
                         title: attr(h, "title").filter(|t| !t.trim().is_empty()),
                         pos: self.pos(offset),
+                        embedded: None,
                     },
                 }),
                 _ => self.drop_html("tag <img> with no src".to_string(), offset),

@@ -768,6 +768,7 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
                     alt: crate::model::plain_text(&content),
                     title: Some(title.to_string()).filter(|t| !t.trim().is_empty()),
                     pos,
+                    embedded: None,
                 },
             },
             _ => Inline::Emphasis { content },

@@ -298,7 +298,7 @@ fn place_pictures(
         let prefix = format!("image `{key}`: ");
         let (bytes, info) = match (book.images.get(key), doc.extra_images.get(key)) {
             (Some(asset), _) => (
-                crate::images::read(&asset.file).map_err(|p| p.at(at.clone(), &prefix))?,
+                asset.bytes().map_err(|p| p.at(at.clone(), &prefix))?,
                 asset.info.clone(),
             ),
             (None, Some((bytes, info))) => (bytes.clone(), info.clone()),
