@@ -132,7 +132,7 @@ fn bad_language_tag() {
 
 #[test]
 fn unsupported_input_kind() {
-    usage_fails(&[("notes.docx", b"PK")], "notes.docx", "not a manuscript");
+    usage_fails(&[("notes.odt", b"PK")], "notes.odt", "not a manuscript");
 }
 
 #[test]

@@ -8,7 +8,7 @@ use super::*;
     version,
     about = "Turn manuscripts (Markdown, plain text) into EPUB 3 and PDF.",
     long_about = "Turn manuscripts (Markdown, plain text) into a valid EPUB 3 and a paginated PDF.\n\n\
-An INPUT is a .md, .markdown or .txt manuscript, or a book directory holding book.toml \
+An INPUT is a .md, .markdown, .txt or .docx manuscript, or a book directory holding book.toml \
 (or that book.toml itself).",
     after_help = "Exit status: 0 success, 1 the manuscript has errors (nothing is written), \
 2 the command line cannot be run, 70 an internal error."
@@ -69,7 +69,7 @@ pub(crate) struct ManualArgs {
 /// The titles a command works on.
 #[derive(Debug, Args)]
 pub(crate) struct Titles {
-    /// Manuscripts (.md, .markdown, .txt) or book directories (with
+    /// Manuscripts (.md, .markdown, .txt, .docx) or book directories (with
     /// book.toml); none: the book in the current directory.
     #[arg(value_name = "INPUT")]
     pub(crate) inputs: Vec<PathBuf>,

@@ -379,7 +379,7 @@ pub fn chapter_files(
                 diags.error(
                     Code::ChapterFile,
                     loc,
-                    format!("chapter `{rel}` is not a manuscript (.md, .markdown or .txt)"),
+                    format!("chapter `{rel}` is not a manuscript (.md, .markdown, .txt or .docx)"),
                 );
                 continue;
             }

@@ -852,6 +852,10 @@ impl Reader<'_, '_> {
             .and_then(|x| child(x, "jc"))
             .and_then(|j| attr(j, "val"))
             .is_some_and(|v| v == "center");
+        if ppr.and_then(|x| child(x, "sectPr")).is_some() {
+            // A section break ends this paragraph's section.
+            self.counts.breaks += 1;
+        }
         if role == Role::Contents {
             self.counts.contents += 1;
             return None;
@@ -1358,7 +1362,7 @@ impl Reader<'_, '_> {
         if c.breaks > 0 {
             warn(
                 format!(
-                    "{} page or column break(s) left out: chapters start their own pages",
+                    "{} page, column or section break(s) left out: chapters start their own pages",
                     c.breaks
                 ),
                 "start a chapter with a Heading 1 paragraph instead of a page break",

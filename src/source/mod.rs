@@ -99,7 +99,7 @@ impl Input {
             None => Err(Diagnostic::error(
                 Code::InputKind,
                 loc,
-                "not a manuscript: expected a .md, .markdown or .txt file, or a directory with book.toml",
+                "not a manuscript: expected a .md, .markdown, .txt or .docx file, or a directory with book.toml",
             )),
         }
     }
