@@ -246,3 +246,60 @@ fn code_and_headings_are_set_without_them() {
     assert_eq!(r.status, 0, "{}", r.stderr);
     assert!(!content(&dir.path().join("code.pdf")).contains(" Tz\n"));
 }
+
+/// The widest gap between words on any full line, in points, and the
+/// right ends of the full lines.
+fn widest_gap(pdf: &Path) -> (f64, Vec<f64>) {
+    let mut widest = 0.0f64;
+    let mut ends = Vec::new();
+    for words in page_words(pdf) {
+        let mut lines: Vec<Vec<Word>> = Vec::new();
+        for w in words {
+            let mid = (w.2 + w.4) / 2.0;
+            match lines
+                .iter_mut()
+                .find(|l| ((l[0].2 + l[0].4) / 2.0 - mid).abs() < 2.5)
+            {
+                Some(l) => l.push(w),
+                None => lines.push(vec![w]),
+            }
+        }
+        for mut l in lines.into_iter().filter(|l| l.len() >= 6) {
+            l.sort_by(|a, b| a.1.total_cmp(&b.1));
+            for pair in l.windows(2) {
+                widest = widest.max(pair[1].1 - pair[0].3);
+            }
+            ends.push(l[l.len() - 1].3);
+        }
+    }
+    (widest, ends)
+}
+
+/// Tracking: a loose line's letters take a little of its word spaces'
+/// width, so that the widest space narrows, the line still ends at the
+/// margin, and the words are the same.
+#[test]
+fn tracking_narrows_the_loosest_word_spaces() {
+    let dir = tempfile::tempdir().unwrap();
+    // A narrow measure (large type, no expansion) makes loose lines.
+    let style = "  font-size: 14\n  expansion: 0\n";
+    let on = build(dir.path(), "on", style);
+    let off = build(dir.path(), "off", &format!("{style}  tracking: false\n"));
+    let (gap_on, ends_on) = widest_gap(&on);
+    let (gap_off, ends_off) = widest_gap(&off);
+    assert!(
+        gap_on < gap_off * 0.97,
+        "widest word space {gap_on:.2} pt tracked, {gap_off:.2} pt not"
+    );
+    // The right margin stays where it was: the most common line end.
+    let common = |ends: &[f64]| edge(ends.iter().map(|&e| (0usize, e)))[0];
+    assert!((common(&ends_on) - common(&ends_off)).abs() < 0.3);
+    assert_eq!(content_words(&on), content_words(&off));
+}
+
+fn content_words(pdf: &Path) -> Vec<String> {
+    pdftotext(pdf, None)
+        .split_whitespace()
+        .map(str::to_string)
+        .collect()
+}

@@ -638,7 +638,7 @@ fn an_unbreakable_url_is_broken_safely_with_a_warning() {
     // Set without font expansion and protrusion, whose extra room makes
     // this line loose enough to name only without them (checked below).
     let text = format!(
-        "---\nstyle:\n  expansion: 0\n  protrusion: false\n---\n# Links\n\nSee {url} for details, and then read on.\n"
+        "---\nstyle:\n  expansion: 0\n  protrusion: false\n  tracking: false\n---\n# Links\n\nSee {url} for details, and then read on.\n"
     );
     let dir = project(&[("a.md", text.as_bytes())]);
     let out = tempfile::tempdir().unwrap();
@@ -646,7 +646,7 @@ fn an_unbreakable_url_is_broken_safely_with_a_warning() {
     assert_eq!(r.status, 0, "{}", r.stderr);
     assert_eq!(
         r.stderr
-            .matches("a.md:8: warning: a justified line is set with word spaces of")
+            .matches("a.md:9: warning: a justified line is set with word spaces of")
             .count(),
         1,
         "{}",

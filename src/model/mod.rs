@@ -122,6 +122,10 @@ pub struct StyleOptions {
     /// default (on).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub protrusion: Option<bool>,
+    /// Tracking of loose justified lines in the PDF; `None` for the
+    /// default (on).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tracking: Option<bool>,
     /// Font expansion in percent; `None` for the default (2).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expansion: Option<f32>,

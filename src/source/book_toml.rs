@@ -254,6 +254,9 @@ pub struct StyleToml {
     /// Let punctuation and some letters at the ends of justified lines
     /// hang into the margins, in the PDF (default true).
     pub protrusion: Option<bool>,
+    /// Let a loose justified line's letters take a little of its word
+    /// spaces' width, in the PDF (default true).
+    pub tracking: Option<bool>,
     /// The most, in percent, a justified line's glyphs may be widened or
     /// narrowed in the PDF (0 to 5; default 2; 0 turns it off).
     pub expansion: Option<f32>,

@@ -90,6 +90,7 @@ pub(super) fn style_options(
         plain_code: st.highlight == Some(false),
         code_shrink,
         protrusion: st.protrusion,
+        tracking: st.tracking,
         expansion,
         hyphenate_capitals: st.hyphenate_capitals,
         long_pages,

@@ -520,6 +520,7 @@ fn set_chapters(
             book_rtl: book.meta.rtl,
             micro: inline::Micro {
                 protrusion: book.options.style.protrusion.unwrap_or(true),
+                tracking: book.options.style.tracking.unwrap_or(true),
                 expansion: book.options.style.expansion(),
                 max_hang: g.hang_room,
             },

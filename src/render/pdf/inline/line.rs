@@ -44,6 +44,79 @@ pub(super) fn issue(
     (em > LOOSE_REPORTED).then_some(LineIssue::Loose { em })
 }
 
+/// Word spaces wider than this (in ems of their type) give some of their
+/// width to the gaps between letters.
+const TRACK_FROM: f32 = 0.5;
+/// The most a gap between letters is widened: 1.5% of an em, below what
+/// a reader notices as letterspacing (micro-typography's tracking).
+const MAX_TRACK: f32 = 0.015;
+
+/// How a loose line is tracked: what each gap between letters gains, and
+/// what share of the spaces' width over `TRACK_FROM` they give for it.
+struct Tracking {
+    per_letter: f32,
+    from_spaces: f32,
+    /// The line's letters (the last is not tracked).
+    letters: usize,
+}
+
+/// Tracking for a justified line whose word spaces are wider than
+/// `TRACK_FROM`: the width over it moves into the gaps between letters,
+/// each gap at most `MAX_TRACK` wider. Only for lines set wholly in the
+/// book's text faces, one glyph to a character cluster (no marks to move
+/// off their letters, no code, no joined scripts).
+fn tracking(items: &[Item], content: &[Content], order: &[usize], ratio: f32) -> Option<Tracking> {
+    let (mut letters, mut over, mut size) = (0usize, 0.0f32, f32::INFINITY);
+    for &i in order {
+        match (&items[i], &content[i]) {
+            (Item::Box { .. }, Content::Glyphs { style, glyphs, .. }) => {
+                let text_face = matches!(
+                    style.font,
+                    FontId::Regular | FontId::Italic | FontId::Bold | FontId::BoldItalic
+                );
+                if !text_face
+                    || glyphs
+                        .iter()
+                        .any(|g| g.text.is_empty() || !spaced_script(&g.text))
+                {
+                    return None;
+                }
+                letters += glyphs.len();
+                size = size.min(style.size);
+            }
+            (Item::Glue { width, stretch, .. }, Content::Space { style, .. }) => {
+                over += (width + ratio * stretch - TRACK_FROM * style.size).max(0.0);
+            }
+            (Item::Box { .. }, Content::Image { .. } | Content::Math { .. }) => return None,
+            _ => {}
+        }
+    }
+    if over <= 0.0 || letters < 2 || !size.is_finite() {
+        return None;
+    }
+    let gaps = (letters - 1) as f32;
+    let per_letter = (over / gaps).min(MAX_TRACK * size);
+    Some(Tracking {
+        per_letter,
+        from_spaces: per_letter * gaps / over,
+        letters,
+    })
+}
+
+/// Whether letters of this text may be spaced apart: Latin, Greek and
+/// Cyrillic (and the punctuation and digits all scripts share); not the
+/// scripts whose letters join or hang from one line (Arabic, Devanagari…),
+/// nor those set on a grid of their own (Han, kana).
+fn spaced_script(text: &crate::render::pdf::page::GlyphText) -> bool {
+    use unicode_script::{Script, UnicodeScript};
+    text.to_text().chars().all(|c| {
+        matches!(
+            c.script(),
+            Script::Latin | Script::Greek | Script::Cyrillic | Script::Common | Script::Inherited
+        )
+    })
+}
+
 /// The longest word of a set line, shortened for a message.
 /// What makes a line wider than the measure: its widest formula, if it
 /// has one wider than the line, or else a word.
@@ -131,6 +204,15 @@ impl Setter<'_, '_> {
         // its advance times the scale, and a space is stored narrower so
         // that it is drawn exactly as wide as the line needs.
         let scale = 1.0 + expand;
+        let order = self.visual_order(items, content, range);
+        let track = if ratio > 0.0 && !self.rtl && self.micro.tracking {
+            tracking(items, content, &order, ratio)
+        } else {
+            None
+        };
+        // Letters placed so far, for tracking: the last gets none, so
+        // that the line still ends at the margin.
+        let mut letters = 0usize;
         let mut x = 0.0f32;
         // Where the last run ends: a glyph continues it only if nothing
         // (an image, an indent) came in between.
@@ -158,7 +240,7 @@ impl Setter<'_, '_> {
                 *x += adv;
                 end = *x;
             };
-        for i in self.visual_order(items, content, range) {
+        for i in order {
             match (&items[i], &content[i]) {
                 (
                     Item::Box { width },
@@ -171,7 +253,14 @@ impl Setter<'_, '_> {
                 ) => {
                     let x0 = x;
                     for g in glyphs {
-                        push_glyph(&mut line, *style, g.clone(), &mut x);
+                        let mut g = g.clone();
+                        if let Some(t) = &track {
+                            letters += 1;
+                            if letters < t.letters {
+                                g.advance += t.per_letter / scale;
+                            }
+                        }
+                        push_glyph(&mut line, *style, g, &mut x);
                     }
                     let _ = width;
                     if let Some(dest) = link {
@@ -210,11 +299,14 @@ impl Setter<'_, '_> {
                     },
                     c,
                 ) => {
-                    let w = if ratio >= 0.0 {
+                    let mut w = if ratio >= 0.0 {
                         width + ratio * stretch
                     } else {
                         width + ratio * shrink
                     };
+                    if let (Some(t), Content::Space { style, .. }) = (&track, c) {
+                        w -= t.from_spaces * (w - TRACK_FROM * style.size).max(0.0);
+                    }
                     if let Content::Space { style, glyph } = c {
                         let mut g = glyph.clone();
                         g.advance = w / scale;

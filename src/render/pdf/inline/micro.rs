@@ -9,6 +9,9 @@ use super::*;
 pub struct Micro {
     /// Punctuation and some letters at a line's ends hang into the margins.
     pub protrusion: bool,
+    /// A loose line's letters take a little of its word spaces' width
+    /// (at most 1.5% of an em a gap).
+    pub tracking: bool,
     /// The most a line's glyphs may be widened or narrowed (0.02: 2%).
     pub expansion: f32,
     /// The most anything may hang into a margin, in points (a print
@@ -19,6 +22,7 @@ pub struct Micro {
 impl Micro {
     pub const OFF: Micro = Micro {
         protrusion: false,
+        tracking: false,
         expansion: 0.0,
         max_hang: 0.0,
     };
