@@ -62,6 +62,18 @@ fn build(dir: &Path, name: &str, style: &str) -> PathBuf {
 /// The full lines of the text (six words or more) with their first and
 /// last words: (page, x0, x1, first word, last word).
 fn full_lines(pdf: &Path) -> Vec<(usize, f64, f64, String, String)> {
+    word_lines(pdf)
+        .into_iter()
+        .map(|(n, l)| {
+            let (first, last) = (&l[0], &l[l.len() - 1]);
+            (n, first.1, last.3, first.0.clone(), last.0.clone())
+        })
+        .collect()
+}
+
+/// The full lines (six words or more) of each page, their words from
+/// left to right: (page, words).
+fn word_lines(pdf: &Path) -> Vec<(usize, Vec<Word>)> {
     let mut out = Vec::new();
     for (n, words) in page_words(pdf).into_iter().enumerate() {
         let mut lines: Vec<Vec<Word>> = Vec::new();
@@ -77,8 +89,7 @@ fn full_lines(pdf: &Path) -> Vec<(usize, f64, f64, String, String)> {
         }
         for mut l in lines.into_iter().filter(|l| l.len() >= 6) {
             l.sort_by(|a, b| a.1.total_cmp(&b.1));
-            let (first, last) = (l[0].clone(), l[l.len() - 1].clone());
-            out.push((n, first.1, last.3, first.0, last.0));
+            out.push((n, l));
         }
     }
     out
@@ -252,25 +263,11 @@ fn code_and_headings_are_set_without_them() {
 fn widest_gap(pdf: &Path) -> (f64, Vec<f64>) {
     let mut widest = 0.0f64;
     let mut ends = Vec::new();
-    for words in page_words(pdf) {
-        let mut lines: Vec<Vec<Word>> = Vec::new();
-        for w in words {
-            let mid = (w.2 + w.4) / 2.0;
-            match lines
-                .iter_mut()
-                .find(|l| ((l[0].2 + l[0].4) / 2.0 - mid).abs() < 2.5)
-            {
-                Some(l) => l.push(w),
-                None => lines.push(vec![w]),
-            }
+    for (_, l) in word_lines(pdf) {
+        for pair in l.windows(2) {
+            widest = widest.max(pair[1].1 - pair[0].3);
         }
-        for mut l in lines.into_iter().filter(|l| l.len() >= 6) {
-            l.sort_by(|a, b| a.1.total_cmp(&b.1));
-            for pair in l.windows(2) {
-                widest = widest.max(pair[1].1 - pair[0].3);
-            }
-            ends.push(l[l.len() - 1].3);
-        }
+        ends.push(l[l.len() - 1].3);
     }
     (widest, ends)
 }

@@ -113,27 +113,13 @@ pub fn read(path: &Path, data: &[u8], own: &StyleMap, diags: &mut Diagnostics) -
     };
 
     let doc = parse(&at, "word/document.xml", &document, diags)?;
-    let styles_doc = styles
-        .as_deref()
-        .and_then(|t| parse(&at, "word/styles.xml", t, diags));
-    let numbering_doc = numbering
-        .as_deref()
-        .and_then(|t| parse(&at, "word/numbering.xml", t, diags));
-    let foot_doc = footnotes
-        .as_deref()
-        .and_then(|t| parse(&at, "word/footnotes.xml", t, diags));
-    let end_doc = endnotes
-        .as_deref()
-        .and_then(|t| parse(&at, "word/endnotes.xml", t, diags));
-    let rels_doc = rels
-        .as_deref()
-        .and_then(|t| parse(&at, "word/_rels/document.xml.rels", t, diags));
-    let core_doc = core
-        .as_deref()
-        .and_then(|t| parse(&at, "docProps/core.xml", t, diags));
-    let comments_doc = comments
-        .as_deref()
-        .and_then(|t| parse(&at, "word/comments.xml", t, diags));
+    let styles_doc = parse_part(&at, &styles, "word/styles.xml", diags);
+    let numbering_doc = parse_part(&at, &numbering, "word/numbering.xml", diags);
+    let foot_doc = parse_part(&at, &footnotes, "word/footnotes.xml", diags);
+    let end_doc = parse_part(&at, &endnotes, "word/endnotes.xml", diags);
+    let rels_doc = parse_part(&at, &rels, "word/_rels/document.xml.rels", diags);
+    let core_doc = parse_part(&at, &core, "docProps/core.xml", diags);
+    let comments_doc = parse_part(&at, &comments, "word/comments.xml", diags);
     if diags.has_errors() {
         return None;
     }
@@ -202,6 +188,16 @@ pub fn read(path: &Path, data: &[u8], own: &StyleMap, diags: &mut Diagnostics) -
         blocks,
         notes,
     })
+}
+
+/// A part the file may lack, parsed when it has it.
+fn parse_part<'t>(
+    at: &Location,
+    text: &'t Option<String>,
+    name: &str,
+    diags: &mut Diagnostics,
+) -> Option<roxmltree::Document<'t>> {
+    parse(at, name, text.as_deref()?, diags)
 }
 
 /// A part parsed as XML, without DTDs and within the node bound.
@@ -1415,21 +1411,15 @@ fn paragraph(p: Para) -> Block {
     }
 }
 
-/// The text of inlines, markup dropped.
+/// The text of inlines, markup dropped, line breaks kept (a code
+/// paragraph's lines).
 fn plain(inlines: &[Inline]) -> String {
     let mut s = String::new();
     for i in inlines {
         match i {
             Inline::Text { text } | Inline::Code { text } => s.push_str(text),
             Inline::LineBreak => s.push('\n'),
-            Inline::Emphasis { content }
-            | Inline::Strong { content }
-            | Inline::Strikethrough { content }
-            | Inline::Superscript { content }
-            | Inline::Subscript { content }
-            | Inline::Span { content, .. }
-            | Inline::Link { content, .. } => s.push_str(&plain(content)),
-            _ => {}
+            other => s.push_str(&plain(other.content().unwrap_or_default())),
         }
     }
     s

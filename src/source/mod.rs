@@ -272,17 +272,7 @@ impl Manuscript {
 /// characters XML cannot carry replaced (and reported). `None`: the
 /// problem is in `diags`.
 pub fn read_text(path: &Path, limit: u64, diags: &mut Diagnostics) -> Option<String> {
-    let bytes = match crate::files::read_limited(path, limit) {
-        Ok(b) => b,
-        Err(e) => {
-            diags.push(Diagnostic::error(
-                e.code(),
-                Location::file(path),
-                format!("cannot read: {e}"),
-            ));
-            return None;
-        }
-    };
+    let bytes = read_bytes(path, limit, diags)?;
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -385,20 +375,26 @@ fn read_manuscript(
     Some(ms)
 }
 
-/// A Word manuscript: its metadata from its core properties (and its
-/// Title, Subtitle and Author paragraphs), its blocks and notes.
-fn read_docx(path: &Path, styles: &docx::StyleMap, diags: &mut Diagnostics) -> Option<Manuscript> {
-    let data = match crate::files::read_limited(path, crate::limits::DOCX_BYTES) {
-        Ok(d) => d,
+/// A file's bytes, at most `limit` of them; `None`: the problem (missing,
+/// too large, not a regular file) is in `diags`.
+fn read_bytes(path: &Path, limit: u64, diags: &mut Diagnostics) -> Option<Vec<u8>> {
+    match crate::files::read_limited(path, limit) {
+        Ok(b) => Some(b),
         Err(e) => {
             diags.push(Diagnostic::error(
                 e.code(),
                 Location::file(path),
                 format!("cannot read: {e}"),
             ));
-            return None;
+            None
         }
-    };
+    }
+}
+
+/// A Word manuscript: its metadata from its core properties (and its
+/// Title, Subtitle and Author paragraphs), its blocks and notes.
+fn read_docx(path: &Path, styles: &docx::StyleMap, diags: &mut Diagnostics) -> Option<Manuscript> {
+    let data = read_bytes(path, crate::limits::DOCX_BYTES, diags)?;
     let docx = docx::read(path, &data, styles, diags)?;
     let has_meta = docx.meta.title.is_some() || docx.meta.author.is_some();
     Some(Manuscript {
