@@ -213,6 +213,20 @@ fn a_word_picture_is_a_figure_with_its_caption() {
         figure.contains("<figcaption") && figure.contains("The flow from manuscripts to formats"),
         "{figure}"
     );
+    // The same notes, emphasis, tables, figures and listings as the
+    // manual built from its Markdown.
+    let (r, md_out) = build_both(&manuscripts().join("quire-manual"), &out.path().join("md"));
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let md = epub_text(&md_out.join("quire-manual.epub"));
+    for tag in [
+        "epub:type=\"footnote\"",
+        "<em>",
+        "<table",
+        "<figure",
+        "<pre",
+    ] {
+        assert_eq!(md.matches(tag).count(), text.matches(tag).count(), "{tag}");
+    }
     // In the PDF too: the picture is on a page.
     let pdf = epub.with_extension("pdf");
     let list = tool_text(
