@@ -325,9 +325,10 @@ fn a_word_manuscript_keeps_its_structure_and_says_what_it_dropped() {
         ),
         para("Heading1", &run("Paper")),
         format!(
-            "<w:p>{}<w:hyperlink w:anchor=\"nowhere\">{}</w:hyperlink></w:p>",
+            "<w:p>{}<w:hyperlink w:anchor=\"nowhere\">{}</w:hyperlink>{}<w:r><w:rPr><w:smallCaps/></w:rPr><w:t>Royal Society</w:t></w:r></w:p>",
             run("See "),
-            run("the missing place")
+            run("the missing place"),
+            run(" and the ")
         ),
     ]
     .concat();
@@ -360,7 +361,7 @@ fn a_word_manuscript_keeps_its_structure_and_says_what_it_dropped() {
         // Paragraph 14: cells count as paragraphs, in document order.
         "devil.docx:14:1: warning: link to `#nowhere`",
         // …quoting the paragraph, since a Word file has no lines.
-        "[link-dropped]\n  in: paragraph 14, “See the missing place”",
+        "[link-dropped]\n  in: paragraph 14, “See the missing place and the…”",
     ] {
         assert!(r.stderr.contains(said), "{said}\n{}", r.stderr);
     }
@@ -373,6 +374,10 @@ fn a_word_manuscript_keeps_its_structure_and_says_what_it_dropped() {
     assert!(text.contains("<blockquote"));
     assert!(text.contains("<table") && text.contains("Caslon"));
     assert!(text.contains("<hr"), "the scene break");
+    assert!(
+        text.contains("<span class=\"smallcaps\">Royal Society</span>"),
+        "small capitals"
+    );
     // Two chapters by their styles (one a style based on Heading 1), the
     // title and author from the Title paragraph and the core properties.
     let toc = contents(&epub);

@@ -74,8 +74,22 @@ impl Flattener<'_> {
                     };
                     push(out, text, s, link);
                 }
-                Inline::Span { kind, content, .. } => {
+                Inline::Span {
+                    kind,
+                    content,
+                    class,
+                    ..
+                } => {
                     use crate::model::SpanKind;
+                    // `<span class="smallcaps">` (and Word's small
+                    // capitals): the face's own small capitals.
+                    let style = TextStyle {
+                        small_caps: style.small_caps
+                            || class
+                                .as_deref()
+                                .is_some_and(|c| c.split_whitespace().any(|c| c == "smallcaps")),
+                        ..style
+                    };
                     let s = match kind {
                         // Keys and computer text in the code face, bold
                         // kept as its bold.
