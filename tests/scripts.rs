@@ -653,3 +653,62 @@ fn a_combining_sign_on_its_own_is_drawn_or_is_an_error() {
         assert!(text.lines().any(|l| l.trim() == line), "{line}: {text}");
     }
 }
+
+/// The widest word space the build's line-unjustified warnings name for
+/// `file`, in ems (0 when none is named).
+fn loosest(stderr: &str, file: &str) -> f64 {
+    stderr
+        .lines()
+        .filter(|l| l.contains(file) && l.contains("[line-unjustified]"))
+        .filter_map(|l| l.split("word spaces of ").nth(1))
+        .filter_map(|r| r.split(" em").next()?.parse::<f64>().ok())
+        .fold(0.0, f64::max)
+}
+
+/// A chapter in its own language is hyphenated by that language's
+/// patterns in the PDF (and marked with its language in the EPUB): German
+/// compounds break where German breaks them, and the chapter sets without
+/// the wide spaces English patterns leave it.
+#[test]
+fn a_bilingual_book_hyphenates_each_chapter_in_its_language() {
+    let en = "The committee considered the extraordinary circumstances surrounding the unprecedented administrative reorganisation with characteristic thoroughness. ".repeat(30);
+    let de = "Die Donaudampfschifffahrtsgesellschaftskapitänswitwe betrachtete die außergewöhnlichen Verwaltungsumstrukturierungsmaßnahmen mit bemerkenswerter Gründlichkeit. ".repeat(30);
+    let book = |de_lang: &str| {
+        project(&[
+            (
+                "book.toml",
+                b"chapters = [\"en.md\", \"de.md\"]\n[book]\ntitle = \"Bilingual\"\nauthors = [\"A\"]\nlang = \"en\"\n",
+            ),
+            ("en.md", format!("# English\n\n{en}\n").as_bytes()),
+            (
+                "de.md",
+                format!("---\nlang: {de_lang}\n---\n\n# Deutsch\n\n{de}\n").as_bytes(),
+            ),
+        ])
+    };
+    let out = tempfile::tempdir().unwrap();
+    let german = book("de");
+    let (r, dir) = build_both(german.path(), &out.path().join("de"));
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let with_german = loosest(&r.stderr, "de.md");
+    let name = std::fs::canonicalize(german.path()).unwrap();
+    let stem = name.file_name().unwrap().to_string_lossy().into_owned();
+    let text = pdftotext(&dir.join(format!("{stem}.pdf")), None);
+    // Broken where German breaks: Verwaltungs-umstrukturierungs-maßnahmen.
+    assert!(
+        text.lines()
+            .any(|l| l.ends_with("Verwaltungs-") || l.ends_with("Verwaltungsumstrukturierungs-")),
+        "{text}"
+    );
+    let epub = dir.join(format!("{stem}.epub"));
+    assert!(epub_file(&epub, "OEBPS/ch02.xhtml").contains("xml:lang=\"de\""));
+    // The same German set with the book's English patterns.
+    let english = book("en");
+    let (r, _) = build_both(english.path(), &out.path().join("en"));
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let with_english = loosest(&r.stderr, "de.md");
+    assert!(
+        with_german < 1.0 && with_english > 2.0,
+        "widest word space {with_german} em with German patterns, {with_english} em with English"
+    );
+}

@@ -503,8 +503,14 @@ fn set_chapters(
     // Chapters are independent until pagination: set them side by side,
     // each worker with a shaper and a hyphenator (which keep caches) of
     // its own.
-    type Worker<'f> = (Option<Shaper<'f>>, hyphenate::Hyphenator);
-    let set_one = |(shaper, hyphenator): &mut Worker, i: usize| -> Option<Set> {
+    // The hyphenators of other languages a chapter is written in, each
+    // made once a worker, by language.
+    type Worker<'f> = (
+        Option<Shaper<'f>>,
+        hyphenate::Hyphenator,
+        std::collections::HashMap<String, hyphenate::Hyphenator>,
+    );
+    let set_one = |(shaper, book_hyphenator, others): &mut Worker, i: usize| -> Option<Set> {
         // For the tests of panic handling: a fault made on purpose, in a
         // worker inside a renderer's work.
         if std::env::var_os("QUIRE_INJECT_FAULT").is_some_and(|v| v == "typeset-thread") {
@@ -513,6 +519,16 @@ fn set_chapters(
         // A shaper that cannot be made is reported once, by the caller's.
         let shaper = shaper.as_mut()?;
         crate::progress::detail(|| format!("chapter {} of {}", i + 1, book.chapters.len()));
+        // A chapter in its own language is hyphenated by its patterns.
+        let hyphenator = match book.chapters[i].lang.as_deref() {
+            Some(lang) if lang != book.meta.language.as_str() => {
+                others.entry(lang.to_string()).or_insert_with(|| {
+                    hyphenate::Hyphenator::new(lang)
+                        .with_capitals(book.options.style.hyphenate_capitals)
+                })
+            }
+            _ => book_hyphenator,
+        };
         let setter = Setter {
             shaper,
             hyphenator,
@@ -540,6 +556,7 @@ fn set_chapters(
                     (
                         Shaper::new(fonts).ok(),
                         hyphenate::Hyphenator::for_book(book),
+                        Default::default(),
                     )
                 },
                 set_one,
