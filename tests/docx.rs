@@ -365,6 +365,24 @@ fn a_word_manuscript_keeps_its_structure_and_says_what_it_dropped() {
     ] {
         assert!(r.stderr.contains(said), "{said}\n{}", r.stderr);
     }
+    // The JSON report carries the quote too.
+    let json = common::run(
+        quire()
+            .args(["check", "--format", "json", "--layout", "book"])
+            .arg(dir.path().join("devil.docx")),
+    );
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let link = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "link-dropped")
+        .unwrap();
+    assert_eq!(link["line"], 14);
+    assert_eq!(
+        link["excerpt"],
+        "paragraph 14, “See the missing place and the…”"
+    );
     let text = epub_text(&epub);
     assert!(text.contains("<em>italic</em>") && text.contains("<strong>bold</strong>"));
     assert!(text.contains("an inserted clause") && !text.contains("struck words"));

@@ -233,10 +233,21 @@ impl Report {
                 }
             }
             ReportFormat::Json => {
+                // A place in a Word file also carries its paragraph, quoted.
+                let diagnostics: Vec<serde_json::Value> = sorted
+                    .iter()
+                    .map(|d| {
+                        let mut v = serde_json::to_value(d).unwrap_or_default();
+                        if let Some(q) = d.quote() {
+                            v["excerpt"] = q.into();
+                        }
+                        v
+                    })
+                    .collect();
                 let mut report = serde_json::json!({
                     "errors": errors,
                     "warnings": warnings,
-                    "diagnostics": sorted,
+                    "diagnostics": diagnostics,
                     "outputs": self.outputs,
                 });
                 if !self.titles.is_empty() {
