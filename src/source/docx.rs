@@ -259,22 +259,9 @@ impl Parts<'_, '_> {
             .collect();
         let mut out = HashMap::new();
         for name in names {
-            let mut file = self
-                .zip
-                .by_name(&name)
-                .map_err(|e| format!("the Word file's {name} cannot be read: {e}"))?;
-            let limit = crate::limits::IMAGE_BYTES;
-            let mut bytes = Vec::new();
-            (&mut file)
-                .take(limit + 1)
-                .read_to_end(&mut bytes)
-                .map_err(|e| format!("the Word file's {name} cannot be read: {e}"))?;
-            self.total += bytes.len() as u64;
-            if bytes.len() as u64 > limit || self.total > crate::limits::DOCX_TOTAL_BYTES {
-                return Err(format!(
-                    "the Word file's {name} is larger than Quire reads once uncompressed: a damaged file or a zip bomb"
-                ));
-            }
+            let bytes = self
+                .bytes(&name, crate::limits::IMAGE_BYTES)?
+                .unwrap_or_default();
             out.insert(name["word/".len()..].to_string(), Arc::from(bytes));
         }
         Ok(out)
@@ -282,6 +269,18 @@ impl Parts<'_, '_> {
 
     /// The part `name` as text, `None` when the archive has no such part.
     fn text(&mut self, name: &str) -> Result<Option<String>, String> {
+        let Some(bytes) = self.bytes(name, crate::limits::DOCX_PART_BYTES)? else {
+            return Ok(None);
+        };
+        String::from_utf8(bytes)
+            .map(Some)
+            .map_err(|_| format!("the Word file's {name} is not UTF-8 XML"))
+    }
+
+    /// The part `name` uncompressed, at most `limit` bytes of it and all
+    /// the parts read within the archive's bound; `None` when the archive
+    /// has no such part.
+    fn bytes(&mut self, name: &str, limit: u64) -> Result<Option<Vec<u8>>, String> {
         let mut file = match self.zip.by_name(name) {
             Ok(f) => f,
             Err(zip::result::ZipError::FileNotFound) => return Ok(None),
@@ -290,7 +289,6 @@ impl Parts<'_, '_> {
         if file.encrypted() {
             return Err(format!("the Word file's {name} is encrypted"));
         }
-        let limit = crate::limits::DOCX_PART_BYTES;
         // The size the archive claims is not trusted: at most one byte
         // past the limit is read.
         let mut bytes = Vec::with_capacity(file.size().min(limit) as usize);
@@ -305,9 +303,7 @@ impl Parts<'_, '_> {
                 limit >> 20
             ));
         }
-        String::from_utf8(bytes)
-            .map(Some)
-            .map_err(|_| format!("the Word file's {name} is not UTF-8 XML"))
+        Ok(Some(bytes))
     }
 }
 
