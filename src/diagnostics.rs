@@ -85,6 +85,11 @@ codes! {
     /// tracked changes (taken as accepted), comments, linked pictures and
     /// charts, Word's own table of contents, page breaks.
     DocxDropped = "docx-dropped",
+    /// A citation names a work no bibliography file holds.
+    Citation = "citation",
+    /// A bibliography file or citation style that cannot be read: a
+    /// malformed entry, an unknown style, a key given twice.
+    Bibliography = "bibliography",
     /// A needed piece of metadata (title, author) is missing or empty.
     MetadataMissing = "metadata-missing",
     /// A setting that means nothing where it is given (a chapter file's

@@ -36,6 +36,7 @@
 
 pub mod cache;
 pub mod catalogue;
+pub mod cite;
 pub mod cli;
 pub mod diagnostics;
 pub mod files;

@@ -5,6 +5,8 @@
 
 /// A manuscript file: a million-word novel is about 6 MB.
 pub const MANUSCRIPT_BYTES: u64 = 64 << 20;
+/// A bibliography file (.bib, .json, .yaml) or a citation style (.csl).
+pub const BIBLIOGRAPHY_BYTES: u64 = 64 << 20;
 /// A Word file (.docx), compressed: text and the pictures in it.
 pub const DOCX_BYTES: u64 = 256 << 20;
 /// One XML part of a Word file once uncompressed (the document, its

@@ -288,6 +288,14 @@ pub struct MetaInput {
     pub layout: Option<super::Layout>,
     /// The heading level that starts chapters: 1 or 2.
     pub chapter_level: Option<u8>,
+    /// The book's bibliography files: BibLaTeX (.bib), CSL-JSON (.json)
+    /// or Hayagriva (.yaml).
+    #[serde(alias = "bibliographies")]
+    pub bibliography: Option<OneOrMany<String>>,
+    /// The citation style: a .csl file in the book, or the name of one
+    /// Quire carries (`chicago-notes`, `apa`, …).
+    #[serde(alias = "citation-style")]
+    pub csl: Option<String>,
 }
 
 /// A text field that YAML or TOML may type as a number or a boolean
@@ -322,6 +330,10 @@ pub const META_KEYS: &[&str] = &[
     "translators",
     "illustrator",
     "illustrators",
+    "bibliography",
+    "bibliographies",
+    "csl",
+    "citation-style",
     "lang",
     "language",
     "dir",
@@ -404,6 +416,7 @@ impl MetaInput {
             &mut self.source,
             &mut self.cover,
             &mut self.author_note,
+            &mut self.csl,
         ] {
             opt(f);
         }
@@ -412,6 +425,7 @@ impl MetaInput {
             &mut self.translator,
             &mut self.illustrator,
             &mut self.subjects,
+            &mut self.bibliography,
         ] {
             many(m);
         }
@@ -447,7 +461,9 @@ impl MetaInput {
             cover,
             author_note,
             layout,
-            chapter_level
+            chapter_level,
+            bibliography,
+            csl
         );
     }
 

@@ -790,6 +790,37 @@ pub enum Inline {
         key: String,
         pos: Pos,
     },
+    /// A citation as written (`[see @doe2020, p. 33]`, `@doe2020`);
+    /// `resolve` replaces it with what the book's citation style prints,
+    /// or with the text as written when the book has no bibliography.
+    Cite {
+        cite: Box<Citation>,
+    },
+}
+
+/// A citation: one or more works cited together.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Citation {
+    pub items: Vec<CiteItem>,
+    /// Written in the sentence (`@doe2020 says`): the author's name is
+    /// part of the text; otherwise in brackets (`[@doe2020]`).
+    pub in_text: bool,
+    /// The citation exactly as written.
+    pub raw: String,
+}
+
+/// One work a citation names.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CiteItem {
+    pub key: String,
+    /// Words before the key (`see`).
+    pub prefix: String,
+    /// What follows it: a locator (`p. 33`, `chap. 2`) and any words.
+    pub suffix: String,
+    /// `-@doe2020`: the author is named in the sentence already.
+    pub suppress_author: bool,
+    /// Where its `@` is.
+    pub pos: Pos,
 }
 
 /// The inline HTML elements the model keeps.
@@ -990,6 +1021,7 @@ fn push_plain(inlines: &[Inline], out: &mut String) {
             | Inline::NoteLabel { .. }
             | Inline::Anchor { .. }
             | Inline::Ref { .. } => {}
+            Inline::Cite { cite } => out.push_str(&cite.raw),
             Inline::LineBreak => out.push(' '),
         }
     }

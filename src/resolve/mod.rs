@@ -47,6 +47,8 @@ pub struct RawBook {
     pub chapters: Vec<RawChapter>,
     /// The cover image, already found and checked: its key and asset.
     pub cover: Option<(String, ImageAsset)>,
+    /// The works the book may cite, read, and its citation style.
+    pub bibliography: Option<crate::cite::Bibliography>,
 }
 
 /// Ids of this shape are reserved for footnotes and their references.
@@ -132,7 +134,9 @@ impl Ids {
     }
 }
 
-pub fn resolve(raw: RawBook, diags: &mut Diagnostics) -> Book {
+pub fn resolve(mut raw: RawBook, diags: &mut Diagnostics) -> Book {
+    let bibliography = raw.bibliography.take();
+    let cited = crate::cite::apply(&mut raw, bibliography, diags);
     let mut ids = Ids {
         used: HashSet::new(),
         next: HashMap::new(),
@@ -177,6 +181,35 @@ pub fn resolve(raw: RawBook, diags: &mut Diagnostics) -> Book {
         assign_heading_ids(&mut ch.blocks, &source, &mut ids, names, diags);
         for note in ch.notes.values_mut() {
             assign_heading_ids(&mut note.blocks, &source, &mut ids, names, diags);
+        }
+    }
+    // Citations link to their works by the ids asked for; the ids given.
+    if let Some(list) = cited {
+        let names = chapters[list].2.clone();
+        let relink = |blocks: &mut [Block]| {
+            crate::model::walk::walk_mut(blocks, &mut |run| {
+                for i in run.iter_mut() {
+                    if let Inline::Link {
+                        target:
+                            LinkTarget::Internal {
+                                chapter,
+                                id: Some(id),
+                            },
+                        ..
+                    } = i
+                        && *chapter == list
+                        && let Some(given) = names.get(id.as_str())
+                    {
+                        *id = given.clone();
+                    }
+                }
+            })
+        };
+        for (ch, _, _) in &mut chapters {
+            relink(&mut ch.blocks);
+            for note in ch.notes.values_mut() {
+                relink(&mut note.blocks);
+            }
         }
     }
 
@@ -706,30 +739,16 @@ pub fn resolve_image(
                 .help("download it into the project and refer to the file"),
         );
     }
-    let decoded = percent_decode(dest);
-    let base = manuscript.parent().unwrap_or(Path::new("."));
-    let joined = normalize(&base.join(&decoded));
-    let root_abs = normalize(root);
-    if !joined.starts_with(&root_abs) {
-        return Err(Problem::new(
-            Code::OutsideProject,
-            format!(
-                "image `{dest}` is outside the project directory {}",
-                crate::diagnostics::display_path(root)
-            ),
-        )
-        .help("copy it into the project"));
-    }
-    let real = std::fs::canonicalize(&joined)
-        .map_err(|_| Problem::new(Code::ImageMissing, format!("image not found: {dest}")))?;
-    let root_real = std::fs::canonicalize(root).unwrap_or(root_abs.clone());
-    if !real.starts_with(&root_real) {
-        return Err(Problem::new(
-            Code::OutsideProject,
-            format!("image `{dest}` leads outside the project directory (through a link)"),
-        )
-        .help("copy it into the project"));
-    }
+    let real =
+        project_file(root, manuscript, &percent_decode(dest), "image").map_err(|p| {
+            match p.code {
+                Code::InputMissing => {
+                    Problem::new(Code::ImageMissing, format!("image not found: {dest}"))
+                }
+                _ => p,
+            }
+        })?;
+    let root_real = std::fs::canonicalize(root).unwrap_or(normalize(root));
     let key = real
         .strip_prefix(&root_real)
         .unwrap_or(&real)
@@ -747,6 +766,41 @@ pub fn resolve_image(
             named_at: Location::file(manuscript),
         },
     ))
+}
+
+/// The file `name` names (relative to `manuscript`'s directory), found
+/// inside the project `root`, links followed; `what` it is names it in
+/// the messages.
+pub fn project_file(
+    root: &Path,
+    manuscript: &Path,
+    name: &str,
+    what: &str,
+) -> Result<PathBuf, Problem> {
+    let base = manuscript.parent().unwrap_or(Path::new("."));
+    let joined = normalize(&base.join(name));
+    let root_abs = normalize(root);
+    if !joined.starts_with(&root_abs) {
+        return Err(Problem::new(
+            Code::OutsideProject,
+            format!(
+                "{what} `{name}` is outside the project directory {}",
+                crate::diagnostics::display_path(root)
+            ),
+        )
+        .help("copy it into the project"));
+    }
+    let real = std::fs::canonicalize(&joined)
+        .map_err(|_| Problem::new(Code::InputMissing, format!("{what} not found: {name}")))?;
+    let root_real = std::fs::canonicalize(root).unwrap_or(root_abs);
+    if !real.starts_with(&root_real) {
+        return Err(Problem::new(
+            Code::OutsideProject,
+            format!("{what} `{name}` leads outside the project directory (through a link)"),
+        )
+        .help("copy it into the project"));
+    }
+    Ok(real)
 }
 
 /// Makes a path absolute and removes `.` and `..` without touching the disk.

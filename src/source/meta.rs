@@ -463,6 +463,46 @@ pub(super) fn article_info(ms: &Manuscript, diags: &mut Diagnostics) -> Option<A
     Some(info).filter(|i| !i.is_empty())
 }
 
+/// The bibliography files and citation style the metadata names, read
+/// (names relative to `relative_to`).
+pub(super) fn bibliography(
+    root: &Path,
+    relative_to: &Path,
+    m: &MetaInput,
+    file: &MetaFile,
+    diags: &mut Diagnostics,
+) -> Option<crate::cite::Bibliography> {
+    let at = file.key(&["bibliography", "bibliographies"]);
+    let files: Vec<(String, Location)> = m
+        .bibliography
+        .clone()
+        .map(|b| b.into_vec())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|f| (f, at.clone()))
+        .collect();
+    let csl = m
+        .csl
+        .clone()
+        .map(|c| (c, file.key(&["csl", "citation-style"])));
+    if files.is_empty() {
+        if let Some((_, at)) = csl {
+            diags.warning(
+                Code::Bibliography,
+                at,
+                "a citation style is named but no `bibliography`: citations are left as written",
+            );
+        }
+        return None;
+    }
+    crate::cite::load(
+        &crate::cite::Sources { files, csl },
+        root,
+        relative_to,
+        diags,
+    )
+}
+
 /// The cover image named in the metadata, found and checked like any
 /// image, and against what stores accept (warnings that say what to do).
 pub(super) fn cover(

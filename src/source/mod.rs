@@ -709,6 +709,7 @@ fn manuscript_book(
         Layout::Book => None,
         Layout::Article => article,
     };
+    let bibliography = bibliography(&root, path, &meta_in, &file, diags);
     let chapters = ms.chapters(
         Cutting {
             title: Some(markdown::inline(&title_text)),
@@ -727,6 +728,7 @@ fn manuscript_book(
         options,
         chapters,
         cover,
+        bibliography,
     })
 }
 
@@ -775,6 +777,7 @@ fn load_book(
         dir, config, &cfg, &cfg_text, overrides, layout, &meta, diags,
     );
     let cover = cover(dir, config, &meta_in, &mf, options.max_image_pixels, diags);
+    let bibliography = bibliography(dir, config, &meta_in, &mf, diags);
     if chapters.is_empty() {
         return None;
     }
@@ -785,6 +788,7 @@ fn load_book(
         options,
         chapters,
         cover,
+        bibliography,
     })
 }
 
@@ -854,6 +858,7 @@ fn load_mdbook(
         options.max_image_pixels,
         diags,
     );
+    let bibliography = bibliography(&project.root, &project.config, &meta_in, &mf, diags);
     if chapters.is_empty() {
         return None;
     }
@@ -864,6 +869,7 @@ fn load_mdbook(
         options,
         chapters,
         cover,
+        bibliography,
     })
 }
 

@@ -612,6 +612,7 @@ impl<'a> ChapterWriter<'a> {
                 let _ = write!(self.out, "</{tag}>");
             }
             Inline::Ref { key, .. } => self.text(&format!("[@{key}]")),
+            Inline::Cite { cite } => self.text(&cite.raw),
             Inline::Math {
                 tex,
                 display,

@@ -88,6 +88,7 @@ fn inlines(is: &[Inline], c: usize, line: u32, t: &mut Tally) {
             Inline::Text { text } | Inline::Code { text } => {
                 *t.entry((c, line)).or_default() += letters(text)
             }
+            Inline::Cite { cite } => *t.entry((c, line)).or_default() += letters(&cite.raw),
             // A formula shows its letters, not its commands (or, if it
             // could not be read, its source).
             Inline::Math { tex, .. } => {

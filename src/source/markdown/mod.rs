@@ -18,8 +18,10 @@ use std::iter::Peekable;
 use std::ops::Range;
 use std::path::Path;
 
+mod cite;
 mod html;
 mod passes;
+use cite::*;
 use passes::*;
 
 pub use crate::model::NoteDef;
@@ -62,6 +64,7 @@ pub fn read(text: &str, body_start: usize, file: &Path, diags: &mut Diagnostics)
         inline_flattened: 0,
         too_deep: false,
         in_quote: 0,
+        at_signs: Vec::new(),
         dropped: BTreeMap::new(),
     };
     let blocks = reader.blocks();
@@ -115,6 +118,9 @@ struct Reader<'a, 'd, I: Iterator<Item = (Event<'a>, Range<usize>)>> {
     in_quote: u32,
     /// HTML dropped, by kind: where first, and how often.
     dropped: BTreeMap<String, (usize, usize)>,
+    /// Where each `@` of the text read so far stands, with the key that
+    /// follows it: the places of citations, taken as they are made.
+    at_signs: Vec<(String, Pos)>,
 }
 
 fn is_inline(ev: &Event) -> bool {
@@ -620,7 +626,15 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
                     }
                     Bracket::Text(text) => push_text(&mut out, &text),
                 },
-                Event::Text(t) => push_text(&mut out, &t),
+                Event::Text(t) => {
+                    if t.contains('@') && range.len() == t.len() {
+                        for (i, _) in t.match_indices('@') {
+                            let key = cite_key(&t[i + 1..]).to_string();
+                            self.at_signs.push((key, self.pos(range.start + i)));
+                        }
+                    }
+                    push_text(&mut out, &t)
+                }
                 Event::Code(t) => out.push(Inline::Code {
                     text: t.to_string(),
                 }),
@@ -698,7 +712,8 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
             *text = t;
         }
         out.retain(|i| !matches!(i, Inline::Text { text } if text.is_empty()));
-        equation_labels(cross_references(scripts_within_words(out), start))
+        let out = cross_references(scripts_within_words(out), start);
+        equation_labels(citations(out, start, &mut self.at_signs))
     }
 
     /// pulldown-cmark leaves a reference to an undefined footnote as the

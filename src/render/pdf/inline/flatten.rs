@@ -166,6 +166,7 @@ impl Flattener<'_> {
                 },
                 // Resolved into links; one left is reported already.
                 Inline::Ref { key, .. } => push(out, &format!("[@{key}]"), style, link),
+                Inline::Cite { cite } => push(out, &cite.raw, style, link),
                 Inline::Link {
                     target, content, ..
                 } => {

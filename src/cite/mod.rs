@@ -1,0 +1,982 @@
+//! Citations and the bibliography. Works are read from BibLaTeX (`.bib`),
+//! CSL-JSON (`.json`) and Hayagriva (`.yaml`) files, cited in pandoc's
+//! syntax, and set in the manner of a CSL style by Hayagriva's CSL
+//! engine: each citation becomes the text the style prints (linked to
+//! its work in the bibliography), or a footnote in a note style, and the
+//! bibliography a chapter at the end of the book (or the book's own
+//! chapter marked `{.bibliography}`).
+
+mod csl_json;
+
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Location};
+use crate::model::{
+    Block, BlockKind, ChapterRole, Citation, CiteItem, Inline, LinkTarget, NoteDef, Pos, SpanKind,
+};
+use crate::resolve::{RawBook, RawChapter};
+use hayagriva::citationberg::taxonomy::Locator;
+use hayagriva::citationberg::{IndependentStyle, LocaleCode, Style, StyleClass};
+use hayagriva::{
+    BibliographyDriver, BibliographyRequest, CitationItem, CitationRequest, CitePurpose, ElemChild,
+    ElemChildren, ElemMeta, Entry, Formatted, LocatorPayload, SpecificLocator,
+};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+/// The style a book gets when it names none.
+pub const DEFAULT_STYLE: &str = "chicago-author-date";
+
+/// What the book names: its bibliography files and its style, each with
+/// where it is named.
+#[derive(Debug, Clone)]
+pub struct Sources {
+    pub files: Vec<(String, Location)>,
+    pub csl: Option<(String, Location)>,
+}
+
+/// The works a book may cite and the style it cites them in.
+pub struct Bibliography {
+    entries: Vec<Entry>,
+    keys: HashMap<String, usize>,
+    style: IndependentStyle,
+    /// Where the bibliography is named, for what concerns it as a whole.
+    at: Location,
+}
+
+impl Bibliography {
+    fn notes(&self) -> bool {
+        self.style.settings.class == StyleClass::Note
+    }
+}
+
+/// Reads the files and the style `sources` names (paths relative to
+/// `base`, inside `root`). Every malformed file or entry is an error at
+/// its place; `None` when nothing could be read.
+pub fn load(
+    sources: &Sources,
+    root: &Path,
+    base: &Path,
+    diags: &mut Diagnostics,
+) -> Option<Bibliography> {
+    let at = sources
+        .files
+        .first()
+        .map(|(_, at)| at.clone())
+        .or_else(|| sources.csl.as_ref().map(|(_, at)| at.clone()))?;
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut keys: HashMap<String, usize> = HashMap::new();
+    let mut origin: HashMap<String, PathBuf> = HashMap::new();
+    for (name, named_at) in &sources.files {
+        let path = match crate::resolve::project_file(root, base, name, "bibliography") {
+            Ok(p) => p,
+            Err(p) => {
+                diags.push(p.at(named_at.clone(), ""));
+                continue;
+            }
+        };
+        let text = match crate::files::read_limited(&path, crate::limits::BIBLIOGRAPHY_BYTES) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(_) => {
+                    diags.error(
+                        Code::Bibliography,
+                        Location::file(&path),
+                        "the bibliography is not UTF-8 text",
+                    );
+                    continue;
+                }
+            },
+            Err(e) => {
+                diags.push(
+                    Diagnostic::error(
+                        e.code(),
+                        named_at.clone(),
+                        format!("bibliography `{name}`: {e}"),
+                    )
+                    .help("name a .bib, .json or .yaml file inside the book's directory"),
+                );
+                continue;
+            }
+        };
+        let Some(read) = read_works(&path, &text, diags) else {
+            continue;
+        };
+        for (key, entry) in read {
+            if let Some(first) = origin.get(&key) {
+                diags.warning(
+                    Code::Bibliography,
+                    Location::at(&path, line_of_key(&text, &key), 1),
+                    format!(
+                        "`{key}` is in the bibliography twice (first in {}); the first is used",
+                        crate::diagnostics::display_path(first)
+                    ),
+                );
+                continue;
+            }
+            origin.insert(key.clone(), path.clone());
+            keys.insert(key, entries.len());
+            entries.push(entry);
+        }
+    }
+    let style = match &sources.csl {
+        None => archived(DEFAULT_STYLE).expect("the default style is carried"),
+        Some((name, named_at)) => match style(name, root, base) {
+            Ok(s) => s,
+            Err(d) => {
+                diags.push(d.at(named_at.clone(), ""));
+                return None;
+            }
+        },
+    };
+    Some(Bibliography {
+        entries,
+        keys,
+        style,
+        at,
+    })
+}
+
+/// The line a key is defined on, as near as the text shows (1 if not found).
+fn line_of_key(text: &str, key: &str) -> u32 {
+    text.lines()
+        .position(|l| {
+            let t = l.trim_start();
+            (t.starts_with('@') && t.contains(&format!("{{{key},")))
+                || t.starts_with(&format!("{key}:"))
+                || t.contains(&format!("\"id\": \"{key}\""))
+                || t.contains(&format!("\"id\":\"{key}\""))
+        })
+        .map_or(1, |i| i as u32 + 1)
+}
+
+/// The works in one file, by its kind; errors at their line and column.
+fn read_works(path: &Path, text: &str, diags: &mut Diagnostics) -> Option<Vec<(String, Entry)>> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let index = crate::diagnostics::LineIndex::new(text);
+    let at = |offset: usize| {
+        let (line, col) = index.line_col(text, offset.min(text.len()));
+        Location::at(path, line, col)
+    };
+    match ext.as_str() {
+        "bib" | "bibtex" | "biblatex" => match hayagriva::io::from_biblatex_str(text) {
+            Ok(lib) => Some(
+                lib.iter()
+                    .map(|e| (e.key().to_string(), e.clone()))
+                    .collect(),
+            ),
+            Err(errors) => {
+                for e in errors {
+                    let (span, what) = match &e {
+                        hayagriva::io::BibLaTeXError::Parse(p) => {
+                            (p.span.clone(), p.kind.to_string())
+                        }
+                        hayagriva::io::BibLaTeXError::Type(t) => {
+                            (t.span.clone(), t.kind.to_string())
+                        }
+                    };
+                    diags.push(
+                        Diagnostic::error(
+                            Code::Bibliography,
+                            at(span.start),
+                            format!("BibLaTeX: {what}"),
+                        )
+                        .help("each entry is `@type{key, field = {value}, …}`"),
+                    );
+                }
+                None
+            }
+        },
+        "json" => {
+            let items: Vec<serde_json::Map<String, serde_json::Value>> =
+                match serde_json::from_str(text) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        diags.push(
+                            Diagnostic::error(
+                                Code::Bibliography,
+                                Location::at(path, e.line() as u32, e.column() as u32),
+                                format!("CSL-JSON: {}", strip_position(&e.to_string())),
+                            )
+                            .help("CSL-JSON is a list of items: [{\"id\": …, \"type\": …, …}]"),
+                        );
+                        return None;
+                    }
+                };
+            let mut lib = serde_json::Map::new();
+            let mut ok = true;
+            for item in &items {
+                match csl_json::entry(item) {
+                    Ok((id, v)) => {
+                        lib.insert(id, v);
+                    }
+                    Err(why) => {
+                        let id = item.get("id").and_then(|v| v.as_str()).unwrap_or("");
+                        diags.error(
+                            Code::Bibliography,
+                            Location::at(path, line_of_key(text, id), 1),
+                            format!("CSL-JSON: {why}"),
+                        );
+                        ok = false;
+                    }
+                }
+            }
+            if !ok {
+                return None;
+            }
+            match serde_json::from_value::<hayagriva::Library>(serde_json::Value::Object(lib)) {
+                Ok(lib) => Some(
+                    lib.iter()
+                        .map(|e| (e.key().to_string(), e.clone()))
+                        .collect(),
+                ),
+                Err(e) => {
+                    diags.error(
+                        Code::Bibliography,
+                        Location::file(path),
+                        format!("CSL-JSON: {e}"),
+                    );
+                    None
+                }
+            }
+        }
+        "yaml" | "yml" => match hayagriva::io::from_yaml_str(text) {
+            Ok(lib) => Some(
+                lib.iter()
+                    .map(|e| (e.key().to_string(), e.clone()))
+                    .collect(),
+            ),
+            Err(e) => {
+                let loc = match e.location() {
+                    Some(l) => Location::at(path, l.line() as u32, l.column() as u32),
+                    None => Location::file(path),
+                };
+                diags.push(
+                    Diagnostic::error(
+                        Code::Bibliography,
+                        loc,
+                        format!("Hayagriva YAML: {}", strip_position(&e.to_string())),
+                    )
+                    .help("each work is `key:` then `type:`, `title:`, `author:`, `date:` …"),
+                );
+                None
+            }
+        },
+        _ => {
+            diags.push(
+                Diagnostic::error(
+                    Code::Bibliography,
+                    Location::file(path),
+                    format!("a bibliography is a .bib, .json (CSL-JSON) or .yaml (Hayagriva) file, not .{ext}"),
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// A parser's message without the " at line 3 column 5" it ends with
+/// (the place is given as the message's location).
+fn strip_position(msg: &str) -> &str {
+    msg.find(" at line ").map_or(msg, |i| &msg[..i])
+}
+
+fn archived(name: &str) -> Option<IndependentStyle> {
+    match hayagriva::archive::ArchivedStyle::by_name(name)?.get() {
+        Style::Independent(s) => Some(s),
+        Style::Dependent(_) => None,
+    }
+}
+
+/// The style `name` names: a `.csl` file in the book, or one of the
+/// styles Quire carries by its name (`apa`, `chicago-notes`, `ieee`, …).
+fn style(
+    name: &str,
+    root: &Path,
+    base: &Path,
+) -> Result<IndependentStyle, crate::diagnostics::Problem> {
+    use crate::diagnostics::Problem;
+    if !name.ends_with(".csl") {
+        return archived(name).ok_or_else(|| {
+            Problem::new(Code::Bibliography, format!("`{name}` is not a citation style Quire carries"))
+                .help("name a .csl file in the book, or one of: apa, chicago-author-date, chicago-notes, chicago-shortened-notes, ieee, modern-language-association, harvard-cite-them-right, vancouver, nature")
+        });
+    }
+    let path = crate::resolve::project_file(root, base, name, "citation style")?;
+    let bytes = crate::files::read_limited(&path, crate::limits::BIBLIOGRAPHY_BYTES)
+        .map_err(|e| Problem::new(e.code(), format!("citation style `{name}`: {e}")))?;
+    let xml = String::from_utf8_lossy(&bytes);
+    match Style::from_xml(&xml) {
+        Ok(Style::Independent(s)) => Ok(s),
+        Ok(Style::Dependent(d)) => {
+            let parent = d.parent_link.href.clone();
+            let carried = parent
+                .rsplit('/')
+                .next()
+                .and_then(archived)
+                .ok_or_else(|| {
+                    Problem::new(
+                        Code::Bibliography,
+                        format!("citation style `{name}` only points at another ({parent}), which Quire does not carry"),
+                    )
+                    .help("put that style's .csl file in the book and name it instead")
+                })?;
+            Ok(carried)
+        }
+        Err(e) => Err(Problem::new(
+            Code::Bibliography,
+            format!("citation style `{name}` is not a CSL style: {e}"),
+        )),
+    }
+}
+
+/// Where a citation was found: in the text, or in a footnote's text.
+#[derive(Clone, Copy, PartialEq)]
+enum Place {
+    Text,
+    Note,
+}
+
+/// Calls `f` on every citation of a chapter in reading order, a note's
+/// at its first reference.
+fn each_citation(ch: &mut RawChapter, f: &mut impl FnMut(&mut Inline, Place)) {
+    let mut seen = std::collections::HashSet::new();
+    let notes = &mut ch.notes;
+    visit(&mut ch.blocks, notes, &mut seen, Place::Text, f);
+    if let Some(article) = &mut ch.article {
+        visit(&mut article.author_note, notes, &mut seen, Place::Text, f);
+    }
+}
+
+fn visit(
+    blocks: &mut [Block],
+    notes: &mut BTreeMap<String, NoteDef>,
+    seen: &mut std::collections::HashSet<String>,
+    place: Place,
+    f: &mut impl FnMut(&mut Inline, Place),
+) {
+    crate::model::walk::walk_mut(blocks, &mut |run| {
+        for inline in run.iter_mut() {
+            match inline {
+                Inline::Cite { .. } => f(inline, place),
+                Inline::NoteLabel { label, .. } if seen.insert(label.clone()) => {
+                    if let Some(mut def) = notes.remove(label.as_str()) {
+                        visit(&mut def.blocks, notes, seen, Place::Note, f);
+                        notes.insert(label.clone(), def);
+                    }
+                }
+                _ => {}
+            }
+        }
+    });
+}
+
+/// Each citation of the book made the text its style prints, and the
+/// bibliography added; without one, each is left as written. Returns the
+/// chapter that lists the works, which citations link to.
+pub fn apply(
+    raw: &mut RawBook,
+    bib: Option<Bibliography>,
+    diags: &mut Diagnostics,
+) -> Option<usize> {
+    let Some(bib) = bib else {
+        for ch in &mut raw.chapters {
+            each_citation(ch, &mut |inline, _| {
+                if let Inline::Cite { cite } = inline {
+                    *inline = Inline::text(std::mem::take(&mut cite.raw));
+                }
+            });
+        }
+        return None;
+    };
+    let lang = raw.meta.language.to_string();
+    let labels = crate::locale::labels(&lang);
+    let notes = bib.notes();
+    // The chapter the list goes in: the book's own, or one added.
+    let target = raw
+        .chapters
+        .iter()
+        .position(|c| c.role == ChapterRole::Bibliography);
+    let bib_chapter = target.unwrap_or(raw.chapters.len());
+
+    // Every citation, in reading order, with the file it is in.
+    let mut found: Vec<(Citation, Place, PathBuf)> = Vec::new();
+    for ch in &mut raw.chapters {
+        let file = ch.source.clone();
+        each_citation(ch, &mut |inline, place| {
+            if let Inline::Cite { cite } = inline {
+                found.push(((**cite).clone(), place, file.clone()));
+            }
+        });
+    }
+    // The key each names, checked.
+    let mut known = vec![true; found.len()];
+    for (n, (cite, _, file)) in found.iter().enumerate() {
+        for item in &cite.items {
+            if !bib.keys.contains_key(&item.key) {
+                known[n] = false;
+                let mut d = Diagnostic::error(
+                    Code::Citation,
+                    Location::at(file, item.pos.line, item.pos.column),
+                    format!("`@{}` is not in the bibliography", item.key),
+                );
+                d = match nearest(&item.key, bib.keys.keys()) {
+                    Some(k) => d.help(format!("did you mean `@{k}`?")),
+                    None => {
+                        d.help("add the work to a file `bibliography` names, or correct the key")
+                    }
+                };
+                diags.push(d);
+            }
+        }
+    }
+    let ids: HashMap<&str, String> = bib.keys.keys().map(|k| (k.as_str(), entry_id(k))).collect();
+    let locales = hayagriva::archive::locales();
+    let locale = Some(LocaleCode(lang.clone()));
+    // Each item's locator, read once; the engine borrows them.
+    let locators: Vec<Vec<Option<(Locator, String)>>> = found
+        .iter()
+        .map(|(c, _, _)| c.items.iter().map(|i| locator(&i.suffix).0).collect())
+        .collect();
+    let specific = |n: usize, i: usize| {
+        locators[n][i]
+            .as_ref()
+            .map(|(kind, value)| SpecificLocator(*kind, LocatorPayload::Str(value)))
+    };
+    let mut driver: BibliographyDriver<Entry> = BibliographyDriver::new();
+    // What each citation becomes: its requests, in order.
+    let mut note_number = 0;
+    let mut plans: Vec<Option<Plan>> = Vec::new();
+    for (n, (cite, place, _)) in found.iter().enumerate() {
+        if !known[n] {
+            plans.push(None);
+            continue;
+        }
+        let entry = |key: &str| &bib.entries[bib.keys[key]];
+        let in_note = notes && *place == Place::Text;
+        if in_note {
+            note_number += 1;
+        }
+        let number = Some(note_number.max(1));
+        let items: Vec<CitationItem<Entry>> = cite
+            .items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| CitationItem::new(entry(&item.key), specific(n, i), None, false, None))
+            .collect();
+        // In the sentence: the author's name in the text, the rest as the
+        // style cites (in brackets, or in a note; in a note already, all
+        // of it there).
+        let prose = cite.in_text && !(notes && *place == Place::Note);
+        let mut requests = 0;
+        if prose {
+            let item = &cite.items[0];
+            let loc = specific(n, 0);
+            let purpose = if notes {
+                CitePurpose::Author
+            } else {
+                CitePurpose::Prose
+            };
+            driver.citation(CitationRequest::new(
+                vec![CitationItem::new(
+                    entry(&item.key),
+                    loc,
+                    None,
+                    false,
+                    Some(purpose),
+                )],
+                &bib.style,
+                locale.clone(),
+                &locales,
+                number,
+            ));
+            requests += 1;
+            if notes {
+                driver.citation(CitationRequest::new(
+                    items,
+                    &bib.style,
+                    locale.clone(),
+                    &locales,
+                    number,
+                ));
+                requests += 1;
+            }
+        } else {
+            driver.citation(CitationRequest::new(
+                items,
+                &bib.style,
+                locale.clone(),
+                &locales,
+                number,
+            ));
+            requests += 1;
+        }
+        plans.push(Some(Plan {
+            requests,
+            in_note,
+            prose,
+        }));
+    }
+    let rendered = driver.finish(BibliographyRequest::new(&bib.style, locale, &locales));
+    let mut outputs = rendered.citations.into_iter();
+    // What replaces each citation.
+    let mut replacements: Vec<Replacement> = Vec::new();
+    for ((cite, _, _), plan) in found.iter().zip(&plans) {
+        let Some(plan) = plan else {
+            replacements.push(Replacement::Inline(vec![Inline::text(cite.raw.clone())]));
+            continue;
+        };
+        let mut parts: Vec<Vec<Inline>> = Vec::new();
+        for _ in 0..plan.requests {
+            let Some(r) = outputs.next() else { break };
+            parts.push(citation_inlines(
+                &r.citation,
+                cite,
+                &ids,
+                bib_chapter,
+                plan.prose,
+                notes,
+            ));
+        }
+        let mut parts = parts.into_iter();
+        let first = parts.next().unwrap_or_default();
+        replacements.push(if plan.in_note {
+            // A note style: the citation is a footnote (after the
+            // author's name, when that is in the sentence).
+            let (text, note) = if plan.prose {
+                (first, parts.next().unwrap_or_default())
+            } else {
+                (Vec::new(), first)
+            };
+            Replacement::Note(text, capitalised(note))
+        } else {
+            Replacement::Inline(first)
+        });
+    }
+
+    // The citations replaced, in the same order as found.
+    let mut replacements = replacements.into_iter();
+    let mut counter = 0usize;
+    for ch in &mut raw.chapters {
+        let mut new_notes: Vec<(String, NoteDef, u32)> = Vec::new();
+        each_citation(ch, &mut |inline, _| {
+            let Some(r) = replacements.next() else { return };
+            match r {
+                Replacement::Inline(content) => {
+                    *inline = Inline::Span {
+                        kind: SpanKind::Plain,
+                        class: Some("citation".into()),
+                        title: None,
+                        content,
+                    }
+                }
+                Replacement::Note(text, note) => {
+                    counter += 1;
+                    let label = format!("\u{1}cite-{counter}");
+                    let line = match inline {
+                        Inline::Cite { cite } => cite.items.first().map_or(1, |i| i.pos.line),
+                        _ => 1,
+                    };
+                    new_notes.push((
+                        label.clone(),
+                        NoteDef {
+                            line,
+                            blocks: vec![Block {
+                                line,
+                                kind: BlockKind::Paragraph { content: note },
+                            }],
+                        },
+                        line,
+                    ));
+                    let pos = Pos { line, column: 1 };
+                    let mut content = text;
+                    content.push(Inline::NoteLabel { label, pos });
+                    *inline = Inline::Span {
+                        kind: SpanKind::Plain,
+                        class: Some("citation".into()),
+                        title: None,
+                        content,
+                    };
+                }
+            }
+        });
+        for (label, def, _) in new_notes {
+            ch.notes.insert(label, def);
+        }
+    }
+
+    // The list of works.
+    let Some(list) = rendered.bibliography else {
+        return None;
+    };
+    let mut blocks = Vec::new();
+    for item in &list.items {
+        let mut content = vec![Inline::Anchor {
+            id: ids
+                .get(item.key.as_str())
+                .cloned()
+                .unwrap_or_else(|| entry_id(&item.key)),
+        }];
+        if let Some(first) = &item.first_field {
+            elem_inlines(std::slice::from_ref(first), &mut content);
+            content.push(Inline::text(" "));
+        }
+        elem_inlines(&item.content.0, &mut content);
+        blocks.push(Block {
+            line: 1,
+            kind: BlockKind::Paragraph { content },
+        });
+    }
+    if blocks.is_empty() {
+        return None;
+    }
+    match target {
+        Some(i) => raw.chapters[i].blocks.extend(blocks),
+        None => {
+            let title = if notes {
+                labels.bibliography
+            } else {
+                labels.references
+            };
+            raw.chapters.push(RawChapter {
+                source: bib.at.file.clone(),
+                title: vec![Inline::text(title)],
+                title_id: Some("references".into()),
+                lang: None,
+                article: None,
+                blocks,
+                notes: BTreeMap::new(),
+                role: ChapterRole::Bibliography,
+                depth: 0,
+                runs_on: false,
+            });
+        }
+    }
+    Some(bib_chapter)
+}
+
+/// What was decided for one citation before it was set.
+struct Plan {
+    /// How many of the engine's citations it takes.
+    requests: usize,
+    /// Set as a footnote.
+    in_note: bool,
+    /// The author's name in the sentence.
+    prose: bool,
+}
+
+enum Replacement {
+    Inline(Vec<Inline>),
+    /// Text in the sentence, and the note.
+    Note(Vec<Inline>, Vec<Inline>),
+}
+
+/// A note begins with a capital.
+fn capitalised(mut content: Vec<Inline>) -> Vec<Inline> {
+    fn first_text(v: &mut [Inline]) -> Option<&mut String> {
+        let i = v.iter().position(|i| !matches!(i, Inline::Anchor { .. }))?;
+        match &mut v[i] {
+            Inline::Text { text } => Some(text),
+            other => other.content_mut().and_then(|c| first_text(c)),
+        }
+    }
+    if let Some(t) = first_text(&mut content)
+        && let Some(c) = t.chars().next()
+        && c.is_lowercase()
+    {
+        let upper: String = c.to_uppercase().collect();
+        t.replace_range(..c.len_utf8(), &upper);
+    }
+    content
+}
+
+/// The id of a work's place in the bibliography.
+pub fn entry_id(key: &str) -> String {
+    let kept: String = key
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("ref-{kept}")
+}
+
+/// The key most like `key`, if one is close (a typo).
+fn nearest<'a>(key: &str, keys: impl Iterator<Item = &'a String>) -> Option<&'a String> {
+    keys.map(|k| (distance(key, k), k))
+        .filter(|(d, k)| *d <= 2.max(k.len() / 5))
+        .min()
+        .map(|(_, k)| k)
+}
+
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// A citation's suffix read as a locator (`p. 33`, `chaps. 2–3`, `§ 4`)
+/// and the words after it.
+fn locator(suffix: &str) -> (Option<(Locator, String)>, String) {
+    let s = suffix.trim_start_matches(',').trim();
+    if s.is_empty() {
+        return (None, String::new());
+    }
+    const TERMS: &[(&[&str], Locator)] = &[
+        (&["pp.", "p.", "pages", "page"], Locator::Page),
+        (
+            &["chaps.", "chap.", "chapters", "chapter", "ch."],
+            Locator::Chapter,
+        ),
+        (
+            &["secs.", "sec.", "sections", "section", "§§", "§"],
+            Locator::Section,
+        ),
+        (
+            &["paras.", "para.", "paragraphs", "paragraph", "¶¶", "¶"],
+            Locator::Paragraph,
+        ),
+        (&["vols.", "vol.", "volumes", "volume"], Locator::Volume),
+        (&["figs.", "fig.", "figures", "figure"], Locator::Figure),
+        (&["nn.", "n.", "notes", "note"], Locator::Note),
+        (&["ll.", "l.", "lines", "line"], Locator::Line),
+        (&["cols.", "col.", "columns", "column"], Locator::Column),
+        (&["bk.", "book", "books"], Locator::Book),
+        (&["pts.", "pt.", "parts", "part"], Locator::Part),
+        (&["vv.", "v.", "verses", "verse"], Locator::Verse),
+        (&["no.", "nos.", "number"], Locator::Issue),
+        (&["op.", "opus"], Locator::Opus),
+        (&["fol.", "fols.", "folio"], Locator::Folio),
+    ];
+    let (kind, rest) = TERMS
+        .iter()
+        .find_map(|(words, kind)| {
+            words.iter().find_map(|w| {
+                let rest = s.strip_prefix(w)?;
+                let next = rest.chars().next();
+                // A word term needs a space or a digit after it.
+                (w.ends_with('.')
+                    || matches!(w.chars().last(), Some('§' | '¶'))
+                    || next.is_none_or(|c| c == ' '))
+                .then(|| (*kind, rest.trim_start()))
+            })
+        })
+        .unwrap_or((Locator::Page, s));
+    // The value: digits, numerals, ranges and lists of them.
+    let value_len = rest
+        .char_indices()
+        .take_while(|&(i, c)| {
+            c.is_alphanumeric()
+                && (rest[..i].chars().all(|d| !d.is_whitespace()) || c.is_ascii_digit())
+                || matches!(c, '-' | '–' | ',' | '.' | ':')
+                || (c == ' ' && rest[i..].chars().nth(1).is_some_and(|d| d.is_ascii_digit()))
+        })
+        .map(|(i, c)| i + c.len_utf8())
+        .last()
+        .unwrap_or(0);
+    let value = rest[..value_len].trim_end_matches([',', '.', ' ']);
+    if value.is_empty() || !value.chars().next().is_some_and(|c| c.is_alphanumeric()) {
+        return (None, s.to_string());
+    }
+    let words = rest[value.len()..]
+        .trim_start_matches(',')
+        .trim()
+        .to_string();
+    (Some((kind, value.replace('-', "–"))), words)
+}
+
+/// A rendered citation as the model's inlines: each work linked to its
+/// place in the bibliography, with the words written before and after it.
+fn citation_inlines(
+    children: &ElemChildren,
+    cite: &Citation,
+    ids: &HashMap<&str, String>,
+    bib_chapter: usize,
+    prose: bool,
+    notes: bool,
+) -> Vec<Inline> {
+    let mut out = Vec::new();
+    for child in &children.0 {
+        match child {
+            ElemChild::Elem(e) => {
+                if let Some(ElemMeta::Entry(i)) = e.meta {
+                    let item: Option<&CiteItem> = cite.items.get(i);
+                    let mut inner = Vec::new();
+                    match item {
+                        // `-@key`: the author's names left out.
+                        Some(item) if item.suppress_author && !notes => {
+                            let kept: Vec<ElemChild> = e
+                                .children
+                                .0
+                                .iter()
+                                .filter(|c| !matches!(c, ElemChild::Elem(x) if matches!(x.meta, Some(ElemMeta::Names(..)))))
+                                .skip_while(|c| matches!(c, ElemChild::Text(t) if t.text.trim().is_empty()))
+                                .cloned()
+                                .collect();
+                            elem_inlines(&kept, &mut inner);
+                        }
+                        _ => elem_inlines(&e.children.0, &mut inner),
+                    }
+                    if let Some(item) = item {
+                        if !item.prefix.is_empty() && !prose {
+                            out.push(Inline::text(format!("{} ", item.prefix)));
+                        }
+                        let target = ids.get(item.key.as_str()).cloned();
+                        out.push(Inline::Link {
+                            target: LinkTarget::Internal {
+                                chapter: bib_chapter,
+                                id: target,
+                            },
+                            title: None,
+                            content: inner,
+                            pos: item.pos,
+                        });
+                        let (_, words) = locator(&item.suffix);
+                        if !words.is_empty() {
+                            let sep = if words.starts_with(|c: char| c.is_alphanumeric()) {
+                                " "
+                            } else {
+                                ""
+                            };
+                            out.push(Inline::text(format!("{sep}{words}")));
+                        }
+                    } else {
+                        out.extend(inner);
+                    }
+                } else {
+                    elem_inlines(std::slice::from_ref(child), &mut out);
+                }
+            }
+            other => elem_inlines(std::slice::from_ref(other), &mut out),
+        }
+    }
+    merge_text(out)
+}
+
+/// Rendered content as the model's inlines, its formatting kept.
+fn elem_inlines(children: &[ElemChild], out: &mut Vec<Inline>) {
+    for child in children {
+        match child {
+            ElemChild::Text(t) => out.push(formatted(t)),
+            ElemChild::Elem(e) => elem_inlines(&e.children.0, out),
+            ElemChild::Markup(m) => out.push(Inline::text(m.clone())),
+            ElemChild::Link { text, url } => {
+                let content = vec![formatted(text)];
+                if url.starts_with("https://") || url.starts_with("http://") {
+                    out.push(Inline::Link {
+                        target: LinkTarget::External { url: url.clone() },
+                        title: None,
+                        content,
+                        pos: Pos::default(),
+                    });
+                } else {
+                    out.extend(content);
+                }
+            }
+            ElemChild::Transparent { .. } => {}
+        }
+    }
+}
+
+fn formatted(t: &Formatted) -> Inline {
+    use hayagriva::citationberg::{
+        FontStyle, FontVariant, FontWeight, TextDecoration, VerticalAlign,
+    };
+    let f = t.formatting;
+    let mut inline = Inline::text(t.text.clone());
+    if f.font_variant == FontVariant::SmallCaps {
+        inline = Inline::Span {
+            kind: SpanKind::Plain,
+            class: Some("smallcaps".into()),
+            title: None,
+            content: vec![inline],
+        };
+    }
+    if f.font_style == FontStyle::Italic {
+        inline = Inline::Emphasis {
+            content: vec![inline],
+        };
+    }
+    if matches!(f.font_weight, FontWeight::Bold) {
+        inline = Inline::Strong {
+            content: vec![inline],
+        };
+    }
+    if f.text_decoration == TextDecoration::Underline {
+        inline = Inline::Span {
+            kind: SpanKind::Underline,
+            class: None,
+            title: None,
+            content: vec![inline],
+        };
+    }
+    match f.vertical_align {
+        VerticalAlign::Sup => Inline::Superscript {
+            content: vec![inline],
+        },
+        VerticalAlign::Sub => Inline::Subscript {
+            content: vec![inline],
+        },
+        _ => inline,
+    }
+}
+
+/// Neighbouring plain texts joined.
+fn merge_text(v: Vec<Inline>) -> Vec<Inline> {
+    let mut out: Vec<Inline> = Vec::with_capacity(v.len());
+    for i in v {
+        if let Inline::Text { text } = &i
+            && let Some(Inline::Text { text: last }) = out.last_mut()
+        {
+            last.push_str(text);
+            continue;
+        }
+        out.push(i);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locators_are_read_as_pandoc_reads_them() {
+        let (l, rest) = locator(", p. 33");
+        assert_eq!(l, Some((Locator::Page, "33".to_string())));
+        assert_eq!(rest, "");
+        let (l, rest) = locator(", chap. 2 and passim");
+        assert_eq!(l.unwrap().0, Locator::Chapter);
+        assert_eq!(rest, "and passim");
+        let (l, _) = locator("pp. 33-35");
+        assert_eq!(l.unwrap().1, "33–35");
+        let (l, _) = locator("§ 4");
+        assert_eq!(l.unwrap().0, Locator::Section);
+        let (l, rest) = locator(", with some words");
+        assert!(l.is_none());
+        assert_eq!(rest, "with some words");
+        let (l, _) = locator("12");
+        assert_eq!(l.unwrap().0, Locator::Page);
+    }
+
+    #[test]
+    fn a_mistyped_key_finds_its_neighbour() {
+        let keys = ["knuth1984".to_string(), "bringhurst2004".to_string()];
+        assert_eq!(nearest("knuth1948", keys.iter()), Some(&keys[0]));
+        assert_eq!(nearest("zzz", keys.iter()), None);
+    }
+}
