@@ -30,7 +30,7 @@ pub fn entry(item: &Map<String, Value>) -> Result<(String, Value), String> {
         "article-newspaper" => ("article", Some("newspaper")),
         "article" => ("article", None),
         "chapter" => ("chapter", Some("book")),
-        "paper-conference" => ("article", Some("proceedings")),
+        "paper-conference" => ("chapter", Some("book")),
         "entry-encyclopedia" | "entry-dictionary" | "entry" => ("entry", Some("reference")),
         "report" => ("report", None),
         "thesis" => ("thesis", None),
@@ -81,21 +81,14 @@ pub fn entry(item: &Map<String, Value>) -> Result<(String, Value), String> {
         (None, Some(l)) => Some(json!({ "name": "", "location": l })),
         (None, None) => None,
     };
-    match (kind, publisher) {
-        ("thesis" | "report", Some(p)) => {
-            let name = p.get("name").cloned().unwrap_or(p.clone());
-            own.insert("organization".into(), name);
-            if let Some(l) = p.get("location") {
-                own.insert("location".into(), l.clone());
-            }
-        }
-        (_, Some(p)) if parent_type.is_some_and(|t| t != "periodical" && t != "newspaper") => {
+    match publisher {
+        Some(p) if parent_type.is_some_and(|t| t != "periodical" && t != "newspaper") => {
             parent.insert("publisher".into(), p);
         }
-        (_, Some(p)) => {
+        Some(p) => {
             own.insert("publisher".into(), p);
         }
-        _ => {}
+        None => {}
     }
     for (csl, haya, on_parent) in [
         ("volume", "volume", true),

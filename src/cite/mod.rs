@@ -160,34 +160,36 @@ fn read_works(path: &Path, text: &str, diags: &mut Diagnostics) -> Option<Vec<(S
         Location::at(path, line, col)
     };
     match ext.as_str() {
-        "bib" | "bibtex" | "biblatex" => match hayagriva::io::from_biblatex_str(text) {
-            Ok(lib) => Some(
-                lib.iter()
-                    .map(|e| (e.key().to_string(), e.clone()))
-                    .collect(),
-            ),
-            Err(errors) => {
-                for e in errors {
-                    let (span, what) = match &e {
-                        hayagriva::io::BibLaTeXError::Parse(p) => {
-                            (p.span.clone(), p.kind.to_string())
-                        }
-                        hayagriva::io::BibLaTeXError::Type(t) => {
-                            (t.span.clone(), t.kind.to_string())
-                        }
-                    };
-                    diags.push(
-                        Diagnostic::error(
-                            Code::Bibliography,
-                            at(span.start),
-                            format!("BibLaTeX: {what}"),
-                        )
-                        .help("each entry is `@type{key, field = {value}, …}`"),
-                    );
+        "bib" | "bibtex" | "biblatex" => {
+            match hayagriva::io::from_biblatex_str(&latex_letters(text)) {
+                Ok(lib) => Some(
+                    lib.iter()
+                        .map(|e| (e.key().to_string(), normalised(e)))
+                        .collect(),
+                ),
+                Err(errors) => {
+                    for e in errors {
+                        let (span, what) = match &e {
+                            hayagriva::io::BibLaTeXError::Parse(p) => {
+                                (p.span.clone(), p.kind.to_string())
+                            }
+                            hayagriva::io::BibLaTeXError::Type(t) => {
+                                (t.span.clone(), t.kind.to_string())
+                            }
+                        };
+                        diags.push(
+                            Diagnostic::error(
+                                Code::Bibliography,
+                                at(span.start),
+                                format!("BibLaTeX: {what}"),
+                            )
+                            .help("each entry is `@type{key, field = {value}, …}`"),
+                        );
+                    }
+                    None
                 }
-                None
             }
-        },
+        }
         "json" => {
             let items: Vec<serde_json::Map<String, serde_json::Value>> =
                 match serde_json::from_str(text) {
@@ -274,6 +276,170 @@ fn read_works(path: &Path, text: &str, diags: &mut Diagnostics) -> Option<Vec<(S
             None
         }
     }
+}
+
+/// An entry made to read as the common styles expect: a paper in a
+/// conference's proceedings (`@inproceedings`) as a chapter of the
+/// proceedings volume (as an article in a periodical, the Chicago styles
+/// set its proceedings as a journal's special issue), and words with
+/// capitals inside (`ZygOS`, `SmartNICs`) kept as written by a style
+/// that sets titles in title case.
+fn normalised(e: &Entry) -> Entry {
+    use hayagriva::types::EntryType;
+    let Ok(mut v) = serde_json::to_value(e) else {
+        return e.clone();
+    };
+    let proceedings = *e.entry_type() == EntryType::Article
+        && e.parents()
+            .iter()
+            .any(|p| *p.entry_type() == EntryType::Proceedings);
+    // Only an entry that changes is read again (Hayagriva's writing of
+    // an entry is not always read back the same).
+    if !protect_titles(&mut v) && !proceedings {
+        return e.clone();
+    }
+    if proceedings {
+        v["type"] = serde_json::json!("chapter");
+        let is_proceedings = |p: &serde_json::Value| {
+            p["type"]
+                .as_str()
+                .is_some_and(|t| t.eq_ignore_ascii_case("proceedings"))
+        };
+        match v.get_mut("parent") {
+            Some(serde_json::Value::Array(parents)) => {
+                for p in parents.iter_mut().filter(|p| is_proceedings(p)) {
+                    p["type"] = serde_json::json!("book");
+                }
+            }
+            Some(p) if is_proceedings(p) => p["type"] = serde_json::json!("book"),
+            _ => {}
+        }
+    }
+    let mut lib = serde_json::Map::new();
+    lib.insert(e.key().to_string(), v);
+    serde_json::from_value::<hayagriva::Library>(serde_json::Value::Object(lib))
+        .ok()
+        .and_then(|l| l.iter().next().cloned())
+        .unwrap_or_else(|| e.clone())
+}
+
+/// Titles' words with a capital after their first letter braced, which
+/// Hayagriva keeps as written; whether any was.
+fn protect_titles(v: &mut serde_json::Value) -> bool {
+    let mut changed = false;
+    let brace = |t: &mut String| {
+        let b = brace_mixed_case(t);
+        let differs = b != *t;
+        *t = b;
+        differs
+    };
+    match v {
+        serde_json::Value::Object(map) => {
+            for (k, field) in map.iter_mut() {
+                match (k.as_str(), field) {
+                    ("title", serde_json::Value::String(t)) => changed |= brace(t),
+                    ("title", serde_json::Value::Object(o)) => {
+                        if let Some(serde_json::Value::String(t)) = o.get_mut("value") {
+                            changed |= brace(t);
+                        }
+                    }
+                    ("parent", p) => changed |= protect_titles(p),
+                    _ => {}
+                }
+            }
+        }
+        serde_json::Value::Array(list) => {
+            for p in list {
+                changed |= protect_titles(p);
+            }
+        }
+        _ => {}
+    }
+    changed
+}
+
+fn brace_mixed_case(t: &str) -> String {
+    let mut out = String::with_capacity(t.len() + 8);
+    let mut depth = 0i32;
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String, depth: i32| {
+        let mixed =
+            word.chars().skip(1).any(char::is_uppercase) && word.chars().any(char::is_lowercase);
+        if mixed && depth == 0 {
+            out.push('{');
+            out.push_str(word);
+            out.push('}');
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for c in t.chars() {
+        if c.is_alphanumeric() {
+            word.push(c);
+            continue;
+        }
+        flush(&mut word, &mut out, depth);
+        match c {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            _ => {}
+        }
+        out.push(c);
+    }
+    flush(&mut word, &mut out, depth);
+    out
+}
+
+/// LaTeX the BibLaTeX reader does not turn into letters: `\o{}` (ø and
+/// its kin) and Greek letters in math (`$\mu$`).
+fn latex_letters(text: &str) -> String {
+    const LETTERS: &[(&str, &str)] = &[
+        ("o", "ø"),
+        ("O", "Ø"),
+        ("aa", "å"),
+        ("AA", "Å"),
+        ("ae", "æ"),
+        ("AE", "Æ"),
+        ("oe", "œ"),
+        ("OE", "Œ"),
+        ("ss", "ß"),
+        ("l", "ł"),
+        ("L", "Ł"),
+    ];
+    const GREEK: &[(&str, &str)] = &[
+        ("alpha", "α"),
+        ("beta", "β"),
+        ("gamma", "γ"),
+        ("delta", "δ"),
+        ("epsilon", "ε"),
+        ("lambda", "λ"),
+        ("mu", "μ"),
+        ("pi", "π"),
+        ("sigma", "σ"),
+        ("tau", "τ"),
+        ("phi", "φ"),
+        ("omega", "ω"),
+    ];
+    let mut s = text.to_string();
+    for (cmd, letter) in LETTERS {
+        for form in [
+            format!("{{\\{cmd}}}"),
+            format!("\\{cmd}{{}}"),
+            format!("\\{cmd} "),
+        ] {
+            if s.contains(&form) {
+                s = s.replace(&form, letter);
+            }
+        }
+    }
+    for (cmd, letter) in GREEK {
+        let form = format!("$\\{cmd}$");
+        if s.contains(&form) {
+            s = s.replace(&form, letter);
+        }
+    }
+    s
 }
 
 /// A parser's message without the " at line 3 column 5" it ends with
@@ -433,7 +599,8 @@ pub fn apply(
     }
     let ids: HashMap<&str, String> = bib.keys.keys().map(|k| (k.as_str(), entry_id(k))).collect();
     let locales = hayagriva::archive::locales();
-    let locale = Some(LocaleCode(lang.clone()));
+    let locale = Some(LocaleCode(csl_locale(&lang)));
+    let american = csl_locale(&lang) == "en-US";
     // Each item's locator, read once; the engine borrows them.
     let locators: Vec<Vec<Option<(Locator, String)>>> = found
         .iter()
@@ -469,53 +636,46 @@ pub fn apply(
         // style cites (in brackets, or in a note; in a note already, all
         // of it there).
         let prose = cite.in_text && !(notes && *place == Place::Note);
-        let mut requests = 0;
-        if prose {
-            let item = &cite.items[0];
-            let loc = specific(n, 0);
-            let purpose = if notes {
-                CitePurpose::Author
-            } else {
-                CitePurpose::Prose
-            };
-            driver.citation(CitationRequest::new(
+        let first = &cite.items[0];
+        // A note style names the author in the sentence on its own, not
+        // counted as a citation; the note then leaves the name out.
+        let author = (prose && notes).then(|| {
+            hayagriva::standalone_citation(CitationRequest::new(
                 vec![CitationItem::new(
-                    entry(&item.key),
-                    loc,
+                    entry(&first.key),
+                    None,
                     None,
                     false,
-                    Some(purpose),
+                    Some(CitePurpose::Author),
                 )],
                 &bib.style,
                 locale.clone(),
                 &locales,
-                number,
-            ));
-            requests += 1;
-            if notes {
-                driver.citation(CitationRequest::new(
-                    items,
-                    &bib.style,
-                    locale.clone(),
-                    &locales,
-                    number,
-                ));
-                requests += 1;
-            }
+                None,
+            ))
+        });
+        let items = if prose && !notes {
+            vec![CitationItem::new(
+                entry(&first.key),
+                specific(n, 0),
+                None,
+                false,
+                Some(CitePurpose::Prose),
+            )]
         } else {
-            driver.citation(CitationRequest::new(
-                items,
-                &bib.style,
-                locale.clone(),
-                &locales,
-                number,
-            ));
-            requests += 1;
-        }
+            items
+        };
+        driver.citation(CitationRequest::new(
+            items,
+            &bib.style,
+            locale.clone(),
+            &locales,
+            number,
+        ));
         plans.push(Some(Plan {
-            requests,
             in_note,
             prose,
+            author,
         }));
     }
     let rendered = driver.finish(BibliographyRequest::new(&bib.style, locale, &locales));
@@ -527,31 +687,33 @@ pub fn apply(
             replacements.push(Replacement::Inline(vec![Inline::text(cite.raw.clone())]));
             continue;
         };
-        let mut parts: Vec<Vec<Inline>> = Vec::new();
-        for _ in 0..plan.requests {
-            let Some(r) = outputs.next() else { break };
-            parts.push(citation_inlines(
-                &r.citation,
-                cite,
-                &ids,
-                bib_chapter,
-                plan.prose,
-                notes,
-            ));
+        let Some(r) = outputs.next() else { break };
+        let names_in_text = plan.author.is_some();
+        let mut set = citation_inlines(
+            &r.citation,
+            cite,
+            &ids,
+            bib_chapter,
+            (plan.prose, names_in_text),
+            notes,
+        );
+        let mut author = plan
+            .author
+            .as_ref()
+            .map(|a| citation_inlines(a, cite, &ids, bib_chapter, (true, false), notes))
+            .unwrap_or_default();
+        // The name alone, as the sentence continues.
+        trim_edge(&mut author, false, &['.', ' ']);
+        if american {
+            punctuation_in_quotes(&mut set);
+            punctuation_in_quotes(&mut author);
         }
-        let mut parts = parts.into_iter();
-        let first = parts.next().unwrap_or_default();
         replacements.push(if plan.in_note {
             // A note style: the citation is a footnote (after the
             // author's name, when that is in the sentence).
-            let (text, note) = if plan.prose {
-                (first, parts.next().unwrap_or_default())
-            } else {
-                (Vec::new(), first)
-            };
-            Replacement::Note(text, capitalised(note))
+            Replacement::Note(author, capitalised(set))
         } else {
-            Replacement::Inline(first)
+            Replacement::Inline(set)
         });
     }
 
@@ -601,6 +763,9 @@ pub fn apply(
                 }
             }
         });
+        if !new_notes.is_empty() {
+            crate::model::walk::walk_mut(&mut ch.blocks, &mut note_after_punctuation);
+        }
         for (label, def, _) in new_notes {
             ch.notes.insert(label, def);
         }
@@ -623,8 +788,14 @@ pub fn apply(
             content.push(Inline::text(" "));
         }
         elem_inlines(&item.content.0, &mut content);
+        let mut content = merge_text(content);
+        if american {
+            punctuation_in_quotes(&mut content);
+        }
+        // Messages about an entry's setting point at where the
+        // bibliography is named.
         blocks.push(Block {
-            line: 1,
+            line: bib.at.line.max(1),
             kind: BlockKind::Paragraph { content },
         });
     }
@@ -656,14 +827,61 @@ pub fn apply(
     Some(bib_chapter)
 }
 
+/// A citation made a note takes the place of the space before it, and
+/// stands after the punctuation that follows it (`cites [@doe].` reads
+/// `cites.¹`).
+fn note_after_punctuation(run: &mut Vec<Inline>) {
+    let is_note = |i: &Inline| {
+        matches!(i, Inline::Span { class: Some(c), content, .. }
+            if c == "citation"
+                && matches!(content.last(), Some(Inline::NoteLabel { label, .. }) if label.starts_with('\u{1}')))
+    };
+    for i in 0..run.len() {
+        if !is_note(&run[i]) {
+            continue;
+        }
+        let bare = matches!(&run[i], Inline::Span { content, .. } if content.len() == 1);
+        if bare
+            && i > 0
+            && let Inline::Text { text } = &mut run[i - 1]
+        {
+            let kept = text.trim_end().len();
+            text.truncate(kept);
+        }
+        let moved = match run.get_mut(i + 1) {
+            Some(Inline::Text { text }) => {
+                let n = text
+                    .chars()
+                    .take_while(|c| matches!(c, '.' | ',' | ';' | ':' | '!' | '?'))
+                    .map(char::len_utf8)
+                    .sum::<usize>();
+                let p: String = text.drain(..n).collect();
+                p
+            }
+            _ => String::new(),
+        };
+        if !moved.is_empty() {
+            match i.checked_sub(1).map(|j| &mut run[j]) {
+                Some(Inline::Text { text }) => text.push_str(&moved),
+                _ => {
+                    if let Inline::Span { content, .. } = &mut run[i] {
+                        content.insert(0, Inline::text(moved));
+                    }
+                }
+            }
+        }
+    }
+    run.retain(|i| !matches!(i, Inline::Text { text } if text.is_empty()));
+}
+
 /// What was decided for one citation before it was set.
 struct Plan {
-    /// How many of the engine's citations it takes.
-    requests: usize,
     /// Set as a footnote.
     in_note: bool,
     /// The author's name in the sentence.
     prose: bool,
+    /// In a note style, that name, set apart.
+    author: Option<ElemChildren>,
 }
 
 enum Replacement {
@@ -689,6 +907,32 @@ fn capitalised(mut content: Vec<Inline>) -> Vec<Inline> {
         t.replace_range(..c.len_utf8(), &upper);
     }
     content
+}
+
+/// The CSL locale for a language tag: a language alone gets the region
+/// its CSL locale is written for (`en` → `en-US`, `de` → `de-DE`).
+fn csl_locale(lang: &str) -> String {
+    if lang.contains('-') {
+        return lang.to_string();
+    }
+    let region = match lang {
+        "en" => "US",
+        "pt" => "PT",
+        "zh" => "CN",
+        "ja" => "JP",
+        "ko" => "KR",
+        "he" => "IL",
+        "ar" => return "ar".into(),
+        "sv" => "SE",
+        "da" => "DK",
+        "cs" => "CZ",
+        "el" => "GR",
+        "uk" => "UA",
+        "nb" => "NO",
+        "fa" => "IR",
+        other => return format!("{other}-{}", other.to_uppercase()),
+    };
+    format!("{lang}-{region}")
 }
 
 /// The id of a work's place in the bibliography.
@@ -806,7 +1050,7 @@ fn citation_inlines(
     cite: &Citation,
     ids: &HashMap<&str, String>,
     bib_chapter: usize,
-    prose: bool,
+    (prose, names_in_text): (bool, bool),
     notes: bool,
 ) -> Vec<Inline> {
     let mut out = Vec::new();
@@ -818,7 +1062,9 @@ fn citation_inlines(
                     let mut inner = Vec::new();
                     match item {
                         // `-@key`: the author's names left out.
-                        Some(item) if item.suppress_author && !notes => {
+                        Some(item)
+                            if (item.suppress_author && !notes) || (names_in_text && i == 0) =>
+                        {
                             let kept: Vec<ElemChild> = e
                                 .children
                                 .0
@@ -828,6 +1074,7 @@ fn citation_inlines(
                                 .cloned()
                                 .collect();
                             elem_inlines(&kept, &mut inner);
+                            trim_edge(&mut inner, true, &[',', ';', ':', ' ']);
                         }
                         _ => elem_inlines(&e.children.0, &mut inner),
                     }
@@ -842,7 +1089,7 @@ fn citation_inlines(
                                 id: target,
                             },
                             title: None,
-                            content: inner,
+                            content: unlinked(inner),
                             pos: item.pos,
                         });
                         let (_, words) = locator(&item.suffix);
@@ -865,6 +1112,79 @@ fn citation_inlines(
         }
     }
     merge_text(out)
+}
+
+/// American usage: a period or comma after a closing quotation mark goes
+/// inside it (one already there is not doubled).
+fn punctuation_in_quotes(v: &mut [Inline]) {
+    for i in 0..v.len() {
+        if let Some(content) = v[i].content_mut() {
+            punctuation_in_quotes(content);
+        }
+        let Inline::Text { text } = &mut v[i] else {
+            continue;
+        };
+        let mut out = String::with_capacity(text.len());
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == '\u{201D}' && matches!(chars.peek(), Some('.' | ',')) {
+                let p = chars.next().unwrap_or('.');
+                if !out.ends_with(['.', '?', '!', ',']) {
+                    out.push(p);
+                }
+            }
+            out.push(c);
+        }
+        *text = out;
+    }
+}
+
+/// `chars` taken off the start (or the end) of the text in `v`.
+fn trim_edge(v: &mut [Inline], start: bool, chars: &[char]) {
+    let mut order: Vec<usize> = (0..v.len()).collect();
+    if !start {
+        order.reverse();
+    }
+    for i in order {
+        match &mut v[i] {
+            Inline::Text { text } => {
+                let t = if start {
+                    text.trim_start_matches(chars).to_string()
+                } else {
+                    text.trim_end_matches(chars).to_string()
+                };
+                let emptied = t.is_empty();
+                *text = t;
+                if !emptied {
+                    return;
+                }
+            }
+            Inline::Anchor { .. } | Inline::NoteLabel { .. } => {}
+            other => {
+                if let Some(c) = other.content_mut() {
+                    trim_edge(c, start, chars);
+                }
+                return;
+            }
+        }
+    }
+}
+
+/// Links inside a citation's own link kept as their text.
+fn unlinked(v: Vec<Inline>) -> Vec<Inline> {
+    let mut out = Vec::with_capacity(v.len());
+    for mut i in v {
+        match i {
+            Inline::Link { content, .. } => out.extend(unlinked(content)),
+            _ => {
+                if let Some(c) = i.content_mut() {
+                    *c = unlinked(std::mem::take(c));
+                }
+                out.push(i);
+            }
+        }
+    }
+    out
 }
 
 /// Rendered content as the model's inlines, its formatting kept.

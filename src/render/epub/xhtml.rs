@@ -721,6 +721,7 @@ pub fn role_class(role: crate::model::ChapterRole) -> &'static str {
         Opening => "opening",
         AboutTheAuthor => "about-the-author",
         AlsoBy => "also-by",
+        Bibliography => "bibliography",
         _ => "",
     }
 }

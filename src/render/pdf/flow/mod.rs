@@ -571,8 +571,25 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                 } else {
                     g.size * 1.5
                 };
-                let lines = self.setter.set(&pieces, measure, indent, align);
-                self.lines(lines, dx);
+                // A list of works hangs each entry's lines after its first.
+                let hang = if self.book.chapters[self.chapter].role
+                    == crate::model::ChapterRole::Bibliography
+                    && content
+                        .first()
+                        .is_some_and(|i| matches!(i, Inline::Anchor { .. }))
+                {
+                    g.size * 1.5
+                } else {
+                    0.0
+                };
+                // (A negative indent: the first line starts at the margin.)
+                let (indent, align) = if hang > 0.0 {
+                    (-hang, Align::Left)
+                } else {
+                    (indent, align)
+                };
+                let lines = self.setter.set(&pieces, measure - hang, indent, align);
+                self.lines(lines, dx + hang);
                 *flush = false;
             }
             BlockKind::Heading {

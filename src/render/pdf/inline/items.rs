@@ -34,7 +34,7 @@ impl Setter<'_, '_> {
     ) -> (Vec<Item>, Vec<Content>) {
         let mut items = Vec::new();
         let mut content = Vec::new();
-        if indent > 0.0 {
+        if indent != 0.0 {
             items.push(Item::Box { width: indent });
             content.push(Content::Nothing);
         }
