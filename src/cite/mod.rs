@@ -433,10 +433,11 @@ fn latex_letters(text: &str) -> String {
             }
         }
     }
+    // Braced: a title set in title case keeps a unit's letter small.
     for (cmd, letter) in GREEK {
         let form = format!("$\\{cmd}$");
         if s.contains(&form) {
-            s = s.replace(&form, letter);
+            s = s.replace(&form, &format!("{{{letter}}}"));
         }
     }
     s
@@ -772,9 +773,7 @@ pub fn apply(
     }
 
     // The list of works.
-    let Some(list) = rendered.bibliography else {
-        return None;
-    };
+    let list = rendered.bibliography?;
     let mut blocks = Vec::new();
     for item in &list.items {
         let mut content = vec![Inline::Anchor {
@@ -1033,7 +1032,13 @@ fn locator(suffix: &str) -> (Option<(Locator, String)>, String) {
         .last()
         .unwrap_or(0);
     let value = rest[..value_len].trim_end_matches([',', '.', ' ']);
-    if value.is_empty() || !value.chars().next().is_some_and(|c| c.is_alphanumeric()) {
+    // Without a term, only a number is a page (`33`, not `with`).
+    let termless = rest.len() == s.len();
+    let first = value.chars().next();
+    if value.is_empty()
+        || !first.is_some_and(|c| c.is_alphanumeric())
+        || (termless && !first.is_some_and(|c| c.is_ascii_digit()))
+    {
         return (None, s.to_string());
     }
     let words = rest[value.len()..]
@@ -1117,11 +1122,11 @@ fn citation_inlines(
 /// American usage: a period or comma after a closing quotation mark goes
 /// inside it (one already there is not doubled).
 fn punctuation_in_quotes(v: &mut [Inline]) {
-    for i in 0..v.len() {
-        if let Some(content) = v[i].content_mut() {
+    for inline in v.iter_mut() {
+        if let Some(content) = inline.content_mut() {
             punctuation_in_quotes(content);
         }
-        let Inline::Text { text } = &mut v[i] else {
+        let Inline::Text { text } = inline else {
             continue;
         };
         let mut out = String::with_capacity(text.len());

@@ -184,6 +184,7 @@ fn in_text(s: &str) -> Option<(usize, CiteItem)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::plain_text;
 
     fn cites(text: &str) -> Vec<Inline> {
         citations(vec![Inline::text(text)], Pos::default(), &mut Vec::new())
@@ -220,8 +221,8 @@ mod tests {
 
     #[test]
     fn author_suppressed_and_in_text_forms() {
-        let c = only(&cites("Doe says [-@doe2020]."));
-        assert!(c.items[0].suppress_author);
+        let out = cites("Doe says [-@doe2020].");
+        assert!(only(&out).items[0].suppress_author);
         let out = cites("@doe2020 [p. 4] says so, and @roe, too.");
         let found: Vec<_> = out
             .iter()
