@@ -549,11 +549,24 @@ pub fn apply(
 ) -> Option<usize> {
     let Some(bib) = bib else {
         for ch in &mut raw.chapters {
+            let mut any = false;
             each_citation(ch, &mut |inline, _| {
                 if let Inline::Cite { cite } = inline {
                     *inline = Inline::text(std::mem::take(&mut cite.raw));
+                    any = true;
                 }
             });
+            // The text read as one again, as if never taken apart.
+            if any {
+                let mut join = |run: &mut Vec<Inline>| *run = merge_text(std::mem::take(run));
+                crate::model::walk::walk_mut(&mut ch.blocks, &mut join);
+                for def in ch.notes.values_mut() {
+                    crate::model::walk::walk_mut(&mut def.blocks, &mut join);
+                }
+                if let Some(a) = &mut ch.article {
+                    crate::model::walk::walk_mut(&mut a.author_note, &mut join);
+                }
+            }
         }
         return None;
     };
