@@ -7,6 +7,9 @@
 pub const MANUSCRIPT_BYTES: u64 = 64 << 20;
 /// A bibliography file (.bib, .json, .yaml) or a citation style (.csl).
 pub const BIBLIOGRAPHY_BYTES: u64 = 64 << 20;
+/// Braces inside each other in a BibLaTeX file (an entry's own braces
+/// included); a Hayagriva file is bounded as front matter is.
+pub const BIBLIOGRAPHY_DEPTH: usize = 32;
 /// A Word file (.docx), compressed: text and the pictures in it.
 pub const DOCX_BYTES: u64 = 256 << 20;
 /// One XML part of a Word file once uncompressed (the document, its

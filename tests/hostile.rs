@@ -315,6 +315,71 @@ fn bomb_png(w: u32, h: u32) -> Vec<u8> {
 // ------------------------------------------------------------ slow paths
 
 #[test]
+fn hostile_bibliographies_are_refused_at_their_place() {
+    let book = |file: &str| format!("---\ntitle: T\nbibliography: {file}\n---\n\nSee [@a].\n");
+    let deep_bib = format!(
+        "@book{{a, title={{{}x{}}}, year={{2000}}}}\n",
+        "{".repeat(200_000),
+        "}".repeat(200_000)
+    );
+    let deep_yaml = format!("a:\n  type: book\n  title: {}\n", "[".repeat(100_000));
+    let dir = project(&[
+        ("bib.md", book("deep.bib").as_bytes()),
+        ("deep.bib", deep_bib.as_bytes()),
+        ("yaml.md", book("deep.yaml").as_bytes()),
+        ("deep.yaml", deep_yaml.as_bytes()),
+        ("latin1.md", book("latin1.bib").as_bytes()),
+        (
+            "latin1.bib",
+            b"@book{b, title={X}, year={2000}}\n@book{a, title={Caf\xe9}}\n",
+        ),
+        ("link.md", book("link.bib").as_bytes()),
+    ]);
+    std::os::unix::fs::symlink("/etc/passwd", dir.path().join("link.bib")).unwrap();
+    refused(
+        dir.path(),
+        "bib.md",
+        1,
+        "deep.bib:1:47: error: the bibliography has braces nested more than 32 deep [nesting-too-deep]",
+    );
+    refused(dir.path(), "yaml.md", 1, "deep.yaml:3:");
+    refused(
+        dir.path(),
+        "yaml.md",
+        1,
+        "YAML nested more than 32 levels deep",
+    );
+    refused(
+        dir.path(),
+        "latin1.md",
+        1,
+        "latin1.bib:2: error: the bibliography is not UTF-8 text",
+    );
+    refused(
+        dir.path(),
+        "link.md",
+        1,
+        "bibliography `link.bib` leads outside the project directory",
+    );
+    // A file that cannot be read is the one error: its citations are not
+    // reported as missing works besides.
+    for md in ["bib.md", "latin1.md", "link.md"] {
+        let h = hostile(dir.path(), &["check", md]);
+        assert!(
+            !h.run.stderr.contains("[citation]"),
+            "{md}: {}",
+            h.run.stderr
+        );
+    }
+    // Citation forms by the hundred thousand, no bibliography: kept as
+    // written (each bracket is looked for its end only so far).
+    let forms = format!("# T\n\n{}\n", "@a [".repeat(100_000));
+    std::fs::write(dir.path().join("forms.md"), &forms).unwrap();
+    let h = hostile(dir.path(), &["check", "forms.md"]);
+    assert_eq!(h.run.status, 0, "{}", h.run.stderr);
+}
+
+#[test]
 fn a_megabyte_of_one_construct_builds() {
     let word = format!("# W\n\n{}\n", "a".repeat(200_000));
     let headings: String = (0..10_000)

@@ -65,6 +65,9 @@ pub fn load(
     let mut entries: Vec<Entry> = Vec::new();
     let mut keys: HashMap<String, usize> = HashMap::new();
     let mut origin: HashMap<String, PathBuf> = HashMap::new();
+    // A file that cannot be read fails the build on its own; its
+    // citations are not reported as missing works besides.
+    let mut read_whole = 0;
     for (name, named_at) in &sources.files {
         let path = match crate::resolve::project_file(root, base, name, "bibliography") {
             Ok(p) => p,
@@ -76,11 +79,13 @@ pub fn load(
         let text = match crate::files::read_limited(&path, crate::limits::BIBLIOGRAPHY_BYTES) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(t) => t,
-                Err(_) => {
+                Err(e) => {
+                    let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+                    let line = good.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
                     diags.error(
                         Code::Bibliography,
-                        Location::file(&path),
-                        "the bibliography is not UTF-8 text",
+                        Location::at(&path, line, 0),
+                        "the bibliography is not UTF-8 text (save it as UTF-8)",
                     );
                     continue;
                 }
@@ -100,6 +105,7 @@ pub fn load(
         let Some(read) = read_works(&path, &text, diags) else {
             continue;
         };
+        read_whole += 1;
         for (key, entry) in read {
             if let Some(first) = origin.get(&key) {
                 diags.warning(
@@ -117,16 +123,22 @@ pub fn load(
             entries.push(entry);
         }
     }
+    // The style is checked even when a file failed, so that one run
+    // reports both.
     let style = match &sources.csl {
-        None => archived(DEFAULT_STYLE).expect("the default style is carried"),
+        None => archived(DEFAULT_STYLE),
         Some((name, named_at)) => match style(name, root, base) {
-            Ok(s) => s,
+            Ok(s) => Some(s),
             Err(d) => {
                 diags.push(d.at(named_at.clone(), ""));
-                return None;
+                None
             }
         },
     };
+    if read_whole < sources.files.len() {
+        return None;
+    }
+    let style = style?;
     Some(Bibliography {
         entries,
         keys,
@@ -159,6 +171,33 @@ fn read_works(path: &Path, text: &str, diags: &mut Diagnostics) -> Option<Vec<(S
         let (line, col) = index.line_col(text, offset.min(text.len()));
         Location::at(path, line, col)
     };
+    // Nesting is bounded before a parser sees it: their time grows with
+    // the square of its depth.
+    let deep = match ext.as_str() {
+        "bib" | "bibtex" | "biblatex" => {
+            let limit = crate::limits::BIBLIOGRAPHY_DEPTH;
+            brace_too_deep(text, limit)
+                .map(|o| (at(o), format!("braces nested more than {limit} deep")))
+        }
+        "yaml" | "yml" => {
+            let limit = crate::limits::YAML_DEPTH;
+            crate::source::frontmatter::too_deep(text, limit).map(|(line, col)| {
+                (
+                    Location::at(path, line + 1, col),
+                    format!("YAML nested more than {limit} levels deep"),
+                )
+            })
+        }
+        _ => None,
+    };
+    if let Some((loc, what)) = deep {
+        diags.error(
+            Code::NestingTooDeep,
+            loc,
+            format!("the bibliography has {what}"),
+        );
+        return None;
+    }
     match ext.as_str() {
         "bib" | "bibtex" | "biblatex" => {
             match hayagriva::io::from_biblatex_str(&latex_letters(text)) {
@@ -441,6 +480,27 @@ fn latex_letters(text: &str) -> String {
         }
     }
     s
+}
+
+/// Where BibLaTeX braces (`\{` and `\}` aside) first nest deeper than
+/// `limit`: the byte offset.
+fn brace_too_deep(text: &str, limit: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut escaped = false;
+    for (i, b) in text.bytes().enumerate() {
+        match b {
+            b'{' if !escaped => {
+                depth += 1;
+                if depth > limit {
+                    return Some(i);
+                }
+            }
+            b'}' if !escaped => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        escaped = b == b'\\' && !escaped;
+    }
+    None
 }
 
 /// A parser's message without the " at line 3 column 5" it ends with

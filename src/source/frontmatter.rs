@@ -209,7 +209,7 @@ pub fn parse(fm: &FrontMatter, file: &Path, diags: &mut Diagnostics) -> Front {
 /// Where YAML flow collections (`[`, `{`) or indentation first nest deeper
 /// than `limit`: (0-based line, column). Checked before parsing, so that
 /// hostile nesting is refused at once.
-fn too_deep(yaml: &str, limit: usize) -> Option<(u32, u32)> {
+pub(crate) fn too_deep(yaml: &str, limit: usize) -> Option<(u32, u32)> {
     let mut depth = 0usize;
     let mut quote: Option<char>;
     let mut indents: Vec<usize> = Vec::new();

@@ -5,6 +5,7 @@
 
 use super::*;
 use crate::model::{Citation, CiteItem};
+use std::collections::VecDeque;
 
 /// The citation key at the start of `s` (just after its `@`): letters,
 /// digits and `_`, with `:.#$%&-+?<>~/` allowed inside it; empty when
@@ -34,7 +35,7 @@ fn is_cross_reference(key: &str) -> bool {
 pub(super) fn citations(
     inlines: Vec<Inline>,
     start: Pos,
-    at_signs: &mut Vec<(String, Pos)>,
+    at_signs: &mut VecDeque<(String, Pos)>,
 ) -> Vec<Inline> {
     if !inlines
         .iter()
@@ -44,7 +45,7 @@ pub(super) fn citations(
     }
     let mut place = |key: &str| -> Pos {
         match at_signs.iter().position(|(k, _)| k == key) {
-            Some(i) => at_signs.remove(i).1,
+            Some(i) => at_signs.remove(i).map_or(start, |(_, p)| p),
             None => start,
         }
     };
@@ -112,7 +113,7 @@ pub(super) fn citations(
 /// `[…@key…; …]` at the start of `s`: its length and its items, if every
 /// part between semicolons names exactly one key.
 fn group(s: &str) -> Option<(usize, Vec<CiteItem>)> {
-    let close = s.find(']')?;
+    let close = within_reach(s).find(']')?;
     let inner = &s[1..close];
     if inner.contains('[') || !inner.contains('@') {
         return None;
@@ -122,6 +123,18 @@ fn group(s: &str) -> Option<(usize, Vec<CiteItem>)> {
         .map(item)
         .collect::<Option<Vec<CiteItem>>>()?;
     Some((close + 1, items))
+}
+
+/// How far a citation's closing bracket is looked for: no citation is
+/// longer, and text full of brackets is not searched to its end from each.
+const REACH: usize = 2048;
+
+fn within_reach(s: &str) -> &str {
+    let mut end = s.len().min(REACH);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
 }
 
 /// One part of a bracketed citation: `see -@doe2020, p. 33`.
@@ -163,7 +176,7 @@ fn in_text(s: &str) -> Option<(usize, CiteItem)> {
     let mut len = 1 + key.len();
     let mut suffix = String::new();
     if let Some(rest) = s[len..].strip_prefix(" [")
-        && let Some(close) = rest.find(']')
+        && let Some(close) = within_reach(rest).find(']')
         && !rest[..close].contains(['@', '['])
     {
         suffix = rest[..close].trim().to_string();
@@ -187,7 +200,11 @@ mod tests {
     use crate::model::plain_text;
 
     fn cites(text: &str) -> Vec<Inline> {
-        citations(vec![Inline::text(text)], Pos::default(), &mut Vec::new())
+        citations(
+            vec![Inline::text(text)],
+            Pos::default(),
+            &mut VecDeque::new(),
+        )
     }
 
     fn only(inlines: &[Inline]) -> &Citation {

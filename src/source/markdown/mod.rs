@@ -64,7 +64,7 @@ pub fn read(text: &str, body_start: usize, file: &Path, diags: &mut Diagnostics)
         inline_flattened: 0,
         too_deep: false,
         in_quote: 0,
-        at_signs: Vec::new(),
+        at_signs: std::collections::VecDeque::new(),
         dropped: BTreeMap::new(),
     };
     let blocks = reader.blocks();
@@ -120,7 +120,7 @@ struct Reader<'a, 'd, I: Iterator<Item = (Event<'a>, Range<usize>)>> {
     dropped: BTreeMap<String, (usize, usize)>,
     /// Where each `@` of the text read so far stands, with the key that
     /// follows it: the places of citations, taken as they are made.
-    at_signs: Vec<(String, Pos)>,
+    at_signs: std::collections::VecDeque<(String, Pos)>,
 }
 
 fn is_inline(ev: &Event) -> bool {
@@ -630,7 +630,7 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
                     if t.contains('@') && range.len() == t.len() {
                         for (i, _) in t.match_indices('@') {
                             let key = cite_key(&t[i + 1..]).to_string();
-                            self.at_signs.push((key, self.pos(range.start + i)));
+                            self.at_signs.push_back((key, self.pos(range.start + i)));
                         }
                     }
                     push_text(&mut out, &t)
