@@ -671,17 +671,18 @@ pub fn apply(
             }
         }
     }
-    let ids: HashMap<&str, String> = bib.keys.keys().map(|k| (k.as_str(), entry_id(k))).collect();
     let locales = hayagriva::archive::locales();
     let locale = Some(LocaleCode(csl_locale(&lang)));
     let american = csl_locale(&lang) == "en-US";
-    // Each item's locator, read once; the engine borrows them.
-    let locators: Vec<Vec<Option<(Locator, String)>>> = found
+    // Each item's locator and the words after it, read once; the engine
+    // borrows the locators.
+    let suffixes: Vec<Vec<Suffix>> = found
         .iter()
-        .map(|(c, _, _)| c.items.iter().map(|i| locator(&i.suffix).0).collect())
+        .map(|(c, _, _)| c.items.iter().map(|i| locator(&i.suffix)).collect())
         .collect();
     let specific = |n: usize, i: usize| {
-        locators[n][i]
+        suffixes[n][i]
+            .0
             .as_ref()
             .map(|(kind, value)| SpecificLocator(*kind, LocatorPayload::Str(value)))
     };
@@ -756,7 +757,7 @@ pub fn apply(
     let mut outputs = rendered.citations.into_iter();
     // What replaces each citation.
     let mut replacements: Vec<Replacement> = Vec::new();
-    for ((cite, _, _), plan) in found.iter().zip(&plans) {
+    for (n, ((cite, _, _), plan)) in found.iter().zip(&plans).enumerate() {
         let Some(plan) = plan else {
             replacements.push(Replacement::Inline(vec![Inline::text(cite.raw.clone())]));
             continue;
@@ -765,8 +766,7 @@ pub fn apply(
         let names_in_text = plan.author.is_some();
         let mut set = citation_inlines(
             &r.citation,
-            cite,
-            &ids,
+            (cite, &suffixes[n]),
             bib_chapter,
             (plan.prose, names_in_text),
             notes,
@@ -774,7 +774,7 @@ pub fn apply(
         let mut author = plan
             .author
             .as_ref()
-            .map(|a| citation_inlines(a, cite, &ids, bib_chapter, (true, false), notes))
+            .map(|a| citation_inlines(a, (cite, &suffixes[n]), bib_chapter, (true, false), notes))
             .unwrap_or_default();
         // The name alone, as the sentence continues.
         trim_edge(&mut author, false, &['.', ' ']);
@@ -795,7 +795,7 @@ pub fn apply(
     let mut replacements = replacements.into_iter();
     let mut counter = 0usize;
     for ch in &mut raw.chapters {
-        let mut new_notes: Vec<(String, NoteDef, u32)> = Vec::new();
+        let mut new_notes: Vec<(String, NoteDef)> = Vec::new();
         each_citation(ch, &mut |inline, _| {
             let Some(r) = replacements.next() else { return };
             match r {
@@ -823,7 +823,6 @@ pub fn apply(
                                 kind: BlockKind::Paragraph { content: note },
                             }],
                         },
-                        line,
                     ));
                     let pos = Pos { line, column: 1 };
                     let mut content = text;
@@ -840,7 +839,7 @@ pub fn apply(
         if !new_notes.is_empty() {
             crate::model::walk::walk_mut(&mut ch.blocks, &mut note_after_punctuation);
         }
-        for (label, def, _) in new_notes {
+        for (label, def) in new_notes {
             ch.notes.insert(label, def);
         }
     }
@@ -850,10 +849,7 @@ pub fn apply(
     let mut blocks = Vec::new();
     for item in &list.items {
         let mut content = vec![Inline::Anchor {
-            id: ids
-                .get(item.key.as_str())
-                .cloned()
-                .unwrap_or_else(|| entry_id(&item.key)),
+            id: entry_id(&item.key),
         }];
         if let Some(first) = &item.first_field {
             elem_inlines(std::slice::from_ref(first), &mut content);
@@ -1007,19 +1003,10 @@ fn csl_locale(lang: &str) -> String {
     format!("{lang}-{region}")
 }
 
-/// The id of a work's place in the bibliography.
+/// The id asked for a work's place in the bibliography; resolving ids
+/// makes it a valid one and records the name citations link by.
 pub fn entry_id(key: &str) -> String {
-    let kept: String = key
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    format!("ref-{kept}")
+    format!("ref-{key}")
 }
 
 /// The key most like `key`, if one is close (a typo).
@@ -1045,9 +1032,12 @@ fn distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
+/// A citation's suffix: its locator (kind and value), and the words after.
+type Suffix = (Option<(Locator, String)>, String);
+
 /// A citation's suffix read as a locator (`p. 33`, `chaps. 2–3`, `§ 4`)
 /// and the words after it.
-fn locator(suffix: &str) -> (Option<(Locator, String)>, String) {
+fn locator(suffix: &str) -> Suffix {
     let s = suffix.trim_start_matches(',').trim();
     if s.is_empty() {
         return (None, String::new());
@@ -1125,8 +1115,7 @@ fn locator(suffix: &str) -> (Option<(Locator, String)>, String) {
 /// place in the bibliography, with the words written before and after it.
 fn citation_inlines(
     children: &ElemChildren,
-    cite: &Citation,
-    ids: &HashMap<&str, String>,
+    (cite, suffixes): (&Citation, &[Suffix]),
     bib_chapter: usize,
     (prose, names_in_text): (bool, bool),
     notes: bool,
@@ -1160,17 +1149,16 @@ fn citation_inlines(
                         if !item.prefix.is_empty() && !prose {
                             out.push(Inline::text(format!("{} ", item.prefix)));
                         }
-                        let target = ids.get(item.key.as_str()).cloned();
                         out.push(Inline::Link {
                             target: LinkTarget::Internal {
                                 chapter: bib_chapter,
-                                id: target,
+                                id: Some(entry_id(&item.key)),
                             },
                             title: None,
                             content: unlinked(inner),
                             pos: item.pos,
                         });
-                        let (_, words) = locator(&item.suffix);
+                        let words = suffixes.get(i).map_or("", |s| s.1.as_str());
                         if !words.is_empty() {
                             let sep = if words.starts_with(|c: char| c.is_alphanumeric()) {
                                 " "
