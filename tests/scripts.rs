@@ -702,6 +702,24 @@ fn a_bilingual_book_hyphenates_each_chapter_in_its_language() {
     );
     let epub = dir.join(format!("{stem}.epub"));
     assert!(epub_file(&epub, "OEBPS/ch02.xhtml").contains("xml:lang=\"de\""));
+    // The German chapter's structure elements say so (/Lang), the
+    // document is English.
+    let pdf = dir.join(format!("{stem}.pdf"));
+    let raw = tool(
+        "qpdf",
+        &[
+            "--qdf".as_ref(),
+            "--object-streams=disable".as_ref(),
+            pdf.as_os_str(),
+            "-".as_ref(),
+        ],
+    );
+    let raw = String::from_utf8_lossy(&raw.stdout);
+    assert!(
+        raw.matches("/Lang (de)").count() >= 2,
+        "no German structure elements"
+    );
+    assert_eq!(raw.matches("/Lang (en)").count(), 1, "the catalogue's");
     // The same German set with the book's English patterns.
     let english = book("en");
     let (r, _) = build_both(english.path(), &out.path().join("en"));
@@ -709,6 +727,65 @@ fn a_bilingual_book_hyphenates_each_chapter_in_its_language() {
     let with_english = loosest(&r.stderr, "de.md");
     assert!(
         with_german < 1.0 && with_english > 2.0,
+        "widest word space {with_german} em with German patterns, {with_english} em with English"
+    );
+}
+
+/// Words marked as another language (`[…]{lang=de}`, `<span lang>`) are
+/// hyphenated by that language's patterns in the PDF, take its quotation
+/// marks, and carry their language in the EPUB.
+#[test]
+fn a_span_in_another_language_is_set_in_it() {
+    let de = "Die Donaudampfschifffahrtsgesellschaftskapitänswitwe betrachtete die außergewöhnlichen Verwaltungsumstrukturierungsmaßnahmen mit bemerkenswerter Gründlichkeit.";
+    let book = |lang: &str| {
+        let paras: String = (0..30)
+            .map(|_| format!("The minutes read: [{de}]{{lang={lang}}} So it was.\n\n"))
+            .collect();
+        project(&[(
+            "book.md",
+            format!(
+                "---\ntitle: Spans\nlang: en\nlayout: book\n---\n\n# One\n\n{paras}She said [\"c'est la vie\"]{{lang=fr}} and <span lang=\"de\">\"ja\"</span>.\n"
+            )
+            .as_bytes(),
+        )])
+    };
+    let german = book("de");
+    let (r, dir) = build_both(&german.path().join("book.md"), german.path());
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let with_german = loosest(&r.stderr, "book.md");
+    // (As laid out: plain pdftotext joins a word broken at a line's end.)
+    let pdf = dir.join("book.pdf");
+    let text = tool_text(
+        "pdftotext",
+        &["-layout".as_ref(), pdf.as_os_str(), "-".as_ref()],
+    );
+    // The compounds broken inside, where German patterns break them.
+    assert!(
+        text.lines()
+            .any(|l| l.ends_with("Donaudampfschifffahrtsgesellschaftskapi-")),
+        "{text}"
+    );
+    let xhtml = epub_file(&dir.join("book.epub"), "OEBPS/ch01.xhtml");
+    assert!(
+        xhtml.contains("<span xml:lang=\"de\" lang=\"de\">Die Donaudampf"),
+        "{xhtml}"
+    );
+    // Each language's own quotation marks.
+    assert!(
+        xhtml.contains("<span xml:lang=\"fr\" lang=\"fr\">«"),
+        "{xhtml}"
+    );
+    assert!(
+        xhtml.contains("<span xml:lang=\"de\" lang=\"de\">„ja“</span>"),
+        "{xhtml}"
+    );
+    // The same words marked as English: English patterns, wide spaces.
+    let english = book("en");
+    let (r, _) = build_both(&english.path().join("book.md"), english.path());
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let with_english = loosest(&r.stderr, "book.md");
+    assert!(
+        with_german == 0.0 && with_english > 0.65,
         "widest word space {with_german} em with German patterns, {with_english} em with English"
     );
 }

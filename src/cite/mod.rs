@@ -804,6 +804,7 @@ pub fn apply(
                         kind: SpanKind::Plain,
                         class: Some("citation".into()),
                         title: None,
+                        lang: None,
                         content,
                     }
                 }
@@ -831,6 +832,7 @@ pub fn apply(
                         kind: SpanKind::Plain,
                         class: Some("citation".into()),
                         title: None,
+                        lang: None,
                         content,
                     };
                 }
@@ -1289,6 +1291,7 @@ fn formatted(t: &Formatted) -> Inline {
             kind: SpanKind::Plain,
             class: Some("smallcaps".into()),
             title: None,
+            lang: None,
             content: vec![inline],
         };
     }
@@ -1307,6 +1310,7 @@ fn formatted(t: &Formatted) -> Inline {
             kind: SpanKind::Underline,
             class: None,
             title: None,
+            lang: None,
             content: vec![inline],
         };
     }

@@ -770,6 +770,10 @@ pub enum Inline {
         class: Option<String>,
         /// An abbreviation's expansion.
         title: Option<String>,
+        /// The language of its words, when not the chapter's
+        /// (`[la vie en rose]{lang=fr}`, `<span lang="fr">`).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        lang: Option<String>,
         content: Vec<Inline>,
     },
     /// A place links may point at (`<a id="x">`, `<a name="x">`).

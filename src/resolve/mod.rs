@@ -579,6 +579,16 @@ impl Resolver<'_> {
                     }
                 }
                 Inline::Image { image } => self.image(image, line),
+                // Words in another language take its quotation marks.
+                Inline::Span {
+                    lang: Some(lang),
+                    content,
+                    ..
+                } => {
+                    let outer = std::mem::replace(&mut self.lang, lang.clone());
+                    self.inlines(content, line);
+                    self.lang = outer;
+                }
                 Inline::Emphasis { content }
                 | Inline::Strong { content }
                 | Inline::Strikethrough { content }

@@ -595,6 +595,7 @@ impl Marks {
             kind,
             class: class.map(str::to_string),
             title: None,
+            lang: None,
             content,
         };
         if self.small_caps {

@@ -597,12 +597,17 @@ impl<'a> ChapterWriter<'a> {
                 kind,
                 class,
                 title,
+                lang,
                 content,
             } => {
                 let tag = kind.element();
                 let _ = write!(self.out, "<{tag}");
                 if let Some(c) = class {
                     let _ = write!(self.out, " class=\"{}\"", escape(c));
+                }
+                if let Some(l) = lang {
+                    let l = escape(l);
+                    let _ = write!(self.out, " xml:lang=\"{l}\" lang=\"{l}\"");
                 }
                 if let Some(t) = title {
                     let _ = write!(self.out, " title=\"{}\"", escape(t));

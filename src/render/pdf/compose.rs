@@ -106,6 +106,7 @@ pub(super) fn compose(c: &Composer, index: usize, body: &PageBody, named: &mut N
             let tag = Tag {
                 role: "Note",
                 elem: NOTE_ELEMS + n as u32,
+                lang: None,
             };
             let dx = if g.rtl {
                 g.measure() - dx - line_box(line)

@@ -124,6 +124,7 @@ pub fn full_wrap(
         setter: Setter {
             shaper: &mut shaper,
             hyphenator: &hyphenator,
+            languages: None,
             rtl: false,
             book_rtl: false,
             micro: super::inline::Micro::OFF,
@@ -250,6 +251,7 @@ fn front(
                 tag: Some(Tag {
                     role: "Figure",
                     elem: 1,
+                    lang: None,
                 }),
             }));
         }
@@ -319,6 +321,7 @@ fn wrap_picture(
         tag: Some(Tag {
             role: "Figure",
             elem: 1,
+            lang: None,
         }),
     }));
 }

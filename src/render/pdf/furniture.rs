@@ -161,6 +161,7 @@ pub fn build_front(
         let tag = Tag {
             role: "P",
             elem: index as u32 + 1,
+            lang: None,
         };
         for item in &mut page.items {
             if let Item::Text(run) = item {
@@ -196,6 +197,7 @@ fn cover_page(
         tag: Some(Tag {
             role: "Figure",
             elem: index as u32 + 1,
+            lang: None,
         }),
     }));
 }

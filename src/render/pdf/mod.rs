@@ -345,6 +345,7 @@ fn typeset_on(
     let mut setter = Setter {
         shaper: &mut shaper,
         hyphenator: &hyphenator,
+        languages: None,
         rtl: false,
         book_rtl: book.meta.rtl,
         micro: inline::Micro::OFF,
@@ -519,19 +520,34 @@ fn set_chapters(
         // A shaper that cannot be made is reported once, by the caller's.
         let shaper = shaper.as_mut()?;
         crate::progress::detail(|| format!("chapter {} of {}", i + 1, book.chapters.len()));
-        // A chapter in its own language is hyphenated by its patterns.
-        let hyphenator = match book.chapters[i].lang.as_deref() {
-            Some(lang) if lang != book.meta.language.as_str() => {
-                others.entry(lang.to_string()).or_insert_with(|| {
-                    hyphenate::Hyphenator::new(lang)
-                        .with_capitals(book.options.style.hyphenate_capitals)
-                })
+        // A chapter in its own language is hyphenated by its patterns,
+        // and words in another language by theirs.
+        let chapter = &book.chapters[i];
+        let own = chapter
+            .lang
+            .as_deref()
+            .filter(|l| *l != book.meta.language.as_str());
+        let mut wanted: Vec<&str> = crate::model::walk::query(&chapter.blocks, |n| match n {
+            crate::model::walk::Node::Inline(
+                crate::model::Inline::Span { lang: Some(l), .. },
+                _,
+            ) => Some(l.as_str()),
+            _ => None,
+        });
+        wanted.extend(own);
+        for lang in wanted {
+            if !others.contains_key(lang) {
+                let h = hyphenate::Hyphenator::new(lang)
+                    .with_capitals(book.options.style.hyphenate_capitals);
+                others.insert(lang.to_string(), h);
             }
-            _ => book_hyphenator,
-        };
+        }
+        let others = &*others;
+        let hyphenator = own.and_then(|l| others.get(l)).unwrap_or(book_hyphenator);
         let setter = Setter {
             shaper,
             hyphenator,
+            languages: Some(others),
             rtl: false,
             book_rtl: book.meta.rtl,
             micro: inline::Micro {

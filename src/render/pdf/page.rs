@@ -93,6 +93,8 @@ pub enum Turn {
 pub struct Tag {
     pub role: &'static str,
     pub elem: u32,
+    /// Its language, where not the book's (a chapter in another).
+    pub lang: Option<crate::render::pdf::inline::LangTag>,
 }
 
 #[derive(Debug, Clone)]

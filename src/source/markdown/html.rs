@@ -438,6 +438,7 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
                             kind: crate::model::SpanKind::Plain,
                             class: None,
                             title: None,
+                            lang: None,
                             content,
                         },
                     },
@@ -448,6 +449,9 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
                             .map(|c| clean_class(&c))
                             .filter(|c| !c.is_empty()),
                         title: attr(&open_tag, "title"),
+                        lang: attr(&open_tag, "lang")
+                            .or_else(|| attr(&open_tag, "xml:lang"))
+                            .filter(|l| crate::model::metadata::valid_language_tag(l)),
                         content,
                     },
                 });

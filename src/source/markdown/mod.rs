@@ -712,7 +712,7 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
             *text = t;
         }
         out.retain(|i| !matches!(i, Inline::Text { text } if text.is_empty()));
-        let out = cross_references(scripts_within_words(out), start);
+        let out = cross_references(bracketed_spans(scripts_within_words(out)), start);
         equation_labels(citations(out, start, &mut self.at_signs))
     }
 

@@ -109,6 +109,117 @@ pub(super) fn cross_references(inlines: Vec<Inline>, pos: Pos) -> Vec<Inline> {
     out
 }
 
+/// Pandoc's bracketed spans: `[la vie en rose]{lang=fr}`,
+/// `[Mrs Dalloway]{.smallcaps}`. Words in brackets followed at once by
+/// attributes (classes, `lang=`) become a span; any other bracket stays
+/// text.
+pub(super) fn bracketed_spans(inlines: Vec<Inline>) -> Vec<Inline> {
+    if !inlines
+        .iter()
+        .any(|i| matches!(i, Inline::Text { text } if text.contains("]{")))
+    {
+        return inlines;
+    }
+    let mut out: Vec<Inline> = Vec::with_capacity(inlines.len());
+    // Where each open bracket stands in `out` (its own text item).
+    let mut opens: Vec<usize> = Vec::new();
+    for inline in inlines {
+        let Inline::Text { text } = inline else {
+            out.push(inline);
+            continue;
+        };
+        let mut plain = String::new();
+        let mut rest = text.as_str();
+        while let Some(at) = rest.find(['[', ']']) {
+            plain.push_str(&rest[..at]);
+            if rest[at..].starts_with('[') {
+                if !plain.is_empty() {
+                    out.push(Inline::text(std::mem::take(&mut plain)));
+                }
+                opens.push(out.len());
+                out.push(Inline::text("["));
+                rest = &rest[at + 1..];
+                continue;
+            }
+            let after = &rest[at + 1..];
+            let attrs = after
+                .strip_prefix('{')
+                .and_then(|a| a.find('}').map(|end| &a[..end]))
+                .and_then(span_attributes);
+            match (opens.pop(), attrs) {
+                (Some(open), Some((class, lang, len))) => {
+                    if !plain.is_empty() {
+                        out.push(Inline::text(std::mem::take(&mut plain)));
+                    }
+                    let content: Vec<Inline> = out.drain(open + 1..).collect();
+                    out.pop();
+                    out.push(Inline::Span {
+                        kind: crate::model::SpanKind::Plain,
+                        class,
+                        title: None,
+                        lang,
+                        content: merge_texts(content),
+                    });
+                    rest = &after[len + 2..];
+                }
+                _ => {
+                    plain.push(']');
+                    rest = after;
+                }
+            }
+        }
+        plain.push_str(rest);
+        if !plain.is_empty() {
+            out.push(Inline::text(plain));
+        }
+    }
+    merge_texts(out)
+}
+
+/// A span's attributes (`.smallcaps lang=fr`): its classes and language,
+/// and the length read; `None` when they are not attributes.
+fn span_attributes(a: &str) -> Option<(Option<String>, Option<String>, usize)> {
+    let mut classes: Vec<&str> = Vec::new();
+    let mut lang = None;
+    for word in a.split_whitespace() {
+        if let Some(c) = word.strip_prefix('.')
+            && !c.is_empty()
+            && c.chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_'))
+        {
+            classes.push(c);
+        } else if let Some(l) = word.strip_prefix("lang=") {
+            let l = l.trim_matches('"');
+            if !crate::model::metadata::valid_language_tag(l) {
+                return None;
+            }
+            lang = Some(l.to_string());
+        } else {
+            return None;
+        }
+    }
+    if classes.is_empty() && lang.is_none() {
+        return None;
+    }
+    let class = (!classes.is_empty()).then(|| classes.join(" "));
+    Some((class, lang, a.len()))
+}
+
+/// Neighbouring texts joined.
+fn merge_texts(v: Vec<Inline>) -> Vec<Inline> {
+    let mut out: Vec<Inline> = Vec::with_capacity(v.len());
+    for i in v {
+        if let Inline::Text { text } = &i
+            && let Some(Inline::Text { text: last }) = out.last_mut()
+        {
+            last.push_str(text);
+            continue;
+        }
+        out.push(i);
+    }
+    out
+}
+
 /// Kinds of numbered things a reference may name.
 pub(super) const REF_KINDS: &[&str] = &["fig", "tbl", "lst", "eq", "sec"];
 

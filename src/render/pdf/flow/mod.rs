@@ -525,9 +525,16 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
             .any(|i| i.tag.is_none() && !i.draws.is_empty())
         {
             self.elem += 1;
+            let chapter = &self.book.chapters[self.chapter];
+            let lang = chapter
+                .lang
+                .as_deref()
+                .filter(|l| *l != self.book.meta.language.as_str())
+                .and_then(crate::render::pdf::inline::LangTag::new);
             let tag = super::page::Tag {
                 role,
                 elem: book_base + self.elem,
+                lang,
             };
             for item in &mut self.items[start..] {
                 if item.tag.is_none() && !item.draws.is_empty() {

@@ -78,12 +78,14 @@ impl Flattener<'_> {
                     kind,
                     content,
                     class,
+                    lang,
                     ..
                 } => {
                     use crate::model::SpanKind;
                     // `<span class="smallcaps">` (and Word's small
                     // capitals): the face's own small capitals.
                     let style = TextStyle {
+                        lang: lang.as_deref().and_then(super::LangTag::new).or(style.lang),
                         small_caps: style.small_caps
                             || class
                                 .as_deref()

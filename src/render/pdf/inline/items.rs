@@ -315,7 +315,12 @@ impl Setter<'_, '_> {
             let single =
                 segments.len() == 1 && piece.style.font != FontId::Mono && piece.note.is_none();
             if hyphenate && single {
-                for p in self.hyphenator.points(text) {
+                let hyphenator = piece
+                    .style
+                    .lang
+                    .and_then(|l| self.languages?.get(l.as_str()))
+                    .unwrap_or(self.hyphenator);
+                for p in hyphenator.points(text) {
                     points.push((p, true, HYPHEN_PENALTY));
                 }
             }

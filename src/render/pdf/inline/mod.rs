@@ -50,6 +50,30 @@ pub struct TextStyle {
     pub small_caps: bool,
     /// A CMYK colour instead of the grey (highlighted code).
     pub cmyk: Option<[f32; 4]>,
+    /// The language of words in another one than their chapter's
+    /// (`[…]{lang=fr}`): hyphenated by its patterns.
+    pub lang: Option<LangTag>,
+}
+
+/// A language tag kept by value, so that a style stays `Copy`; tags
+/// longer than it holds are not kept (and the chapter's patterns serve).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LangTag([u8; 15], u8);
+
+impl LangTag {
+    pub fn new(tag: &str) -> Option<LangTag> {
+        let b = tag.as_bytes();
+        if b.len() > 15 || !tag.is_ascii() {
+            return None;
+        }
+        let mut a = [0u8; 15];
+        a[..b.len()].copy_from_slice(b);
+        Some(LangTag(a, b.len() as u8))
+    }
+
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0[..self.1 as usize]).unwrap_or("")
+    }
 }
 
 impl TextStyle {
@@ -63,6 +87,7 @@ impl TextStyle {
             from_text: true,
             small_caps: false,
             cmyk: None,
+            lang: None,
         }
     }
 
@@ -226,6 +251,8 @@ enum Content {
 pub struct Setter<'a, 'f> {
     pub shaper: &'a mut Shaper<'f>,
     pub hyphenator: &'a Hyphenator,
+    /// Patterns of the other languages the chapter's spans are in.
+    pub languages: Option<&'a std::collections::HashMap<String, Hyphenator>>,
     /// The paragraph being set reads right to left (its first letter
     /// with a direction is Hebrew, Arabic, …, or the book reads so).
     pub rtl: bool,
@@ -553,6 +580,7 @@ mod tests {
         let mut setter = Setter {
             shaper: &mut shaper,
             hyphenator: &hyphenator,
+            languages: None,
             rtl: false,
             book_rtl: false,
             micro: Micro::OFF,

@@ -445,11 +445,20 @@ fn build_structure(
         }
     }
     let ids: BTreeMap<u32, ObjectId> = elems.keys().map(|&k| (k, lo.new_object_id())).collect();
+    // The language of elements not in the book's (set in the catalogue).
+    let langs: BTreeMap<u32, String> = marked
+        .iter()
+        .flatten()
+        .filter_map(|m| Some((m.tag.elem, m.tag.lang?.as_str().to_string())))
+        .collect();
     for (k, (role, alt, parts)) in &elems {
         let mut d = Dictionary::new();
         d.set("Type", Object::Name(b"StructElem".to_vec()));
         d.set("S", Object::Name(role.as_bytes().to_vec()));
         d.set("P", Object::Reference(document));
+        if let Some(lang) = langs.get(k) {
+            d.set("Lang", text(lang));
+        }
         if let Some(alt) = alt {
             d.set("Alt", text(alt));
         }
