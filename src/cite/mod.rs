@@ -1257,12 +1257,35 @@ fn unlinked(v: Vec<Inline>) -> Vec<Inline> {
 
 /// Rendered content as the model's inlines, its formatting kept.
 fn elem_inlines(children: &[ElemChild], out: &mut Vec<Inline>) {
-    for child in children {
+    // Runs of text in one formatting are joined first: the engine hands
+    // a title over in pieces, and its quotation marks are only read
+    // right (opening or closing) with the words around them.
+    let mut run: Option<Formatted> = None;
+    // Straight quotes and dashes in a bibliography's fields made
+    // typographic, as Markdown's are.
+    let flush = |run: &mut Option<Formatted>, out: &mut Vec<Inline>| {
+        if let Some(mut t) = run.take() {
+            t.text = crate::typography::smarten(&t.text);
+            out.push(formatted(&t));
+        }
+    };
+    let mut leaves = Vec::new();
+    leaves_of(children, &mut leaves);
+    for child in leaves {
         match child {
-            ElemChild::Text(t) => out.push(formatted(t)),
-            ElemChild::Elem(e) => elem_inlines(&e.children.0, out),
-            ElemChild::Markup(m) => out.push(Inline::text(m.clone())),
+            ElemChild::Text(t) => match &mut run {
+                Some(r) if r.formatting == t.formatting => r.text.push_str(&t.text),
+                _ => {
+                    flush(&mut run, out);
+                    run = Some(t.clone());
+                }
+            },
+            ElemChild::Markup(m) => {
+                flush(&mut run, out);
+                out.push(Inline::text(m.clone()));
+            }
             ElemChild::Link { text, url } => {
+                flush(&mut run, out);
                 let content = vec![formatted(text)];
                 if url.starts_with("https://") || url.starts_with("http://") {
                     out.push(Inline::Link {
@@ -1275,7 +1298,19 @@ fn elem_inlines(children: &[ElemChild], out: &mut Vec<Inline>) {
                     out.extend(content);
                 }
             }
+            ElemChild::Elem(_) | ElemChild::Transparent { .. } => {}
+        }
+    }
+    flush(&mut run, out);
+}
+
+/// The texts, links and markup under `children`, in order.
+fn leaves_of<'e>(children: &'e [ElemChild], out: &mut Vec<&'e ElemChild>) {
+    for child in children {
+        match child {
+            ElemChild::Elem(e) => leaves_of(&e.children.0, out),
             ElemChild::Transparent { .. } => {}
+            leaf => out.push(leaf),
         }
     }
 }

@@ -31,12 +31,17 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         );
         if let Some(n) = num.pop() {
             let (dx, first) = &mut lines[0];
+            // A note opening with a quotation mark hangs it into the
+            // indent: the number moves out by as much as it would touch.
+            let text_left = first.runs.iter().map(|r| r.x).fold(0.0f32, f32::min) + *dx;
+            let gap = size * 0.25;
+            let shift = (n.width + gap - text_left).max(0.0);
             for mut r in n.runs {
-                r.x -= *dx;
+                r.x -= *dx + shift;
                 first.runs.insert(0, r);
             }
             for (x0, x1, dest) in n.links {
-                first.links.push((x0 - *dx, x1 - *dx, dest));
+                first.links.push((x0 - *dx - shift, x1 - *dx - shift, dest));
             }
         }
         self.notes.push(Note {
