@@ -90,6 +90,10 @@ codes! {
     /// A bibliography file or citation style that cannot be read: a
     /// malformed entry, an unknown style, a key given twice.
     Bibliography = "bibliography",
+    /// An index mark that cannot be made an entry as written: no words
+    /// and no key, a range never closed or never opened, a
+    /// cross-reference to no entry, a place no page holds.
+    Index = "index",
     /// A needed piece of metadata (title, author) is missing or empty.
     MetadataMissing = "metadata-missing",
     /// A setting that means nothing where it is given (a chapter file's

@@ -376,6 +376,7 @@ pub enum ChapterRole {
     Appendix,
     Glossary,
     Bibliography,
+    Index,
     AboutTheAuthor,
     AlsoBy,
 }
@@ -398,6 +399,7 @@ impl ChapterRole {
             "appendix" => Appendix,
             "glossary" => Glossary,
             "bibliography" => Bibliography,
+            "index" => Index,
             "about-the-author" => AboutTheAuthor,
             "also-by" => AlsoBy,
             _ => return None,
@@ -473,6 +475,7 @@ impl ChapterRole {
             Appendix => "appendix",
             Glossary => "glossary",
             Bibliography => "bibliography",
+            Index => "index",
             Opening | AboutTheAuthor | AlsoBy | Closing => return None,
         })
     }
@@ -495,6 +498,7 @@ impl ChapterRole {
             Appendix => "doc-appendix",
             Glossary => "doc-glossary",
             Bibliography => "doc-bibliography",
+            Index => "doc-index",
             Opening | AboutTheAuthor | AlsoBy | Closing => return None,
         })
     }
@@ -504,8 +508,8 @@ impl ChapterRole {
         use ChapterRole::*;
         match self {
             Dedication | Epigraph | Foreword | Preface => "frontmatter",
-            Afterword | Acknowledgments | Appendix | Glossary | Bibliography | AboutTheAuthor
-            | AlsoBy | Closing => "backmatter",
+            Afterword | Acknowledgments | Appendix | Glossary | Bibliography | Index
+            | AboutTheAuthor | AlsoBy | Closing => "backmatter",
             _ => "bodymatter",
         }
     }
@@ -646,6 +650,10 @@ pub enum BlockKind {
         label: Option<Label>,
     },
     SceneBreak,
+    /// The book's index, made from the marks in its text.
+    Index {
+        index: Box<Index>,
+    },
 }
 
 impl BlockKind {
@@ -800,6 +808,108 @@ pub enum Inline {
     Cite {
         cite: Box<Citation>,
     },
+    /// Words marked for the index (`[kerning]{.idx}`,
+    /// `[]{.idx key="hyphenation!German"}`); `resolve` puts an anchor in
+    /// its place, followed by its words.
+    IndexTerm {
+        mark: Box<IndexMark>,
+        content: Vec<Inline>,
+    },
+}
+
+/// What an index mark asks for.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IndexMark {
+    /// The entry and its sub-entries (`key="hyphenation!German"`);
+    /// empty: the marked words are the entry.
+    pub key: Vec<String>,
+    /// `see="…"`: the entry points to another instead of to pages.
+    pub see: Vec<String>,
+    /// `seealso="…"`: other entries worth a look as well.
+    pub see_also: Vec<String>,
+    /// `range=start` or `range=end`: the mark opens or closes a span of
+    /// pages under the entry; a heading's mark spans its section.
+    pub range: Option<RangeEnd>,
+    /// Where it is written.
+    pub pos: Pos,
+}
+
+/// Which end of a page range an index mark stands at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RangeEnd {
+    Start,
+    End,
+    /// A heading's: the whole section it heads.
+    Section,
+}
+
+/// A back-of-book index, sorted and grouped by initial letter.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Index {
+    pub groups: Vec<IndexGroup>,
+}
+
+/// The entries under one initial letter (`letter` is `None` for those
+/// starting with a digit or a symbol).
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexGroup {
+    pub letter: Option<String>,
+    pub entries: Vec<IndexEntry>,
+}
+
+/// One entry of the index, with its sub-entries.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexEntry {
+    /// Its id in the index, for cross-references to it.
+    pub id: String,
+    pub term: Vec<Inline>,
+    pub locators: Vec<IndexLocator>,
+    /// Entries it sends the reader to instead (`See`), and also (`See
+    /// also`): their words and ids in the index, if there.
+    pub see: Vec<(String, Option<String>)>,
+    pub see_also: Vec<(String, Option<String>)>,
+    pub subentries: Vec<IndexEntry>,
+}
+
+impl Index {
+    /// Every entry and sub-entry, each before its sub-entries.
+    pub fn entries(&self) -> Vec<&IndexEntry> {
+        fn add<'a>(e: &'a IndexEntry, out: &mut Vec<&'a IndexEntry>) {
+            out.push(e);
+            for s in &e.subentries {
+                add(s, out);
+            }
+        }
+        let mut out = Vec::new();
+        for e in self.groups.iter().flat_map(|g| &g.entries) {
+            add(e, &mut out);
+        }
+        out
+    }
+
+    /// Calls `f` on the words of every entry and sub-entry.
+    pub fn for_each_term(&mut self, f: &mut impl FnMut(&mut Vec<Inline>)) {
+        fn each(e: &mut IndexEntry, f: &mut impl FnMut(&mut Vec<Inline>)) {
+            f(&mut e.term);
+            for s in &mut e.subentries {
+                each(s, f);
+            }
+        }
+        for e in self.groups.iter_mut().flat_map(|g| &mut g.entries) {
+            each(e, f);
+        }
+    }
+}
+
+/// A place an entry is about: the anchor at its mark (and, for a range,
+/// at its end), in a chapter, and the title of the section it is in.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexLocator {
+    pub chapter: usize,
+    pub id: String,
+    pub end: Option<String>,
+    pub section: String,
 }
 
 /// A citation: one or more works cited together.
@@ -900,6 +1010,7 @@ impl Inline {
             | Inline::Superscript { content }
             | Inline::Subscript { content }
             | Inline::Span { content, .. }
+            | Inline::IndexTerm { content, .. }
             | Inline::Link { content, .. } => Some(content),
             _ => None,
         }
@@ -914,6 +1025,7 @@ impl Inline {
             | Inline::Superscript { content }
             | Inline::Subscript { content }
             | Inline::Span { content, .. }
+            | Inline::IndexTerm { content, .. }
             | Inline::Link { content, .. } => Some(content),
             _ => None,
         }
@@ -1019,6 +1131,7 @@ fn push_plain(inlines: &[Inline], out: &mut String) {
             | Inline::Superscript { content }
             | Inline::Subscript { content }
             | Inline::Span { content, .. }
+            | Inline::IndexTerm { content, .. }
             | Inline::Link { content, .. } => push_plain(content, out),
             Inline::Image { image } => out.push_str(&image.alt),
             Inline::FootnoteRef { .. }

@@ -52,6 +52,11 @@ pub fn walk<'a>(blocks: &'a [Block], f: &mut impl FnMut(Node<'a>)) {
                 }
             }
             BlockKind::Figure { caption, .. } => walk_inlines(caption, line, f),
+            BlockKind::Index { index } => {
+                for entry in index.entries() {
+                    walk_inlines(&entry.term, line, f);
+                }
+            }
             BlockKind::CodeBlock { .. } | BlockKind::SceneBreak => {}
         }
     }
@@ -126,6 +131,9 @@ pub fn walk_mut(blocks: &mut [Block], f: &mut impl FnMut(&mut Vec<Inline>)) {
                         walk_mut(d, f);
                     }
                 }
+            }
+            BlockKind::Index { index } => {
+                index.for_each_term(&mut |term| walk_inlines_mut(term, f))
             }
             BlockKind::CodeBlock { .. } | BlockKind::SceneBreak => {}
         }

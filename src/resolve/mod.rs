@@ -15,6 +15,7 @@ use crate::model::{
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
+mod index;
 mod notes;
 mod numbering;
 use notes::*;
@@ -181,6 +182,50 @@ pub fn resolve(mut raw: RawBook, diags: &mut Diagnostics) -> Book {
         assign_heading_ids(&mut ch.blocks, &source, &mut ids, names, diags);
         for note in ch.notes.values_mut() {
             assign_heading_ids(&mut note.blocks, &source, &mut ids, names, diags);
+        }
+    }
+    // The index, from the marks in the text: in the book's own index
+    // chapter (`# Index {.index}`), or in one after the rest.
+    if let Some(index) = index::gather(&mut chapters, &mut ids, raw.meta.language.as_str(), diags) {
+        let block = Block {
+            line: 1,
+            kind: BlockKind::Index {
+                index: Box::new(index),
+            },
+        };
+        match chapters
+            .iter_mut()
+            .find(|(c, _, _)| c.role == crate::model::ChapterRole::Index)
+        {
+            Some((ch, _, _)) => ch.blocks.push(block),
+            None => {
+                let title = crate::locale::labels(raw.meta.language.as_str()).index;
+                let source = raw
+                    .options
+                    .config
+                    .clone()
+                    .or_else(|| chapters.last().map(|c| c.0.source.clone()))
+                    .unwrap_or_default();
+                let title_id = ids.unique("index");
+                let mut names = HashMap::new();
+                names.insert("index".to_string(), title_id.clone());
+                chapters.push((
+                    RawChapter {
+                        source,
+                        title: vec![Inline::text(title)],
+                        title_id: None,
+                        lang: None,
+                        article: None,
+                        blocks: vec![block],
+                        notes: BTreeMap::new(),
+                        role: crate::model::ChapterRole::Index,
+                        depth: 0,
+                        runs_on: false,
+                    },
+                    title_id,
+                    names,
+                ));
+            }
         }
     }
     // Citations link to their works by the ids asked for; the ids given.
@@ -550,6 +595,7 @@ impl Resolver<'_> {
                     self.image(image, line);
                     self.inlines(caption, line);
                 }
+                BlockKind::Index { index } => index.for_each_term(&mut |t| self.inlines(t, line)),
                 BlockKind::CodeBlock { .. } | BlockKind::SceneBreak => {}
             }
         }

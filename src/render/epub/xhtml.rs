@@ -508,7 +508,107 @@ impl<'a> ChapterWriter<'a> {
                 self.out.push_str("</figure>\n");
             }
             BlockKind::SceneBreak => self.out.push_str("<hr class=\"scene-break\"/>\n"),
+            BlockKind::Index { index } => self.index(index),
         }
+    }
+
+    /// The index, marked up as EPUB Indexes 1.0 has it: a group for each
+    /// letter, a list of entries, each entry's term, its places (linked
+    /// by the title of the section each is in, one link a section) and
+    /// its cross-references, and its sub-entries in a list of their own.
+    fn index(&mut self, index: &crate::model::Index) {
+        for group in &index.groups {
+            self.out
+                .push_str("<section class=\"index-group\" epub:type=\"index-group\">\n");
+            if let Some(letter) = &group.letter {
+                let _ = writeln!(self.out, "<h2>{}</h2>", escape(letter));
+            }
+            self.index_entries(&group.entries, 0);
+            self.out.push_str("</section>\n");
+        }
+    }
+
+    fn index_entries(&mut self, entries: &[crate::model::IndexEntry], depth: usize) {
+        self.out
+            .push_str("<ul class=\"index-entries\" epub:type=\"index-entry-list\">\n");
+        let labels = crate::locale::labels(self.lang());
+        for e in entries {
+            let _ = write!(
+                self.out,
+                "<li id=\"{}\" epub:type=\"index-entry\"><span epub:type=\"index-term\">",
+                escape(&e.id)
+            );
+            self.inlines(&e.term);
+            self.out.push_str("</span>");
+            let mut seen: Vec<(usize, &str)> = Vec::new();
+            for l in &e.locators {
+                if seen.contains(&(l.chapter, l.section.as_str())) {
+                    continue;
+                }
+                seen.push((l.chapter, l.section.as_str()));
+                let file = if l.chapter == self.chapter {
+                    String::new()
+                } else {
+                    self.paths.chapter_file(l.chapter)
+                };
+                let words = if l.section.trim().is_empty() {
+                    crate::model::plain_text(&self.paths.book.chapters[l.chapter].title)
+                } else {
+                    l.section.clone()
+                };
+                let _ = write!(
+                    self.out,
+                    ", <a epub:type=\"index-locator\" href=\"{file}#{}\">{}</a>",
+                    escape(&l.id),
+                    escape(words.trim())
+                );
+            }
+            for (refs, label, kind) in [
+                (&e.see, labels.see, "index-xref-preferred"),
+                (&e.see_also, labels.see_also, "index-xref-related"),
+            ] {
+                if refs.is_empty() {
+                    continue;
+                }
+                // "term. See also x" for an entry; "sub-entry (see x)"
+                // for a sub-entry.
+                if depth == 0 {
+                    let mut c = label.chars();
+                    let label: String = c
+                        .next()
+                        .map(|f| f.to_uppercase().chain(c).collect())
+                        .unwrap_or_default();
+                    let _ = write!(self.out, ". <em>{}</em> ", escape(&label));
+                } else {
+                    let _ = write!(self.out, " (<em>{}</em> ", escape(label));
+                }
+                for (n, (words, id)) in refs.iter().enumerate() {
+                    if n > 0 {
+                        self.out.push_str("; ");
+                    }
+                    match id {
+                        Some(id) => {
+                            let _ = write!(
+                                self.out,
+                                "<a epub:type=\"{kind}\" href=\"#{}\">{}</a>",
+                                escape(id),
+                                escape(&words.replace('!', ": "))
+                            );
+                        }
+                        None => self.text(&words.replace('!', ": ")),
+                    }
+                }
+                if depth > 0 {
+                    self.out.push(')');
+                }
+            }
+            if !e.subentries.is_empty() {
+                self.out.push('\n');
+                self.index_entries(&e.subentries, depth + 1);
+            }
+            self.out.push_str("</li>\n");
+        }
+        self.out.push_str("</ul>\n");
     }
 
     fn row(&mut self, cells: &[Vec<Inline>], align: &[Align], tag: &str) {
@@ -643,6 +743,8 @@ impl<'a> ChapterWriter<'a> {
             Inline::Anchor { id } => {
                 let _ = write!(self.out, "<span id=\"{}\"></span>", escape(id));
             }
+            // Resolution made every mark an anchor; its words stay.
+            Inline::IndexTerm { content, .. } => self.inlines(content),
             Inline::Code { text } => {
                 self.out.push_str("<code>");
                 self.text(text);
@@ -727,6 +829,7 @@ pub fn role_class(role: crate::model::ChapterRole) -> &'static str {
         AboutTheAuthor => "about-the-author",
         AlsoBy => "also-by",
         Bibliography => "bibliography",
+        Index => "index",
         _ => "",
     }
 }

@@ -78,6 +78,12 @@ fn block(b: &Block, c: usize, note_line: Option<u32>, t: &mut Tally) {
             }
         }
         BlockKind::Figure { caption, .. } => inlines(caption, c, line, t),
+        // An index's terms are set in it, with the words Quire adds.
+        BlockKind::Index { index } => {
+            for e in index.entries() {
+                inlines(&e.term, c, line, t);
+            }
+        }
         BlockKind::SceneBreak => {}
     }
 }
@@ -103,6 +109,7 @@ fn inlines(is: &[Inline], c: usize, line: u32, t: &mut Tally) {
             | Inline::Superscript { content }
             | Inline::Subscript { content }
             | Inline::Span { content, .. }
+            | Inline::IndexTerm { content, .. }
             | Inline::Link { content, .. } => inlines(content, c, line, t),
             Inline::FootnoteRef {
                 first: true,

@@ -272,17 +272,63 @@ fn typeset_on(
     let toc_entries = toc::entries(book);
     let front = front_plan(book, cover, &g, &toc_entries);
     let front_count = front.len();
-    let set = set_chapters(book, fonts, &g, diags);
+    let mut set = set_chapters(book, fonts, &g, None);
     let note_leading = (g.size * 0.82 * 1.25 * 2.0).round() / 2.0;
-    let (mut bodies, short_ends) = Paginator {
-        geometry: &g,
-        items: &set.items,
-        notes: &set.notes,
-        note_leading,
-        first_page_index: front_count,
-        long_lines: book.options.style.long_pages.unwrap_or(1),
+    let lay = |set: &SetChapters| {
+        Paged::new(
+            &Paginator {
+                geometry: &g,
+                items: &set.items,
+                notes: &set.notes,
+                note_leading,
+                first_page_index: front_count,
+                long_lines: book.options.style.long_pages.unwrap_or(1),
+            },
+            set,
+            note_leading,
+            front_count,
+        )
+    };
+    let mut laid = lay(&set);
+    // An index's page numbers are known once the book is paginated: it
+    // is set again with them (and the book paginated again) until the
+    // pages its places fall on stay where they are.
+    let indexes: Vec<usize> = (0..book.chapters.len())
+        .filter(|&i| {
+            book.chapters[i]
+                .blocks
+                .iter()
+                .any(|b| matches!(b.kind, crate::model::BlockKind::Index { .. }))
+        })
+        .collect();
+    let mut known: Option<flow::IndexPages> = None;
+    for _ in 0..3 {
+        if indexes.is_empty() {
+            break;
+        }
+        let now = laid.index_pages(front_count);
+        if known.as_ref() == Some(&now) {
+            break;
+        }
+        let mut worker = worker(book, fonts);
+        for &i in &indexes {
+            if let Some(one) = set_chapter(book, &g, &mut worker, i, Some(&now)) {
+                set.replace(i, one);
+            }
+        }
+        laid = lay(&set);
+        known = Some(now);
     }
-    .run_reporting();
+    for d in std::mem::take(&mut set.diags) {
+        diags.extend(d);
+    }
+    let Paged {
+        bodies,
+        short_ends,
+        mut pages,
+        mut anchors,
+        outline,
+    } = laid;
     for (n, body) in bodies.iter().enumerate().filter(|(_, b)| b.uneven) {
         let ch = &book.chapters[body.chapter];
         diags.push(
@@ -301,6 +347,10 @@ fn typeset_on(
     }
     for (c, lines) in short_ends {
         let ch = &book.chapters[c];
+        // An index's last page holds what is left, in two even columns.
+        if ch.role == crate::model::ChapterRole::Index {
+            continue;
+        }
         diags.push(
             Diagnostic::warning(
                 Code::PageMakeup,
@@ -312,14 +362,6 @@ fn typeset_on(
             )
             .help("a sentence more or less in the chapter's last pages, or `long-pages = 2` under [style], gives the page room"),
         );
-    }
-    for body in &mut bodies {
-        body.full_bleed = body.placed.iter().any(|&(i, _)| {
-            set.items[i]
-                .draws
-                .iter()
-                .any(|d| matches!(d, flow::Draw::PageImage { .. }))
-        });
     }
     account::check(
         book,
@@ -335,13 +377,6 @@ fn typeset_on(
         },
         diags,
     );
-    let composer = Composer {
-        g: &g,
-        items: &set.items,
-        notes: &set.notes,
-        note_leading,
-    };
-    let (mut pages, mut anchors, outline) = compose_body(&composer, &bodies, front_count);
     let mut setter = Setter {
         shaper: &mut shaper,
         hyphenator: &hyphenator,
@@ -473,6 +508,187 @@ struct SetChapters {
     notes: Vec<flow::Note>,
     chapter_items: Vec<std::ops::Range<usize>>,
     chapter_notes: Vec<std::ops::Range<usize>>,
+    /// What setting each chapter found.
+    diags: Vec<Diagnostics>,
+}
+
+/// One chapter, set: its items, notes and diagnostics.
+type Set = (Vec<VItem>, Vec<flow::Note>, Diagnostics);
+
+impl SetChapters {
+    /// Chapter `i` set again.
+    fn replace(&mut self, i: usize, (items, notes, diags): Set) {
+        let old = self.chapter_items[i].clone();
+        let grow = items.len() as isize - old.len() as isize;
+        self.items.splice(old.clone(), items);
+        let old_notes = self.chapter_notes[i].clone();
+        let grow_notes = notes.len() as isize - old_notes.len() as isize;
+        self.notes.splice(old_notes.clone(), notes);
+        let shift = |r: &mut std::ops::Range<usize>, by: isize| {
+            *r = (r.start as isize + by) as usize..(r.end as isize + by) as usize;
+        };
+        self.chapter_items[i] = old.start..(old.end as isize + grow) as usize;
+        self.chapter_notes[i] = old_notes.start..(old_notes.end as isize + grow_notes) as usize;
+        for r in &mut self.chapter_items[i + 1..] {
+            shift(r, grow);
+        }
+        for r in &mut self.chapter_notes[i + 1..] {
+            shift(r, grow_notes);
+        }
+        self.diags[i] = diags;
+    }
+}
+
+/// The book paginated, and its body pages composed.
+struct Paged {
+    bodies: Vec<PageBody>,
+    /// Chapters whose last page stayed short, and its lines.
+    short_ends: Vec<(usize, usize)>,
+    pages: Vec<Page>,
+    anchors: Vec<Anchor>,
+    outline: Vec<OutlineEntry>,
+}
+
+impl Paged {
+    fn new(
+        paginator: &Paginator,
+        set: &SetChapters,
+        note_leading: f32,
+        front_count: usize,
+    ) -> Paged {
+        let (mut bodies, short_ends) = paginator.run_reporting();
+        for body in &mut bodies {
+            body.full_bleed = body.placed.iter().any(|&(i, _)| {
+                set.items[i]
+                    .draws
+                    .iter()
+                    .any(|d| matches!(d, flow::Draw::PageImage { .. }))
+            });
+        }
+        let composer = Composer {
+            g: paginator.geometry,
+            items: &set.items,
+            notes: &set.notes,
+            note_leading,
+        };
+        let (pages, anchors, outline) = compose_body(&composer, &bodies, front_count);
+        Paged {
+            bodies,
+            short_ends,
+            pages,
+            anchors,
+            outline,
+        }
+    }
+
+    /// Where every anchor fell, and each page's number, for an index.
+    fn index_pages(&self, front_count: usize) -> flow::IndexPages {
+        flow::IndexPages {
+            anchors: self
+                .anchors
+                .iter()
+                .map(|a| (a.name.clone(), a.page))
+                .collect(),
+            labels: std::iter::repeat_n(None, front_count)
+                .chain(self.pages.iter().map(|p| p.label.clone()))
+                .collect(),
+        }
+    }
+}
+
+/// What a typesetting worker keeps from chapter to chapter: a shaper (a
+/// cache of shapes), the book's hyphenator, and the hyphenators of other
+/// languages its chapters and spans are written in, made once a worker.
+type Worker<'f> = (
+    Option<Shaper<'f>>,
+    hyphenate::Hyphenator,
+    std::collections::HashMap<String, hyphenate::Hyphenator>,
+);
+
+fn worker<'f>(book: &Book, fonts: &'f crate::fonts::FontSet) -> Worker<'f> {
+    (
+        Shaper::new(fonts).ok(),
+        hyphenate::Hyphenator::for_book(book),
+        Default::default(),
+    )
+}
+
+/// Whether chapter `i` starts a new page (`Some(true)`: a right-hand
+/// one). In a book every chapter does (a part's title, a dedication and
+/// an epigraph a right-hand one); in an article, each file does, and
+/// chapters cut from one file follow on.
+fn new_page(book: &Book, i: usize) -> Option<bool> {
+    use crate::model::ChapterRole::{Dedication, Epigraph, Part};
+    let ch = &book.chapters[i];
+    if ch.runs_on {
+        return None;
+    }
+    match book.layout {
+        Layout::Book if matches!(ch.role, Part | Dedication | Epigraph) => Some(true),
+        Layout::Book => Some(book.options.chapters_on_recto),
+        Layout::Article if i == 0 => None,
+        Layout::Article if book.chapters[i - 1].source == ch.source => None,
+        Layout::Article => Some(false),
+    }
+}
+
+/// Sets chapter `i` into lines and blocks with `worker`'s tools; an
+/// index with its page numbers when they are known.
+fn set_chapter(
+    book: &Book,
+    g: &Geometry,
+    (shaper, book_hyphenator, others): &mut Worker,
+    i: usize,
+    index_pages: Option<&flow::IndexPages>,
+) -> Option<Set> {
+    // For the tests of panic handling: a fault made on purpose, in a
+    // worker inside a renderer's work.
+    if std::env::var_os("QUIRE_INJECT_FAULT").is_some_and(|v| v == "typeset-thread") {
+        panic!("fault injected for a test (QUIRE_INJECT_FAULT)");
+    }
+    // A shaper that cannot be made is reported once, by the caller's.
+    let shaper = shaper.as_mut()?;
+    crate::progress::detail(|| format!("chapter {} of {}", i + 1, book.chapters.len()));
+    // A chapter in its own language is hyphenated by its patterns,
+    // and words in another language by theirs.
+    let chapter = &book.chapters[i];
+    let own = chapter
+        .lang
+        .as_deref()
+        .filter(|l| *l != book.meta.language.as_str());
+    let mut wanted: Vec<&str> = crate::model::walk::query(&chapter.blocks, |n| match n {
+        crate::model::walk::Node::Inline(crate::model::Inline::Span { lang: Some(l), .. }, _) => {
+            Some(l.as_str())
+        }
+        _ => None,
+    });
+    wanted.extend(own);
+    for lang in wanted {
+        if !others.contains_key(lang) {
+            let h = hyphenate::Hyphenator::new(lang)
+                .with_capitals(book.options.style.hyphenate_capitals);
+            others.insert(lang.to_string(), h);
+        }
+    }
+    let others = &*others;
+    let hyphenator = own.and_then(|l| others.get(l)).unwrap_or(book_hyphenator);
+    let setter = Setter {
+        shaper,
+        hyphenator,
+        languages: Some(others),
+        rtl: false,
+        book_rtl: book.meta.rtl,
+        micro: inline::Micro {
+            protrusion: book.options.style.protrusion.unwrap_or(true),
+            tracking: book.options.style.tracking.unwrap_or(true),
+            expansion: book.options.style.expansion(),
+            max_hang: g.hang_room,
+        },
+    };
+    let mut fl = Flow::new(book, g, setter);
+    fl.index_pages = index_pages;
+    fl.chapter(i, new_page(book, i));
+    Some((fl.items, fl.notes, fl.diags))
 }
 
 /// Sets every chapter into lines and blocks, ready to be paginated.
@@ -480,102 +696,19 @@ fn set_chapters(
     book: &Book,
     fonts: &crate::fonts::FontSet,
     g: &Geometry,
-    diags: &mut Diagnostics,
+    index_pages: Option<&flow::IndexPages>,
 ) -> SetChapters {
-    // In a book every chapter starts a page (a part's title, a dedication
-    // and an epigraph a right-hand one); in an article, each file does,
-    // and chapters cut from one file follow on.
-    let new_page = |i: usize| {
-        use crate::model::ChapterRole::{Dedication, Epigraph, Part};
-        let ch = &book.chapters[i];
-        if ch.runs_on {
-            return None;
-        }
-        match book.layout {
-            Layout::Book if matches!(ch.role, Part | Dedication | Epigraph) => Some(true),
-            Layout::Book => Some(book.options.chapters_on_recto),
-            Layout::Article if i == 0 => None,
-            Layout::Article if book.chapters[i - 1].source == ch.source => None,
-            Layout::Article => Some(false),
-        }
-    };
-    /// One chapter, set: its items, notes and diagnostics.
-    type Set = (Vec<VItem>, Vec<flow::Note>, Diagnostics);
     // Chapters are independent until pagination: set them side by side,
-    // each worker with a shaper and a hyphenator (which keep caches) of
-    // its own.
-    // The hyphenators of other languages a chapter is written in, each
-    // made once a worker, by language.
-    type Worker<'f> = (
-        Option<Shaper<'f>>,
-        hyphenate::Hyphenator,
-        std::collections::HashMap<String, hyphenate::Hyphenator>,
-    );
-    let set_one = |(shaper, book_hyphenator, others): &mut Worker, i: usize| -> Option<Set> {
-        // For the tests of panic handling: a fault made on purpose, in a
-        // worker inside a renderer's work.
-        if std::env::var_os("QUIRE_INJECT_FAULT").is_some_and(|v| v == "typeset-thread") {
-            panic!("fault injected for a test (QUIRE_INJECT_FAULT)");
-        }
-        // A shaper that cannot be made is reported once, by the caller's.
-        let shaper = shaper.as_mut()?;
-        crate::progress::detail(|| format!("chapter {} of {}", i + 1, book.chapters.len()));
-        // A chapter in its own language is hyphenated by its patterns,
-        // and words in another language by theirs.
-        let chapter = &book.chapters[i];
-        let own = chapter
-            .lang
-            .as_deref()
-            .filter(|l| *l != book.meta.language.as_str());
-        let mut wanted: Vec<&str> = crate::model::walk::query(&chapter.blocks, |n| match n {
-            crate::model::walk::Node::Inline(
-                crate::model::Inline::Span { lang: Some(l), .. },
-                _,
-            ) => Some(l.as_str()),
-            _ => None,
-        });
-        wanted.extend(own);
-        for lang in wanted {
-            if !others.contains_key(lang) {
-                let h = hyphenate::Hyphenator::new(lang)
-                    .with_capitals(book.options.style.hyphenate_capitals);
-                others.insert(lang.to_string(), h);
-            }
-        }
-        let others = &*others;
-        let hyphenator = own.and_then(|l| others.get(l)).unwrap_or(book_hyphenator);
-        let setter = Setter {
-            shaper,
-            hyphenator,
-            languages: Some(others),
-            rtl: false,
-            book_rtl: book.meta.rtl,
-            micro: inline::Micro {
-                protrusion: book.options.style.protrusion.unwrap_or(true),
-                tracking: book.options.style.tracking.unwrap_or(true),
-                expansion: book.options.style.expansion(),
-                max_hang: g.hang_room,
-            },
-        };
-        let mut fl = Flow::new(book, g, setter);
-        fl.chapter(i, new_page(i));
-        Some((fl.items, fl.notes, fl.diags))
-    };
-    // Collected in the chapters' order (rayon keeps it).
+    // each worker with tools of its own. Collected in the chapters'
+    // order (rayon keeps it).
     let set: Vec<Set> = {
         use rayon::prelude::*;
         crate::pool::start(None);
         (0..book.chapters.len())
             .into_par_iter()
             .map_init(
-                || {
-                    (
-                        Shaper::new(fonts).ok(),
-                        hyphenate::Hyphenator::for_book(book),
-                        Default::default(),
-                    )
-                },
-                set_one,
+                || worker(book, fonts),
+                |w, i| set_chapter(book, g, w, i, index_pages),
             )
             .flatten()
             .collect()
@@ -585,9 +718,10 @@ fn set_chapters(
         notes: Vec::new(),
         chapter_items: Vec::new(),
         chapter_notes: Vec::new(),
+        diags: Vec::new(),
     };
     for (set_items, set_notes, chapter_diags) in set {
-        diags.extend(chapter_diags);
+        out.diags.push(chapter_diags);
         let (items, notes) = (out.items.len(), out.notes.len());
         out.chapter_items.push(items..items + set_items.len());
         out.chapter_notes.push(notes..notes + set_notes.len());

@@ -352,14 +352,43 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
                 return Some(paragraph(line, content).kind);
             }
             Tag::Heading {
-                level, id, classes, ..
+                level,
+                id,
+                classes,
+                attrs,
             } => {
-                let content = self.inlines();
+                let mut content = self.inlines();
                 self.expect_end();
+                let mut classes: Vec<String> = classes.iter().map(|c| c.to_string()).collect();
+                // `## Footnotes {.idx}`: the section goes in the index,
+                // under the heading's words or its `key`.
+                if classes.iter().any(|c| c == "idx" || c == "index") {
+                    classes.retain(|c| c != "idx" && c != "index");
+                    // The attributes as written (a quoted value may hold
+                    // spaces, which split it into several).
+                    let raw: Vec<String> = attrs
+                        .iter()
+                        .map(|(k, v)| match v {
+                            Some(v) => format!("{k}={v}"),
+                            None => k.to_string(),
+                        })
+                        .collect();
+                    let pos = self.pos(offset);
+                    if let Some(mut mark) = passes::heading_index_mark(&raw.join(" "), pos) {
+                        mark.range = Some(crate::model::RangeEnd::Section);
+                        content.insert(
+                            0,
+                            Inline::IndexTerm {
+                                mark: Box::new(mark),
+                                content: Vec::new(),
+                            },
+                        );
+                    }
+                }
                 BlockKind::Heading {
                     level: level as u8,
                     id: id.map(|s| s.to_string()).unwrap_or_default(),
-                    classes: classes.iter().map(|c| c.to_string()).collect(),
+                    classes,
                     content,
                 }
             }
@@ -712,7 +741,7 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
             *text = t;
         }
         out.retain(|i| !matches!(i, Inline::Text { text } if text.is_empty()));
-        let out = cross_references(bracketed_spans(scripts_within_words(out)), start);
+        let out = cross_references(bracketed_spans(scripts_within_words(out), start), start);
         equation_labels(citations(out, start, &mut self.at_signs))
     }
 

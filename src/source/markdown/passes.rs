@@ -110,10 +110,11 @@ pub(super) fn cross_references(inlines: Vec<Inline>, pos: Pos) -> Vec<Inline> {
 }
 
 /// Pandoc's bracketed spans: `[la vie en rose]{lang=fr}`,
-/// `[Mrs Dalloway]{.smallcaps}`. Words in brackets followed at once by
-/// attributes (classes, `lang=`) become a span; any other bracket stays
-/// text.
-pub(super) fn bracketed_spans(inlines: Vec<Inline>) -> Vec<Inline> {
+/// `[Mrs Dalloway]{.smallcaps}`, and index marks, `[kerning]{.idx}`,
+/// `[]{.idx key="hyphenation!German"}`. Words in brackets followed at
+/// once by attributes (classes, `lang=`, an index mark's) become a span or
+/// a mark written at `pos`; any other bracket stays text.
+pub(super) fn bracketed_spans(inlines: Vec<Inline>, pos: Pos) -> Vec<Inline> {
     if !inlines
         .iter()
         .any(|i| matches!(i, Inline::Text { text } if text.contains("]{")))
@@ -145,20 +146,23 @@ pub(super) fn bracketed_spans(inlines: Vec<Inline>) -> Vec<Inline> {
             let attrs = after
                 .strip_prefix('{')
                 .and_then(|a| a.find('}').map(|end| &a[..end]))
-                .and_then(span_attributes);
+                .and_then(|a| span_attributes(a, pos));
             match (opens.pop(), attrs) {
-                (Some(open), Some((class, lang, len))) => {
+                (Some(open), Some((attrs, len))) => {
                     if !plain.is_empty() {
                         out.push(Inline::text(std::mem::take(&mut plain)));
                     }
-                    let content: Vec<Inline> = out.drain(open + 1..).collect();
+                    let content: Vec<Inline> = merge_texts(out.drain(open + 1..).collect());
                     out.pop();
-                    out.push(Inline::Span {
-                        kind: crate::model::SpanKind::Plain,
-                        class,
-                        title: None,
-                        lang,
-                        content: merge_texts(content),
+                    out.push(match attrs {
+                        SpanAttrs::Span { class, lang } => Inline::Span {
+                            kind: crate::model::SpanKind::Plain,
+                            class,
+                            title: None,
+                            lang,
+                            content,
+                        },
+                        SpanAttrs::Index(mark) => Inline::IndexTerm { mark, content },
                     });
                     rest = &after[len + 2..];
                 }
@@ -176,33 +180,147 @@ pub(super) fn bracketed_spans(inlines: Vec<Inline>) -> Vec<Inline> {
     merge_texts(out)
 }
 
-/// A span's attributes (`.smallcaps lang=fr`): its classes and language,
-/// and the length read; `None` when they are not attributes.
-fn span_attributes(a: &str) -> Option<(Option<String>, Option<String>, usize)> {
-    let mut classes: Vec<&str> = Vec::new();
-    let mut lang = None;
-    for word in a.split_whitespace() {
-        if let Some(c) = word.strip_prefix('.')
-            && !c.is_empty()
-            && c.chars()
-                .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_'))
-        {
-            classes.push(c);
-        } else if let Some(l) = word.strip_prefix("lang=") {
-            let l = l.trim_matches('"');
-            if !crate::model::metadata::valid_language_tag(l) {
+/// What a bracketed span's attributes make of it.
+enum SpanAttrs {
+    Span {
+        class: Option<String>,
+        lang: Option<String>,
+    },
+    Index(Box<crate::model::IndexMark>),
+}
+
+/// Attributes as pandoc writes them: `.class`, `#id`, `key=value`,
+/// `key="a value"`; `None` when the text is not that.
+fn attribute_words(a: &str) -> Option<Vec<(&str, Option<&str>)>> {
+    let mut out = Vec::new();
+    let mut rest = a.trim_start();
+    while !rest.is_empty() {
+        let name_end = rest
+            .find(|c: char| c.is_whitespace() || c == '=')
+            .unwrap_or(rest.len());
+        let name = &rest[..name_end];
+        rest = &rest[name_end..];
+        if let Some(v) = rest.strip_prefix('=') {
+            // Quotes as typed, or as the reader curled them.
+            let close = match v.chars().next() {
+                Some('"') => Some('"'),
+                Some('\'') => Some('\''),
+                Some('\u{201C}') => Some('\u{201D}'),
+                Some('\u{2018}') => Some('\u{2019}'),
+                _ => None,
+            };
+            let (value, after) = match close {
+                Some(q) => {
+                    let open = v.chars().next().map_or(1, char::len_utf8);
+                    let end = v[open..].find(q)?;
+                    (&v[open..open + end], &v[open + end + q.len_utf8()..])
+                }
+                _ => {
+                    let end = v.find(char::is_whitespace).unwrap_or(v.len());
+                    (&v[..end], &v[end..])
+                }
+            };
+            if name.is_empty() || !after.is_empty() && !after.starts_with(char::is_whitespace) {
                 return None;
             }
-            lang = Some(l.to_string());
+            out.push((name, Some(value)));
+            rest = after;
         } else {
-            return None;
+            out.push((name, None));
+        }
+        rest = rest.trim_start();
+    }
+    Some(out)
+}
+
+/// A span's attributes (`.smallcaps lang=fr`, `.idx key="a!b"`), and the
+/// length read; `None` when they are not attributes a span takes.
+fn span_attributes(a: &str, pos: Pos) -> Option<(SpanAttrs, usize)> {
+    let words = attribute_words(a)?;
+    let mut classes: Vec<&str> = Vec::new();
+    let mut lang = None;
+    let mut values: Vec<(&str, &str)> = Vec::new();
+    for (name, value) in words {
+        match value {
+            None => {
+                let c = name.strip_prefix('.')?;
+                if c.is_empty()
+                    || !c
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_'))
+                {
+                    return None;
+                }
+                classes.push(c);
+            }
+            Some(l) if name == "lang" => {
+                if !crate::model::metadata::valid_language_tag(l) {
+                    return None;
+                }
+                lang = Some(l.to_string());
+            }
+            Some(v) => values.push((name, v)),
         }
     }
-    if classes.is_empty() && lang.is_none() {
+    if classes.iter().any(|c| matches!(*c, "idx" | "index")) {
+        return index_mark(&values, pos).map(|m| (SpanAttrs::Index(Box::new(m)), a.len()));
+    }
+    if !values.is_empty() || classes.is_empty() && lang.is_none() {
         return None;
     }
     let class = (!classes.is_empty()).then(|| classes.join(" "));
-    Some((class, lang, a.len()))
+    Some((SpanAttrs::Span { class, lang }, a.len()))
+}
+
+/// A heading's index mark, from its attributes other than classes and id
+/// (`key="exit status"`).
+pub(super) fn heading_index_mark(raw: &str, pos: Pos) -> Option<crate::model::IndexMark> {
+    let words = attribute_words(raw)?;
+    let values: Vec<(&str, &str)> = words
+        .into_iter()
+        .map(|(k, v)| v.map(|v| (k, v)))
+        .collect::<Option<_>>()?;
+    index_mark(&values, pos)
+}
+
+/// An index mark's attributes: `key="entry!sub-entry"`, `see="…"`,
+/// `seealso="…"` (several parted by `;`), `range=start|end`.
+fn index_mark(values: &[(&str, &str)], pos: Pos) -> Option<crate::model::IndexMark> {
+    let list = |v: &str| -> Vec<String> {
+        v.split(';')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect()
+    };
+    let mut mark = crate::model::IndexMark {
+        key: Vec::new(),
+        see: Vec::new(),
+        see_also: Vec::new(),
+        range: None,
+        pos,
+    };
+    for &(name, value) in values {
+        match name {
+            "key" => {
+                mark.key = value
+                    .split('!')
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            }
+            "see" => mark.see = list(value),
+            "seealso" | "see-also" => mark.see_also = list(value),
+            "range" => {
+                mark.range = Some(match value {
+                    "start" => crate::model::RangeEnd::Start,
+                    "end" => crate::model::RangeEnd::End,
+                    _ => return None,
+                })
+            }
+            _ => return None,
+        }
+    }
+    Some(mark)
 }
 
 /// Neighbouring texts joined.

@@ -17,6 +17,8 @@
 mod chapter;
 mod code;
 mod figure;
+mod index;
+pub use index::IndexPages;
 mod notes;
 mod table;
 
@@ -146,6 +148,10 @@ pub struct Flow<'a, 's, 'f> {
     opening: bool,
     /// Link targets met in blocks that drew nothing, for the next line.
     pending_anchors: Vec<String>,
+    /// Where the index's places fell, once the book has been paginated.
+    pub index_pages: Option<&'a IndexPages>,
+    /// Anchors of the block just set already put on their lines.
+    placed: std::collections::HashSet<String>,
 }
 
 /// Where body text starts on a line: the first baseline sits this far below
@@ -179,6 +185,8 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
             outline_base: 0,
             opening: false,
             pending_anchors: Vec::new(),
+            index_pages: None,
+            placed: Default::default(),
         }
     }
 
@@ -193,24 +201,64 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
 
     /// Flattens inline markup; footnotes met are named after this chapter.
     fn flatten(&self, inlines: &[Inline], style: TextStyle) -> (Vec<Piece>, Vec<FoundNote>) {
+        let (out, notes, _) = self.flatten_anchored(inlines, style);
+        (out, notes)
+    }
+
+    /// As [`Flow::flatten`], with the anchors met and the letters before
+    /// each.
+    fn flatten_anchored(
+        &self,
+        inlines: &[Inline],
+        style: TextStyle,
+    ) -> (Vec<Piece>, Vec<FoundNote>, Vec<(String, usize)>) {
         let chapter_id = self.book.chapters[self.chapter].id.clone();
         let key = move |n: u32| format!("{chapter_id}-note-{n}");
-        let mut f = Flattener {
-            book: self.book,
-            note_key: &key,
-            notes: Vec::new(),
-        };
+        let mut f = Flattener::new(self.book, &key);
         let mut out = Vec::new();
         f.flatten(inlines, style, None, &mut out);
-        (out, f.notes)
+        (out, f.notes, f.anchors)
     }
 
     fn pieces(&mut self, inlines: &[Inline], style: TextStyle) -> Vec<Piece> {
-        let (out, notes) = self.flatten(inlines, style);
+        let (out, notes, _) = self.flatten_anchored(inlines, style);
         for (key, number, blocks) in notes {
             self.set_note(key, number, &blocks);
         }
         out
+    }
+
+    /// Puts each anchor of a paragraph on the line its words are on (from
+    /// item `start`, one item a line), not at the paragraph's first: an
+    /// index's page number is that of the line.
+    fn anchor_lines(&mut self, start: usize, anchors: Vec<(String, usize)>) {
+        let mut anchors = anchors.into_iter().peekable();
+        let mut seen = 0;
+        let last = self.items.len().saturating_sub(1);
+        for n in start..self.items.len() {
+            let letters: usize = self.items[n]
+                .draws
+                .iter()
+                .filter_map(|d| match d {
+                    Draw::Text { line, .. } => Some(line),
+                    _ => None,
+                })
+                .flat_map(|l| l.runs.iter().filter(|r| r.style.from_text))
+                .flat_map(|r| r.glyphs.iter())
+                .map(|g| {
+                    g.text
+                        .to_text()
+                        .chars()
+                        .filter(|c| c.is_alphanumeric())
+                        .count()
+                })
+                .sum();
+            seen += letters;
+            while let Some((id, _)) = anchors.next_if(|(_, before)| *before < seen || n == last) {
+                self.placed.insert(id.clone());
+                self.items[n].anchors.push(id);
+            }
+        }
     }
 
     /// Reports the first thing wrong with the lines of one block, saying
@@ -492,7 +540,9 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
             BlockKind::Figure { caption, .. } => collect(caption, &mut ids),
             _ => {}
         }
-        self.pending_anchors.extend(ids);
+        let placed = std::mem::take(&mut self.placed);
+        self.pending_anchors
+            .extend(ids.into_iter().filter(|id| !placed.contains(id)));
         if self.pending_anchors.is_empty() {
             return;
         }
@@ -552,7 +602,10 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
             BlockKind::Paragraph { content }
                 if content.iter().all(|i| matches!(i, Inline::Anchor { .. })) => {}
             BlockKind::Paragraph { content } => {
-                let pieces = self.pieces(content, self.body());
+                let (pieces, notes, anchors) = self.flatten_anchored(content, self.body());
+                for (key, number, blocks) in notes {
+                    self.set_note(key, number, &blocks);
+                }
                 // Paragraphs part by an indent, or (a book's choice) by
                 // half a line of space.
                 let spaced =
@@ -596,7 +649,9 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                     (indent, align)
                 };
                 let lines = self.setter.set(&pieces, measure - hang, indent, align);
+                let first = self.items.len();
                 self.lines(lines, dx + hang);
+                self.anchor_lines(first, anchors);
                 *flush = false;
             }
             BlockKind::Heading {
@@ -693,6 +748,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                 self.space(0.5);
                 *flush = true;
             }
+            BlockKind::Index { index } => self.index(index, dx, measure),
             BlockKind::SceneBreak => {
                 let style = TextStyle::new(FontId::Regular, g.size).generated();
                 let mark = self.book.options.style.scene_break.clone();

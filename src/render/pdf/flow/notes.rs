@@ -181,6 +181,8 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                     );
                     out.extend(set.into_iter().map(|l| (dx, l)));
                 }
+                // An index is a chapter's, never a note's.
+                BlockKind::Index { .. } => {}
             }
         }
     }

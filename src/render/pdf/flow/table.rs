@@ -33,11 +33,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
             for (row, font) in all {
                 for (c, cell) in row.iter().enumerate().take(cols) {
                     let mut pieces = Vec::new();
-                    let mut f = Flattener {
-                        book,
-                        note_key: &key,
-                        notes: Vec::new(),
-                    };
+                    let mut f = Flattener::new(book, &key);
                     f.flatten(cell, TextStyle::new(font, 1.0), None, &mut pieces);
                     has_notes |= !f.notes.is_empty();
                     let one = self.setter.set(&pieces, 1.0e9, 0.0, Align::Left);

@@ -11,6 +11,46 @@ pub struct Flattener<'a> {
     pub note_key: &'a dyn Fn(u32) -> String,
     /// Footnotes met, in order: (key, number, blocks).
     pub notes: Vec<(String, u32, Vec<crate::model::Block>)>,
+    /// Anchors met, each with how many letters and digits of the book's
+    /// own words come before it: the line it falls on is found by them.
+    pub anchors: Vec<(String, usize)>,
+    /// Letters counted so far: up to which piece, byte of it, and how many.
+    counted: (usize, usize, usize),
+}
+
+impl<'a> Flattener<'a> {
+    pub fn new(book: &'a Book, note_key: &'a dyn Fn(u32) -> String) -> Self {
+        Flattener {
+            book,
+            note_key,
+            notes: Vec::new(),
+            anchors: Vec::new(),
+            counted: (0, 0, 0),
+        }
+    }
+
+    /// The letters and digits of the book's words in `out`, counted on
+    /// from where the last count stopped (pieces only grow at the end).
+    fn letters_before(&mut self, out: &[Piece]) -> usize {
+        let (mut piece, mut byte, mut count) = self.counted;
+        while piece < out.len() {
+            let p = &out[piece];
+            if p.style.from_text {
+                count += p.text[byte..]
+                    .chars()
+                    .filter(|c| c.is_alphanumeric())
+                    .count();
+            }
+            if piece + 1 == out.len() {
+                byte = p.text.len();
+                break;
+            }
+            piece += 1;
+            byte = 0;
+        }
+        self.counted = (piece, byte, count);
+        count
+    }
 }
 
 impl Flattener<'_> {
@@ -125,7 +165,12 @@ impl Flattener<'_> {
                         self.flatten(content, s, link, out);
                     }
                 }
-                Inline::Anchor { .. } => {}
+                Inline::Anchor { id } => {
+                    let before = self.letters_before(out);
+                    self.anchors.push((id.clone(), before));
+                }
+                // Resolution made every mark an anchor; its words stay.
+                Inline::IndexTerm { content, .. } => self.flatten(content, style, link, out),
                 Inline::Math {
                     tex,
                     display,

@@ -1,0 +1,335 @@
+//! The index, set in two columns: each letter's group under its letter,
+//! each entry flush left with its turned lines and sub-entries indented,
+//! page numbers after it (ranges shortened as the Chicago Manual of Style
+//! writes them: 123–8), a page's columns filled in turn and the last
+//! page's two made even.
+
+use super::*;
+use crate::model::{Index, IndexEntry};
+use std::ops::Range;
+
+/// Where the places an index points to fell: the page (its index in the
+/// document) of each anchor, and each page's printed number.
+#[derive(Debug, Default, PartialEq)]
+pub struct IndexPages {
+    pub anchors: std::collections::HashMap<String, usize>,
+    pub labels: Vec<Option<String>>,
+}
+
+/// One line of a column.
+enum Row {
+    /// A line of space before a letter's group.
+    Space,
+    /// A letter's heading (kept with the entry after it).
+    Letter(SetLine),
+    /// A line of an entry, set at `dx` in its column; `true`: kept with
+    /// the line after it (an entry's last line, with its first
+    /// sub-entry).
+    Line(f32, SetLine, bool),
+}
+
+impl Row {
+    /// A column may not end after it.
+    fn keeps(&self) -> bool {
+        matches!(self, Row::Space | Row::Letter(_) | Row::Line(_, _, true))
+    }
+}
+
+impl<'a, 's, 'f> Flow<'a, 's, 'f> {
+    /// The index, in two columns of `measure` at `dx`.
+    pub(super) fn index(&mut self, index: &Index, dx: f32, measure: f32) {
+        let g = self.geometry;
+        let gap = g.size * 1.5;
+        let column = ((measure - gap) / 2.0).max(g.size * 4.0);
+        let size = (g.size * 0.9 * 2.0).round() / 2.0;
+        let mut rows: Vec<Row> = Vec::new();
+        for group in &index.groups {
+            if !rows.is_empty() {
+                rows.push(Row::Space);
+            }
+            if let Some(letter) = &group.letter {
+                let style = TextStyle::new(FontId::Bold, g.size).generated();
+                let line = self
+                    .setter
+                    .set(&[plain(letter, style)], column, 0.0, Align::Left)
+                    .pop()
+                    .unwrap_or_default();
+                rows.push(Row::Letter(line));
+            }
+            for e in &group.entries {
+                self.index_entry(e, 0, column, size, &mut rows);
+            }
+        }
+        // Lines a column holds: on the first page, below the chapter's
+        // title; on the others, the whole text block.
+        let used: f32 = self.items.iter().map(|i| i.height).sum();
+        let full = g.lines.max(4);
+        let mut first = ((g.text_height() - used) / g.leading + 0.01)
+            .floor()
+            .max(0.0) as usize;
+        let mut new_page = None;
+        if first < 4 {
+            (first, new_page) = (full, Some(false));
+        }
+        let mut at = 0;
+        let mut page = 0;
+        while at < rows.len() {
+            let cap = if page == 0 { first } else { full };
+            let left = rows.len() - at;
+            // The last page: its columns made as even as they go.
+            let mut take = cap;
+            if left <= 2 * cap {
+                take = left.div_ceil(2);
+                while take < cap && columns(&rows, at, take).2 < rows.len() {
+                    take += 1;
+                }
+            }
+            let (a, b, next) = columns(&rows, at, take);
+            let mut draws = Vec::new();
+            let base = baseline_offset(g);
+            let mut depth = 0;
+            for (x, range) in [(dx, a), (dx + column + gap, b)] {
+                depth = depth.max(range.len());
+                for (n, i) in range.enumerate() {
+                    let (ddx, line) = match &rows[i] {
+                        Row::Space => continue,
+                        Row::Letter(line) => (0.0, line.clone()),
+                        Row::Line(ddx, line, _) => (*ddx, line.clone()),
+                    };
+                    draws.push(Draw::Text {
+                        dx: x + ddx,
+                        baseline: base + n as f32 * g.leading,
+                        line,
+                    });
+                }
+            }
+            self.items.push(VItem {
+                height: depth as f32 * g.leading,
+                draws,
+                new_page: if page == 0 { new_page } else { Some(false) },
+                line: self.line,
+                ..VItem::default()
+            });
+            at = next;
+            page += 1;
+        }
+    }
+
+    /// An entry's lines (its term, page numbers and cross-references) and
+    /// its sub-entries', at `depth`.
+    fn index_entry(
+        &mut self,
+        e: &IndexEntry,
+        depth: usize,
+        column: f32,
+        size: f32,
+        rows: &mut Vec<Row>,
+    ) {
+        let style = TextStyle::new(FontId::Regular, size);
+        let mut pieces = self.pieces(&e.term, style);
+        let numbers = self.index_numbers(e);
+        let generated = style.generated();
+        for (text, anchor) in numbers {
+            pieces.push(plain(", ", generated));
+            let mut p = plain(&text, generated);
+            p.link = Some(LinkDest::Anchor(anchor));
+            pieces.push(p);
+        }
+        let labels = crate::locale::labels(&self.book.meta.language);
+        let italic = TextStyle::new(FontId::Italic, size).generated();
+        for (refs, label) in [(&e.see, labels.see), (&e.see_also, labels.see_also)] {
+            if refs.is_empty() {
+                continue;
+            }
+            if depth == 0 {
+                let mut c = label.chars();
+                let label: String = c
+                    .next()
+                    .map(|f| f.to_uppercase().chain(c).collect())
+                    .unwrap_or_default();
+                pieces.push(plain(". ", generated));
+                pieces.push(plain(&label, italic));
+            } else {
+                pieces.push(plain(" (", generated));
+                pieces.push(plain(label, italic));
+            }
+            pieces.push(plain(" ", generated));
+            for (n, (words, id)) in refs.iter().enumerate() {
+                if n > 0 {
+                    pieces.push(plain("; ", generated));
+                }
+                let mut p = plain(&words.replace('!', ": "), generated);
+                p.link = id.clone().map(LinkDest::Anchor);
+                pieces.push(p);
+            }
+            if depth > 0 {
+                pieces.push(plain(")", generated));
+            }
+        }
+        // The first line at the entry's depth, the lines it turns onto
+        // two ems further in.
+        let em = size;
+        let first = depth as f32 * em;
+        let turn = first + 2.0 * em;
+        let lines = self
+            .setter
+            .set(&pieces, column - turn, first - turn, Align::Left);
+        self.report_lines(&lines);
+        let last = lines.len();
+        for (n, line) in lines.into_iter().enumerate() {
+            let keep = n + 1 == last && !e.subentries.is_empty();
+            rows.push(Row::Line(turn, line, keep));
+        }
+        for s in &e.subentries {
+            self.index_entry(s, depth + 1, column, size, rows);
+        }
+    }
+
+    /// An entry's page numbers, in order, each with the anchor it links
+    /// to: a range where a mark spans pages, and where three or more
+    /// pages follow one another; a page named once. Before the pages are
+    /// known, a stand-in of about a number's width.
+    fn index_numbers(&mut self, e: &IndexEntry) -> Vec<(String, String)> {
+        let Some(pages) = self.index_pages else {
+            return e
+                .locators
+                .iter()
+                .map(|l| ("000".to_string(), l.id.clone()))
+                .collect();
+        };
+        // (first page, last page, anchor), by page index.
+        let mut spans: Vec<(usize, usize, &str)> = Vec::new();
+        for l in &e.locators {
+            let Some(&start) = pages.anchors.get(&l.id) else {
+                let ch = &self.book.chapters[l.chapter];
+                self.diags.push(
+                    Diagnostic::warning(
+                        Code::Index,
+                        Location::file(&ch.source),
+                        format!(
+                            "a place the index entry “{}” points to is on no page of the PDF (it is in a footnote or a construct without its own lines): its number is left out",
+                            crate::model::plain_text(&e.term)
+                        ),
+                    )
+                    .help("mark the words in the paragraph that refers to them"),
+                );
+                continue;
+            };
+            let end = l
+                .end
+                .as_ref()
+                .and_then(|id| pages.anchors.get(id))
+                .map_or(start, |&p| p.max(start));
+            spans.push((start, end, &l.id));
+        }
+        spans.sort();
+        // Pages within a span already named are not named again; pages
+        // that follow one another join.
+        let mut merged: Vec<(usize, usize, &str, usize)> = Vec::new(); // + pages named
+        for (s, e, id) in spans {
+            match merged.last_mut() {
+                Some(last) if s <= last.1 => last.1 = last.1.max(e),
+                Some(last) if s == last.1 + 1 && e == s && last.3 > 0 => {
+                    last.1 = s;
+                    last.3 += 1;
+                }
+                _ => merged.push((s, e, id, if e == s { 1 } else { 0 })),
+            }
+        }
+        let label = |p: usize| -> String {
+            pages
+                .labels
+                .get(p)
+                .cloned()
+                .flatten()
+                .unwrap_or_else(|| (p + 1).to_string())
+        };
+        let mut out = Vec::new();
+        for (s, e, id, singles) in merged {
+            // Two pages in a row are two numbers.
+            if singles == 2 {
+                out.push((label(s), id.to_string()));
+                out.push((label(e), id.to_string()));
+            } else if s == e {
+                out.push((label(s), id.to_string()));
+            } else {
+                out.push((page_range(&label(s), &label(e)), id.to_string()));
+            }
+        }
+        out
+    }
+}
+
+/// The rows of two columns of at most `cap` lines each from `at`, and
+/// where the next page starts. A column does not start with space, nor
+/// end with a letter's heading or the space before it.
+fn columns(rows: &[Row], at: usize, cap: usize) -> (Range<usize>, Range<usize>, usize) {
+    let one = |mut from: usize| -> (Range<usize>, usize) {
+        while matches!(rows.get(from), Some(Row::Space)) {
+            from += 1;
+        }
+        let mut to = (from + cap).min(rows.len());
+        if to < rows.len() {
+            while to > from + 1 && rows[to - 1].keeps() {
+                to -= 1;
+            }
+        }
+        (from..to, to)
+    };
+    let (a, next) = one(at);
+    let (b, next) = one(next);
+    (a, b, next)
+}
+
+/// A range of pages as the Chicago Manual of Style writes it: all digits
+/// below 100 and from a hundred (3–10, 96–117, 100–104); from 101 to
+/// 109 of a hundred, only what changes (101–8, 808–33); otherwise two
+/// digits at least, more when more change (321–28, 1496–500). Numbers that are not figures
+/// (roman folios) are written in full.
+pub fn page_range(first: &str, last: &str) -> String {
+    let (Ok(a), Ok(b)) = (first.parse::<u64>(), last.parse::<u64>()) else {
+        return format!("{first}\u{2013}{last}");
+    };
+    if a < 100 || a % 100 == 0 || b <= a || last.len() != first.len() {
+        return format!("{first}\u{2013}{last}");
+    }
+    // Digits from the first that differs.
+    let differ = first
+        .bytes()
+        .zip(last.bytes())
+        .position(|(x, y)| x != y)
+        .unwrap_or(last.len());
+    let mut keep = last.len() - differ;
+    if a % 100 >= 10 {
+        keep = keep.max(2);
+    }
+    format!("{first}\u{2013}{}", &last[last.len() - keep..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_range;
+
+    #[test]
+    fn ranges_are_shortened_as_chicago_writes_them() {
+        for (a, b, want) in [
+            ("3", "10", "3–10"),
+            ("71", "72", "71–72"),
+            ("96", "117", "96–117"),
+            ("100", "104", "100–104"),
+            ("1100", "1113", "1100–1113"),
+            ("101", "108", "101–8"),
+            ("808", "833", "808–33"),
+            ("1103", "1104", "1103–4"),
+            ("321", "328", "321–28"),
+            ("498", "532", "498–532"),
+            ("1087", "1089", "1087–89"),
+            ("1496", "1500", "1496–500"),
+            ("11564", "11615", "11564–615"),
+            ("12991", "13001", "12991–3001"),
+            ("ix", "xii", "ix–xii"),
+        ] {
+            assert_eq!(page_range(a, b), want, "{a}–{b}");
+        }
+    }
+}
