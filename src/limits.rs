@@ -10,6 +10,9 @@ pub const BIBLIOGRAPHY_BYTES: u64 = 64 << 20;
 /// Braces inside each other in a BibLaTeX file (an entry's own braces
 /// included); a Hayagriva file is bounded as front matter is.
 pub const BIBLIOGRAPHY_DEPTH: usize = 32;
+/// The words of one index entry (or of a cross-reference to one), in
+/// characters; a mark past it is left out of the index.
+pub const INDEX_TERM_CHARS: usize = 500;
 /// A Word file (.docx), compressed: text and the pictures in it.
 pub const DOCX_BYTES: u64 = 256 << 20;
 /// One XML part of a Word file once uncompressed (the document, its

@@ -34,6 +34,9 @@ pub struct Labels {
     /// An index's cross-references: "see", "see also".
     pub see: &'static str,
     pub see_also: &'static str,
+    /// After an entry repeated at the top of a column its sub-entries
+    /// run on to.
+    pub continued: &'static str,
 }
 
 /// How a language writes a full date.
@@ -95,6 +98,7 @@ pub static LOCALES: &[Locale] = &[
             index: "Index",
             see: "see",
             see_also: "see also",
+            continued: "continued",
         },
         months: Some([
             "January",
@@ -139,6 +143,7 @@ pub static LOCALES: &[Locale] = &[
             index: "Index",
             see: "voir",
             see_also: "voir aussi",
+            continued: "suite",
         },
         months: Some([
             "janvier",
@@ -183,6 +188,7 @@ pub static LOCALES: &[Locale] = &[
             index: "Register",
             see: "siehe",
             see_also: "siehe auch",
+            continued: "Fortsetzung",
         },
         months: Some([
             "Januar",
@@ -227,6 +233,7 @@ pub static LOCALES: &[Locale] = &[
             index: "Índice alfabético",
             see: "véase",
             see_also: "véase también",
+            continued: "continuación",
         },
         months: Some([
             "enero",
@@ -271,6 +278,7 @@ pub static LOCALES: &[Locale] = &[
             index: "Indice analitico",
             see: "vedi",
             see_also: "vedi anche",
+            continued: "continua",
         },
         months: Some([
             "gennaio",
@@ -315,6 +323,7 @@ pub static LOCALES: &[Locale] = &[
             index: "Índice remissivo",
             see: "ver",
             see_also: "ver também",
+            continued: "continuação",
         },
         months: Some([
             "janeiro",
@@ -359,6 +368,7 @@ pub static LOCALES: &[Locale] = &[
             index: "Register",
             see: "zie",
             see_also: "zie ook",
+            continued: "vervolg",
         },
         months: Some([
             "januari",
@@ -403,6 +413,7 @@ pub static LOCALES: &[Locale] = &[
             index: "Предметный указатель",
             see: "см.",
             see_also: "см. также",
+            continued: "продолжение",
         },
         months: Some([
             "января",
@@ -462,6 +473,7 @@ pub static LOCALES: &[Locale] = &[
             index: "Indeks",
             see: "zob.",
             see_also: "zob. też",
+            continued: "cd.",
         },
         months: Some([
             "stycznia",
@@ -519,6 +531,7 @@ pub static LOCALES: &[Locale] = &[
             index: "索引",
             see: "→",
             see_also: "→",
+            continued: "続き",
         },
         months: None,
         months_alone: None,
@@ -550,6 +563,7 @@ pub static LOCALES: &[Locale] = &[
             index: "索引",
             see: "见",
             see_also: "另见",
+            continued: "续",
         },
         months: None,
         months_alone: None,
@@ -581,6 +595,7 @@ pub static LOCALES: &[Locale] = &[
             index: "찾아보기",
             see: "→",
             see_also: "→",
+            continued: "계속",
         },
         months: None,
         months_alone: None,
@@ -612,6 +627,7 @@ pub static LOCALES: &[Locale] = &[
             index: "الفهرس",
             see: "انظر",
             see_also: "انظر أيضًا",
+            continued: "تابع",
         },
         months: Some([
             "يناير",
@@ -656,6 +672,7 @@ pub static LOCALES: &[Locale] = &[
             index: "מפתח",
             see: "ראו",
             see_also: "ראו גם",
+            continued: "המשך",
         },
         months: Some([
             "ינואר",

@@ -174,6 +174,10 @@ fn the_readme_documents_every_code_and_limit() {
             "inline markup inside each other (emphasis, links)",
             format!("{INLINE_DEPTH} deep"),
         ),
+        (
+            "the words of an index entry, and its levels",
+            format!("{INDEX_TERM_CHARS} characters"),
+        ),
     ] {
         let row = readme
             .lines()

@@ -217,7 +217,11 @@ fn a_word_picture_is_a_figure_with_its_caption() {
     // manual built from its Markdown.
     let (r, md_out) = build_both(&manuscripts().join("quire-manual"), &out.path().join("md"));
     assert_eq!(r.status, 0, "{}", r.stderr);
-    let md = epub_text(&md_out.join("quire-manual.epub"));
+    // (Less its index, which the Word file has no marks for.)
+    let md: String = epub_text(&md_out.join("quire-manual.epub"))
+        .split("<?xml")
+        .filter(|doc| !doc.contains("epub:type=\"index\""))
+        .collect();
     for tag in [
         "epub:type=\"footnote\"",
         "<em>",

@@ -1141,3 +1141,43 @@ fn messages_point_at_the_key_and_escape_the_terminal() {
         h.run.stderr
     );
 }
+
+#[test]
+fn hostile_index_marks_are_bounded() {
+    // Fifty thousand marks in one paragraph, a key of a hundred thousand
+    // levels, an entry of two hundred thousand letters: each builds (the
+    // first into an index of fifty thousand entries; the others leave the
+    // mark out, saying so) well inside the minute.
+    let many = format!(
+        "# T\n\n{}\n",
+        (0..50_000)
+            .map(|i| format!("[term{i}]{{.idx}} word"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let deep = format!(
+        "# T\n\n[x]{{.idx key=\"{}\"}}\n",
+        vec!["a"; 100_000].join("!")
+    );
+    let long = format!("# T\n\n[{}]{{.idx}}\n", "b".repeat(200_000));
+    let dir = project(&[
+        ("many.md", many.as_bytes()),
+        ("deep.md", deep.as_bytes()),
+        ("long.md", long.as_bytes()),
+    ]);
+    let h = hostile(dir.path(), &["build", "many.md", "--out-dir", "out"]);
+    assert_eq!(h.run.status, 0, "{}", h.run.stderr);
+    assert!(
+        pdftotext(&dir.path().join("out/many.pdf"), None).contains("term49999, "),
+        "the last entry is in the index"
+    );
+    // (The key's third level holds the rest of it: 199,995 characters.)
+    for (md, chars) in [("deep.md", 199_995), ("long.md", 200_000)] {
+        let h = hostile(dir.path(), &["build", md, "--out-dir", "out"]);
+        assert_eq!(h.run.status, 0, "{}", h.run.stderr);
+        let want = format!(
+            "{md}:3:1: warning: an index entry of {chars} characters is left out of the index (an entry has at most 500) [index]"
+        );
+        assert!(h.run.stderr.contains(&want), "{want}\n{}", h.run.stderr);
+    }
+}

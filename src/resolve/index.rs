@@ -161,41 +161,40 @@ struct Taker<'a> {
 
 impl Taker<'_> {
     /// Replaces each mark in `run` (and in the words it marks) by an
-    /// anchor and its words.
+    /// anchor and its words, in one pass.
     fn run(&mut self, run: &mut Vec<Inline>) {
-        let mut i = 0;
-        while i < run.len() {
-            if !matches!(run[i], Inline::IndexTerm { .. }) {
-                i += 1;
+        if !run.iter().any(|i| matches!(i, Inline::IndexTerm { .. })) {
+            return;
+        }
+        let mut queue: std::collections::VecDeque<Inline> = std::mem::take(run).into();
+        while let Some(inline) = queue.pop_front() {
+            let Inline::IndexTerm { mark, content } = inline else {
+                run.push(inline);
                 continue;
-            }
-            let id = self.ids.unique("ix");
-            let Inline::IndexTerm { mark, content } =
-                std::mem::replace(&mut run[i], Inline::Anchor { id: id.clone() })
-            else {
-                unreachable!("matched above")
             };
+            let id = self.ids.unique("ix");
             // An empty mark between two spaces leaves one.
             if content.is_empty()
-                && let (Some(Inline::Text { text: before }), Some(Inline::Text { text: after })) =
-                    (i.checked_sub(1).map(|p| &run[p]), run.get(i + 1))
-                && before.ends_with(' ')
-                && after.starts_with(' ')
-                && let Some(Inline::Text { text }) = run.get_mut(i + 1)
+                && matches!(run.last(), Some(Inline::Text { text }) if text.ends_with(' '))
+                && let Some(Inline::Text { text }) = queue.front_mut()
+                && text.starts_with(' ')
             {
                 text.remove(0);
             }
             self.found.push(Found {
                 file: self.file.to_path_buf(),
                 chapter: self.chapter,
-                id,
+                id: id.clone(),
                 end: None,
                 mark: *mark,
                 words: entry_words(&content),
                 section: self.section.clone(),
             });
-            run.splice(i + 1..i + 1, content);
-            i += 1;
+            run.push(Inline::Anchor { id });
+            // Its words next, marks in them too.
+            for c in content.into_iter().rev() {
+                queue.push_front(c);
+            }
         }
     }
 }
@@ -235,14 +234,18 @@ struct Node {
     see: Vec<String>,
     see_also: Vec<String>,
     children: Vec<(String, Node)>,
+    /// Where each child is in `children`, by its words.
+    by_name: HashMap<String, usize>,
 }
 
 impl Node {
     fn child(&mut self, name: &str) -> &mut Node {
-        let at = match self.children.iter().position(|(n, _)| n == name) {
-            Some(at) => at,
+        let at = match self.by_name.get(name) {
+            Some(&at) => at,
             None => {
                 self.children.push((name.to_string(), Node::default()));
+                self.by_name
+                    .insert(name.to_string(), self.children.len() - 1);
                 self.children.len() - 1
             }
         };
@@ -273,6 +276,26 @@ fn build(found: Vec<Found>, ids: &mut Ids, lang: &str, diags: &mut Diagnostics) 
                     "an index mark with no words and no `key` is left out of the index",
                 )
                 .help("write the entry as `[]{.idx key=\"entry\"}` or mark words: `[entry]{.idx}`"),
+            );
+            continue;
+        }
+        let limit = crate::limits::INDEX_TERM_CHARS;
+        if let Some(long) = path
+            .iter()
+            .chain(&f.mark.see)
+            .chain(&f.mark.see_also)
+            .find(|p| p.chars().count() > limit)
+        {
+            diags.push(
+                Diagnostic::warning(
+                    Code::Index,
+                    at,
+                    format!(
+                        "an index entry of {} characters is left out of the index (an entry has at most {limit})",
+                        long.chars().count()
+                    ),
+                )
+                .help("mark fewer words, or give the mark a shorter `key`"),
             );
             continue;
         }
@@ -359,31 +382,44 @@ fn build(found: Vec<Found>, ids: &mut Ids, lang: &str, diags: &mut Diagnostics) 
 /// "Kerning" marked at the start of a sentence and "kerning" within one
 /// are one entry, the second's.
 fn merge_capitals(node: &mut Node) {
-    let mut i = 0;
-    while i < node.children.len() {
-        let name = &node.children[i].0;
-        let mut lower = name.chars();
-        let lowered: String = lower
-            .next()
-            .map(|c| c.to_lowercase().chain(lower).collect())
-            .unwrap_or_default();
-        if lowered != *name
-            && let Some(into) = node.children.iter().position(|(n, _)| *n == lowered)
-        {
-            let (_, from) = node.children.remove(i);
-            let into = if into > i { into - 1 } else { into };
-            let target = &mut node.children[into].1;
-            target.locators.extend(from.locators);
-            target.locators.sort_by_key(|l| l.0);
-            target.see.extend(from.see);
-            target.see_also.extend(from.see_also);
-            target.children.extend(from.children);
-            continue;
+    let lowered = |name: &str| -> String {
+        let mut c = name.chars();
+        c.next()
+            .map(|f| f.to_lowercase().chain(c).collect())
+            .unwrap_or_default()
+    };
+    let children = std::mem::take(&mut node.children);
+    let names = std::mem::take(&mut node.by_name);
+    let mut merged: Vec<(String, Node)> = Vec::new();
+    for (name, child) in children {
+        let low = lowered(&name);
+        if low != name && names.contains_key(&low) {
+            merged.push((low, child));
+        } else {
+            node.by_name.insert(name.clone(), node.children.len());
+            node.children.push((name, child));
         }
-        i += 1;
+    }
+    for (low, child) in merged {
+        absorb(node.child(&low), child);
     }
     for (_, child) in &mut node.children {
         merge_capitals(child);
+    }
+}
+
+/// Adds `from`'s places, cross-references and sub-entries to `into`.
+fn absorb(into: &mut Node, from: Node) {
+    into.locators.extend(from.locators);
+    into.locators.sort_by_key(|l| l.0);
+    into.see.extend(from.see);
+    into.see_also.extend(from.see_also);
+    for (name, child) in from.children {
+        let target = into.child(&name);
+        if target.words.is_empty() {
+            target.words = child.words.clone();
+        }
+        absorb(target, child);
     }
 }
 

@@ -96,11 +96,14 @@ pub(super) fn compose(c: &Composer, index: usize, body: &PageBody, named: &mut N
             let (dx, line) = &note.lines[l];
             let y_top = y;
             if l == 0 && last_note != Some(n) && named.names.insert(note.key.clone()) {
-                named.anchors.push(Anchor {
-                    name: note.key.clone(),
-                    page: index,
-                    y: y_top,
-                });
+                for name in std::iter::once(&note.key).chain(&note.anchors) {
+                    named.names.insert(name.clone());
+                    named.anchors.push(Anchor {
+                        name: name.clone(),
+                        page: index,
+                        y: y_top,
+                    });
+                }
             }
             last_note = Some(n);
             let tag = Tag {

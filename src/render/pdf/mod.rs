@@ -623,6 +623,10 @@ fn new_page(book: &Book, i: usize) -> Option<bool> {
     if ch.runs_on {
         return None;
     }
+    // An index starts a page of its own, even in an article.
+    if ch.role == crate::model::ChapterRole::Index && book.layout == Layout::Article {
+        return Some(false);
+    }
     match book.layout {
         Layout::Book if matches!(ch.role, Part | Dedication | Epigraph) => Some(true),
         Layout::Book => Some(book.options.chapters_on_recto),

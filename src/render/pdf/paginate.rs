@@ -694,6 +694,7 @@ mod tests {
                     key: key.clone(),
                     lines: (0..n).map(|_| (0.0, SetLine::default())).collect(),
                     line: 0,
+                    anchors: Vec::new(),
                 });
                 item.notes.push(key);
             }

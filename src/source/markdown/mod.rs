@@ -361,9 +361,10 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
                 self.expect_end();
                 let mut classes: Vec<String> = classes.iter().map(|c| c.to_string()).collect();
                 // `## Footnotes {.idx}`: the section goes in the index,
-                // under the heading's words or its `key`.
-                if classes.iter().any(|c| c == "idx" || c == "index") {
-                    classes.retain(|c| c != "idx" && c != "index");
+                // under the heading's words or its `key`. (`{.index}` on
+                // a heading makes its chapter the index.)
+                if classes.iter().any(|c| c == "idx") {
+                    classes.retain(|c| c != "idx");
                     // The attributes as written (a quoted value may hold
                     // spaces, which split it into several).
                     let raw: Vec<String> = attrs

@@ -302,8 +302,10 @@ fn index_mark(values: &[(&str, &str)], pos: Pos) -> Option<crate::model::IndexMa
     for &(name, value) in values {
         match name {
             "key" => {
+                // Three levels at most, as makeindex has: a `!` past the
+                // second is part of the sub-sub-entry's words.
                 mark.key = value
-                    .split('!')
+                    .splitn(3, '!')
                     .map(|s| s.trim().to_string())
                     .filter(|s| !s.is_empty())
                     .collect()

@@ -22,18 +22,44 @@ enum Row {
     Space,
     /// A letter's heading (kept with the entry after it).
     Letter(SetLine),
-    /// A line of an entry, set at `dx` in its column; `true`: kept with
-    /// the line after it (an entry's last line, with its first
+    /// A line of an entry.
+    Line(EntryLine),
+}
+
+/// A line of an entry, set at `dx` in its column.
+struct EntryLine {
+    dx: f32,
+    line: SetLine,
+    /// Kept with the line after it (an entry's last line, with its first
     /// sub-entry).
-    Line(f32, SetLine, bool),
+    keep: bool,
+    /// The entries this line goes on with (by number, outermost first):
+    /// a sub-entry's first line goes on with its entry, a turned line
+    /// with its own entry too. A column that opens with it repeats them
+    /// first, "(continued)".
+    of: Vec<usize>,
 }
 
 impl Row {
     /// A column may not end after it.
     fn keeps(&self) -> bool {
-        matches!(self, Row::Space | Row::Letter(_) | Row::Line(_, _, true))
+        matches!(
+            self,
+            Row::Space | Row::Letter(_) | Row::Line(EntryLine { keep: true, .. })
+        )
+    }
+
+    /// The entries a column opening with it repeats.
+    fn continues(&self) -> &[usize] {
+        match self {
+            Row::Line(l) => &l.of,
+            _ => &[],
+        }
     }
 }
+
+/// One column of a page: the entries it repeats at its head, its rows.
+type Column<'r> = (&'r [usize], Range<usize>);
 
 impl<'a, 's, 'f> Flow<'a, 's, 'f> {
     /// The index, in two columns of `measure` at `dx`.
@@ -43,6 +69,8 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         let column = ((measure - gap) / 2.0).max(g.size * 4.0);
         let size = (g.size * 0.9 * 2.0).round() / 2.0;
         let mut rows: Vec<Row> = Vec::new();
+        // Every entry, with its depth, by number.
+        let mut all: Vec<(&IndexEntry, usize)> = Vec::new();
         for group in &index.groups {
             if !rows.is_empty() {
                 rows.push(Row::Space);
@@ -57,7 +85,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                 rows.push(Row::Letter(line));
             }
             for e in &group.entries {
-                self.index_entry(e, 0, column, size, &mut rows);
+                self.index_entry(e, &mut Vec::new(), column, size, &mut rows, &mut all);
             }
         }
         // Lines a column holds: on the first page, below the chapter's
@@ -88,14 +116,25 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
             let mut draws = Vec::new();
             let base = baseline_offset(g);
             let mut depth = 0;
-            for (x, range) in [(dx, a), (dx + column + gap, b)] {
-                depth = depth.max(range.len());
-                for (n, i) in range.enumerate() {
-                    let (ddx, line) = match &rows[i] {
-                        Row::Space => continue,
-                        Row::Letter(line) => (0.0, line.clone()),
-                        Row::Line(ddx, line, _) => (*ddx, line.clone()),
-                    };
+            for (x, (heads, range)) in [(dx, a), (dx + column + gap, b)] {
+                let mut lines: Vec<(f32, SetLine)> = Vec::new();
+                for &h in heads {
+                    let (e, depth) = all[h];
+                    let line = self.continued(e, column - depth as f32 * size, size);
+                    lines.push((depth as f32 * size, line));
+                }
+                for i in range {
+                    match &rows[i] {
+                        Row::Space => lines.push((0.0, SetLine::default())),
+                        Row::Letter(line) => lines.push((0.0, line.clone())),
+                        Row::Line(l) => lines.push((l.dx, l.line.clone())),
+                    }
+                }
+                depth = depth.max(lines.len());
+                for (n, (ddx, line)) in lines.into_iter().enumerate() {
+                    if line.runs.is_empty() {
+                        continue;
+                    }
                     draws.push(Draw::Text {
                         dx: x + ddx,
                         baseline: base + n as f32 * g.leading,
@@ -115,16 +154,42 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         }
     }
 
+    /// An entry repeated at the head of a column its lines run on to:
+    /// "places (continued)".
+    fn continued(&mut self, e: &IndexEntry, column: f32, size: f32) -> SetLine {
+        let style = TextStyle::new(FontId::Regular, size).generated();
+        let (mut pieces, _) = self.flatten(&e.term, style);
+        for p in &mut pieces {
+            p.style.from_text = false;
+        }
+        let label = crate::locale::labels(&self.book.meta.language).continued;
+        pieces.push(plain(" (", style));
+        pieces.push(plain(
+            label,
+            TextStyle::new(FontId::Italic, size).generated(),
+        ));
+        pieces.push(plain(")", style));
+        self.setter
+            .set(&pieces, column, 0.0, Align::Left)
+            .into_iter()
+            .next()
+            .unwrap_or_default()
+    }
+
     /// An entry's lines (its term, page numbers and cross-references) and
     /// its sub-entries', at `depth`.
-    fn index_entry(
+    fn index_entry<'e>(
         &mut self,
-        e: &IndexEntry,
-        depth: usize,
+        e: &'e IndexEntry,
+        within: &mut Vec<usize>,
         column: f32,
         size: f32,
         rows: &mut Vec<Row>,
+        all: &mut Vec<(&'e IndexEntry, usize)>,
     ) {
+        let depth = within.len();
+        let number = all.len();
+        all.push((e, depth));
         let style = TextStyle::new(FontId::Regular, size);
         let mut pieces = self.pieces(&e.term, style);
         let numbers = self.index_numbers(e);
@@ -177,12 +242,22 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         self.report_lines(&lines);
         let last = lines.len();
         for (n, line) in lines.into_iter().enumerate() {
-            let keep = n + 1 == last && !e.subentries.is_empty();
-            rows.push(Row::Line(turn, line, keep));
+            let mut of = within.clone();
+            if n > 0 {
+                of.push(number);
+            }
+            rows.push(Row::Line(EntryLine {
+                dx: turn,
+                line,
+                keep: n + 1 == last && !e.subentries.is_empty(),
+                of,
+            }));
         }
+        within.push(number);
         for s in &e.subentries {
-            self.index_entry(s, depth + 1, column, size, rows);
+            self.index_entry(s, within, column, size, rows, all);
         }
+        within.pop();
     }
 
     /// An entry's page numbers, in order, each with the anchor it links
@@ -262,19 +337,23 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
 
 /// The rows of two columns of at most `cap` lines each from `at`, and
 /// where the next page starts. A column does not start with space, nor
-/// end with a letter's heading or the space before it.
-fn columns(rows: &[Row], at: usize, cap: usize) -> (Range<usize>, Range<usize>, usize) {
-    let one = |mut from: usize| -> (Range<usize>, usize) {
+/// end with a letter's heading, the space before it or an entry's line
+/// kept with the next; one that opens inside an entry repeats the entry
+/// first, in one of its lines.
+fn columns(rows: &[Row], at: usize, cap: usize) -> (Column<'_>, Column<'_>, usize) {
+    let one = |mut from: usize| -> (Column<'_>, usize) {
         while matches!(rows.get(from), Some(Row::Space)) {
             from += 1;
         }
-        let mut to = (from + cap).min(rows.len());
+        let head = rows.get(from).map_or(&[][..], Row::continues);
+        let room = cap.saturating_sub(head.len()).max(1);
+        let mut to = (from + room).min(rows.len());
         if to < rows.len() {
             while to > from + 1 && rows[to - 1].keeps() {
                 to -= 1;
             }
         }
-        (from..to, to)
+        ((head, from..to), to)
     };
     let (a, next) = one(at);
     let (b, next) = one(next);

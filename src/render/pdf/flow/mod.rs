@@ -113,6 +113,8 @@ pub struct Note {
     pub lines: Vec<(f32, SetLine)>, // (dx, line)
     /// The manuscript line of the block that references it.
     pub line: u32,
+    /// Link targets in its text (index marks), found at its first line.
+    pub anchors: Vec<String>,
 }
 
 pub struct Flow<'a, 's, 'f> {

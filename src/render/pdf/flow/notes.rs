@@ -44,10 +44,15 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                 first.links.push((x0 - *dx - shift, x1 - *dx - shift, dest));
             }
         }
+        let anchors = crate::model::walk::query(blocks, |n| match n {
+            crate::model::walk::Node::Inline(Inline::Anchor { id }, _) => Some(id.clone()),
+            _ => None,
+        });
         self.notes.push(Note {
             key,
             lines,
             line: self.line,
+            anchors,
         });
     }
 

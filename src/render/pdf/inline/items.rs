@@ -291,6 +291,11 @@ impl Setter<'_, '_> {
                         '.' | ':' | '#' if url_like => {
                             points.push((after, false, SOFT_BREAK_PENALTY))
                         }
+                        // A range of numbers (pages 200–203, 1914–18)
+                        // stays on one line.
+                        '\u{2013}'
+                            if text[..i].ends_with(|c: char| c.is_ascii_digit())
+                                && text[after..].starts_with(|c: char| c.is_ascii_digit()) => {}
                         '/' | '\u{2013}' | '\u{2014}' | '_' | '?' | '&' | '=' => {
                             points.push((after, false, SOFT_BREAK_PENALTY))
                         }
