@@ -307,6 +307,7 @@ fn contents_numbers_are_the_pages_chapters_start_on() {
         "Books and Collections",
         "The Command Line",
         "On Even Spacing",
+        "Index",
     ];
     for chapter in chapters {
         let line = texts[toc_page]
@@ -361,7 +362,8 @@ fn outline_has_every_chapter_and_section() {
             "Writing a Manuscript",
             "Books and Collections",
             "The Command Line",
-            "On Even Spacing"
+            "On Even Spacing",
+            "Index"
         ]
     );
     let kids: Vec<&str> = outlines[2]["kids"]
@@ -376,7 +378,8 @@ fn outline_has_every_chapter_and_section() {
             "The book.toml file",
             "Metadata",
             "Collections of articles",
-            "Images"
+            "Images",
+            "Marking the index"
         ]
     );
     // Each points at the page where its chapter begins.
@@ -801,7 +804,8 @@ fn the_pdf_is_tagged_in_reading_order() {
             "Writing a Manuscript",
             "Books and Collections",
             "The Command Line",
-            "On Even Spacing"
+            "On Even Spacing",
+            "Index"
         ]
     );
     for role in ["H2 (block)", "P (block)", "Figure", "Note", "Code"] {

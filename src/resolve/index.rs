@@ -44,12 +44,7 @@ pub(super) fn gather(
     for (c, (ch, title_id, _)) in chapters.iter_mut().enumerate() {
         let file = ch.source.clone();
         // A chapter's title marked: the whole chapter.
-        if let Some(Inline::IndexTerm { mark, .. }) = ch.title.first()
-            && mark.range == Some(RangeEnd::Section)
-        {
-            let Inline::IndexTerm { mark, .. } = ch.title.remove(0) else {
-                unreachable!("matched above")
-            };
+        if let Some(mark) = section_mark(&mut ch.title) {
             let end = ids.unique("ix-end");
             let end = end_anchor(&mut ch.blocks, &end).then_some(end);
             found.push(Found {
@@ -57,10 +52,7 @@ pub(super) fn gather(
                 chapter: c,
                 id: title_id.clone(),
                 end,
-                mark: IndexMark {
-                    range: None,
-                    ..*mark
-                },
+                mark,
                 words: entry_words(&ch.title),
                 section: plain_text(&ch.title),
             });
@@ -83,12 +75,7 @@ pub(super) fn gather(
                 take.section = section.clone();
                 // A heading's mark: its section, under the heading's
                 // words or the mark's key.
-                if let Some(Inline::IndexTerm { mark, .. }) = content.first()
-                    && mark.range == Some(RangeEnd::Section)
-                {
-                    let Inline::IndexTerm { mark, .. } = content.remove(0) else {
-                        unreachable!("matched above")
-                    };
+                if let Some(mark) = section_mark(content) {
                     let (level, start, words) = (*level, id.clone(), entry_words(content));
                     let ends = ch.blocks[b + 1..]
                         .iter()
@@ -103,10 +90,7 @@ pub(super) fn gather(
                         chapter: c,
                         id: start,
                         end,
-                        mark: IndexMark {
-                            range: None,
-                            ..*mark
-                        },
+                        mark,
                         words,
                         section: section.clone(),
                     });
@@ -125,6 +109,22 @@ pub(super) fn gather(
         return None;
     }
     Some(build(found, ids, lang, diags))
+}
+
+/// A heading's or a title's mark (`{.idx}`), taken out of its words.
+fn section_mark(words: &mut Vec<Inline>) -> Option<IndexMark> {
+    if !matches!(words.first(), Some(Inline::IndexTerm { mark, .. })
+        if mark.range == Some(RangeEnd::Section))
+    {
+        return None;
+    }
+    let Inline::IndexTerm { mark, .. } = words.remove(0) else {
+        return None;
+    };
+    Some(IndexMark {
+        range: None,
+        ..*mark
+    })
 }
 
 /// Puts an anchor at the end of the last paragraph of `blocks` (the end
@@ -173,6 +173,13 @@ impl Taker<'_> {
                 continue;
             };
             let id = self.ids.unique("ix");
+            // A heading's mark where sections are not counted (in a list,
+            // a quotation, a note): the heading's place, under its words.
+            let (mut mark, mut words) = (*mark, entry_words(&content));
+            if mark.range == Some(RangeEnd::Section) {
+                mark.range = None;
+                words = entry_words(&queue.iter().cloned().collect::<Vec<_>>());
+            }
             // An empty mark between two spaces leaves one.
             if content.is_empty()
                 && matches!(run.last(), Some(Inline::Text { text }) if text.ends_with(' '))
@@ -186,8 +193,8 @@ impl Taker<'_> {
                 chapter: self.chapter,
                 id: id.clone(),
                 end: None,
-                mark: *mark,
-                words: entry_words(&content),
+                mark,
+                words,
                 section: self.section.clone(),
             });
             run.push(Inline::Anchor { id });

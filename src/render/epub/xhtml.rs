@@ -218,12 +218,14 @@ impl<'a> ChapterWriter<'a> {
                 .filter_map(|b| b.at.filter(|a| a.0 == i).map(|a| (a.1, b.label.clone())))
                 .collect();
             let paragraph = matches!(block.kind, BlockKind::Paragraph { .. });
+            // (In an index, at the entry they begin with.)
+            let index = matches!(block.kind, BlockKind::Index { .. });
             for (w, label) in &here {
-                if *w == 0 || !paragraph {
+                if *w == 0 || !(paragraph || index) {
                     self.page_marker(label);
                 }
             }
-            if paragraph {
+            if paragraph || index {
                 self.pending = here.into_iter().filter(|(w, _)| *w > 0).collect();
                 self.words = 0;
                 self.in_word = false;
@@ -517,27 +519,45 @@ impl<'a> ChapterWriter<'a> {
     /// by the title of the section each is in, one link a section) and
     /// its cross-references, and its sub-entries in a list of their own.
     fn index(&mut self, index: &crate::model::Index) {
+        let mut marks = std::mem::take(&mut self.pending);
+        let mut count = 0;
         for group in &index.groups {
             self.out
                 .push_str("<section class=\"index-group\" epub:type=\"index-group\">\n");
             if let Some(letter) = &group.letter {
                 let _ = writeln!(self.out, "<h2>{}</h2>", escape(letter));
             }
-            self.index_entries(&group.entries, 0);
+            self.index_entries(&group.entries, 0, &mut marks, &mut count);
             self.out.push_str("</section>\n");
         }
     }
 
-    fn index_entries(&mut self, entries: &[crate::model::IndexEntry], depth: usize) {
+    /// `marks`: the print pages that begin at an entry, by the number of
+    /// entries before it; `count`: the entries written so far.
+    fn index_entries(
+        &mut self,
+        entries: &[crate::model::IndexEntry],
+        depth: usize,
+        marks: &mut std::collections::VecDeque<(u32, String)>,
+        count: &mut u32,
+    ) {
         self.out
             .push_str("<ul class=\"index-entries\" epub:type=\"index-entry-list\">\n");
         let labels = crate::locale::labels(self.lang());
         for e in entries {
             let _ = write!(
                 self.out,
-                "<li id=\"{}\" epub:type=\"index-entry\"><span epub:type=\"index-term\">",
+                "<li id=\"{}\" epub:type=\"index-entry\">",
                 escape(&e.id)
             );
+            // A print page that begins with this entry.
+            while marks.front().is_some_and(|(w, _)| *w <= *count) {
+                if let Some((_, label)) = marks.pop_front() {
+                    self.page_marker(&label);
+                }
+            }
+            *count += 1;
+            self.out.push_str("<span epub:type=\"index-term\">");
             self.inlines(&e.term);
             self.out.push_str("</span>");
             let mut seen: Vec<(usize, &str)> = Vec::new();
@@ -604,7 +624,7 @@ impl<'a> ChapterWriter<'a> {
             }
             if !e.subentries.is_empty() {
                 self.out.push('\n');
-                self.index_entries(&e.subentries, depth + 1);
+                self.index_entries(&e.subentries, depth + 1, marks, count);
             }
             self.out.push_str("</li>\n");
         }

@@ -38,6 +38,10 @@ struct EntryLine {
     /// with its own entry too. A column that opens with it repeats them
     /// first, "(continued)".
     of: Vec<usize>,
+    /// The entry's number in the index, and whether this is its first
+    /// line.
+    entry: usize,
+    first: bool,
 }
 
 impl Row {
@@ -99,20 +103,48 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         if first < 4 {
             (first, new_page) = (full, Some(false));
         }
-        let mut at = 0;
-        let mut page = 0;
-        while at < rows.len() {
-            let cap = if page == 0 { first } else { full };
-            let left = rows.len() - at;
-            // The last page: its columns made as even as they go.
-            let mut take = cap;
-            if left <= 2 * cap {
-                take = left.div_ceil(2);
-                while take < cap && columns(&rows, at, take).2 < rows.len() {
-                    take += 1;
+        // The index's last page holds five lines at least: when it would
+        // hold fewer, the page before gives it some (and, if that page is
+        // a right-hand one after another of the index, the page facing it
+        // as many, so that the spread still ends level). Which hand a page
+        // is on is known once the book has been paginated.
+        let start = self.index_pages.and_then(|p| {
+            p.anchors
+                .get(&self.book.chapters[self.chapter].title_id)
+                .copied()
+        });
+        let cap = |page: usize, cut: &[(usize, usize)]| -> usize {
+            let c = if page == 0 { first } else { full };
+            let less = cut.iter().find(|(p, _)| *p == page).map_or(0, |c| c.1);
+            c.saturating_sub(less).max(1)
+        };
+        let mut cut: Vec<(usize, usize)> = Vec::new();
+        let mut pages = plan(&rows, |p| cap(p, &cut));
+        if let Some(start) = start {
+            for k in 1..full / 2 {
+                let short = pages.last().is_some_and(|(a, b)| {
+                    let depth = |c: &Column| c.0.len() + c.1.len();
+                    depth(a).max(depth(b)) < 5
+                });
+                if !short || pages.len() < 2 {
+                    break;
                 }
+                let before = pages.len() - 2;
+                cut = vec![(before, k)];
+                if (start + before) % 2 == 0 && before > 0 {
+                    cut.push((before - 1, k));
+                }
+                pages = plan(&rows, |p| cap(p, &cut));
             }
-            let (a, b, next) = columns(&rows, at, take);
+        }
+        let block = self.top_block.unwrap_or(0);
+        for (page, (a, b)) in pages.into_iter().enumerate() {
+            // The first entry that starts on the page, where the EPUB
+            // marks the print page's start.
+            let starts = a.1.clone().chain(b.1.clone()).find_map(|i| match &rows[i] {
+                Row::Line(l) if l.first => Some(l.entry as u32),
+                _ => None,
+            });
             let mut draws = Vec::new();
             let base = baseline_offset(g);
             let mut depth = 0;
@@ -147,10 +179,9 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                 draws,
                 new_page: if page == 0 { new_page } else { Some(false) },
                 line: self.line,
+                place: starts.filter(|_| page > 0).map(|n| (block, n)),
                 ..VItem::default()
             });
-            at = next;
-            page += 1;
         }
     }
 
@@ -251,6 +282,8 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                 line,
                 keep: n + 1 == last && !e.subentries.is_empty(),
                 of,
+                entry: number,
+                first: n == 0,
             }));
         }
         within.push(number);
@@ -297,20 +330,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                 .map_or(start, |&p| p.max(start));
             spans.push((start, end, &l.id));
         }
-        spans.sort();
-        // Pages within a span already named are not named again; pages
-        // that follow one another join.
-        let mut merged: Vec<(usize, usize, &str, usize)> = Vec::new(); // + pages named
-        for (s, e, id) in spans {
-            match merged.last_mut() {
-                Some(last) if s <= last.1 => last.1 = last.1.max(e),
-                Some(last) if s == last.1 + 1 && e == s && last.3 > 0 => {
-                    last.1 = s;
-                    last.3 += 1;
-                }
-                _ => merged.push((s, e, id, if e == s { 1 } else { 0 })),
-            }
-        }
+        let merged = join_pages(spans);
         let label = |p: usize| -> String {
             pages
                 .labels
@@ -320,12 +340,8 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                 .unwrap_or_else(|| (p + 1).to_string())
         };
         let mut out = Vec::new();
-        for (s, e, id, singles) in merged {
-            // Two pages in a row are two numbers.
-            if singles == 2 {
-                out.push((label(s), id.to_string()));
-                out.push((label(e), id.to_string()));
-            } else if s == e {
+        for (s, e, id) in merged {
+            if s == e {
                 out.push((label(s), id.to_string()));
             } else {
                 out.push((page_range(&label(s), &label(e)), id.to_string()));
@@ -333,6 +349,63 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         }
         out
     }
+}
+
+/// The index's pages, each two columns: from the rows, pages of
+/// `cap(page)` lines a column, the last page's columns made as even as
+/// they go.
+fn plan(rows: &[Row], cap: impl Fn(usize) -> usize) -> Vec<(Column<'_>, Column<'_>)> {
+    let mut pages = Vec::new();
+    let mut at = 0;
+    while at < rows.len() {
+        let cap = cap(pages.len());
+        let left = rows.len() - at;
+        let mut take = cap;
+        if left <= 2 * cap {
+            take = left.div_ceil(2);
+            while take < cap && columns(rows, at, take).2 < rows.len() {
+                take += 1;
+            }
+        }
+        let (a, b, next) = columns(rows, at, take);
+        pages.push((a, b));
+        // (A column always takes a row: the pages come to an end.)
+        at = next.max(at + 1);
+    }
+    pages
+}
+
+/// Places as first and last page (and the anchor each links to) joined:
+/// a page within a span already named is not named again, three or more
+/// pages in a row are one range, two are two numbers.
+fn join_pages(mut spans: Vec<(usize, usize, &str)>) -> Vec<(usize, usize, &str)> {
+    spans.sort();
+    // (first, last, anchor, single pages joined: 0 once a range is in)
+    let mut merged: Vec<(usize, usize, &str, usize)> = Vec::new();
+    for (s, e, id) in spans {
+        match merged.last_mut() {
+            Some(last) if s <= last.1 => {
+                if e > last.1 {
+                    (last.1, last.3) = (e, 0);
+                }
+            }
+            Some(last) if s == last.1 + 1 && e == s && last.3 > 0 => {
+                last.1 = s;
+                last.3 += 1;
+            }
+            _ => merged.push((s, e, id, usize::from(e == s))),
+        }
+    }
+    let mut out = Vec::new();
+    for (s, e, id, singles) in merged {
+        if singles == 2 {
+            out.push((s, s, id));
+            out.push((e, e, id));
+        } else {
+            out.push((s, e, id));
+        }
+    }
+    out
 }
 
 /// The rows of two columns of at most `cap` lines each from `at`, and
@@ -387,7 +460,22 @@ pub fn page_range(first: &str, last: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::page_range;
+    use super::{join_pages, page_range};
+
+    #[test]
+    fn pages_in_a_row_join_and_ranges_take_in_their_pages() {
+        let join = |spans: &[(usize, usize)]| -> Vec<(usize, usize)> {
+            join_pages(spans.iter().map(|&(s, e)| (s, e, "x")).collect())
+                .into_iter()
+                .map(|(s, e, _)| (s, e))
+                .collect()
+        };
+        assert_eq!(join(&[(3, 3), (4, 4)]), [(3, 3), (4, 4)]);
+        assert_eq!(join(&[(3, 3), (5, 5), (4, 4)]), [(3, 5)]);
+        assert_eq!(join(&[(3, 3), (3, 3), (9, 9)]), [(3, 3), (9, 9)]);
+        assert_eq!(join(&[(5, 5), (6, 6), (6, 9)]), [(5, 9)]);
+        assert_eq!(join(&[(6, 9), (7, 7), (10, 10)]), [(6, 9), (10, 10)]);
+    }
 
     #[test]
     fn ranges_are_shortened_as_chicago_writes_them() {
