@@ -443,10 +443,10 @@ fn an_index_mark_that_cannot_be_filed_as_written_is_reported_at_its_place() {
         let done = run(&mut cmd);
         assert_eq!(done.status, 0, "{}", done.stderr);
         for want in [
-            "book.md:8:1: warning: the index range of `spacing` opens here and is never closed",
-            "book.md:10:1: warning: the index range of `kerning` ends here but was not opened",
-            "book.md:12:1: warning: the index sends the reader to `letterspacing`, which is not an entry of the index",
-            "book.md:14:1: warning: an index mark with no words and no `key` is left out of the index",
+            "book.md:8:6: warning: the index range of `spacing` opens here and is never closed",
+            "book.md:10:7: warning: the index range of `kerning` ends here but was not opened",
+            "book.md:12:5: warning: the index sends the reader to `letterspacing`, which is not an entry of the index",
+            "book.md:14:7: warning: an index mark with no words and no `key` is left out of the index",
         ] {
             assert!(
                 done.stderr.contains(want),

@@ -902,6 +902,57 @@ impl Index {
     }
 }
 
+/// How an entry's cross-references read, one kind at a time: after an
+/// entry ". See x; y", after a sub-entry " (see x)".
+pub struct CrossReference<'a> {
+    /// What comes before the label, and after the last target.
+    pub open: &'static str,
+    pub close: &'static str,
+    /// "See" or "See also", in the book's language.
+    pub label: String,
+    /// `See also` rather than `See`.
+    pub related: bool,
+    /// Each entry named, as it reads (`entry: sub-entry`), and its id.
+    pub targets: Vec<(String, Option<&'a str>)>,
+}
+
+impl IndexEntry {
+    /// Its cross-references (`See`, then `See also`), as an entry at
+    /// `depth` reads them in `lang`.
+    pub fn cross_references(&self, depth: usize, lang: &str) -> Vec<CrossReference<'_>> {
+        let labels = crate::locale::labels(lang);
+        [
+            (&self.see, labels.see, false),
+            (&self.see_also, labels.see_also, true),
+        ]
+        .into_iter()
+        .filter(|(refs, _, _)| !refs.is_empty())
+        .map(|(refs, label, related)| {
+            let (open, close, label) = if depth == 0 {
+                let mut c = label.chars();
+                let capital = c
+                    .next()
+                    .map(|f| f.to_uppercase().chain(c).collect())
+                    .unwrap_or_default();
+                (". ", "", capital)
+            } else {
+                (" (", ")", label.to_string())
+            };
+            CrossReference {
+                open,
+                close,
+                label,
+                related,
+                targets: refs
+                    .iter()
+                    .map(|(words, id)| (words.replace('!', ": "), id.as_deref()))
+                    .collect(),
+            }
+        })
+        .collect()
+    }
+}
+
 /// A place an entry is about: the anchor at its mark (and, for a range,
 /// at its end), in a chapter, and the title of the section it is in.
 #[derive(Debug, Clone, Serialize)]

@@ -543,7 +543,6 @@ impl<'a> ChapterWriter<'a> {
     ) {
         self.out
             .push_str("<ul class=\"index-entries\" epub:type=\"index-entry-list\">\n");
-        let labels = crate::locale::labels(self.lang());
         for e in entries {
             let _ = write!(
                 self.out,
@@ -583,26 +582,14 @@ impl<'a> ChapterWriter<'a> {
                     escape(words.trim())
                 );
             }
-            for (refs, label, kind) in [
-                (&e.see, labels.see, "index-xref-preferred"),
-                (&e.see_also, labels.see_also, "index-xref-related"),
-            ] {
-                if refs.is_empty() {
-                    continue;
-                }
-                // "term. See also x" for an entry; "sub-entry (see x)"
-                // for a sub-entry.
-                if depth == 0 {
-                    let mut c = label.chars();
-                    let label: String = c
-                        .next()
-                        .map(|f| f.to_uppercase().chain(c).collect())
-                        .unwrap_or_default();
-                    let _ = write!(self.out, ". <em>{}</em> ", escape(&label));
+            for x in e.cross_references(depth, self.lang()) {
+                let kind = if x.related {
+                    "index-xref-related"
                 } else {
-                    let _ = write!(self.out, " (<em>{}</em> ", escape(label));
-                }
-                for (n, (words, id)) in refs.iter().enumerate() {
+                    "index-xref-preferred"
+                };
+                let _ = write!(self.out, "{}<em>{}</em> ", x.open, escape(&x.label));
+                for (n, (words, id)) in x.targets.iter().enumerate() {
                     if n > 0 {
                         self.out.push_str("; ");
                     }
@@ -612,15 +599,13 @@ impl<'a> ChapterWriter<'a> {
                                 self.out,
                                 "<a epub:type=\"{kind}\" href=\"#{}\">{}</a>",
                                 escape(id),
-                                escape(&words.replace('!', ": "))
+                                escape(words)
                             );
                         }
-                        None => self.text(&words.replace('!', ": ")),
+                        None => self.text(words),
                     }
                 }
-                if depth > 0 {
-                    self.out.push(')');
-                }
+                self.out.push_str(x.close);
             }
             if !e.subentries.is_empty() {
                 self.out.push('\n');

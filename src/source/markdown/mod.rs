@@ -634,6 +634,8 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
         // Open raw-HTML inline tags: (tag name, index in `out` where it
         // began, the tag as written).
         let mut html_open: Vec<(String, usize, String)> = Vec::new();
+        // Where each `[` of the text is, for a bracketed span's place.
+        let mut brackets: Vec<Pos> = Vec::new();
         while let Some((ev, range)) = self.events.peek().cloned() {
             if matches!(ev, Event::End(_)) && self.inline_flattened > 0 {
                 self.events.next();
@@ -646,17 +648,28 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
             self.events.next();
             match ev {
                 Event::Start(_) if !self.deeper(range.start, true) => {}
-                Event::Text(t) if &*t == "[" => match self.bracket() {
-                    Bracket::Note(label, rest) => {
-                        out.push(Inline::NoteLabel {
-                            label,
-                            pos: self.pos(range.start),
-                        });
-                        push_text(&mut out, &rest);
+                Event::Text(t) if &*t == "[" => {
+                    let at = self.pos(range.start);
+                    match self.bracket() {
+                        Bracket::Note(label, rest) => {
+                            out.push(Inline::NoteLabel {
+                                label,
+                                pos: self.pos(range.start),
+                            });
+                            push_text(&mut out, &rest);
+                        }
+                        Bracket::Text(text) => {
+                            brackets.push(at);
+                            push_text(&mut out, &text)
+                        }
                     }
-                    Bracket::Text(text) => push_text(&mut out, &text),
-                },
+                }
                 Event::Text(t) => {
+                    if t.contains('[') && range.len() == t.len() {
+                        for (i, _) in t.match_indices('[') {
+                            brackets.push(self.pos(range.start + i));
+                        }
+                    }
                     if t.contains('@') && range.len() == t.len() {
                         for (i, _) in t.match_indices('@') {
                             let key = cite_key(&t[i + 1..]).to_string();
@@ -742,7 +755,10 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
             *text = t;
         }
         out.retain(|i| !matches!(i, Inline::Text { text } if text.is_empty()));
-        let out = cross_references(bracketed_spans(scripts_within_words(out), start), start);
+        let out = cross_references(
+            bracketed_spans(scripts_within_words(out), start, &brackets),
+            start,
+        );
         equation_labels(citations(out, start, &mut self.at_signs))
     }
 

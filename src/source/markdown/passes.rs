@@ -114,16 +114,33 @@ pub(super) fn cross_references(inlines: Vec<Inline>, pos: Pos) -> Vec<Inline> {
 /// `[]{.idx key="hyphenation!German"}`. Words in brackets followed at
 /// once by attributes (classes, `lang=`, an index mark's) become a span or
 /// a mark written at `pos`; any other bracket stays text.
-pub(super) fn bracketed_spans(inlines: Vec<Inline>, pos: Pos) -> Vec<Inline> {
+pub(super) fn bracketed_spans(inlines: Vec<Inline>, pos: Pos, brackets: &[Pos]) -> Vec<Inline> {
     if !inlines
         .iter()
         .any(|i| matches!(i, Inline::Text { text } if text.contains("]{")))
     {
         return inlines;
     }
+    // The place of each `[`, when the reader saw each one the text holds.
+    let count: usize = inlines
+        .iter()
+        .map(|i| match i {
+            Inline::Text { text } => text.matches('[').count(),
+            _ => 0,
+        })
+        .sum();
+    let place = |n: usize| {
+        if count == brackets.len() {
+            brackets.get(n).copied().unwrap_or(pos)
+        } else {
+            pos
+        }
+    };
+    let mut seen = 0;
     let mut out: Vec<Inline> = Vec::with_capacity(inlines.len());
-    // Where each open bracket stands in `out` (its own text item).
-    let mut opens: Vec<usize> = Vec::new();
+    // Where each open bracket stands in `out` (its own text item), and
+    // which `[` of the text it is.
+    let mut opens: Vec<(usize, usize)> = Vec::new();
     for inline in inlines {
         let Inline::Text { text } = inline else {
             out.push(inline);
@@ -137,18 +154,21 @@ pub(super) fn bracketed_spans(inlines: Vec<Inline>, pos: Pos) -> Vec<Inline> {
                 if !plain.is_empty() {
                     out.push(Inline::text(std::mem::take(&mut plain)));
                 }
-                opens.push(out.len());
+                opens.push((out.len(), seen));
+                seen += 1;
                 out.push(Inline::text("["));
                 rest = &rest[at + 1..];
                 continue;
             }
             let after = &rest[at + 1..];
+            let open = opens.pop();
+            let at = open.map_or(pos, |(_, n)| place(n));
             let attrs = after
                 .strip_prefix('{')
                 .and_then(|a| a.find('}').map(|end| &a[..end]))
-                .and_then(|a| span_attributes(a, pos));
-            match (opens.pop(), attrs) {
-                (Some(open), Some((attrs, len))) => {
+                .and_then(|a| span_attributes(a, at));
+            match (open, attrs) {
+                (Some((open, _)), Some((attrs, len))) => {
                     if !plain.is_empty() {
                         out.push(Inline::text(std::mem::take(&mut plain)));
                     }

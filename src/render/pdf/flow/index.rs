@@ -231,35 +231,21 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
             p.link = Some(LinkDest::Anchor(anchor));
             pieces.push(p);
         }
-        let labels = crate::locale::labels(&self.book.meta.language);
         let italic = TextStyle::new(FontId::Italic, size).generated();
-        for (refs, label) in [(&e.see, labels.see), (&e.see_also, labels.see_also)] {
-            if refs.is_empty() {
-                continue;
-            }
-            if depth == 0 {
-                let mut c = label.chars();
-                let label: String = c
-                    .next()
-                    .map(|f| f.to_uppercase().chain(c).collect())
-                    .unwrap_or_default();
-                pieces.push(plain(". ", generated));
-                pieces.push(plain(&label, italic));
-            } else {
-                pieces.push(plain(" (", generated));
-                pieces.push(plain(label, italic));
-            }
+        for x in e.cross_references(depth, &self.book.meta.language) {
+            pieces.push(plain(x.open, generated));
+            pieces.push(plain(&x.label, italic));
             pieces.push(plain(" ", generated));
-            for (n, (words, id)) in refs.iter().enumerate() {
+            for (n, (words, id)) in x.targets.iter().enumerate() {
                 if n > 0 {
                     pieces.push(plain("; ", generated));
                 }
-                let mut p = plain(&words.replace('!', ": "), generated);
-                p.link = id.clone().map(LinkDest::Anchor);
+                let mut p = plain(words, generated);
+                p.link = id.map(|id| LinkDest::Anchor(id.to_string()));
                 pieces.push(p);
             }
-            if depth > 0 {
-                pieces.push(plain(")", generated));
+            if !x.close.is_empty() {
+                pieces.push(plain(x.close, generated));
             }
         }
         // The first line at the entry's depth, the lines it turns onto
