@@ -431,7 +431,7 @@ fn entries_sort_and_group_by_the_rules_of_the_book_language() {
 fn an_index_mark_that_cannot_be_filed_as_written_is_reported_at_its_place() {
     let dir = project(&[(
         "book.md",
-        b"---\ntitle: Marks\nauthor: A. Writer\n---\n\n# One\n\nOpen []{.idx key=\"spacing\" range=start} here.\n\nClose []{.idx key=\"kerning\" range=end} there.\n\nSee []{.idx key=\"tracking\" see=\"letterspacing\"} nothing.\n\nEmpty []{.idx} mark.\n",
+        b"---\ntitle: Marks\nauthor: A. Writer\n---\n\n# One\n\nOpen []{.idx key=\"spacing\" range=start} here.\n\nClose []{.idx key=\"kerning\" range=end} there.\n\nSee []{.idx key=\"tracking\" see=\"letterspacing\"} nothing.\n\nEmpty []{.idx} mark. A [mot]{lang=12} and [m]{.idx foo=\"x\"} and [r]{.idx range=middle}.\n\n## Head {.idx bar=1}\n\nText.\n",
     )]);
     let input = dir.path().join("book.md");
     for command in ["build", "check"] {
@@ -447,6 +447,10 @@ fn an_index_mark_that_cannot_be_filed_as_written_is_reported_at_its_place() {
             "book.md:10:7: warning: the index range of `kerning` ends here but was not opened",
             "book.md:12:5: warning: the index sends the reader to `letterspacing`, which is not an entry of the index",
             "book.md:14:7: warning: an index mark with no words and no `key` is left out of the index",
+            "book.md:14:24: warning: `12` is not a language tag: the span's words are set in the chapter's language [language-tag]",
+            "book.md:14:43: warning: an index mark has no attribute `foo`: the mark is left out of the index, its words kept [index]",
+            "book.md:14:65: warning: `range=middle` is neither `start` nor `end`: the mark is left out of the index, its words kept [index]",
+            "book.md:16:1: warning: an index mark has no attribute `bar`: the heading is left out of the index [index]",
         ] {
             assert!(
                 done.stderr.contains(want),

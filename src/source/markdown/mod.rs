@@ -375,15 +375,25 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
                         })
                         .collect();
                     let pos = self.pos(offset);
-                    if let Some(mut mark) = passes::heading_index_mark(&raw.join(" "), pos) {
-                        mark.range = Some(crate::model::RangeEnd::Section);
-                        content.insert(
-                            0,
-                            Inline::IndexTerm {
-                                mark: Box::new(mark),
-                                content: Vec::new(),
-                            },
-                        );
+                    match passes::heading_index_mark(&raw.join(" "), pos) {
+                        Ok(mut mark) => {
+                            mark.range = Some(crate::model::RangeEnd::Section);
+                            content.insert(
+                                0,
+                                Inline::IndexTerm {
+                                    mark: Box::new(mark),
+                                    content: Vec::new(),
+                                },
+                            );
+                        }
+                        Err(why) => self.diags.push(
+                            Diagnostic::warning(
+                                Code::Index,
+                                self.location(offset),
+                                format!("{why}: the heading is left out of the index"),
+                            )
+                            .help("a heading's mark takes `key=\"…\"`, `see=\"…\"` and `seealso=\"…\"`"),
+                        ),
                     }
                 }
                 BlockKind::Heading {
@@ -755,10 +765,17 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Reader<'a, '_, I> {
             *text = t;
         }
         out.retain(|i| !matches!(i, Inline::Text { text } if text.is_empty()));
+        let mut problems = Vec::new();
         let out = cross_references(
-            bracketed_spans(scripts_within_words(out), start, &brackets),
+            bracketed_spans(scripts_within_words(out), start, &brackets, &mut problems),
             start,
         );
+        for (at, (code, message, help)) in problems {
+            self.diags.push(
+                Diagnostic::warning(code, Location::at(self.file, at.line, at.column), message)
+                    .help(help),
+            );
+        }
         equation_labels(citations(out, start, &mut self.at_signs))
     }
 

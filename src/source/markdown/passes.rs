@@ -2,6 +2,7 @@
 //! attributions, trailing classes, scripts within words, captions.
 
 use super::*;
+use crate::diagnostics::Code;
 
 /// `{#eq:name}` right after a displayed formula numbers it.
 pub(super) fn equation_labels(mut inlines: Vec<Inline>) -> Vec<Inline> {
@@ -114,7 +115,12 @@ pub(super) fn cross_references(inlines: Vec<Inline>, pos: Pos) -> Vec<Inline> {
 /// `[]{.idx key="hyphenation!German"}`. Words in brackets followed at
 /// once by attributes (classes, `lang=`, an index mark's) become a span or
 /// a mark written at `pos`; any other bracket stays text.
-pub(super) fn bracketed_spans(inlines: Vec<Inline>, pos: Pos, brackets: &[Pos]) -> Vec<Inline> {
+pub(super) fn bracketed_spans(
+    inlines: Vec<Inline>,
+    pos: Pos,
+    brackets: &[Pos],
+    problems: &mut Vec<(Pos, Problem)>,
+) -> Vec<Inline> {
     if !inlines
         .iter()
         .any(|i| matches!(i, Inline::Text { text } if text.contains("]{")))
@@ -168,7 +174,8 @@ pub(super) fn bracketed_spans(inlines: Vec<Inline>, pos: Pos, brackets: &[Pos]) 
                 .and_then(|a| a.find('}').map(|end| &a[..end]))
                 .and_then(|a| span_attributes(a, at));
             match (open, attrs) {
-                (Some((open, _)), Some((attrs, len))) => {
+                (Some((open, _)), Some((attrs, len, problem))) => {
+                    problems.extend(problem.map(|p| (at, p)));
                     if !plain.is_empty() {
                         out.push(Inline::text(std::mem::take(&mut plain)));
                     }
@@ -253,13 +260,20 @@ fn attribute_words(a: &str) -> Option<Vec<(&str, Option<&str>)>> {
     Some(out)
 }
 
-/// A span's attributes (`.smallcaps lang=fr`, `.idx key="a!b"`), and the
-/// length read; `None` when they are not attributes a span takes.
-fn span_attributes(a: &str, pos: Pos) -> Option<(SpanAttrs, usize)> {
+/// What is wrong with attributes meant for a span: the kind, what it
+/// says, and its help.
+pub(super) type Problem = (Code, String, &'static str);
+
+/// A span's attributes (`.smallcaps lang=fr`, `.idx key="a!b"`), the
+/// length read, and what is wrong with them if anything (the span is made
+/// without what is wrong: its words stay); `None` when they are not
+/// attributes.
+fn span_attributes(a: &str, pos: Pos) -> Option<(SpanAttrs, usize, Option<Problem>)> {
     let words = attribute_words(a)?;
     let mut classes: Vec<&str> = Vec::new();
     let mut lang = None;
     let mut values: Vec<(&str, &str)> = Vec::new();
+    let mut problem = None;
     for (name, value) in words {
         match value {
             None => {
@@ -274,38 +288,60 @@ fn span_attributes(a: &str, pos: Pos) -> Option<(SpanAttrs, usize)> {
                 classes.push(c);
             }
             Some(l) if name == "lang" => {
-                if !crate::model::metadata::valid_language_tag(l) {
-                    return None;
+                if crate::model::metadata::valid_language_tag(l) {
+                    lang = Some(l.to_string());
+                } else {
+                    problem = Some((
+                        Code::LanguageTag,
+                        format!(
+                            "`{l}` is not a language tag: the span's words are set in the chapter's language"
+                        ),
+                        "a BCP 47 tag, such as `fr`, `de-CH` or `zh-Hant`",
+                    ));
                 }
-                lang = Some(l.to_string());
             }
             Some(v) => values.push((name, v)),
         }
     }
     if classes.iter().any(|c| matches!(*c, "idx" | "index")) {
-        return index_mark(&values, pos).map(|m| (SpanAttrs::Index(Box::new(m)), a.len()));
+        return Some(match index_mark(&values, pos) {
+            Ok(m) => (SpanAttrs::Index(Box::new(m)), a.len(), problem),
+            Err(why) => (
+                SpanAttrs::Span { class: None, lang },
+                a.len(),
+                Some((
+                    Code::Index,
+                    format!("{why}: the mark is left out of the index, its words kept"),
+                    "an index mark takes `key=\"…\"`, `see=\"…\"`, `seealso=\"…\"` and `range=start` or `range=end`",
+                )),
+            ),
+        });
     }
-    if !values.is_empty() || classes.is_empty() && lang.is_none() {
+    // Other attributes (`data-x=1`) mean nothing to a book.
+    if classes.is_empty() && lang.is_none() && problem.is_none() {
         return None;
     }
     let class = (!classes.is_empty()).then(|| classes.join(" "));
-    Some((SpanAttrs::Span { class, lang }, a.len()))
+    Some((SpanAttrs::Span { class, lang }, a.len(), problem))
 }
 
 /// A heading's index mark, from its attributes other than classes and id
 /// (`key="exit status"`).
-pub(super) fn heading_index_mark(raw: &str, pos: Pos) -> Option<crate::model::IndexMark> {
-    let words = attribute_words(raw)?;
+pub(super) fn heading_index_mark(raw: &str, pos: Pos) -> Result<crate::model::IndexMark, String> {
+    let words = attribute_words(raw).ok_or_else(|| format!("`{raw}` is not attributes"))?;
     let values: Vec<(&str, &str)> = words
         .into_iter()
-        .map(|(k, v)| v.map(|v| (k, v)))
-        .collect::<Option<_>>()?;
+        .map(|(k, v)| {
+            v.map(|v| (k, v))
+                .ok_or_else(|| format!("`{k}` is not an attribute"))
+        })
+        .collect::<Result<_, _>>()?;
     index_mark(&values, pos)
 }
 
 /// An index mark's attributes: `key="entry!sub-entry"`, `see="…"`,
 /// `seealso="…"` (several parted by `;`), `range=start|end`.
-fn index_mark(values: &[(&str, &str)], pos: Pos) -> Option<crate::model::IndexMark> {
+fn index_mark(values: &[(&str, &str)], pos: Pos) -> Result<crate::model::IndexMark, String> {
     let list = |v: &str| -> Vec<String> {
         v.split(';')
             .map(|s| s.trim().to_string())
@@ -336,13 +372,13 @@ fn index_mark(values: &[(&str, &str)], pos: Pos) -> Option<crate::model::IndexMa
                 mark.range = Some(match value {
                     "start" => crate::model::RangeEnd::Start,
                     "end" => crate::model::RangeEnd::End,
-                    _ => return None,
+                    _ => return Err(format!("`range={value}` is neither `start` nor `end`")),
                 })
             }
-            _ => return None,
+            _ => return Err(format!("an index mark has no attribute `{name}`")),
         }
     }
-    Some(mark)
+    Ok(mark)
 }
 
 /// Neighbouring texts joined.
