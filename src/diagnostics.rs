@@ -91,8 +91,9 @@ codes! {
     /// malformed entry, an unknown style, a key given twice.
     Bibliography = "bibliography",
     /// An index mark that cannot be made an entry as written: no words
-    /// and no key, a range never closed or never opened, a
-    /// cross-reference to no entry, a place no page holds.
+    /// and no key, an attribute it does not take, a range never closed or
+    /// never opened, a cross-reference to no entry, an entry too long, a
+    /// place no page holds.
     Index = "index",
     /// A needed piece of metadata (title, author) is missing or empty.
     MetadataMissing = "metadata-missing",
