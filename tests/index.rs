@@ -460,3 +460,30 @@ fn an_index_mark_that_cannot_be_filed_as_written_is_reported_at_its_place() {
         }
     }
 }
+
+#[test]
+fn an_arabic_index_reads_from_the_right() {
+    let dir = project(&[(
+        "book.md",
+        "---\ntitle: كتاب\nauthor: كاتب\nlang: ar\n---\n\n# الفصل الأول\n\nهذا نص عن [الخط]{.idx} العربي و[الطباعة]{.idx} الحديثة، وعن [الكشيدة]{.idx key=\"الخط!الكشيدة\"}.\n\n# الفصل الثاني\n\nمرة أخرى عن [الطباعة]{.idx} و[الحروف]{.idx}.\n"
+            .as_bytes(),
+    )]);
+    let out = dir.path().join("out");
+    let (run, pdf) = build_pdf(&dir.path().join("book.md"), &out, &[]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let last = pdf_pages(&pdf);
+    let text = pdftotext(&pdf, Some(last));
+    // Page numbers after the Arabic comma.
+    assert_eq!(text.matches('\u{060C}').count(), 4, "{text}");
+    // Each column's entries end at its right edge: the first column's
+    // letter and entry, at the right of the page, end level.
+    let words = &page_words(&pdf)[last - 1];
+    let right = words.iter().map(|w| w.3).fold(f64::MIN, f64::max);
+    let flush: Vec<&Word> = words.iter().filter(|w| (w.3 - right).abs() < 1.0).collect();
+    assert!(
+        flush.len() >= 3,
+        "title, letter and entry flush right: {words:?}"
+    );
+    let (_, epub) = build_epub(&dir.path().join("book.md"), &out, &[]);
+    assert_valid(&epub);
+}

@@ -83,7 +83,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
                 let style = TextStyle::new(FontId::Bold, g.size).generated();
                 let line = self
                     .setter
-                    .set(&[plain(letter, style)], column, 0.0, Align::Left)
+                    .set(&[plain(letter, style)], column, 0.0, Align::Start)
                     .pop()
                     .unwrap_or_default();
                 rows.push(Row::Letter(line));
@@ -201,7 +201,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         ));
         pieces.push(plain(")", style));
         self.setter
-            .set(&pieces, column, 0.0, Align::Left)
+            .set(&pieces, column, 0.0, Align::Start)
             .into_iter()
             .next()
             .unwrap_or_default()
@@ -225,8 +225,17 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         let mut pieces = self.pieces(&e.term, style);
         let numbers = self.index_numbers(e);
         let generated = style.generated();
+        // Arabic script writes its own comma.
+        let comma = if matches!(
+            self.book.meta.language.primary().as_str(),
+            "ar" | "fa" | "ur" | "ps" | "ckb" | "sd" | "ug"
+        ) {
+            "\u{060C} "
+        } else {
+            ", "
+        };
         for (text, anchor) in numbers {
-            pieces.push(plain(", ", generated));
+            pieces.push(plain(comma, generated));
             let mut p = plain(&text, generated);
             p.link = Some(LinkDest::Anchor(anchor));
             pieces.push(p);
@@ -255,7 +264,7 @@ impl<'a, 's, 'f> Flow<'a, 's, 'f> {
         let turn = first + 2.0 * em;
         let lines = self
             .setter
-            .set(&pieces, column - turn, first - turn, Align::Left);
+            .set(&pieces, column - turn, first - turn, Align::Start);
         self.report_lines(&lines);
         let last = lines.len();
         for (n, line) in lines.into_iter().enumerate() {
