@@ -618,7 +618,8 @@ pub fn apply(
             });
             // The text read as one again, as if never taken apart.
             if any {
-                let mut join = |run: &mut Vec<Inline>| *run = merge_text(std::mem::take(run));
+                let mut join =
+                    |run: &mut Vec<Inline>| *run = crate::model::merge_texts(std::mem::take(run));
                 crate::model::walk::walk_mut(&mut ch.blocks, &mut join);
                 for def in ch.notes.values_mut() {
                     crate::model::walk::walk_mut(&mut def.blocks, &mut join);
@@ -858,7 +859,7 @@ pub fn apply(
             content.push(Inline::text(" "));
         }
         elem_inlines(&item.content.0, &mut content);
-        let mut content = merge_text(content);
+        let mut content = crate::model::merge_texts(content);
         if american {
             punctuation_in_quotes(&mut content);
         }
@@ -1179,7 +1180,7 @@ fn citation_inlines(
             other => elem_inlines(std::slice::from_ref(other), &mut out),
         }
     }
-    merge_text(out)
+    crate::model::merge_texts(out)
 }
 
 /// American usage: a period or comma after a closing quotation mark goes
@@ -1358,21 +1359,6 @@ fn formatted(t: &Formatted) -> Inline {
         },
         _ => inline,
     }
-}
-
-/// Neighbouring plain texts joined.
-fn merge_text(v: Vec<Inline>) -> Vec<Inline> {
-    let mut out: Vec<Inline> = Vec::with_capacity(v.len());
-    for i in v {
-        if let Inline::Text { text } = &i
-            && let Some(Inline::Text { text: last }) = out.last_mut()
-        {
-            last.push_str(text);
-            continue;
-        }
-        out.push(i);
-    }
-    out
 }
 
 #[cfg(test)]

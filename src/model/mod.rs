@@ -1170,6 +1170,21 @@ pub fn plain_text(inlines: &[Inline]) -> String {
     out
 }
 
+/// Neighbouring texts joined into one.
+pub fn merge_texts(v: Vec<Inline>) -> Vec<Inline> {
+    let mut out: Vec<Inline> = Vec::with_capacity(v.len());
+    for i in v {
+        if let Inline::Text { text } = &i
+            && let Some(Inline::Text { text: last }) = out.last_mut()
+        {
+            last.push_str(text);
+            continue;
+        }
+        out.push(i);
+    }
+    out
+}
+
 fn push_plain(inlines: &[Inline], out: &mut String) {
     for inline in inlines {
         match inline {

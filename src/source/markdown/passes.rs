@@ -179,7 +179,8 @@ pub(super) fn bracketed_spans(
                     if !plain.is_empty() {
                         out.push(Inline::text(std::mem::take(&mut plain)));
                     }
-                    let content: Vec<Inline> = merge_texts(out.drain(open + 1..).collect());
+                    let content: Vec<Inline> =
+                        crate::model::merge_texts(out.drain(open + 1..).collect());
                     out.pop();
                     out.push(match attrs {
                         SpanAttrs::Span { class, lang } => Inline::Span {
@@ -204,7 +205,7 @@ pub(super) fn bracketed_spans(
             out.push(Inline::text(plain));
         }
     }
-    merge_texts(out)
+    crate::model::merge_texts(out)
 }
 
 /// What a bracketed span's attributes make of it.
@@ -379,21 +380,6 @@ fn index_mark(values: &[(&str, &str)], pos: Pos) -> Result<crate::model::IndexMa
         }
     }
     Ok(mark)
-}
-
-/// Neighbouring texts joined.
-fn merge_texts(v: Vec<Inline>) -> Vec<Inline> {
-    let mut out: Vec<Inline> = Vec::with_capacity(v.len());
-    for i in v {
-        if let Inline::Text { text } = &i
-            && let Some(Inline::Text { text: last }) = out.last_mut()
-        {
-            last.push_str(text);
-            continue;
-        }
-        out.push(i);
-    }
-    out
 }
 
 /// Kinds of numbered things a reference may name.
